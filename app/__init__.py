@@ -1,0 +1,186 @@
+"""Sanad: a platform for civil-society alliances to draft, co-sign and submit declarations."""
+from flask import Flask, g, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import BASE_DIR, Config, load_config
+from app.errors import NotAllowed
+
+ERROR_MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do this.")),
+    404: (_l("Page not found"), _l("There is nothing at this address. It may have been moved or removed.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is larger than this site accepts. Shorten it and try again.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("An error on our side stopped this page. Nothing was saved. Please try again later.")),
+    503: (_l("Temporarily unavailable"), _l("The site cannot reach its database right now. Please try again in a few minutes.")),
+}
+
+
+def create_app(config: Config | str | None = None) -> Flask:
+    """Build the application. No side effects beyond wiring: no migrations, no network."""
+    if not isinstance(config, Config):
+        config = load_config(config)
+    app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), static_folder=str(BASE_DIR / "static"),
+                instance_path=str(BASE_DIR / "instance"))
+    app.config.from_object(config)
+    if config.PROXY_COUNT:
+        n = config.PROXY_COUNT
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+
+    from app.cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _select_locale():
+    languages = _languages()
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def _languages():
+    from app.choices import LANGUAGES
+    return LANGUAGES
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model registered before mappers configure)
+    from app.accounts.models import User
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from sqlalchemy import select
+        try:
+            return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
+        except OperationalError:  # database down: treat as anonymous so the 503 page can render
+            db.session.rollback()
+            return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts
+    from app.admin.views import bp as admin
+    from app.core.views import bp as core
+    from app.organizations.views import bp as organizations
+
+    for blueprint in (core, accounts, organizations, admin):
+        app.register_blueprint(blueprint)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app.extensions import db
+    from app.mail.services import deliver, take_queued_ids
+    from app.security import add_security_headers, require_login
+
+    app.before_request(require_login)
+
+    @app.after_request
+    def finish_unit_of_work(response):
+        """One commit per successful request; queued mail leaves after it."""
+        if response.status_code < 400 and not g.get("rollback"):
+            db.session.commit()
+            ids = take_queued_ids()
+            if ids:
+                try:
+                    deliver(ids)
+                except OperationalError:  # the messages stay in the outbox for `flask mail send`
+                    app.logger.exception("sending mail after commit failed")
+                    db.session.rollback()
+        else:
+            db.session.rollback()
+            take_queued_ids()
+        return response
+
+    app.after_request(add_security_headers)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from app.extensions import db
+
+    def render_error(code: int, message=None):
+        title, default = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
+        return render_template("errors/error.html", code=code, title=title, message=message or default), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code if error.code in ERROR_MESSAGES else 500 if error.code >= 500 else 400)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, _l("This form has expired or did not come from this site. "
+                                    "Go back, reload the page and send it again."))
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(_error):
+        return render_error(403)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        app.logger.error("database error: %s", error)
+        db.session.rollback()
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def server_error(error):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.exception("unhandled error", exc_info=error)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the error page must render even if the database is gone
+            pass
+        return render_error(500)
+
+    app.register_error_handler(InternalServerError, lambda e: render_error(500))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app import permissions
+    from app.choices import GENDERS, ORGANIZATION_ROLES, ORGANIZATION_TYPES, PLATFORM_ROLES, PROVINCES, label
+    from app.formatting import format_datetime_short
+
+    @app.context_processor
+    def globals_for_templates():
+        locale = str(get_locale() or "en")
+        return {
+            "alliance_name": app.config["ALLIANCE_NAME"],
+            "current_locale": locale,
+            "text_direction": "rtl" if locale == "ur" else "ltr",
+            "languages": _languages(),
+            "can": permissions,
+        }
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(label=label, ORGANIZATION_TYPES=ORGANIZATION_TYPES, PROVINCES=PROVINCES,
+                                 GENDERS=GENDERS, PLATFORM_ROLES=PLATFORM_ROLES, ORGANIZATION_ROLES=ORGANIZATION_ROLES)
+    app.jinja_env.filters["when"] = format_datetime_short

@@ -1,0 +1,87 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from app.accounts.services import MIN_PASSWORD_LENGTH
+from app.forms import gender_field, language_field, province_field
+
+
+def _new_password(label):
+    return PasswordField(label, validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
+                               message=_l("Use between %(min)d and %(max)d characters."))])
+
+
+def _confirm():
+    return PasswordField(_l("Repeat the new password"),
+                         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password(_l("New password"))
+    confirm = _confirm()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = _new_password(_l("New password"))
+    confirm = _confirm()
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    designation = StringField(_l("Designation"), validators=[Optional(), Length(max=120)],
+                              description=_l("Your position, for example “Programme Director”."))
+    gender = gender_field()
+    province = province_field()
+    language = language_field()
+
+
+class AcceptInvitationForm(ProfileForm):
+    password = _new_password(_l("Choose a password"))
+    confirm = _confirm()
+
+
+INVITATION_CAPACITIES = {
+    "member": _l("Member of an organization"),
+    "representative": _l("Representative of an organization"),
+    "expert": _l("Individual expert"),
+    "coordinator": _l("Coordinator (alliance secretariat)"),
+    "reviewer": _l("Government reviewer"),
+    "admin": _l("Admin"),
+}
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField(_l("Email address to invite"), validators=[DataRequired(), Email(), Length(max=254)])
+    capacity = RadioField(_l("Invite as"), validators=[DataRequired()], default="member")
+    organization = SelectField(_l("Organization"), coerce=str, default="")
+    institution = SelectField(_l("Recipient institution"), coerce=str, default="")
+
+
+class RolesForm(FlaskForm):
+    platform_role = SelectField(_l("Platform role"), default="")
+    organization = SelectField(_l("Organization"), default="")
+    org_role = SelectField(_l("Role in the organization"), default="")
+    is_expert = BooleanField(_l("Individual expert"))
+    institution = SelectField(_l("Recipient institution"), default="")
+    active = BooleanField(_l("Account active"), default=True)
+
+
+class FilterForm(FlaskForm):
+    """GET filters need no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])

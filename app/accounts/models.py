@@ -1,0 +1,98 @@
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.institutions.models import Institution
+from app.organizations.models import Organization
+from app.time import utcnow
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    """A person with an account: member, representative, expert, coordinator, reviewer or admin."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("org_role IS NULL OR organization_id IS NOT NULL", name="org_role_needs_organization"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Flask-Login's id: rotating it logs out every session of this user (password change, reset).
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    name: Mapped[str] = mapped_column(String(120))
+    designation: Mapped[str] = mapped_column(String(120), default="")
+    gender: Mapped[str | None] = mapped_column(String(20))
+    province: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    platform_role: Mapped[str | None] = mapped_column(String(20))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    org_role: Mapped[str | None] = mapped_column(String(20))
+    is_expert: Mapped[bool] = mapped_column(default=False)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization | None] = relationship(back_populates="people")
+    institution: Mapped[Institution | None] = relationship(back_populates="reviewers")
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.platform_role == "admin"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.platform_role == "coordinator"
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.platform_role == "reviewer"
+
+    @property
+    def is_representative(self) -> bool:
+        return self.org_role == "representative" and self.organization_id is not None
+
+
+class Invitation(db.Model):
+    """A single-use, expiring invitation to join the platform in a given capacity."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    # Only a hash of the token is stored, so a leaked database does not leak usable links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    org_role: Mapped[str | None] = mapped_column(String(20))
+    is_expert: Mapped[bool] = mapped_column(default=False)
+    platform_role: Mapped[str | None] = mapped_column(String(20))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organization: Mapped[Organization | None] = relationship()
+    institution: Mapped[Institution | None] = relationship()
+    invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at

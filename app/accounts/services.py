@@ -1,0 +1,261 @@
+"""Accounts: invitations, login, password reset, profile and roles. Services flush; the request commits."""
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from app import permissions
+from app.accounts.models import Invitation, User, new_session_token
+from app.audit.services import record
+from app.errors import NotAllowed, RuleError
+from app.extensions import db
+from app.mail.services import queue
+from app.time import utcnow
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so both cases take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+
+
+# --- login -------------------------------------------------------------------------------
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None. Both outcomes are audited."""
+    user = user_by_email(email)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = user is not None and user.active
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        record(user, "login_failed", user, email=normalize_email(email)[:254])
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record(user, "login", user)
+    db.session.flush()
+    return user
+
+
+def record_logout(user: User) -> None:
+    record(user, "logout", user)
+
+
+# --- invitations -------------------------------------------------------------------------
+
+def invite(actor: User, email: str, *, organization=None, org_role: str | None = None, is_expert: bool = False,
+           platform_role: str | None = None, institution=None) -> Invitation:
+    """Invite an email address in exactly one capacity and queue the invitation mail."""
+    email = normalize_email(email)
+    if not permissions.can_invite(actor, organization=organization, platform_role=platform_role):
+        raise NotAllowed()
+    capacities = [organization is not None, is_expert, platform_role is not None]
+    if sum(capacities) != 1:
+        raise RuleError(_("Choose exactly one capacity: an organization, individual expert, or a platform role."))
+    if organization is not None and org_role not in ("representative", "member"):
+        raise RuleError(_("Choose the person's role in the organization."))
+    if platform_role == "reviewer" and institution is None:
+        raise RuleError(_("A government reviewer belongs to a recipient institution: choose one."))
+    if user_by_email(email) is not None:
+        raise RuleError(_("Someone with this email address already has an account."))
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    invitation = Invitation(
+        email=email, token_hash=_token_hash(token), organization=organization,
+        org_role=org_role if organization is not None else None, is_expert=is_expert,
+        platform_role=platform_role, institution=institution if platform_role == "reviewer" else None,
+        invited_by_id=actor.id, created_at=now,
+        expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record(actor, "invitation_sent", invitation, email=email, organization_id=invitation.organization_id,
+           org_role=invitation.org_role, is_expert=is_expert, platform_role=platform_role,
+           institution_id=invitation.institution_id)
+    queue(email, _("Invitation to %(alliance)s on Sanad", alliance=current_app.config["ALLIANCE_NAME"]),
+          "invitation", invitation=invitation, inviter=actor,
+          link=current_app.config["SITE_URL"] + url_for("accounts.accept_invitation", token=token),
+          days=current_app.config["INVITATION_DAYS"])
+    return invitation
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The usable invitation for this token, or None when unknown, used, revoked or expired."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    if invitation is None or not invitation.is_usable(utcnow()):
+        return None
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, *, name: str, designation: str, password: str,
+                      language: str, gender: str | None = None, province: str | None = None) -> User:
+    """Create the invited account; the invitation cannot be used again."""
+    now = utcnow()
+    if not invitation.is_usable(now):
+        raise RuleError(_("This invitation link has already been used or has expired."))
+    check_password_rules(password)
+    if user_by_email(invitation.email) is not None:
+        raise RuleError(_("Someone with this email address already has an account."))
+    # Mark the invitation used with a guarded UPDATE so two simultaneous acceptances cannot both win.
+    claimed = db.session.execute(
+        Invitation.__table__.update()
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=now)
+    ).rowcount
+    if claimed != 1:
+        raise RuleError(_("This invitation link has already been used or has expired."))
+    user = User(
+        email=invitation.email, password_hash=hash_password(password), name=name.strip(),
+        designation=designation.strip(), language=language, gender=gender or None, province=province or None,
+        organization_id=invitation.organization_id, org_role=invitation.org_role, is_expert=invitation.is_expert,
+        platform_role=invitation.platform_role, institution_id=invitation.institution_id,
+    )
+    db.session.add(user)
+    db.session.flush()
+    db.session.refresh(invitation)
+    invitation.user_id = user.id
+    record(user, "invitation_accepted", invitation, user_id=user.id)
+    return user
+
+
+def revoke_invitation(actor: User, invitation: Invitation) -> None:
+    if not permissions.can_manage_invitations(actor):
+        raise NotAllowed()
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise RuleError(_("This invitation is no longer open."))
+    invitation.revoked_at = utcnow()
+    record(actor, "invitation_revoked", invitation, email=invitation.email)
+
+
+# --- password reset ----------------------------------------------------------------------
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sanad-password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the token: once the password changes, every earlier reset link stops working.
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), user.password_hash.encode(), "sha256").hexdigest()[:32]
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address has an active account; the caller answers the same either way."""
+    user = user_by_email(email)
+    if user is None or not user.active:
+        record(None, "password_reset_requested_unknown", None, email=normalize_email(email)[:254])
+        return
+    token = _reset_serializer().dumps({"u": user.id, "f": _password_fingerprint(user)})
+    record(user, "password_reset_requested", user)
+    with force_locale(user.language):
+        queue(user.email, _("Reset your Sanad password"), "password_reset", user=user,
+              link=current_app.config["SITE_URL"] + url_for("accounts.reset_password", token=token),
+              minutes=current_app.config["RESET_SECONDS"] // 60)
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a reset link is for, or None when it is forged, expired or already used."""
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["RESET_SECONDS"])
+    except BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active or not hmac.compare_digest(str(data.get("f")), _password_fingerprint(user)):
+        return None
+    return user
+
+
+def set_password(user: User, password: str, *, reason: str) -> None:
+    """Set a new password and log out every other session of this user."""
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+    record(user, "password_changed", user, reason=reason)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    try:
+        _hasher.verify(user.password_hash, current_password)
+    except (VerificationError, InvalidHashError):
+        raise RuleError(_("The current password is not correct.")) from None
+    set_password(user, new_password, reason="changed")
+
+
+# --- profile and roles -------------------------------------------------------------------
+
+def update_profile(user: User, *, name: str, designation: str, gender: str | None, province: str | None,
+                   language: str) -> None:
+    user.name = name.strip()
+    user.designation = designation.strip()
+    user.gender = gender or None
+    user.province = province or None
+    user.language = language
+    record(user, "profile_updated", user)
+
+
+def set_roles(actor: User, user: User, *, platform_role: str | None, organization=None, org_role: str | None = None,
+              is_expert: bool = False, institution=None, active: bool = True) -> None:
+    """Change what a person is on the platform; the audit entry keeps the before and after."""
+    if not permissions.can_manage_users(actor):
+        raise NotAllowed()
+    if organization is None and org_role:
+        raise RuleError(_("An organization role needs an organization."))
+    if organization is not None and org_role not in ("representative", "member"):
+        raise RuleError(_("Choose the person's role in the organization."))
+    if platform_role == "reviewer" and institution is None:
+        raise RuleError(_("A government reviewer belongs to a recipient institution: choose one."))
+    if user.id == actor.id and (platform_role != "admin" or not active):
+        raise RuleError(_("You cannot remove your own admin role or deactivate yourself."))
+    before = _roles(user)
+    user.platform_role = platform_role or None
+    user.organization = organization
+    user.org_role = org_role if organization is not None else None
+    user.is_expert = is_expert
+    user.institution = institution if platform_role == "reviewer" else None
+    if user.active and not active:
+        user.session_token = new_session_token()
+    user.active = active
+    after = _roles(user)
+    if before != after:
+        record(actor, "roles_changed", user, before=before, after=after)
+
+
+def _roles(user: User) -> dict:
+    return {"platform_role": user.platform_role, "organization_id": user.organization.id if user.organization else None,
+            "org_role": user.org_role, "is_expert": user.is_expert,
+            "institution_id": user.institution.id if user.institution else None, "active": user.active}
+
+

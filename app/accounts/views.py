@@ -1,0 +1,251 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from app import permissions
+from app.accounts import services
+from app.accounts.forms import (INVITATION_CAPACITIES, AcceptInvitationForm, ChangePasswordForm, InvitationForm,
+                                LoginForm, ProfileForm, ResetPasswordForm, ResetRequestForm)
+from app.accounts.models import Invitation
+from app.errors import RuleError
+from app.extensions import db, limiter
+from app.institutions.models import Institution
+from app.organizations.models import Organization
+from app.security import safe_next
+from app.time import utcnow
+from app.views import acting_user, get_or_404, render_form, require
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limits():
+    return current_app.config["LOGIN_LIMITS"]
+
+
+def _token_limits():
+    return current_app.config["TOKEN_LIMITS"]
+
+
+def _submitted_email():
+    return "email:" + services.normalize_email(request.form.get("email", ""))
+
+
+def _path_token():
+    return "token:" + (request.view_args or {}).get("token", "")
+
+
+def _start_session(user) -> None:
+    """Regenerate the session at login so no earlier session identifier or token survives."""
+    language = session.get("lang")
+    session.clear()
+    login_user(user)
+    if language:
+        session["lang"] = language
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limits, methods=["POST"])
+@limiter.limit(_login_limits, key_func=_submitted_email, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
+        error = _("The email or password is not correct.")
+        # 200, not 422: the failed attempt's audit entry must be committed.
+        return render_form("accounts/login.html", status=200, form=form, error=error)
+    return render_form("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    services.record_logout(acting_user())
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit(_token_limits, methods=["POST"])
+@limiter.limit(_token_limits, key_func=_path_token, methods=["POST"])
+def accept_invitation(token):
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render_template("accounts/link_invalid.html", kind="invitation"), 404
+    if current_user.is_authenticated:
+        return render_template("accounts/accept_logged_in.html", invitation=invitation)
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.language.data = session.get("lang") or "en"
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(
+                invitation, name=form.name.data, designation=form.designation.data or "",
+                password=form.password.data, language=form.language.data, gender=form.gender.data,
+                province=form.province.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            _start_session(user)
+            session["lang"] = user.language
+            flash(_("Welcome to Sanad, %(name)s. Your account is ready.", name=user.name), "success")
+            return redirect(url_for("core.index"))
+    return render_form("accounts/accept.html", form=form, invitation=invitation, error=error)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_token_limits, methods=["POST"])
+@limiter.limit(_token_limits, key_func=_submitted_email, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        # The same answer whether or not the address has an account.
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_form("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_token_limits, methods=["POST"])
+def reset_password(token):
+    user = services.user_for_reset_token(token)
+    if user is None:
+        return render_template("accounts/link_invalid.html", kind="reset"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data, reason="reset")
+        logout_user()
+        session.clear()
+        flash(_("Your password has been changed. Log in with the new password."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_form("accounts/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def profile():
+    user = acting_user()
+    form = ProfileForm(obj=user)
+    if request.method == "GET":
+        form.gender.data = user.gender or ""
+        form.province.data = user.province or ""
+    if form.validate_on_submit():
+        services.update_profile(user, name=form.name.data, designation=form.designation.data or "",
+                                gender=form.gender.data, province=form.province.data, language=form.language.data)
+        session["lang"] = user.language
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_form("accounts/profile.html", form=form, user=user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    user = acting_user()
+    form = ChangePasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.current_password.data, form.password.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            _start_session(user)  # the new session token logged out every other session
+            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_form("accounts/password.html", form=form, error=error)
+
+
+# --- invitations -------------------------------------------------------------------------
+
+def _invitation_choices(form: InvitationForm, actor, organization=None) -> None:
+    capacities = ["member", "representative"]
+    if permissions.can_invite_anyone(actor):
+        capacities.append("expert")
+    if permissions.is_admin(actor):
+        capacities += ["coordinator", "reviewer", "admin"]
+    form.capacity.choices = [(key, INVITATION_CAPACITIES[key]) for key in capacities]
+    if organization is not None:
+        form.organization.choices = [(str(organization.id), organization.name)]
+        form.organization.data = str(organization.id)
+    else:
+        organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+        form.organization.choices = [("", _("— choose —"))] + [(str(o.id), o.name) for o in organizations]
+    institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
+    form.institution.choices = [("", _("— choose —"))] + [(str(i.id), i.name) for i in institutions]
+
+
+def _send_invitation(form: InvitationForm, actor):
+    capacity = form.capacity.data
+    organization = (db.session.get(Organization, int(form.organization.data))
+                    if capacity in ("member", "representative") and form.organization.data else None)
+    institution = (db.session.get(Institution, int(form.institution.data))
+                   if capacity == "reviewer" and form.institution.data else None)
+    if capacity in ("member", "representative") and organization is None:
+        raise RuleError(_("Choose the organization the person will join."))
+    return services.invite(
+        actor, form.email.data, organization=organization,
+        org_role=capacity if organization is not None else None, is_expert=capacity == "expert",
+        platform_role=capacity if capacity in ("coordinator", "reviewer", "admin") else None,
+        institution=institution)
+
+
+def _invitation_page(organization=None):
+    actor = acting_user()
+    form = InvitationForm()
+    _invitation_choices(form, actor, organization)
+    if request.method == "GET":
+        form.capacity.data = request.args.get("capacity", "member")
+        form.institution.data = request.args.get("institution", "")
+    error = None
+    if form.validate_on_submit():
+        try:
+            invitation = _send_invitation(form, actor)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Invitation sent to %(email)s. The link works once and expires in %(days)d days.",
+                    email=invitation.email, days=current_app.config["INVITATION_DAYS"]), "success")
+            if organization is not None:
+                return redirect(url_for("organizations.detail", organization_id=organization.id))
+            return redirect(url_for("accounts.invitations"))
+    return render_form("accounts/invite.html", form=form, organization=organization, error=error)
+
+
+@bp.route("/invitations/new", methods=["GET", "POST"])
+def invite():
+    require(permissions.can_invite_anyone(acting_user()))
+    return _invitation_page()
+
+
+@bp.route("/organizations/<int:organization_id>/invite", methods=["GET", "POST"])
+def invite_to_organization(organization_id):
+    organization = get_or_404(Organization, organization_id)
+    require(permissions.can_invite(acting_user(), organization=organization))
+    return _invitation_page(organization)
+
+
+@bp.route("/invitations")
+def invitations():
+    require(permissions.can_manage_invitations(acting_user()))
+    rows = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(200)).all()
+    return render_template("accounts/invitations.html", invitations=rows, now=utcnow())
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+def revoke_invitation(invitation_id):
+    invitation = get_or_404(Invitation, invitation_id)
+    require(permissions.can_manage_invitations(acting_user()))
+    try:
+        services.revoke_invitation(acting_user(), invitation)
+    except RuleError as rule:
+        flash(str(rule), "error")
+    else:
+        flash(_("The invitation to %(email)s has been revoked.", email=invitation.email), "success")
+    return redirect(url_for("accounts.invitations"))

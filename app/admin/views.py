@@ -1,0 +1,155 @@
+"""Admin pages: people and their roles, recipient institutions, and the audit log."""
+from datetime import datetime, time
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app import permissions
+from app.accounts import services as accounts
+from app.accounts.forms import RolesForm
+from app.accounts.models import User
+from app.audit.models import AuditEntry
+from app.choices import ORGANIZATION_ROLES, PLATFORM_ROLES
+from app.errors import RuleError
+from app.extensions import db
+from app.institutions import services as institutions
+from app.institutions.forms import InstitutionForm
+from app.institutions.models import Institution
+from app.organizations.models import Organization
+from app.views import acting_user, get_or_404, render_form, require
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 50
+
+
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@bp.route("/users")
+def users():
+    require(permissions.can_manage_users(acting_user()))
+    q, role = request.args.get("q", "").strip()[:100], request.args.get("role", "")
+    query = select(User).options(selectinload(User.organization), selectinload(User.institution)).order_by(User.name)
+    if q:
+        pattern = f"%{q.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
+    if role in PLATFORM_ROLES:
+        query = query.where(User.platform_role == role)
+    elif role in ORGANIZATION_ROLES:
+        query = query.where(User.org_role == role)
+    elif role == "expert":
+        query = query.where(User.is_expert.is_(True))
+    elif role == "inactive":
+        query = query.where(User.active.is_(False))
+    page = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/users.html", page=page, q=q, role=role)
+
+
+def _roles_form_choices(form: RolesForm) -> None:
+    form.platform_role.choices = [("", _("None"))] + list(PLATFORM_ROLES.items())
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    form.organization.choices = [("", _("None"))] + [(str(o.id), o.name) for o in organizations]
+    form.org_role.choices = [("", _("None"))] + list(ORGANIZATION_ROLES.items())
+    institutions_ = db.session.scalars(select(Institution).order_by(Institution.name)).all()
+    form.institution.choices = [("", _("None"))] + [(str(i.id), i.name) for i in institutions_]
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user(user_id):
+    person = get_or_404(User, user_id)
+    require(permissions.can_manage_users(acting_user()))
+    form = RolesForm()
+    _roles_form_choices(form)
+    if request.method == "GET":
+        form.platform_role.data = person.platform_role or ""
+        form.organization.data = str(person.organization_id or "")
+        form.org_role.data = person.org_role or ""
+        form.is_expert.data = person.is_expert
+        form.institution.data = str(person.institution_id or "")
+        form.active.data = person.active
+    error = None
+    if form.validate_on_submit():
+        try:
+            accounts.set_roles(
+                acting_user(), person, platform_role=form.platform_role.data or None,
+                organization=db.session.get(Organization, int(form.organization.data)) if form.organization.data else None,
+                org_role=form.org_role.data or None, is_expert=form.is_expert.data,
+                institution=db.session.get(Institution, int(form.institution.data)) if form.institution.data else None,
+                active=form.active.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("The roles of %(name)s have been saved.", name=person.name), "success")
+            return redirect(url_for("admin.user", user_id=person.id))
+    history = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.target_type == "users", AuditEntry.target_id == person.id)
+        .order_by(AuditEntry.id.desc()).limit(20)).all()
+    return render_form("admin/user.html", form=form, person=person, history=history, error=error)
+
+
+@bp.route("/institutions")
+def institutions_list():
+    require(permissions.can_manage_institutions(acting_user()))
+    rows = db.session.scalars(select(Institution).order_by(Institution.name)).all()
+    return render_template("admin/institutions.html", institutions=rows)
+
+
+@bp.route("/institutions/new", methods=["GET", "POST"])
+@bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
+def institution(institution_id=None):
+    record = get_or_404(Institution, institution_id) if institution_id is not None else None
+    require(permissions.can_manage_institutions(acting_user()))
+    form = InstitutionForm(obj=record)
+    error = None
+    if form.validate_on_submit():
+        try:
+            saved = institutions.save_institution(acting_user(), record, name=form.name.data,
+                                                  acronym=form.acronym.data or "",
+                                                  description=form.description.data or "")
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("The institution has been saved."), "success")
+            return redirect(url_for("admin.institution", institution_id=saved.id))
+    return render_form("admin/institution.html", form=form, institution=record, error=error)
+
+
+def _date(value: str, end: bool = False) -> datetime | None:
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return datetime.combine(day, time.max if end else time.min)
+
+
+@bp.route("/audit")
+def audit():
+    require(permissions.can_view_audit_log(acting_user()))
+    action, actor = request.args.get("action", ""), request.args.get("actor", "").strip()[:254]
+    target = request.args.get("target", "")
+    since, until = _date(request.args.get("since", "")), _date(request.args.get("until", ""), end=True)
+    query = select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if target:
+        query = query.where(AuditEntry.target_type == target)
+    if actor:
+        query = query.join(User, AuditEntry.actor_id == User.id).where(User.email.ilike(f"%{actor}%"))
+    if since:
+        query = query.where(AuditEntry.created_at >= since)
+    if until:
+        query = query.where(AuditEntry.created_at <= until)
+    page = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    targets = db.session.scalars(select(AuditEntry.target_type).where(AuditEntry.target_type != "")
+                                 .distinct().order_by(AuditEntry.target_type)).all()
+    return render_template("admin/audit.html", page=page, actions=actions, targets=targets, action=action,
+                           actor=actor, target=target, since=request.args.get("since", ""),
+                           until=request.args.get("until", ""), count=page.total)

@@ -1,0 +1,74 @@
+"""flask commands. They call the same services as the views and commit once each."""
+import os
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    mail = AppGroup("mail", help="The outbox of email messages.")
+    demo = AppGroup("demo", help="Demo data for development.")
+    users = AppGroup("users", help="Accounts.")
+
+    @mail.command("send")
+    def mail_send():
+        """Send every message that is due, retrying earlier failures."""
+        from app.mail.services import deliver
+        sent, failed = deliver()
+        click.echo(f"sent {sent}, failed {failed}")
+        if failed:
+            sys.exit(1)
+
+    @mail.command("status")
+    def mail_status():
+        """How many messages wait, and the last error of each failed one."""
+        from sqlalchemy import select
+
+        from app.mail.models import OutboxMessage
+        waiting = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all()
+        click.echo(f"{len(waiting)} message(s) waiting")
+        for message in waiting:
+            click.echo(f"  #{message.id} to {message.recipient}: {message.attempts} attempt(s) {message.last_error}")
+
+    @demo.command("load")
+    def demo_load():
+        """Load the demo alliance (idempotent). Refused in production."""
+        if app.config["ENV_NAME"] == "production":
+            raise click.ClickException("Demo data is for development only (set SANAD_ENV=development).")
+        from app.demo import DEMO_PASSWORD, load_demo
+        created = load_demo()
+        db.session.commit()
+        click.echo(f"demo data: {created} new record(s); every demo account's password is {DEMO_PASSWORD!r}")
+
+    @users.command("create-admin")
+    @click.argument("email")
+    @click.option("--name", default="Administrator")
+    def create_admin(email, name):
+        """Create the first admin account; the password is read from SANAD_ADMIN_PASSWORD or asked for."""
+        from app.accounts.models import User
+        from app.accounts.services import check_password_rules, hash_password, normalize_email, user_by_email
+        from app.audit.services import record
+        from app.errors import RuleError
+        password = os.environ.get("SANAD_ADMIN_PASSWORD") or click.prompt(
+            "Password", hide_input=True, confirmation_prompt=True)
+        try:
+            check_password_rules(password)
+        except RuleError as rule:
+            raise click.ClickException(str(rule)) from None
+        if user_by_email(email) is not None:
+            raise click.ClickException("An account with this email already exists.")
+        user = User(email=normalize_email(email), name=name, password_hash=hash_password(password),
+                    platform_role="admin")
+        db.session.add(user)
+        db.session.flush()
+        record(None, "admin_created_from_cli", user)
+        db.session.commit()
+        click.echo(f"admin {user.email} created")
+
+    app.cli.add_command(mail)
+    app.cli.add_command(demo)
+    app.cli.add_command(users)

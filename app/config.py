@@ -1,0 +1,134 @@
+"""Configuration classes, read from the environment.
+
+Secrets come only from the environment: production refuses to start without SECRET_KEY.
+"""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'sanad.db'}"
+    # Accept the common postgres:// and postgresql:// spellings and use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    ENV_NAME = "production"
+    TESTING = False
+    DEBUG = False
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI = database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.ALLIANCE_NAME = os.environ.get("SANAD_ALLIANCE_NAME", "Civil Society Alliance against Organized Crime")
+        self.SITE_URL = os.environ.get("SANAD_SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+        # Mail: "smtp" sends through the SMTP server, "console" prints (development).
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = _int("MAIL_PORT", 25)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+        self.MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+        self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "Sanad <no-reply@sanad.invalid>")
+        self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 10)
+
+        # Rate limits: memory:// suits one process; use redis://… when several servers share them.
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_HEADERS_ENABLED = False
+        self.LOGIN_LIMITS = os.environ.get("SANAD_LOGIN_LIMITS", "10 per minute;50 per hour")
+        self.TOKEN_LIMITS = os.environ.get("SANAD_TOKEN_LIMITS", "5 per minute;20 per hour")
+
+        # Number of proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
+        self.PROXY_COUNT = _int("SANAD_PROXY_COUNT", 0)
+        self.MAX_CONTENT_LENGTH = _int("SANAD_MAX_BODY_BYTES", 2 * 1024 * 1024)
+
+        self.SESSION_COOKIE_NAME = "sanad_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.PERMANENT_SESSION_LIFETIME = _int("SANAD_SESSION_SECONDS", 12 * 3600)
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+        self.WTF_CSRF_ENABLED = True
+
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = os.environ.get("SANAD_TIMEZONE", "Asia/Karachi")
+        self.BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+        self.LANGUAGES = {"en": "English", "ur": "اردو"}
+
+        self.INVITATION_DAYS = 7
+        self.RESET_SECONDS = 3600
+
+    def validate(self) -> None:
+        if not self.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set in the environment outside development and testing.")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False  # the debugger would show stack traces to users; keep it off even here
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+
+    def validate(self) -> None:
+        if not self.SECRET_KEY:
+            # A fresh random key per process: no fixed fallback that could leak into production.
+            self.SECRET_KEY = secrets.token_urlsafe(32)
+
+
+class TestingConfig(DevelopmentConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+        self.SQLALCHEMY_DATABASE_URI = self.SQLALCHEMY_DATABASE_URI.replace("postgresql://", "postgresql+psycopg://", 1)
+        self.MAIL_BACKEND = "smtp"
+        self.RATELIMIT_ENABLED = False
+        self.WTF_CSRF_ENABLED = False
+        self.SITE_URL = "http://localhost"
+
+
+CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}
+
+
+def load_config(name: str | None = None) -> Config:
+    """Build the configuration named by the argument or by SANAD_ENV (default: production)."""
+    name = name or os.environ.get("SANAD_ENV", "production")
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown SANAD_ENV {name!r}; expected one of {sorted(CONFIGS)}.")
+    config = CONFIGS[name]()
+    config.validate()
+    return config

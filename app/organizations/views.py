@@ -1,0 +1,98 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from app import permissions
+from app.choices import ORGANIZATION_TYPES, PROVINCES
+from app.errors import RuleError
+from app.extensions import db
+from app.organizations import services
+from app.organizations.forms import OrganizationForm
+from app.organizations.models import Organization
+from app.views import acting_user, get_or_404, render_form, require
+
+bp = Blueprint("organizations", __name__, url_prefix="/organizations")
+
+
+@bp.route("")
+def directory():
+    """The public directory of verified member organizations, with filters that need no JavaScript."""
+    type_, province = request.args.get("type", ""), request.args.get("province", "")
+    q = request.args.get("q", "").strip()[:100]
+    show_unverified = request.args.get("state") == "unverified" and permissions.can_verify_organization(
+        current_user, None)
+    query = select(Organization).where(Organization.verified.is_(not show_unverified)).order_by(Organization.name)
+    if type_ in ORGANIZATION_TYPES:
+        query = query.where(Organization.type == type_)
+    if province in PROVINCES:
+        query = query.where(Organization.province == province)
+    if q:
+        pattern = f"%{q.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Organization.name.ilike(pattern), Organization.acronym.ilike(pattern),
+                                Organization.city.ilike(pattern)))
+    organizations = db.session.scalars(query).all()
+    return render_template("organizations/directory.html", organizations=organizations, type_=type_,
+                           province=province, q=q, show_unverified=show_unverified)
+
+
+@bp.route("/<int:organization_id>")
+def detail(organization_id):
+    organization = get_or_404(Organization, organization_id)
+    if not permissions.can_view_organization(current_user, organization):
+        abort(404)  # unverified organizations are not revealed to the public
+    return render_template("organizations/detail.html", organization=organization)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require(permissions.can_create_organization(acting_user()))
+    form = OrganizationForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            organization = services.create_organization(acting_user(), **_fields(form))
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("The organization has been added. Verify it when its membership is confirmed."), "success")
+            return redirect(url_for("organizations.detail", organization_id=organization.id))
+    return render_form("organizations/edit.html", form=form, organization=None, error=error)
+
+
+@bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
+def edit(organization_id):
+    organization = get_or_404(Organization, organization_id)
+    require(permissions.can_edit_organization(acting_user(), organization))
+    form = OrganizationForm(obj=organization)
+    if request.method == "GET":
+        form.province.data = organization.province or ""
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.update_profile(acting_user(), organization, **_fields(form))
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("The organization's profile has been saved."), "success")
+            return redirect(url_for("organizations.detail", organization_id=organization.id))
+    return render_form("organizations/edit.html", form=form, organization=organization, error=error)
+
+
+@bp.route("/<int:organization_id>/verification", methods=["POST"])
+def set_verification(organization_id):
+    organization = get_or_404(Organization, organization_id)
+    require(permissions.can_verify_organization(acting_user(), organization))
+    verified = request.form.get("verified") == "1"
+    try:
+        services.set_verified(acting_user(), organization, verified)
+    except RuleError as rule:
+        flash(str(rule), "error")
+    else:
+        flash(_("%(name)s is now verified.", name=organization.name) if verified
+              else _("%(name)s is no longer verified.", name=organization.name), "success")
+    return redirect(url_for("organizations.detail", organization_id=organization.id))
+
+
+def _fields(form: OrganizationForm) -> dict:
+    return {name: getattr(form, name).data for name in services.PROFILE_FIELDS}

@@ -1,0 +1,35 @@
+"""Small helpers shared by the views of every area."""
+from flask import abort, g, render_template
+from flask_login import current_user
+
+from app.extensions import db
+
+FORM_ERROR = 422
+
+
+def require(allowed: bool) -> None:
+    """Stop with the 403 page unless the permission check passed."""
+    if not allowed:
+        abort(403)
+
+
+def get_or_404(model, object_id):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def render_form(template: str, status: int | None = None, **context):
+    """Render a form page; when it failed (status 422) nothing of this request is committed."""
+    form = context.get("form")
+    if status is None:
+        status = FORM_ERROR if form is not None and form.errors or context.get("error") else 200
+    if status >= 400:
+        g.rollback = True
+    return render_template(template, **context), status
+
+
+def acting_user():
+    """The logged-in user object, as services take it."""
+    return current_user._get_current_object()
