@@ -105,7 +105,8 @@ def _register_request_hooks(app: Flask) -> None:
     @app.after_request
     def finish_unit_of_work(response):
         """One commit per successful request; queued mail leaves after it."""
-        if response.status_code < 400 and not g.get("rollback"):
+        rollback = g.pop("rollback", False)
+        if response.status_code < 400 and not rollback:
             db.session.commit()
             ids = take_queued_ids()
             if ids:

@@ -7,6 +7,10 @@ from app.accounts.services import MIN_PASSWORD_LENGTH
 from app.forms import gender_field, language_field, province_field
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def _new_password(label):
     return PasswordField(label, validators=[
         DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
@@ -19,12 +23,12 @@ def _confirm():
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
@@ -39,7 +43,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Full name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
     designation = StringField(_l("Designation"), validators=[Optional(), Length(max=120)],
                               description=_l("Your position, for example “Programme Director”."))
     gender = gender_field()
@@ -63,7 +67,7 @@ INVITATION_CAPACITIES = {
 
 
 class InvitationForm(FlaskForm):
-    email = EmailField(_l("Email address to invite"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email address to invite"), filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)])
     capacity = RadioField(_l("Invite as"), validators=[DataRequired()], default="member")
     organization = SelectField(_l("Organization"), coerce=str, default="")
     institution = SelectField(_l("Recipient institution"), coerce=str, default="")

@@ -1,0 +1,106 @@
+import pytest
+from sqlalchemy import select
+
+from app.audit.models import AuditEntry
+from app.extensions import db
+from tests.conftest import PASSWORD, login
+
+
+def test_a_member_logs_in_and_the_login_is_audited(app, client, people):
+    response = login(client, people["member"].email)
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert "login" in actions
+
+
+def test_login_ignores_case_and_spaces_in_the_email(client, people):
+    assert login(client, "  MEMBER@Example.org ").status_code == 302
+
+
+def test_a_wrong_password_is_refused_keeps_the_email_and_is_audited(app, client, people):
+    response = login(client, people["member"].email, "wrong password")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The email or password is not correct." in body
+    assert 'value="member@example.org"' in body
+    with app.app_context():
+        failed = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed")).all()
+    assert len(failed) == 1 and failed[0].details["email"] == "member@example.org"
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(client, people):
+    unknown = login(client, "nobody@example.org", "whatever password")
+    wrong = login(client, people["member"].email, "whatever password")
+    assert unknown.status_code == wrong.status_code == 200
+    strip = lambda r: r.get_data(as_text=True).replace("nobody@example.org", "").replace("member@example.org", "")  # noqa: E731
+    assert strip(unknown) == strip(wrong)
+
+
+def test_a_deactivated_account_cannot_log_in(client, make_user):
+    user = make_user(active=False)
+    assert login(client, user.email).status_code == 200
+    assert client.get("/account").status_code == 302
+
+
+def test_login_regenerates_the_session(client, people):
+    client.get("/login")  # the visitor gets a session with a CSRF token
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    login(client, people["member"].email)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert "_user_id" in session
+
+
+def test_logout_ends_the_session_and_is_audited(app, client, people):
+    login(client, people["member"].email)
+    assert client.post("/logout").status_code == 302
+    assert client.get("/account").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "logout")) is not None
+
+
+def test_logout_by_get_is_not_allowed(client, people):
+    login(client, people["member"].email)
+    assert client.get("/logout").status_code == 405
+    assert client.get("/account").status_code == 200
+
+
+@pytest.fixture
+def limited_client(app, make_app):
+    # The limiter is one object shared by every app built in a test, configured by the app built last:
+    # depending on `app` first makes sure this limited app is the last one.
+    return make_app(RATELIMIT_ENABLED=True, LOGIN_LIMITS="3 per minute", TOKEN_LIMITS="2 per minute").test_client()
+
+
+def test_login_is_rate_limited_per_account(limited_client, people):
+    # Different addresses, same account: the per-account limit still applies.
+    for n in range(3):
+        response = limited_client.post("/login", data={"email": "member@example.org", "password": "bad"},
+                                       environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        assert response.status_code == 200
+    response = limited_client.post("/login", data={"email": "member@example.org", "password": PASSWORD},
+                                   environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_login_is_rate_limited_per_address(limited_client, people):
+    for n in range(3):
+        limited_client.post("/login", data={"email": f"user{n}@example.org", "password": "bad"})
+    response = limited_client.post("/login", data={"email": "member@example.org", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_password_reset_is_rate_limited(limited_client):
+    for _ in range(2):
+        assert limited_client.post("/reset", data={"email": "a@example.org"}).status_code == 200
+    assert limited_client.post("/reset", data={"email": "a@example.org"}).status_code == 429
+
+
+def test_invitation_acceptance_is_rate_limited(limited_client):
+    for _ in range(2):
+        assert limited_client.post("/invite/guess-a-token").status_code == 404
+    assert limited_client.post("/invite/guess-a-token").status_code == 429

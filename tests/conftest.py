@@ -1,0 +1,226 @@
+"""Fixtures: a migrated database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+a real local SMTP server, the app, a client and helpers to make people and log them in."""
+import os
+import shutil
+import socket
+import threading
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import text
+
+from app import create_app
+from app.accounts.models import User
+from app.accounts.services import hash_password
+from app.config import TestingConfig
+from app.extensions import db
+from app.institutions.models import Institution
+from app.organizations.models import Organization
+
+PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+# --- mail --------------------------------------------------------------------------------
+
+class Mailbox:
+    """What the local SMTP server received."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        message = message_from_bytes(envelope.content, policy=default_policy)
+        with self.lock:
+            self.messages.append({"to": list(envelope.rcpt_tos), "subject": str(message["Subject"]),
+                                  "body": message.get_body(("plain",)).get_content()})
+        return "250 OK"
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address):
+        with self.lock:
+            return [m for m in self.messages if address in m["to"]]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    _, box = smtp_server
+    box.clear()
+    return box
+
+
+# --- database ----------------------------------------------------------------------------
+
+def make_config(database_url: str, smtp_port: int, **overrides) -> TestingConfig:
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    config.MAIL_SERVER, config.MAIL_PORT = "127.0.0.1", smtp_port
+    config.SECRET_KEY = "test-secret-key-not-for-production"
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return config
+
+
+def migrate(app) -> None:
+    from flask_migrate import upgrade
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, smtp_server):
+    """A migrated database to start each test from: a SQLite file to copy, or the PostgreSQL database."""
+    port = smtp_server[0].port
+    if POSTGRES_URL:
+        migrate(create_app(make_config(POSTGRES_URL, port)))
+        return POSTGRES_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate(create_app(make_config(f"sqlite:///{path}", port)))
+    return path
+
+
+@pytest.fixture
+def database_url(migrated_template, tmp_path):
+    if POSTGRES_URL:
+        yield POSTGRES_URL
+        return
+    path = tmp_path / "test.db"
+    shutil.copy(migrated_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_app(database_url, smtp_server, mailbox):
+    """Build an app on this test's database; keyword arguments override the configuration."""
+    apps = []
+
+    def build(**overrides):
+        app = create_app(make_config(database_url, smtp_server[0].port, **overrides))
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps[:1]:
+        with app.app_context():
+            db.session.remove()
+            if POSTGRES_URL:
+                tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+                with db.engine.begin() as connection:
+                    connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app, with no context pushed: each request gets its own, as in production.
+    Tests that read the database open `with app.app_context():`."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- people ------------------------------------------------------------------------------
+
+_HASH = {}
+
+
+def password_hash():
+    if "h" not in _HASH:
+        _HASH["h"] = hash_password(PASSWORD)
+    return _HASH["h"]
+
+
+def _saved(obj):
+    """Commit a new object and hand it back detached, its columns loaded, for use outside the context."""
+    db.session.add(obj)
+    db.session.commit()
+    db.session.refresh(obj)
+    db.session.expunge(obj)
+    return obj
+
+
+@pytest.fixture
+def make_organization(app):
+    def make(name="Human Rights Action Forum", verified=True, **fields):
+        fields.setdefault("acronym", "".join(w[0] for w in name.split()).upper()[:10])
+        fields.setdefault("type", "ngo")
+        fields.setdefault("province", "punjab")
+        with app.app_context():
+            return _saved(Organization(name=name, verified=verified, **fields))
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(role=None, *, organization=None, org_role=None, email=None, expert=False, institution=None, **fields):
+        n = next(counter)
+        with app.app_context():
+            if role == "reviewer" and institution is None:
+                institution = _saved(Institution(name=f"Ministry {n}", acronym=f"M{n}"))
+            return _saved(User(
+                email=email or f"person{n}@example.org", name=fields.pop("name", f"Person {n}"),
+                password_hash=password_hash(), platform_role=role,
+                organization_id=organization.id if organization else None, org_role=org_role, is_expert=expert,
+                institution_id=institution.id if institution else None, **fields))
+    return make
+
+
+@pytest.fixture
+def people(make_user, make_organization):
+    """One person per role, as the access tests need them."""
+    organization = make_organization()
+    return {
+        "member": make_user(organization=organization, org_role="member", email="member@example.org"),
+        "representative": make_user(organization=organization, org_role="representative", email="rep@example.org"),
+        "expert": make_user(expert=True, email="expert@example.org"),
+        "coordinator": make_user("coordinator", email="coordinator@example.org"),
+        "reviewer": make_user("reviewer", email="reviewer@example.org"),
+        "admin": make_user("admin", email="admin@example.org"),
+    }
+
+
+def login(client, email, password=PASSWORD, **extra):
+    return client.post("/login", data={"email": email, "password": password, **extra})
+
+
+@pytest.fixture
+def login_as(client):
+    def do(user):
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+    return do

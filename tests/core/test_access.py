@@ -1,0 +1,70 @@
+"""Every route, requested as every role, built from app.url_map so that later routes are covered too."""
+import pytest
+
+from app.permissions import PUBLIC_ENDPOINTS
+from tests.conftest import login
+
+ROLES = ["anonymous", "member", "representative", "expert", "coordinator", "reviewer", "admin"]
+
+
+def _routes(app):
+    """(endpoint, url, method) for every rule, with ids of objects that exist (1) and do not (999999)."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for object_id in ([1, 999999] if rule.arguments else [None]):
+            values = {}
+            for argument in rule.arguments:
+                converter = rule._converters[argument].__class__.__name__
+                values[argument] = object_id if converter in ("IntegerConverter",) else "not-a-real-token"
+            url = rule.build(values, append_unknown=False)[1]
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule.endpoint, url, method
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_every_role_without_a_server_error(app, people, role):
+    client = app.test_client()
+    if role != "anonymous":
+        assert login(client, people[role].email).status_code == 302
+    failures = []
+    for endpoint, url, method in _routes(app):
+        if endpoint == "accounts.logout":
+            continue  # would end this client's session for the routes after it
+        response = client.open(url, method=method)
+        if response.status_code >= 500:
+            failures.append(f"{method} {url} -> {response.status_code}")
+        if role == "anonymous" and endpoint not in PUBLIC_ENDPOINTS and response.status_code < 300:
+            failures.append(f"{method} {url} is reachable without login ({response.status_code})")
+    assert not failures, "\n".join(failures)
+
+
+def test_non_public_routes_send_anonymous_visitors_to_login(app):
+    client = app.test_client()
+    for endpoint, url, method in _routes(app):
+        if endpoint in PUBLIC_ENDPOINTS or method != "GET":
+            continue
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+
+
+def test_the_public_list_names_only_real_endpoints(app):
+    assert PUBLIC_ENDPOINTS <= {rule.endpoint for rule in app.url_map.iter_rules()}
+
+
+@pytest.mark.parametrize("path", ["/admin/users", "/admin/audit", "/admin/institutions", "/admin/users/1"])
+@pytest.mark.parametrize("role", ["member", "representative", "coordinator", "reviewer", "expert"])
+def test_admin_pages_are_forbidden_to_everyone_but_admins(app, people, role, path):
+    client = app.test_client()
+    login(client, people[role].email)
+    assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/invitations", "/invitations/new", "/organizations/new"])
+@pytest.mark.parametrize("role", ["member", "representative", "reviewer", "expert"])
+def test_secretariat_pages_are_forbidden_to_members_and_reviewers(app, people, role, path):
+    client = app.test_client()
+    login(client, people[role].email)
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "Not allowed" in response.get_data(as_text=True)

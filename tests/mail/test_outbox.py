@@ -1,0 +1,79 @@
+"""Mail goes through the outbox and a real SMTP exchange with the local test server."""
+from sqlalchemy import select
+
+from app.mail.models import OutboxMessage
+from app.mail.services import queue
+from app.extensions import db
+from tests.conftest import free_port, login
+
+
+def _outbox(app):
+    with app.app_context():
+        return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def test_a_message_is_sent_by_smtp_after_the_commit(app, client, mailbox):
+    client.post("/reset", data={"email": "nobody@example.org"})  # unknown: no mail
+    assert not mailbox.messages
+    with app.test_request_context():
+        queue("someone@example.org", "Hello", "password_reset", user=type("U", (), {"name": "Someone"})(),
+              link="http://localhost/x", minutes=60)
+        from app.mail.services import deliver, take_queued_ids
+        db.session.commit()
+        assert deliver(take_queued_ids()) == (1, 0)
+    [message] = mailbox.to("someone@example.org")
+    assert message["subject"] == "Hello" and "Someone" in message["body"]
+    [row] = _outbox(app)
+    assert row.sent_at is not None and row.attempts == 1
+
+
+def test_a_failed_request_sends_no_mail_and_writes_no_message(make_app, people, mailbox):
+    app = make_app()
+    client = app.test_client()
+    login(client, people["coordinator"].email)
+    response = client.post("/invitations/new", data={"email": "member@example.org", "capacity": "expert"})
+    assert response.status_code == 422
+    assert not mailbox.messages
+    assert not _outbox(app)
+
+
+def test_mail_survives_an_smtp_outage_and_the_command_sends_it_later(make_app, smtp_server, people, mailbox):
+    down = make_app(MAIL_PORT=free_port())  # nothing listens there
+    client = down.test_client()
+    response = client.post("/reset", data={"email": people["member"].email})
+    assert response.status_code == 200  # the user is not bothered by the outage
+    [row] = _outbox(down)
+    assert row.sent_at is None and row.attempts == 1 and "Connection" in row.last_error
+    assert not mailbox.messages
+
+    up = make_app()
+    with up.app_context():  # the retry is due now rather than after the backoff
+        db.session.get(OutboxMessage, row.id).next_attempt_at = row.created_at
+        db.session.commit()
+    result = up.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1, failed 0" in result.output
+    assert len(mailbox.to(people["member"].email)) == 1
+    [row] = _outbox(up)
+    assert row.sent_at is not None and row.attempts == 2
+
+
+def test_the_retry_command_reports_failures_and_keeps_the_messages(make_app, people):
+    down = make_app(MAIL_PORT=free_port())
+    down.test_client().post("/reset", data={"email": people["member"].email})
+    with down.app_context():
+        db.session.scalar(select(OutboxMessage)).next_attempt_at = db.session.scalar(select(OutboxMessage)).created_at
+        db.session.commit()
+    result = down.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 1 and "failed 1" in result.output
+    [row] = _outbox(down)
+    assert row.sent_at is None and row.attempts == 2
+
+
+def test_the_console_backend_prints_instead_of_sending(make_app, people, mailbox, capsys):
+    app = make_app(MAIL_BACKEND="console")
+    app.test_client().post("/reset", data={"email": people["member"].email})
+    assert "Reset your Sanad password" in capsys.readouterr().out
+    assert not mailbox.messages
+    [row] = _outbox(app)
+    assert row.sent_at is not None

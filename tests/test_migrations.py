@@ -1,0 +1,49 @@
+"""The schema comes only from Alembic: the head matches the models, and the chain runs both ways."""
+import secrets
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from app.extensions import db
+from tests.conftest import POSTGRES_URL
+
+
+def test_the_migration_head_matches_the_models(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with nothing in it: a new SQLite file, or a new database on the PostgreSQL server."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = make_url(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"sanad_migrations_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_downgrade_upgrade(make_app, empty_database_url):
+    app = make_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"users", "organizations", "audit_entries", "outbox_messages"} <= tables
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert set(inspect(db.engine).get_table_names()) == tables
+        db.engine.dispose()
