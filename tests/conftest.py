@@ -1,6 +1,7 @@
 """Fixtures: a migrated database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
 a real local SMTP server, the app, a client and helpers to make people and log them in."""
 import os
+import re
 import shutil
 import socket
 import threading
@@ -9,7 +10,7 @@ from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.accounts.models import User
@@ -122,16 +123,21 @@ def make_app(database_url, smtp_server, mailbox):
         return app
 
     yield build
-    for app in apps[:1]:
-        with app.app_context():
-            db.session.remove()
-            if POSTGRES_URL:
-                tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-                with db.engine.begin() as connection:
-                    connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     for app in apps:
         with app.app_context():
+            db.session.remove()
             db.engine.dispose()
+    if POSTGRES_URL:
+        _empty_postgres_tables()
+
+
+def _empty_postgres_tables():
+    """Leave the shared PostgreSQL database empty for the next test (TRUNCATE skips the audit triggers)."""
+    engine = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture
@@ -211,6 +217,11 @@ def people(make_user, make_organization):
         "reviewer": make_user("reviewer", email="reviewer@example.org"),
         "admin": make_user("admin", email="admin@example.org"),
     }
+
+
+def without_tokens(response) -> str:
+    """The page's HTML without its CSRF tokens, which differ on every request."""
+    return re.sub(r'name="csrf_token" (type="hidden" )?value="[^"]*"', "", response.get_data(as_text=True))
 
 
 def login(client, email, password=PASSWORD, **extra):

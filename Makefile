@@ -1,0 +1,56 @@
+# Sanad: `make run` serves the demo site, `make test` runs every test stage.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+
+.PHONY: run test test-sqlite test-postgresql test-browser translations messages bench clean system-deps
+
+# The virtual environment, rebuilt when a requirements file changes.
+$(BIN)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.dev: requirements.txt requirements-dev.txt $(BIN)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Compiled message catalogues (.mo) are built, never committed.
+translations: $(BIN)/.runtime
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
+
+# Re-extract the strings after changing templates or code, then update the catalogues.
+messages: $(BIN)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+run: $(BIN)/.runtime translations
+	@mkdir -p instance
+	SANAD_ENV=development $(BIN)/flask db upgrade
+	SANAD_ENV=development $(BIN)/flask demo load
+	@SANAD_ENV=development $(BIN)/python -m app.demo_banner $(PORT)
+	SANAD_ENV=development $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# Browsers and fonts for the end-to-end stage come from Debian (never a tool's own download).
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: $(BIN)/.dev translations
+	@bash scripts/test-stages.sh
+
+test-sqlite: $(BIN)/.dev translations
+	@STAGES=sqlite bash scripts/test-stages.sh
+
+test-postgresql: $(BIN)/.dev translations
+	@STAGES=postgresql bash scripts/test-stages.sh
+
+test-browser: $(BIN)/.dev translations
+	@STAGES=browser bash scripts/test-stages.sh
+
+bench: $(BIN)/.dev translations
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance test-artifacts

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the test stages need: Chromium for the browser journeys, a Noto font with Urdu
+# coverage so Urdu pages render, and the PostgreSQL 15 server binaries. Installed only when missing.
+set -uo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf ] || missing+=(fonts-noto-core)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql-15)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: missing ${missing[*]}; install them with apt-get as root" >&2
+  exit 1
+fi
+echo "system-deps: installing ${missing[*]} with apt-get"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The test stages of `make test`: the suite on SQLite, again on a throwaway PostgreSQL cluster started
+# here, then the browser journeys in headless Chromium. One summary line per stage; non-zero if any fails.
+# Under CI=true a missing PostgreSQL or Chromium fails its stage instead of skipping it.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+STAGES=${STAGES:-"sqlite postgresql browser"}
+PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider)
+CI=${CI:-false}
+summaries=()
+failed_stages=0
+total_passed=0
+total_failed=0
+
+record() {  # record STAGE RC LOGFILE
+  local stage=$1 rc=$2 log=$3 line passed failed
+  line=$(grep -E '([0-9]+ (passed|failed|error|errors|skipped))|no tests ran' "$log" | tail -n 1)
+  passed=$(grep -oE '[0-9]+ passed' <<<"$line" | awk '{s+=$1} END {print s+0}')
+  failed=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | awk '{s+=$1} END {print s+0}')
+  total_passed=$((total_passed + ${passed:-0})); total_failed=$((total_failed + ${failed:-0}))
+  if [ "$rc" -eq 0 ]; then summaries+=("stage $stage: PASS — $line"); else
+    summaries+=("stage $stage: FAIL — ${line:-exit code $rc}"); failed_stages=$((failed_stages + 1)); fi
+}
+
+skip_or_fail() {  # skip_or_fail STAGE REASON
+  if [ "$CI" = "true" ]; then summaries+=("stage $1: FAIL — $2"); failed_stages=$((failed_stages + 1))
+  else summaries+=("stage $1: SKIPPED — $2"); fi
+}
+
+run_stage() {  # run_stage NAME pytest-args...
+  local name=$1; shift
+  local log; log=$(mktemp)
+  echo "=== stage $name"
+  "${PYTEST[@]}" "$@" 2>&1 | tee "$log"
+  record "$name" "${PIPESTATUS[0]}" "$log"
+  rm -f "$log"
+}
+
+stage_sqlite() {
+  TEST_DATABASE_URL= run_stage sqlite -m "not browser"
+}
+
+stage_postgresql() {
+  bash scripts/system-deps.sh >/dev/null 2>&1 || true
+  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then skip_or_fail postgresql "PostgreSQL server binaries not found"; return; fi
+  local dir; dir=$(mktemp -d /tmp/sanad-pg.XXXXXX)
+  local as=()
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; as=(runuser -u postgres --); fi
+  pg_stop() { "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$dir"; }
+  trap pg_stop EXIT
+  if ! "${as[@]}" "$bin/initdb" -D "$dir/data" -A trust -U sanad -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
+     ! "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
+        "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        start >/dev/null; then
+    cat "$dir/initdb.log" "$dir/server.log" 2>/dev/null | tail -n 20
+    skip_or_fail postgresql "could not start a PostgreSQL cluster"; pg_stop; trap - EXIT; return
+  fi
+  "$bin/createdb" -h "$dir" -U sanad sanad_test
+  TEST_DATABASE_URL="postgresql://sanad@/sanad_test?host=$dir" run_stage "postgresql ($("$bin/postgres" --version | awk '{print $3}'))" -m "not browser"
+  pg_stop; trap - EXIT
+}
+
+stage_browser() {
+  bash scripts/system-deps.sh || true
+  if ! command -v chromium >/dev/null 2>&1; then skip_or_fail browser "Debian's chromium is not installed"; return; fi
+  run_stage browser -m browser tests/browser
+}
+
+for stage in $STAGES; do "stage_$stage"; done
+echo
+echo "=== summary"
+printf '%s\n' "${summaries[@]}"
+echo "total: $total_passed passed, $total_failed failed"
+[ "$failed_stages" -eq 0 ]
