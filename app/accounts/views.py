@@ -66,8 +66,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     services.record_logout(acting_user())
+    language = session.get("lang")
     logout_user()
     session.clear()
+    if language:  # the device keeps the language it chose
+        session["lang"] = language
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.index"))
 
