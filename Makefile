@@ -19,7 +19,7 @@ $(BIN)/.dev: requirements.txt requirements-dev.txt $(BIN)/.runtime
 
 # Compiled message catalogues (.mo) are built, never committed.
 translations: $(BIN)/.runtime
-	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel compile --statistics -d translations
 
 # Re-extract the strings after changing templates or code, then update the catalogues.
 messages: $(BIN)/.runtime

@@ -61,7 +61,6 @@ def _languages():
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before mappers configure)
-    from app.accounts.models import User
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -69,6 +68,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)
+    if app.config["ENV_NAME"] == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker counts on its own. "
+                           "Use redis://… when running several workers or servers.")
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -77,9 +79,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
-        from sqlalchemy import select
+        from app.accounts.services import user_for_login_token
         try:
-            return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
+            return user_for_login_token(token, app.config["PERMANENT_SESSION_LIFETIME"])
         except OperationalError:  # database down: treat as anonymous so the 503 page can render
             db.session.rollback()
             return None
@@ -97,7 +99,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from app.extensions import db
-    from app.mail.services import deliver, take_queued_ids
+    from app.mail.services import send_after_response, take_queued_ids
     from app.security import add_security_headers, require_login
 
     app.before_request(require_login)
@@ -110,11 +112,7 @@ def _register_request_hooks(app: Flask) -> None:
             db.session.commit()
             ids = take_queued_ids()
             if ids:
-                try:
-                    deliver(ids)
-                except OperationalError:  # the messages stay in the outbox for `flask mail send`
-                    app.logger.exception("sending mail after commit failed")
-                    db.session.rollback()
+                send_after_response(response, ids)
         else:
             db.session.rollback()
             take_queued_ids()
@@ -134,7 +132,10 @@ def _register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code if error.code in ERROR_MESSAGES else 500 if error.code >= 500 else 400)
+        body, code = render_error(error.code if error.code in ERROR_MESSAGES else 500 if error.code >= 500 else 400)
+        # Keep the headers the error carries, such as Allow on 405 and Retry-After on 429.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, code, headers
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -43,3 +43,49 @@ LANGUAGES = {"en": "English", "ur": "اردو"}
 def label(vocabulary: dict, key: str | None) -> str:
     """The translated label for a stored key, or an empty string."""
     return str(vocabulary.get(key, "")) if key else ""
+
+PILLARS = {
+    "prevent": _l("Prevent"),
+    "pursue": _l("Pursue"),
+    "protect": _l("Protect"),
+    "promote": _l("Promote"),
+}
+
+THEMES = {
+    "trafficking": _l("Trafficking in persons"),
+    "smuggling": _l("Smuggling of migrants"),
+    "firearms": _l("Illicit firearms"),
+    "cybercrime": _l("Cybercrime"),
+    "money_laundering": _l("Money laundering"),
+    "drugs": _l("Drug trafficking"),
+    "corruption": _l("Corruption"),
+    "victims": _l("Victim and witness protection"),
+}
+
+DECLARATION_KINDS = {
+    "declaration": _l("Declaration"),
+    "recommendations": _l("Recommendation set"),
+}
+
+PHASES = {
+    "drafting": _l("Drafting"),
+    "consultation": _l("Consultation"),
+    "revision": _l("Revision"),
+    "signon": _l("Sign-on"),
+}
+
+MODERATION_MODES = {
+    "post": _l("Post-moderation: comments appear at once and can be hidden"),
+    "pre": _l("Pre-moderation: comments wait for a coordinator's approval"),
+}
+
+VISIBILITIES = {
+    "members": _l("Alliance members only"),
+    "public": _l("Public"),
+}
+
+NOTIFICATION_MODES = {
+    "immediate": _l("Immediately, one email per event"),
+    "daily": _l("Once a day, in a digest"),
+    "none": _l("Never"),
+}

@@ -39,7 +39,10 @@ def register_cli(app: Flask) -> None:
         """Load the demo alliance (idempotent). Refused in production."""
         if app.config["ENV_NAME"] == "production":
             raise click.ClickException("Demo data is for development only (set SANAD_ENV=development).")
-        from app.demo import DEMO_PASSWORD, load_demo
+        from app.demo import DEMO_PASSWORD, holds_real_accounts, load_demo
+        if holds_real_accounts():
+            raise click.ClickException("This database has accounts that are not demo accounts: refusing to add "
+                                       "demo logins with a known password to it.")
         created = load_demo()
         db.session.commit()
         click.echo(f"demo data: {created} new record(s); every demo account's password is {DEMO_PASSWORD!r}")

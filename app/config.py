@@ -54,12 +54,11 @@ class Config:
         self.MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
         self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "Sanad <no-reply@sanad.invalid>")
-        self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 10)
 
         # Rate limits: memory:// suits one process; use redis://… when several servers share them.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-        self.RATELIMIT_HEADERS_ENABLED = False
+        self.RATELIMIT_HEADERS_ENABLED = True  # Retry-After on the 429 page
         self.LOGIN_LIMITS = os.environ.get("SANAD_LOGIN_LIMITS", "10 per minute;50 per hour")
         self.TOKEN_LIMITS = os.environ.get("SANAD_TOKEN_LIMITS", "5 per minute;20 per hour")
 

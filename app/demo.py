@@ -66,6 +66,12 @@ DEMO_LOGINS = [
 ]
 
 
+def holds_real_accounts() -> bool:
+    """True when the database has accounts but none of the demo ones: it is somebody's real data."""
+    emails = set(db.session.scalars(select(User.email).limit(1000)))
+    return bool(emails) and not emails & {person[0] for person in PEOPLE}
+
+
 def load_demo() -> int:
     """Add the demo alliance's missing records; returns how many were created. The caller commits."""
     created = 0

@@ -1,8 +1,17 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
-from app.accounts.models import Invitation, User
+from app.accounts.models import Invitation, LoginSession, User
+from app.amendments.models import Amendment
 from app.audit.models import AuditEntry
+from app.comments.models import Comment, CommentFlag, ModerationDecision
+from app.declarations.models import (ConsultationEvent, Declaration, DeclarationDrafter, Recommendation,
+                                     RecommendationRevision, Section, SectionRevision, Version)
 from app.institutions.models import Institution
 from app.mail.models import OutboxMessage
+from app.notifications.models import Notification
 from app.organizations.models import Organization
+from app.search.models import SearchDocument
 
-__all__ = ["AuditEntry", "Institution", "Invitation", "OutboxMessage", "Organization", "User"]
+__all__ = ["Amendment", "AuditEntry", "Comment", "CommentFlag", "ConsultationEvent", "Declaration",
+           "DeclarationDrafter", "Institution", "Invitation", "LoginSession", "ModerationDecision", "Notification",
+           "OutboxMessage", "Organization", "Recommendation", "RecommendationRevision", "SearchDocument",
+           "Section", "SectionRevision", "User", "Version"]

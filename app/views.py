@@ -1,8 +1,10 @@
 """Small helpers shared by the views of every area."""
-from flask import abort, g, render_template
+from flask import abort, flash, g, render_template
 from flask_login import current_user
 
+from app import permissions
 from app.extensions import db
+from app.organizations.models import Organization
 
 FORM_ERROR = 422
 
@@ -20,6 +22,14 @@ def get_or_404(model, object_id):
     return obj
 
 
+def get_visible_organization(organization_id: int) -> Organization:
+    """The organization, or 404 also when the user may not see it (unverified ones are not revealed)."""
+    organization = get_or_404(Organization, organization_id)
+    if not permissions.can_view_organization(current_user, organization):
+        abort(404)
+    return organization
+
+
 def render_form(template: str, status: int | None = None, **context):
     """Render a form page; when it failed (status 422) nothing of this request is committed."""
     form = context.get("form")
@@ -33,3 +43,9 @@ def render_form(template: str, status: int | None = None, **context):
 def acting_user():
     """The logged-in user object, as services take it."""
     return current_user._get_current_object()
+
+
+def refuse(rule) -> None:
+    """A rule refused the action of a view that redirects: show why, and commit nothing."""
+    flash(str(rule), "error")
+    g.rollback = True

@@ -67,6 +67,11 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _include_name(name, type_, parent_names):
+    from app.search.models import managed_by_migrations_only
+    return not managed_by_migrations_only(name, type_)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -86,6 +91,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_name", _include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -5,11 +5,13 @@ import re
 import shutil
 import socket
 import threading
+import time
 from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -48,6 +50,13 @@ class Mailbox:
         with self.lock:
             return [m for m in self.messages if address in m["to"]]
 
+    def wait_for(self, address, timeout=10.0):
+        """The messages to an address, waiting for the first one to arrive (for live servers)."""
+        deadline = time.monotonic() + timeout
+        while not self.to(address) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.to(address)
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -69,6 +78,15 @@ def mailbox(smtp_server):
     _, box = smtp_server
     box.clear()
     return box
+
+
+class BufferedClient(FlaskClient):
+    """Reads and closes each response, as a WSGI server does, so work queued to run after the
+    response (mail) has happened when the call returns."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
 
 
 # --- database ----------------------------------------------------------------------------
@@ -119,6 +137,7 @@ def make_app(database_url, smtp_server, mailbox):
 
     def build(**overrides):
         app = create_app(make_config(database_url, smtp_server[0].port, **overrides))
+        app.test_client_class = BufferedClient
         apps.append(app)
         return app
 

@@ -1,4 +1,3 @@
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -9,10 +8,6 @@ from app.extensions import db
 from app.institutions.models import Institution
 from app.organizations.models import Organization
 from app.time import utcnow
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -26,13 +21,12 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Flask-Login's id: rotating it logs out every session of this user (password change, reset).
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     name: Mapped[str] = mapped_column(String(120))
     designation: Mapped[str] = mapped_column(String(120), default="")
     gender: Mapped[str | None] = mapped_column(String(20))
     province: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5), default="en")
+    notification_mode: Mapped[str] = mapped_column(String(10), default="immediate", server_default="immediate")
     platform_role: Mapped[str | None] = mapped_column(String(20))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     org_role: Mapped[str | None] = mapped_column(String(20))
@@ -45,8 +39,11 @@ class User(UserMixin, db.Model):
     organization: Mapped[Organization | None] = relationship(back_populates="people")
     institution: Mapped[Institution | None] = relationship(back_populates="reviewers")
 
-    def get_id(self) -> str:
-        return self.session_token
+    # The token of the login session this object was loaded for (see LoginSession); not a column.
+    login_token = None
+
+    def get_id(self) -> str | None:
+        return self.login_token
 
     @property
     def is_active(self) -> bool:
@@ -96,3 +93,19 @@ class Invitation(db.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.accepted_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class LoginSession(db.Model):
+    """One login on one device. The browser's signed cookie carries only the token; logging out,
+    changing the password or being deactivated ends the row, so a copied cookie stops working."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+    user: Mapped[User] = relationship()

@@ -13,8 +13,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app import permissions
-from app.accounts.models import Invitation, User, new_session_token
-from app.audit.services import record
+from app.accounts.models import Invitation, LoginSession, User
+from app.audit.services import client_address, record
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
 from app.mail.services import queue
@@ -69,15 +69,48 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_logout(user: User) -> None:
+def start_login_session(user: User) -> str:
+    """A new login session for this device; returns the token the session cookie will carry."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id, ip=client_address()))
+    user.login_token = token
+    return token
+
+
+def user_for_login_token(token: str, max_age_seconds: int) -> User | None:
+    """The active user of a live login session, or None (ended, expired, unknown or deactivated)."""
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token or ""),
+                                                       LoginSession.ended_at.is_(None)))
+    if row is None or row.created_at < utcnow() - timedelta(seconds=max_age_seconds) or not row.user.active:
+        return None
+    row.user.login_token = token
+    return row.user
+
+
+def end_login_sessions(user: User, keep_token: str | None = None) -> None:
+    """End this user's login sessions on every device, except the one whose token is kept."""
+    query = LoginSession.__table__.update().where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    if keep_token:
+        query = query.where(LoginSession.token_hash != _token_hash(keep_token))
+    db.session.execute(query.values(ended_at=utcnow()))
+
+
+def logout(user: User) -> None:
+    """End the current login session (only this device)."""
+    if user.login_token:
+        db.session.execute(LoginSession.__table__.update()
+                           .where(LoginSession.token_hash == _token_hash(user.login_token))
+                           .values(ended_at=utcnow()))
     record(user, "logout", user)
 
 
 # --- invitations -------------------------------------------------------------------------
 
 def invite(actor: User, email: str, *, organization=None, org_role: str | None = None, is_expert: bool = False,
-           platform_role: str | None = None, institution=None) -> Invitation:
-    """Invite an email address in exactly one capacity and queue the invitation mail."""
+           platform_role: str | None = None, institution=None) -> Invitation | None:
+    """Invite an email address in exactly one capacity and queue the invitation mail.
+
+    Returns None when a representative invites an address that already has an account."""
     email = normalize_email(email)
     if not permissions.can_invite(actor, organization=organization, platform_role=platform_role):
         raise NotAllowed()
@@ -88,8 +121,16 @@ def invite(actor: User, email: str, *, organization=None, org_role: str | None =
         raise RuleError(_("Choose the person's role in the organization."))
     if platform_role == "reviewer" and institution is None:
         raise RuleError(_("A government reviewer belongs to a recipient institution: choose one."))
-    if user_by_email(email) is not None:
-        raise RuleError(_("Someone with this email address already has an account."))
+    existing = user_by_email(email)
+    if existing is not None:
+        if permissions.can_invite_anyone(actor):
+            raise RuleError(_("Someone with this email address already has an account."))
+        # A representative is not told who has an account: the person is told instead.
+        record(actor, "invitation_to_existing_account", existing, organization_id=organization.id)
+        with force_locale(existing.language):
+            queue(existing.email, _("Someone tried to invite you to Sanad"), "invitation_existing",
+                  inviter=actor, organization=organization)
+        return None
     token = secrets.token_urlsafe(32)
     now = utcnow()
     invitation = Invitation(
@@ -199,10 +240,10 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def set_password(user: User, password: str, *, reason: str) -> None:
-    """Set a new password and log out every other session of this user."""
+    """Set a new password and end every login session of this user but the current one."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    end_login_sessions(user, keep_token=user.login_token)
     record(user, "password_changed", user, reason=reason)
 
 
@@ -246,7 +287,7 @@ def set_roles(actor: User, user: User, *, platform_role: str | None, organizatio
     user.is_expert = is_expert
     user.institution = institution if platform_role == "reviewer" else None
     if user.active and not active:
-        user.session_token = new_session_token()
+        end_login_sessions(user)
     user.active = active
     after = _roles(user)
     if before != after:

@@ -14,7 +14,7 @@ from app.institutions.models import Institution
 from app.organizations.models import Organization
 from app.security import safe_next
 from app.time import utcnow
-from app.views import acting_user, get_or_404, render_form, require
+from app.views import acting_user, get_or_404, get_visible_organization, refuse, render_form, require
 
 bp = Blueprint("accounts", __name__)
 
@@ -35,18 +35,24 @@ def _path_token():
     return "token:" + (request.view_args or {}).get("token", "")
 
 
+def _login_failed(response) -> bool:
+    # Only failed attempts count: nobody can lock a person out by logging in as them successfully.
+    return response.status_code != 302
+
+
 def _start_session(user) -> None:
-    """Regenerate the session at login so no earlier session identifier or token survives."""
+    """Regenerate the session at login: a new login session and a fresh cookie, nothing carried over."""
     language = session.get("lang")
     session.clear()
+    services.start_login_session(user)
     login_user(user)
     if language:
         session["lang"] = language
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limits, methods=["POST"])
-@limiter.limit(_login_limits, key_func=_submitted_email, methods=["POST"])
+@limiter.limit(_login_limits, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_login_limits, key_func=_submitted_email, methods=["POST"], deduct_when=_login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -65,7 +71,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    services.record_logout(acting_user())
+    services.logout(acting_user())
     language = session.get("lang")
     logout_user()
     session.clear()
@@ -118,6 +124,7 @@ def reset_request():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_token_limits, methods=["POST"])
+@limiter.limit(_token_limits, key_func=_path_token, methods=["POST"])
 def reset_password(token):
     user = services.user_for_reset_token(token)
     if user is None:
@@ -159,7 +166,6 @@ def change_password():
         except RuleError as rule:
             error = str(rule)
         else:
-            _start_session(user)  # the new session token logged out every other session
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_form("accounts/password.html", form=form, error=error)
@@ -209,12 +215,13 @@ def _invitation_page(organization=None):
     error = None
     if form.validate_on_submit():
         try:
-            invitation = _send_invitation(form, actor)
+            _send_invitation(form, actor)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("Invitation sent to %(email)s. The link works once and expires in %(days)d days.",
-                    email=invitation.email, days=current_app.config["INVITATION_DAYS"]), "success")
+                    email=services.normalize_email(form.email.data), days=current_app.config["INVITATION_DAYS"]),
+                  "success")
             if organization is not None:
                 return redirect(url_for("organizations.detail", organization_id=organization.id))
             return redirect(url_for("accounts.invitations"))
@@ -229,7 +236,7 @@ def invite():
 
 @bp.route("/organizations/<int:organization_id>/invite", methods=["GET", "POST"])
 def invite_to_organization(organization_id):
-    organization = get_or_404(Organization, organization_id)
+    organization = get_visible_organization(organization_id)
     require(permissions.can_invite(acting_user(), organization=organization))
     return _invitation_page(organization)
 
@@ -243,12 +250,12 @@ def invitations():
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 def revoke_invitation(invitation_id):
-    invitation = get_or_404(Invitation, invitation_id)
     require(permissions.can_manage_invitations(acting_user()))
+    invitation = get_or_404(Invitation, invitation_id)
     try:
         services.revoke_invitation(acting_user(), invitation)
     except RuleError as rule:
-        flash(str(rule), "error")
+        refuse(rule)
     else:
         flash(_("The invitation to %(email)s has been revoked.", email=invitation.email), "success")
     return redirect(url_for("accounts.invitations"))

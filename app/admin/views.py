@@ -63,8 +63,8 @@ def _roles_form_choices(form: RolesForm) -> None:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user(user_id):
-    person = get_or_404(User, user_id)
     require(permissions.can_manage_users(acting_user()))
+    person = get_or_404(User, user_id)
     form = RolesForm()
     _roles_form_choices(form)
     if request.method == "GET":
@@ -104,8 +104,8 @@ def institutions_list():
 @bp.route("/institutions/new", methods=["GET", "POST"])
 @bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
 def institution(institution_id=None):
-    record = get_or_404(Institution, institution_id) if institution_id is not None else None
     require(permissions.can_manage_institutions(acting_user()))
+    record = get_or_404(Institution, institution_id) if institution_id is not None else None
     form = InstitutionForm(obj=record)
     error = None
     if form.validate_on_submit():

@@ -21,3 +21,5 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A sender claims a message before sending it, so two senders never send the same one.
+    claimed_until: Mapped[datetime | None]

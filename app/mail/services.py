@@ -5,7 +5,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app, g, has_app_context, render_template
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.mail.models import OutboxMessage
@@ -66,39 +66,61 @@ def _email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
+MAX_BACKOFF = timedelta(hours=1)
+CLAIM = timedelta(minutes=5)
+
+
+def _claim(message_id: int, now) -> bool:
+    """Take a message for sending; False if another sender has it or it was sent meanwhile."""
+    table = OutboxMessage.__table__
+    claimed = db.session.execute(
+        table.update()
+        .where(table.c.id == message_id, table.c.sent_at.is_(None),
+               or_(table.c.claimed_until.is_(None), table.c.claimed_until < now))
+        .values(claimed_until=now + CLAIM)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
 def deliver(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
     """Send unsent messages (those given, or all that are due) and commit each outcome.
 
-    Returns (sent, failed). A failure is kept with its error and retried later with backoff.
+    Returns (sent, failed). A failed message keeps its error and is retried later, with a backoff
+    that grows to at most an hour: nothing is ever given up on. When the server cannot be reached,
+    the rest of the batch waits for the next run instead of each timing out in turn.
     """
     config = current_app.config
-    now = utcnow()
-    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    query = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None))
     if ids is not None:
         if not ids:
             return 0, 0
         query = query.where(OutboxMessage.id.in_(ids))
     else:
-        query = query.where(OutboxMessage.next_attempt_at <= now,
-                            OutboxMessage.attempts < config["MAIL_MAX_ATTEMPTS"])
-    # On PostgreSQL two senders never take the same message; SQLite has one writer anyway.
-    query = query.order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
-    messages = db.session.scalars(query).all()
+        query = query.where(OutboxMessage.next_attempt_at <= utcnow())
+    candidates = db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
     sent = failed = 0
     transport = _Smtp(config) if config["MAIL_BACKEND"] == "smtp" else None
     try:
-        for message in messages:
+        for message_id in candidates:
+            if not _claim(message_id, utcnow()):
+                continue
+            message = db.session.get(OutboxMessage, message_id)
             message.attempts += 1
             try:
                 if transport is None:
-                    print(f"\n----- mail to {message.recipient} -----\nSubject: {message.subject}\n\n{message.body}\n-----",
-                          flush=True)
+                    print(f"\n----- mail to {message.recipient} -----\nSubject: {message.subject}\n\n"
+                          f"{message.body}\n-----", flush=True)
                 else:
                     transport.send(_email(message))
-            except (smtplib.SMTPException, OSError) as error:
+            except Exception as error:  # noqa: BLE001 - any failure leaves the message for a retry
                 failed += 1
                 message.last_error = f"{type(error).__name__}: {error}"[:1000]
-                message.next_attempt_at = utcnow() + timedelta(minutes=2 ** min(message.attempts, 10))
+                message.next_attempt_at = utcnow() + min(timedelta(minutes=2 ** min(message.attempts, 10)), MAX_BACKOFF)
+                message.claimed_until = None
+                db.session.commit()
+                if transport is not None and transport.connection is None:
+                    break  # the server is unreachable: the others wait for the next run
                 if transport is not None:
                     transport.close()
                     transport = _Smtp(config)
@@ -106,8 +128,28 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
                 sent += 1
                 message.sent_at = utcnow()
                 message.last_error = ""
+                message.claimed_until = None
+                db.session.commit()
     finally:
-        db.session.commit()
         if transport is not None:
             transport.close()
     return sent, failed
+
+
+def send_after_response(response, ids: list[int]):
+    """Send the given messages once the response has gone to the client.
+
+    The change is already committed; the client does not wait for SMTP, and a request that sends mail
+    takes no longer than one that does not (no timing hint about, say, which emails have accounts).
+    """
+    app = current_app._get_current_object()
+
+    def send():
+        with app.app_context():
+            try:
+                deliver(ids)
+            except Exception:  # noqa: BLE001 - the messages stay in the outbox for `flask mail send`
+                app.logger.exception("sending mail after the response failed")
+
+    response.call_on_close(send)
+    return response

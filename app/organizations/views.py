@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -10,7 +10,7 @@ from app.extensions import db
 from app.organizations import services
 from app.organizations.forms import OrganizationForm
 from app.organizations.models import Organization
-from app.views import acting_user, get_or_404, render_form, require
+from app.views import acting_user, get_visible_organization, refuse, render_form, require
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
@@ -38,9 +38,7 @@ def directory():
 
 @bp.route("/<int:organization_id>")
 def detail(organization_id):
-    organization = get_or_404(Organization, organization_id)
-    if not permissions.can_view_organization(current_user, organization):
-        abort(404)  # unverified organizations are not revealed to the public
+    organization = get_visible_organization(organization_id)
     return render_template("organizations/detail.html", organization=organization)
 
 
@@ -62,7 +60,7 @@ def create():
 
 @bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
 def edit(organization_id):
-    organization = get_or_404(Organization, organization_id)
+    organization = get_visible_organization(organization_id)
     require(permissions.can_edit_organization(acting_user(), organization))
     form = OrganizationForm(obj=organization)
     if request.method == "GET":
@@ -81,13 +79,13 @@ def edit(organization_id):
 
 @bp.route("/<int:organization_id>/verification", methods=["POST"])
 def set_verification(organization_id):
-    organization = get_or_404(Organization, organization_id)
+    organization = get_visible_organization(organization_id)
     require(permissions.can_verify_organization(acting_user(), organization))
     verified = request.form.get("verified") == "1"
     try:
         services.set_verified(acting_user(), organization, verified)
     except RuleError as rule:
-        flash(str(rule), "error")
+        refuse(rule)
     else:
         flash(_("%(name)s is now verified.", name=organization.name) if verified
               else _("%(name)s is no longer verified.", name=organization.name), "success")

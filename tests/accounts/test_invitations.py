@@ -173,3 +173,23 @@ def test_overlong_input_gets_a_field_error_and_keeps_the_text(client, people, ma
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert value in body and "Field cannot be longer than 120 characters." in body
+
+
+def test_a_representative_is_not_told_who_already_has_an_account(app, client, people, make_user, mailbox):
+    rep = people["representative"]
+    login(client, rep.email)
+    response = client.post(f"/organizations/{rep.organization_id}/invite",
+                           data={"email": "expert@example.org", "capacity": "member",
+                                 "organization": str(rep.organization_id)})
+    assert response.status_code == 302  # the same answer as for a new address
+    [notice] = mailbox.to("expert@example.org")
+    assert "already have an account" in notice["body"]
+    with app.app_context():
+        assert db.session.scalar(select(Invitation).where(Invitation.email == "expert@example.org")) is None
+
+
+def test_unverified_organizations_answer_404_not_403_to_outsiders(client, people, make_organization):
+    pending = make_organization("Pending Council", verified=False)
+    login(client, people["representative"].email)
+    assert client.get(f"/organizations/{pending.id}/invite").status_code == 404
+    assert client.get(f"/organizations/{pending.id}/edit").status_code == 404

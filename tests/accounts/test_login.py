@@ -54,6 +54,25 @@ def test_login_regenerates_the_session(client, people):
         assert "_user_id" in session
 
 
+def test_a_copied_session_cookie_stops_working_after_logout(app, client, people):
+    login(client, people["member"].email)
+    cookie = client.get_cookie("sanad_session").value
+    client.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("sanad_session", cookie)
+    assert thief.get("/account").status_code == 302
+
+
+def test_each_login_gets_a_new_session_identifier(app, people):
+    first, second = app.test_client(), app.test_client()
+    login(first, people["member"].email)
+    login(second, people["member"].email)
+    with first.session_transaction() as a, second.session_transaction() as b:
+        assert a["_user_id"] != b["_user_id"]
+    first.post("/logout")  # logging out on one device leaves the other logged in
+    assert second.get("/account").status_code == 200
+
+
 def test_logout_ends_the_session_and_is_audited(app, client, people):
     login(client, people["member"].email)
     assert client.post("/logout").status_code == 302
@@ -94,13 +113,42 @@ def test_login_is_rate_limited_per_address(limited_client, people):
     assert response.status_code == 429
 
 
-def test_password_reset_is_rate_limited(limited_client):
-    for _ in range(2):
-        assert limited_client.post("/reset", data={"email": "a@example.org"}).status_code == 200
-    assert limited_client.post("/reset", data={"email": "a@example.org"}).status_code == 429
+def test_a_successful_login_does_not_count_against_the_account(limited_client, people):
+    for _ in range(4):
+        assert login(limited_client, people["member"].email).status_code == 302
+        limited_client.post("/logout")
 
 
-def test_invitation_acceptance_is_rate_limited(limited_client):
-    for _ in range(2):
-        assert limited_client.post("/invite/guess-a-token").status_code == 404
-    assert limited_client.post("/invite/guess-a-token").status_code == 429
+def test_the_429_page_says_when_to_try_again(limited_client, people):
+    for _ in range(4):
+        response = limited_client.post("/login", data={"email": "member@example.org", "password": "bad"})
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
+def test_password_reset_is_rate_limited_per_address(limited_client):
+    for n in range(2):
+        assert limited_client.post("/reset", data={"email": f"a{n}@example.org"}).status_code == 200
+    assert limited_client.post("/reset", data={"email": "a9@example.org"}).status_code == 429
+
+
+def test_password_reset_is_rate_limited_per_account(limited_client):
+    for n in range(2):
+        response = limited_client.post("/reset", data={"email": "same@example.org"},
+                                       environ_base={"REMOTE_ADDR": f"10.0.1.{n}"})
+        assert response.status_code == 200
+    response = limited_client.post("/reset", data={"email": "same@example.org"},
+                                   environ_base={"REMOTE_ADDR": "10.0.1.9"})
+    assert response.status_code == 429
+
+
+def test_invitation_acceptance_is_rate_limited_per_address(limited_client):
+    for n in range(2):
+        assert limited_client.post(f"/invite/guess-{n}").status_code == 404
+    assert limited_client.post("/invite/guess-9").status_code == 429
+
+
+def test_invitation_acceptance_is_rate_limited_per_link(limited_client):
+    for n in range(2):
+        response = limited_client.post("/invite/one-link", environ_base={"REMOTE_ADDR": f"10.0.2.{n}"})
+        assert response.status_code == 404
+    assert limited_client.post("/invite/one-link", environ_base={"REMOTE_ADDR": "10.0.2.9"}).status_code == 429

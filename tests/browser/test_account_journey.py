@@ -43,7 +43,7 @@ def test_invite_accept_login_edit_profile_logout(live_server, browser, screensho
         "form[action='/logout'] button")))
 
     # The invited person opens the link from the email that reached the SMTP server.
-    [message] = mailbox.to(email)
+    [message] = mailbox.wait_for(email)
     link = re.search(r"http://127\.0\.0\.1:\d+/invite/\S+", message["body"]).group(0)
     page.goto(link)
     assert page.get_attribute("html", "dir") == ("rtl" if language == "ur" else "ltr")

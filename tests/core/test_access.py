@@ -39,13 +39,13 @@ def test_every_route_answers_every_role_without_a_server_error(app, people, role
     assert not failures, "\n".join(failures)
 
 
-def test_non_public_routes_send_anonymous_visitors_to_login(app):
+def test_non_public_routes_send_anonymous_visitors_to_login_whatever_the_method(app):
     client = app.test_client()
     for endpoint, url, method in _routes(app):
-        if endpoint in PUBLIC_ENDPOINTS or method != "GET":
+        if endpoint in PUBLIC_ENDPOINTS:
             continue
-        response = client.get(url)
-        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+        response = client.open(url, method=method)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], f"{method} {url}"
 
 
 def test_the_public_list_names_only_real_endpoints(app):

@@ -141,6 +141,7 @@ def test_wrong_method_gets_the_405_page(client):
     response = client.delete("/login")
     assert response.status_code == 405
     assert "does not accept" in response.get_data(as_text=True)
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
 
 
 def test_healthz_answers_200_when_the_database_answers(client):

@@ -1,5 +1,10 @@
 """Mail goes through the outbox and a real SMTP exchange with the local test server."""
+from unittest.mock import patch
+
+from flask import abort
 from sqlalchemy import select
+
+from app.permissions import PUBLIC_ENDPOINTS
 
 from app.mail.models import OutboxMessage
 from app.mail.services import queue
@@ -27,12 +32,18 @@ def test_a_message_is_sent_by_smtp_after_the_commit(app, client, mailbox):
     assert row.sent_at is not None and row.attempts == 1
 
 
-def test_a_failed_request_sends_no_mail_and_writes_no_message(make_app, people, mailbox):
+def test_a_failed_request_sends_no_mail_and_writes_no_message(make_app, mailbox):
     app = make_app()
-    client = app.test_client()
-    login(client, people["coordinator"].email)
-    response = client.post("/invitations/new", data={"email": "member@example.org", "capacity": "expert"})
-    assert response.status_code == 422
+
+    @app.route("/queue-then-fail")
+    def queue_then_fail():
+        queue("someone@example.org", "Never sent", "password_reset", user=type("U", (), {"name": "X"})(),
+              link="http://localhost/x", minutes=60)
+        abort(403)
+
+    PUBLIC_ENDPOINTS_FOR_TEST = {"queue_then_fail"}  # noqa: N806
+    with patch("app.security.PUBLIC_ENDPOINTS", PUBLIC_ENDPOINTS | PUBLIC_ENDPOINTS_FOR_TEST):
+        assert app.test_client().get("/queue-then-fail").status_code == 403
     assert not mailbox.messages
     assert not _outbox(app)
 
@@ -68,6 +79,22 @@ def test_the_retry_command_reports_failures_and_keeps_the_messages(make_app, peo
     assert result.exit_code == 1 and "failed 1" in result.output
     [row] = _outbox(down)
     assert row.sent_at is None and row.attempts == 2
+
+
+def test_two_senders_never_send_the_same_message(make_app, people, mailbox):
+    app = make_app(MAIL_PORT=free_port())
+    app.test_client().post("/reset", data={"email": people["member"].email})  # stays in the outbox
+    up = make_app()
+    with up.app_context():
+        [row] = db.session.scalars(select(OutboxMessage)).all()
+        row.next_attempt_at = row.created_at
+        db.session.commit()
+        from app.mail.services import _claim
+        from app.time import utcnow
+        assert _claim(row.id, utcnow())  # another sender holds it now
+    result = up.test_cli_runner().invoke(args=["mail", "send"])
+    assert "sent 0, failed 0" in result.output
+    assert not mailbox.messages
 
 
 def test_the_console_backend_prints_instead_of_sending(make_app, people, mailbox, capsys):

@@ -1,0 +1,183 @@
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.time import utcnow
+
+
+class Declaration(db.Model):
+    """A declaration or recommendation set, from drafting to sign-on."""
+
+    __tablename__ = "declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="declaration")
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    phase: Mapped[str] = mapped_column(String(20), default="drafting", index=True)
+    consultation_deadline: Mapped[datetime | None]
+    signon_deadline: Mapped[datetime | None]
+    moderation: Mapped[str] = mapped_column(String(10), default="post")
+    visibility: Mapped[str] = mapped_column(String(10), default="members")
+    # Bumped on every change of title, summary or settings: a save from an older form is a conflict.
+    edit_count: Mapped[int] = mapped_column(default=0)
+    closing_reminder_sent_for: Mapped[datetime | None]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped["User"] = relationship()  # noqa: F821
+    drafters: Mapped[list["User"]] = relationship(secondary="declaration_drafters", order_by="User.name")  # noqa: F821
+    versions: Mapped[list["Version"]] = relationship(back_populates="declaration", order_by="Version.number")
+
+    @property
+    def latest_version(self) -> "Version | None":
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def version_number(self) -> int:
+        return self.versions[-1].number if self.versions else 0
+
+    def consultation_open(self, now: datetime) -> bool:
+        return self.phase == "consultation" and (self.consultation_deadline is None or now < self.consultation_deadline)
+
+
+class DeclarationDrafter(db.Model):
+    """A co-drafter named by a coordinator: may edit the text like a coordinator."""
+
+    __tablename__ = "declaration_drafters"
+
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class Section(db.Model):
+    """An ordered Markdown section. Its text lives in immutable revisions."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"))
+    position: Mapped[int]
+    current_revision_id: Mapped[int | None] = mapped_column(ForeignKey("section_revisions.id", use_alter=True))
+    deleted_at: Mapped[datetime | None]
+
+    declaration: Mapped[Declaration] = relationship()
+    current: Mapped["SectionRevision"] = relationship(foreign_keys=[current_revision_id], post_update=True)
+
+    kind = "section"
+
+    @property
+    def anchor(self) -> str:
+        return f"s{self.id}"
+
+
+class SectionRevision(db.Model):
+    __tablename__ = "section_revisions"
+    __table_args__ = (UniqueConstraint("section_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), index=True)
+    number: Mapped[int]
+    heading: Mapped[str] = mapped_column(String(300))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id", use_alter=True))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped["User"] = relationship()  # noqa: F821
+
+
+class Recommendation(db.Model):
+    """An ordered recommendation. Its number is its place in the order; its text lives in revisions."""
+
+    __tablename__ = "recommendations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"))
+    position: Mapped[int]
+    current_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendation_revisions.id", use_alter=True))
+    deleted_at: Mapped[datetime | None]
+
+    declaration: Mapped[Declaration] = relationship()
+    current: Mapped["RecommendationRevision"] = relationship(foreign_keys=[current_revision_id], post_update=True)
+
+    kind = "recommendation"
+
+    @property
+    def anchor(self) -> str:
+        return f"r{self.id}"
+
+
+class RecommendationRevision(db.Model):
+    __tablename__ = "recommendation_revisions"
+    __table_args__ = (UniqueConstraint("recommendation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    number: Mapped[int]
+    text_source: Mapped[str] = mapped_column(Text)
+    text_html: Mapped[str] = mapped_column(Text)
+    pillar: Mapped[str] = mapped_column(String(20))
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    addressees: Mapped[list[int]] = mapped_column(JSON, default=list)
+    convention_articles: Mapped[str] = mapped_column(String(200), default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id", use_alter=True))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped["User"] = relationship()  # noqa: F821
+
+
+class Version(db.Model):
+    """A numbered snapshot of the text taken at a phase transition, identified by its SHA-256."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("declaration_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
+    number: Mapped[int]
+    phase: Mapped[str] = mapped_column(String(20))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    declaration: Mapped[Declaration] = relationship(back_populates="versions")
+    created_by: Mapped["User"] = relationship()  # noqa: F821
+
+
+class ConsultationEvent(db.Model):
+    """A workshop or meeting held on a declaration, for the consultation record."""
+
+    __tablename__ = "consultation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date)
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    online: Mapped[bool] = mapped_column(default=False)
+    organizers: Mapped[str] = mapped_column(String(300), default="")
+    participants_in_person: Mapped[int] = mapped_column(default=0)
+    participants_online: Mapped[int] = mapped_column(default=0)
+    women: Mapped[int | None]
+    men: Mapped[int | None]
+    other_gender: Mapped[int | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def participants(self) -> int:
+        return self.participants_in_person + self.participants_online
+
+
+Index("ix_sections_order", Section.declaration_id, Section.position)
+Index("ix_recommendations_order", Recommendation.declaration_id, Recommendation.position)

@@ -1,0 +1,29 @@
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class SearchDocument(db.Model):
+    """The searchable text of a declaration, section, recommendation or published comment.
+
+    Full-text indexing is database-specific and created by the migration: an FTS5 table kept in step
+    by triggers on SQLite, a GIN index on a tsvector expression on PostgreSQL.
+    """
+
+    __tablename__ = "search_documents"
+    __table_args__ = (UniqueConstraint("kind", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    object_id: Mapped[int]
+    declaration_id: Mapped[int] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+
+
+def managed_by_migrations_only(name: str, type_: str) -> bool:
+    """The full-text parts exist only in the migration, not as models: SQLite's FTS5 table and its
+    shadow tables, PostgreSQL's expression index."""
+    return (type_ == "table" and name.startswith("search_fts")) or (
+        type_ == "index" and name == "ix_search_documents_fulltext")
