@@ -90,10 +90,15 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts
     from app.admin.views import bp as admin
+    from app.amendments.views import bp as amendments
+    from app.comments.views import bp as comments
     from app.core.views import bp as core
+    from app.declarations import editor  # noqa: F401  (registers the editing views on the blueprint)
+    from app.declarations.views import bp as declarations
     from app.organizations.views import bp as organizations
+    from app.search.views import bp as search
 
-    for blueprint in (core, accounts, organizations, admin):
+    for blueprint in (core, accounts, organizations, admin, declarations, comments, amendments, search):
         app.register_blueprint(blueprint)
 
 
@@ -168,8 +173,8 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app import permissions
-    from app.choices import GENDERS, ORGANIZATION_ROLES, ORGANIZATION_TYPES, PLATFORM_ROLES, PROVINCES, label
-    from app.formatting import format_datetime_short
+    from app import choices
+    from app.formatting import format_date_only, format_datetime_short, stored_html
 
     @app.context_processor
     def globals_for_templates():
@@ -179,10 +184,10 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": locale,
             "text_direction": "rtl" if locale == "ur" else "ltr",
             "languages": _languages(),
-            "can": permissions,
         }
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(label=label, ORGANIZATION_TYPES=ORGANIZATION_TYPES, PROVINCES=PROVINCES,
-                                 GENDERS=GENDERS, PLATFORM_ROLES=PLATFORM_ROLES, ORGANIZATION_ROLES=ORGANIZATION_ROLES)
-    app.jinja_env.filters["when"] = format_datetime_short
+    app.jinja_env.globals.update(can=permissions, label=choices.label, **{name: getattr(choices, name) for name in (
+        "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
+        "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES")})
+    app.jinja_env.filters.update(when=format_datetime_short, when_date=format_date_only, stored_html=stored_html)

@@ -101,4 +101,7 @@ def load_demo() -> int:
             org_role=org_role, is_expert=expert, institution=institutions.get(institution)))
         created += 1
     db.session.flush()
+    from app.demo_declarations import load_demo_declarations
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    created += load_demo_declarations(people)
     return created

@@ -1,5 +1,6 @@
 """Localised formatting for templates."""
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
+from markupsafe import Markup
 
 
 def format_datetime_short(value) -> str:
@@ -7,3 +8,13 @@ def format_datetime_short(value) -> str:
     if value is None:
         return ""
     return format_datetime(value, "medium")
+
+
+def format_date_only(value) -> str:
+    return format_date(value, "medium") if value is not None else ""
+
+
+def stored_html(value: str | None) -> Markup:
+    """Mark HTML from a *_html column as safe to show. Only for columns written by app.markup.render_markdown,
+    which sanitized it when it was saved; never for anything else."""
+    return Markup(value or "")

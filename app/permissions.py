@@ -14,6 +14,14 @@ PUBLIC_ENDPOINTS = frozenset({
     "accounts.reset_password",
     "organizations.directory",
     "organizations.detail",
+    # Public declarations are readable by anyone; these views check can_view_declaration themselves.
+    "declarations.index",
+    "declarations.read",
+    "declarations.history",
+    "declarations.compare",
+    "comments.thread",
+    "amendments.detail",
+    "search.results",
 })
 
 
@@ -91,3 +99,59 @@ def can_view_organization_people(user, organization) -> bool:
     """Names of an organization's people are for its own people and the secretariat, not the public."""
     return _logged_in(user) and (
         user.organization_id == organization.id or is_coordinator(user) or is_admin(user))
+
+
+# --- declarations and consultation -------------------------------------------------------
+
+def is_alliance_member(user) -> bool:
+    """People of member organizations, individual experts and the secretariat (not reviewers)."""
+    return _logged_in(user) and user.active and (
+        user.organization_id is not None or user.is_expert or user.platform_role in ("coordinator", "admin"))
+
+
+def is_drafter(user, declaration) -> bool:
+    return _logged_in(user) and any(d.id == user.id for d in declaration.drafters)
+
+
+def can_create_declaration(user) -> bool:
+    return is_coordinator(user)
+
+
+def can_manage_declaration(user, declaration) -> bool:
+    """Phases, settings, co-drafters, consultation events and amendment decisions."""
+    return is_coordinator(user)
+
+
+def can_edit_text(user, declaration) -> bool:
+    return is_coordinator(user) or is_drafter(user, declaration)
+
+
+def can_view_declaration(user, declaration) -> bool:
+    if declaration.phase == "drafting":
+        return can_edit_text(user, declaration)
+    return declaration.visibility == "public" or is_alliance_member(user)
+
+
+def can_take_part(user, declaration) -> bool:
+    """May comment and propose amendments (the phase and deadline are checked by the services)."""
+    return is_alliance_member(user) and can_view_declaration(user, declaration)
+
+
+def can_flag_comment(user, comment) -> bool:
+    return _logged_in(user) and comment.author_id != user.id
+
+
+def can_edit_comment(user, comment) -> bool:
+    return _logged_in(user) and comment.author_id == user.id and comment.deleted_at is None
+
+
+def can_moderate(user) -> bool:
+    return is_coordinator(user)
+
+
+def can_moderate_comment(user, comment, another_coordinator_exists: bool) -> bool:
+    """Coordinators do not moderate comments from their own organization while another coordinator exists."""
+    if not can_moderate(user):
+        return False
+    own = user.organization_id is not None and comment.organization_id == user.organization_id
+    return not own or not another_coordinator_exists

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -17,6 +17,7 @@ from app.accounts.models import Invitation, LoginSession, User
 from app.audit.services import client_address, record
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
+from app.links import absolute_url
 from app.mail.services import queue
 from app.time import utcnow
 
@@ -147,7 +148,7 @@ def invite(actor: User, email: str, *, organization=None, org_role: str | None =
            institution_id=invitation.institution_id)
     queue(email, _("Invitation to %(alliance)s on Sanad", alliance=current_app.config["ALLIANCE_NAME"]),
           "invitation", invitation=invitation, inviter=actor,
-          link=current_app.config["SITE_URL"] + url_for("accounts.accept_invitation", token=token),
+          link=absolute_url("accounts.accept_invitation", token=token),
           days=current_app.config["INVITATION_DAYS"])
     return invitation
 
@@ -221,7 +222,7 @@ def request_password_reset(email: str) -> None:
     record(user, "password_reset_requested", user)
     with force_locale(user.language):
         queue(user.email, _("Reset your Sanad password"), "password_reset", user=user,
-              link=current_app.config["SITE_URL"] + url_for("accounts.reset_password", token=token),
+              link=absolute_url("accounts.reset_password", token=token),
               minutes=current_app.config["RESET_SECONDS"] // 60)
 
 

@@ -1,4 +1,6 @@
 """Every route, requested as every role, built from app.url_map so that later routes are covered too."""
+import itertools
+
 import pytest
 
 from app.permissions import PUBLIC_ENDPOINTS
@@ -8,16 +10,19 @@ ROLES = ["anonymous", "member", "representative", "expert", "coordinator", "revi
 
 
 def _routes(app):
-    """(endpoint, url, method) for every rule, with ids of objects that exist (1) and do not (999999)."""
+    """(endpoint, url, method) for every rule, with ids of objects that exist (1) and do not (999999),
+    and every value of a choice in the path."""
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        for object_id in ([1, 999999] if rule.arguments else [None]):
-            values = {}
-            for argument in rule.arguments:
-                converter = rule._converters[argument].__class__.__name__
-                values[argument] = object_id if converter in ("IntegerConverter",) else "not-a-real-token"
-            url = rule.build(values, append_unknown=False)[1]
+        options = {}
+        for argument in rule.arguments:
+            converter = rule._converters[argument]
+            name = type(converter).__name__
+            options[argument] = (sorted(converter.items) if name == "AnyConverter" else
+                                 [1, 999999] if name == "IntegerConverter" else ["not-a-real-token"])
+        for values in itertools.product(*options.values()):
+            url = rule.build(dict(zip(options, values)), append_unknown=False)[1]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule.endpoint, url, method
 

@@ -1,0 +1,90 @@
+"""Amendments: members propose replacement text; coordinators accept (a revision credited to the
+proposer) or reject with a reason."""
+from flask_babel import gettext as _
+
+from app import permissions
+from app.amendments.models import Amendment
+from app.audit.services import record
+from app.declarations import services as declarations
+from app.errors import NotAllowed, RuleError
+from app.extensions import db
+from app.markup import render_markdown
+from app.notifications import services as notifications
+from app.time import utcnow
+
+
+class AmendmentConflict(RuleError):
+    """The target changed since the proposal: a coordinator merges by hand."""
+
+    def __init__(self, amendment):
+        super().__init__(_("The text has changed since this amendment was proposed. Merge the two by hand."))
+        self.amendment = amendment
+
+
+def current_text(target) -> str:
+    return target.current.body_source if target.kind == "section" else target.current.text_source
+
+
+def propose(actor, declaration, target, *, text: str, rationale: str) -> Amendment:
+    if not permissions.can_take_part(actor, declaration):
+        raise NotAllowed()
+    closed = declarations.consultation_closed_message(declaration)
+    if closed:
+        raise RuleError(closed)
+    if target.deleted_at is not None:
+        raise RuleError(_("This text has been deleted."))
+    if text.strip() == current_text(target).strip():
+        raise RuleError(_("The proposed text is the same as the current text. Change something first."))
+    amendment = Amendment(
+        declaration_id=declaration.id, section_id=target.id if target.kind == "section" else None,
+        recommendation_id=target.id if target.kind == "recommendation" else None,
+        base_revision_id=target.current_revision_id, proposer_id=actor.id, text_source=text,
+        text_html=render_markdown(text), rationale_source=rationale, rationale_html=render_markdown(rationale),
+        version_number=declaration.version_number)
+    db.session.add(amendment)
+    db.session.flush()
+    record(actor, "amendment_proposed", amendment, declaration_id=declaration.id, item=f"{target.kind}-{target.id}")
+    return amendment
+
+
+def _check_decision(actor, amendment: Amendment) -> None:
+    if not permissions.can_manage_declaration(actor, amendment.declaration):
+        raise NotAllowed()
+    if amendment.status != "pending":
+        raise RuleError(_("This amendment has already been decided."))
+
+
+def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_revision_id: int | None = None):
+    """Make the proposal (or a coordinator's merge of it) the new revision, credited to the proposer."""
+    _check_decision(actor, amendment)
+    target = amendment.target
+    if amendment.declaration.phase != "revision":
+        raise RuleError(_("Amendments are accepted in the revision phase. Close the consultation first."))
+    if merged_text is None:
+        if target.current_revision_id != amendment.base_revision_id:
+            raise AmendmentConflict(amendment)
+        text, base = amendment.text_source, amendment.base_revision_id
+    else:
+        text, base = merged_text, base_revision_id
+    if target.kind == "section":
+        revision = declarations.edit_section(actor, target, base_revision_id=base, heading=target.current.heading,
+                                             body=text, amendment=amendment)
+    else:
+        current = target.current
+        revision = declarations.edit_recommendation(
+            actor, target, base_revision_id=base, amendment=amendment, text=text, pillar=current.pillar,
+            themes=current.themes, addressees=current.addressees, convention_articles=current.convention_articles)
+    amendment.status, amendment.decided_by_id, amendment.decided_at = "accepted", actor.id, utcnow()
+    record(actor, "amendment_accepted", amendment, revision=revision.number, merged=merged_text is not None)
+    notifications.notify_amendment_decision(amendment)
+    return revision
+
+
+def reject(actor, amendment: Amendment, reason: str) -> None:
+    _check_decision(actor, amendment)
+    if not reason.strip():
+        raise RuleError(_("Give the reason: the proposer will see it."))
+    amendment.status, amendment.decided_by_id, amendment.decided_at = "rejected", actor.id, utcnow()
+    amendment.decision_reason = reason.strip()
+    record(actor, "amendment_rejected", amendment, reason=amendment.decision_reason)
+    notifications.notify_amendment_decision(amendment)

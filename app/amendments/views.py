@@ -1,0 +1,164 @@
+"""Proposing amendments, discussing them, and the coordinators' decisions."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import permissions
+from app.amendments import services
+from app.amendments.forms import AmendmentForm, DecisionForm, MergeForm
+from app.amendments.models import Amendment
+from app.comments import services as comments
+from app.comments.forms import CommentForm
+from app.comments.models import Comment
+from app.comments.views import visible_thread_page
+from app.declarations.diff import word_diff
+from app.declarations.loading import get_declaration, get_item
+from app.declarations.services import consultation_closed_message
+from app.errors import RuleError
+from app.extensions import db, login_manager
+from app.time import utcnow
+from app.views import acting_user, get_or_404, refuse, render_form, require
+
+bp = Blueprint("amendments", __name__)
+
+
+@bp.route("/declarations/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/amend",
+          methods=["GET", "POST"])
+def propose(declaration_id, kind, item_id):
+    declaration = get_declaration(declaration_id)
+    item = get_item(declaration, kind, item_id)
+    require(permissions.can_take_part(acting_user(), declaration))
+    form = AmendmentForm(text=services.current_text(item)) if request.method == "GET" else AmendmentForm()
+    error = consultation_closed_message(declaration) if request.method == "GET" else None
+    if form.validate_on_submit():
+        try:
+            amendment = services.propose(acting_user(), declaration, item, text=form.text.data,
+                                         rationale=form.rationale.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Your amendment has been proposed. Coordinators will decide on it after the consultation."),
+                  "success")
+            return redirect(url_for("amendments.detail", amendment_id=amendment.id))
+    return render_form("amendments/propose.html", form=form, declaration=declaration, item=item, kind=kind,
+                       error=error, status=422 if error and request.method == "POST" else 200)
+
+
+def _load(amendment_id: int) -> Amendment:
+    amendment = get_or_404(Amendment, amendment_id)
+    get_declaration(amendment.declaration_id)
+    return amendment
+
+
+@bp.route("/amendments/<int:amendment_id>", methods=["GET", "POST"])
+def detail(amendment_id):
+    """The proposal against the text it replaces, its rationale, its discussion and the decision."""
+    amendment = _load(amendment_id)
+    declaration = amendment.declaration
+    if request.method == "POST" and not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    form = CommentForm()
+    error = None
+    if form.validate_on_submit():
+        require(permissions.can_take_part(acting_user(), declaration))
+        parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
+        try:
+            comment = comments.add_comment(acting_user(), declaration, body=form.body.data, amendment=amendment,
+                                           parent=parent)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Your comment has been published.") if comment.status == "published" else
+                  _("Thank you. Your comment will appear once a coordinator approves it."), "success")
+            return redirect(url_for("amendments.detail", amendment_id=amendment.id, _anchor=f"c{comment.id}"))
+    threads, replies, own_pending = visible_thread_page(declaration, Comment.amendment_id == amendment.id,
+                                                        _page(), current_user)
+    target = amendment.target
+    base_text = _base_text(amendment)
+    return render_form("amendments/detail.html", form=form, error=error, amendment=amendment, declaration=declaration,
+                       target=target, diff=word_diff(base_text, amendment.text_source),
+                       stale=target.current_revision_id != amendment.base_revision_id,
+                       decision_form=DecisionForm(), threads=threads, replies=replies, own_pending=own_pending,
+                       closed_message=consultation_closed_message(declaration), now=utcnow(),
+                       edit_window=comments.EDIT_WINDOW)
+
+
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _base_text(amendment: Amendment) -> str:
+    from app.declarations.models import RecommendationRevision, SectionRevision
+    if amendment.section_id:
+        return db.session.get(SectionRevision, amendment.base_revision_id).body_source
+    return db.session.get(RecommendationRevision, amendment.base_revision_id).text_source
+
+
+@bp.route("/amendments/<int:amendment_id>/accept", methods=["POST"])
+def accept(amendment_id):
+    amendment = _load(amendment_id)
+    require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
+    try:
+        services.accept(acting_user(), amendment)
+    except services.AmendmentConflict:
+        return redirect(url_for("amendments.merge", amendment_id=amendment.id))
+    except RuleError as rule:
+        refuse(rule)
+        return redirect(url_for("amendments.detail", amendment_id=amendment.id))
+    flash(_("The amendment has been accepted and is now part of the text, credited to %(name)s.",
+            name=amendment.proposer.name), "success")
+    return redirect(url_for("amendments.detail", amendment_id=amendment.id))
+
+
+@bp.route("/amendments/<int:amendment_id>/merge", methods=["GET", "POST"])
+def merge(amendment_id):
+    """The target changed since the proposal: the coordinator writes the merged text by hand."""
+    amendment = _load(amendment_id)
+    require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
+    target = amendment.target
+    if request.method == "GET":
+        form = MergeForm(text=amendment.text_source, base_revision_id=str(target.current_revision_id))
+    else:
+        form = MergeForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.accept(acting_user(), amendment, merged_text=form.text.data,
+                            base_revision_id=int(form.base_revision_id.data))
+        except RuleError as rule:
+            error = str(rule)
+            form.base_revision_id.data = str(target.current_revision_id)
+        else:
+            flash(_("The merged text has been saved, credited to %(name)s.", name=amendment.proposer.name), "success")
+            return redirect(url_for("amendments.detail", amendment_id=amendment.id))
+    return render_form("amendments/merge.html", status=409 if request.method == "GET" else None, form=form,
+                       error=error, amendment=amendment, target=target, current_text=services.current_text(target),
+                       diff=word_diff(_base_text(amendment), services.current_text(target)))
+
+
+@bp.route("/amendments/<int:amendment_id>/reject", methods=["POST"])
+def reject(amendment_id):
+    amendment = _load(amendment_id)
+    require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
+    form = DecisionForm()
+    try:
+        services.reject(acting_user(), amendment, form.reason.data or "" if form.validate_on_submit() else "")
+    except RuleError as rule:
+        refuse(rule)
+    else:
+        flash(_("The amendment has been rejected. The proposer will see your reason."), "success")
+    return redirect(url_for("amendments.detail", amendment_id=amendment.id))
+
+
+@bp.route("/declarations/<int:declaration_id>/amendments")
+def for_declaration(declaration_id):
+    declaration = get_declaration(declaration_id)
+    rows = db.session.scalars(select(Amendment).options(selectinload(Amendment.proposer))
+                              .where(Amendment.declaration_id == declaration.id)
+                              .order_by(Amendment.status != "pending", Amendment.created_at)).all()
+    return render_template("amendments/list.html", declaration=declaration, amendments=rows)

@@ -1,0 +1,178 @@
+"""Comments, flags and moderation. A hidden or rejected comment is invisible everywhere else."""
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import permissions
+from app.audit.services import record
+from app.comments.models import Comment, CommentFlag, ModerationDecision
+from app.declarations.services import consultation_closed_message
+from app.errors import NotAllowed, RuleError
+from app.extensions import db
+from app.markup import render_markdown
+from app.notifications import services as notifications
+from app.search import services as search
+from app.time import utcnow
+
+EDIT_WINDOW = timedelta(minutes=15)
+MAX_LENGTH = 5000
+
+
+def published_counts(declaration_id: int) -> dict[str, int]:
+    """Published comments per item ("section-3", "recommendation-7"), replies included: one query."""
+    rows = db.session.execute(
+        select(Comment.section_id, Comment.recommendation_id, func.count())
+        .where(Comment.declaration_id == declaration_id, Comment.status == "published",
+               Comment.deleted_at.is_(None), Comment.amendment_id.is_(None))
+        .group_by(Comment.section_id, Comment.recommendation_id)).all()
+    return {(f"section-{s}" if s else f"recommendation-{r}"): n for s, r, n in rows}
+
+
+def add_comment(actor, declaration, *, body: str, section=None, recommendation=None, amendment=None,
+                parent: Comment | None = None) -> Comment:
+    """Comment on an item during an open consultation; replies are one level deep."""
+    if not permissions.can_take_part(actor, declaration):
+        raise NotAllowed()
+    closed = consultation_closed_message(declaration)
+    if closed:
+        raise RuleError(closed)
+    if not body.strip():
+        raise RuleError(_("Write something first."))
+    if parent is not None:
+        if parent.status != "published" or parent.deleted_at is not None or parent.target_key != _target_key(
+                section, recommendation, amendment):
+            raise RuleError(_("You can only reply to a published comment on the same text."))
+        parent = parent.parent or parent  # replies to replies join the same thread
+    comment = Comment(
+        declaration_id=declaration.id, section_id=section.id if section else None,
+        recommendation_id=recommendation.id if recommendation else None,
+        amendment_id=amendment.id if amendment else None, parent_id=parent.id if parent else None,
+        author_id=actor.id, organization_id=actor.organization_id, body_source=body, body_html=render_markdown(body),
+        version_number=declaration.version_number, status="pending" if declaration.moderation == "pre" else "published")
+    db.session.add(comment)
+    db.session.flush()
+    record(actor, "comment_posted", comment, declaration_id=declaration.id, status=comment.status)
+    if comment.status == "published":
+        _published(comment)
+    return comment
+
+
+def _target_key(section, recommendation, amendment) -> str:
+    if section:
+        return f"section-{section.id}"
+    if recommendation:
+        return f"recommendation-{recommendation.id}"
+    return f"amendment-{amendment.id}"
+
+
+def _published(comment: Comment) -> None:
+    search.index(comment)
+    if comment.parent is not None and comment.parent.author_id != comment.author_id:
+        notifications.notify_reply(comment)
+
+
+def edit_comment(actor, comment: Comment, body: str) -> None:
+    if not permissions.can_edit_comment(actor, comment):
+        raise NotAllowed()
+    if utcnow() - comment.created_at > EDIT_WINDOW:
+        raise RuleError(_("Comments can be edited for 15 minutes after posting. Post a new comment instead."))
+    if comment.status in ("hidden", "rejected"):
+        raise RuleError(_("This comment was taken down by a moderator and cannot be edited."))
+    closed = consultation_closed_message(comment.declaration)
+    if closed:
+        raise RuleError(closed)
+    if not body.strip():
+        raise RuleError(_("Write something first."))
+    comment.body_source, comment.body_html, comment.edited_at = body, render_markdown(body), utcnow()
+    record(actor, "comment_edited", comment)
+    if comment.status == "published":
+        search.index(comment)
+
+
+def delete_comment(actor, comment: Comment) -> None:
+    """The author withdraws a comment: a tombstone stays so the replies keep their place."""
+    if not permissions.can_edit_comment(actor, comment):
+        raise NotAllowed()
+    comment.deleted_at = utcnow()
+    comment.body_source = comment.body_html = ""
+    search.remove(comment)
+    record(actor, "comment_deleted", comment)
+
+
+def flag_comment(actor, comment: Comment, reason: str) -> None:
+    if not permissions.can_flag_comment(actor, comment):
+        raise NotAllowed()
+    if comment.status != "published" or comment.deleted_at is not None:
+        raise RuleError(_("This comment is not shown any more."))
+    exists = db.session.scalar(select(CommentFlag.id).where(CommentFlag.comment_id == comment.id,
+                                                            CommentFlag.user_id == actor.id,
+                                                            CommentFlag.resolved_at.is_(None)))
+    if exists:
+        raise RuleError(_("You have already flagged this comment. A coordinator will look at it."))
+    db.session.add(CommentFlag(comment_id=comment.id, user_id=actor.id, reason=reason.strip()))
+    record(actor, "comment_flagged", comment, reason=reason.strip()[:500])
+
+
+# --- moderation --------------------------------------------------------------------------
+
+MODERATION_ACTIONS = {
+    # action: (states it applies to, resulting state)
+    "approve": (("pending",), "published"),
+    "reject": (("pending",), "rejected"),
+    "hide": (("published",), "hidden"),
+    "restore": (("hidden", "rejected"), "published"),
+    "dismiss": (("published",), "published"),  # flags looked at, the comment stays
+}
+
+
+def another_coordinator_exists(actor) -> bool:
+    from app.accounts.models import User
+    return db.session.scalar(select(func.count()).select_from(User).where(
+        User.platform_role == "coordinator", User.active.is_(True), User.id != actor.id)) > 0
+
+
+def moderate(actor, comment: Comment, action: str, reason: str = "") -> ModerationDecision:
+    """Apply a moderation decision; it is recorded, and the author is told (with the reason)."""
+    if not permissions.can_moderate_comment(actor, comment, another_coordinator_exists(actor)):
+        raise NotAllowed()
+    if action not in MODERATION_ACTIONS:
+        raise RuleError(_("Unknown moderation action."))
+    allowed_from, result = MODERATION_ACTIONS[action]
+    if comment.deleted_at is not None or comment.status not in allowed_from:
+        raise RuleError(_("This comment has changed since the queue was loaded; nothing was done."))
+    if action in ("hide", "reject") and not reason.strip():
+        raise RuleError(_("Give the reason: the author will see it."))
+    comment.status = result
+    decision = ModerationDecision(comment_id=comment.id, moderator_id=actor.id, action=action, reason=reason.strip())
+    db.session.add(decision)
+    for flag in db.session.scalars(select(CommentFlag).where(CommentFlag.comment_id == comment.id,
+                                                             CommentFlag.resolved_at.is_(None))):
+        flag.resolved_at = utcnow()
+    db.session.flush()
+    record(actor, f"comment_{action}", comment, reason=decision.reason, declaration_id=comment.declaration_id)
+    if result == "published" and action in ("approve", "restore"):
+        _published(comment)
+    elif result in ("hidden", "rejected"):
+        search.remove(comment)
+    if action != "dismiss":
+        notifications.notify_moderation(comment, decision)
+    return decision
+
+
+def moderation_queue():
+    """Pending comments and published comments with open flags, oldest first."""
+    flagged = select(CommentFlag.comment_id).where(CommentFlag.resolved_at.is_(None))
+    return db.session.scalars(
+        select(Comment).where(Comment.deleted_at.is_(None),
+                              (Comment.status == "pending") | ((Comment.status == "published") & Comment.id.in_(flagged)))
+        .order_by(Comment.created_at)).all()
+
+
+def open_flags(comment_ids: list[int]) -> dict[int, list[CommentFlag]]:
+    flags: dict[int, list[CommentFlag]] = {}
+    if comment_ids:
+        for flag in db.session.scalars(select(CommentFlag).where(CommentFlag.comment_id.in_(comment_ids),
+                                                                 CommentFlag.resolved_at.is_(None))):
+            flags.setdefault(flag.comment_id, []).append(flag)
+    return flags

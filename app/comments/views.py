@@ -1,0 +1,184 @@
+"""Comment threads on sections and recommendations, flags, and the coordinators' moderation queue."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app import permissions
+from app.comments import services
+from app.comments.forms import CommentForm, FlagForm, ModerationForm
+from app.comments.models import Comment, ModerationDecision
+from app.declarations.loading import get_declaration, get_item
+from app.declarations.services import consultation_closed_message, live_recommendations, numbering
+from app.errors import RuleError
+from app.extensions import db, login_manager
+from app.time import utcnow
+from app.views import acting_user, get_or_404, refuse, render_form, require
+
+bp = Blueprint("comments", __name__)
+
+THREADS_PER_PAGE = 20
+
+
+def visible_thread_page(declaration, target_filter, page: int, user):
+    """One page of threads: published top-level comments (and tombstones that still have replies), each
+    with its published replies. Two queries whatever the size of the thread."""
+    live_replies = select(Comment.parent_id).where(Comment.status == "published", Comment.deleted_at.is_(None),
+                                                   Comment.parent_id.is_not(None))
+    top = (select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
+           .where(target_filter, Comment.parent_id.is_(None),
+                  or_((Comment.status == "published") & Comment.deleted_at.is_(None), Comment.id.in_(live_replies)))
+           .order_by(Comment.created_at))
+    threads = db.paginate(top, page=page, per_page=THREADS_PER_PAGE, error_out=False)
+    ids = [c.id for c in threads.items]
+    replies: dict[int, list[Comment]] = {}
+    if ids:
+        for reply in db.session.scalars(
+                select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
+                .where(Comment.parent_id.in_(ids), Comment.status == "published").order_by(Comment.created_at)):
+            replies.setdefault(reply.parent_id, []).append(reply)
+    own_pending = []
+    if user.is_authenticated:
+        own_pending = db.session.scalars(select(Comment).where(target_filter, Comment.author_id == user.id,
+                                                               Comment.status == "pending",
+                                                               Comment.deleted_at.is_(None))).all()
+    return threads, replies, own_pending
+
+
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@bp.route("/declarations/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/comments",
+          methods=["GET", "POST"])
+def thread(declaration_id, kind, item_id):
+    declaration = get_declaration(declaration_id)
+    item = get_item(declaration, kind, item_id)
+    if request.method == "POST" and not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    form = CommentForm()
+    error = None
+    if form.validate_on_submit():
+        require(permissions.can_take_part(acting_user(), declaration))
+        parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
+        try:
+            comment = services.add_comment(acting_user(), declaration, body=form.body.data, parent=parent,
+                                           **{kind: item})
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Your comment has been published.") if comment.status == "published" else
+                  _("Thank you. Your comment will appear once a coordinator approves it."), "success")
+            return redirect(url_for("comments.thread", declaration_id=declaration.id, kind=kind, item_id=item.id,
+                                    _anchor=f"c{comment.id}"))
+    target = Comment.section_id == item.id if kind == "section" else Comment.recommendation_id == item.id
+    threads, replies, own_pending = visible_thread_page(declaration, target, _page(), current_user)
+    number = numbering(live_recommendations(declaration.id)).get(item.id) if kind == "recommendation" else None
+    return render_form("comments/thread.html", form=form, error=error, declaration=declaration, item=item, kind=kind,
+                       number=number, threads=threads, replies=replies, own_pending=own_pending,
+                       closed_message=consultation_closed_message(declaration), now=utcnow(),
+                       edit_window=services.EDIT_WINDOW)
+
+
+def _back(comment: Comment):
+    if comment.amendment_id:
+        return url_for("amendments.detail", amendment_id=comment.amendment_id, _anchor=f"c{comment.id}")
+    kind, item_id = ("section", comment.section_id) if comment.section_id else ("recommendation",
+                                                                                 comment.recommendation_id)
+    return url_for("comments.thread", declaration_id=comment.declaration_id, kind=kind, item_id=item_id,
+                   _anchor=f"c{comment.id}")
+
+
+def _own_comment(comment_id: int) -> Comment:
+    comment = get_or_404(Comment, comment_id)
+    get_declaration(comment.declaration_id)
+    require(permissions.can_edit_comment(acting_user(), comment))
+    return comment
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit(comment_id):
+    comment = _own_comment(comment_id)
+    form = CommentForm(body=comment.body_source) if request.method == "GET" else CommentForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.edit_comment(acting_user(), comment, form.body.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Your comment has been updated."), "success")
+            return redirect(_back(comment))
+    return render_form("comments/edit.html", form=form, comment=comment, error=error, back=_back(comment))
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+def delete(comment_id):
+    comment = _own_comment(comment_id)
+    services.delete_comment(acting_user(), comment)
+    flash(_("Your comment has been deleted."), "success")
+    return redirect(_back(comment))
+
+
+@bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+def flag(comment_id):
+    comment = get_or_404(Comment, comment_id)
+    get_declaration(comment.declaration_id)
+    if comment.status != "published" or comment.deleted_at is not None:
+        abort(404)
+    require(permissions.can_flag_comment(acting_user(), comment))
+    form = FlagForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.flag_comment(acting_user(), comment, form.reason.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Thank you. A coordinator will look at this comment."), "success")
+            return redirect(_back(comment))
+    return render_form("comments/flag.html", form=form, comment=comment, error=error, back=_back(comment))
+
+
+# --- moderation --------------------------------------------------------------------------
+
+@bp.route("/moderation")
+def queue():
+    require(permissions.can_moderate(acting_user()))
+    comments = services.moderation_queue()
+    others = services.another_coordinator_exists(acting_user())
+    return render_template("comments/queue.html", comments=comments, flags=services.open_flags([c.id for c in comments]),
+                           mine=lambda c: permissions.can_moderate_comment(acting_user(), c, others),
+                           form=ModerationForm(), back=_back)
+
+
+@bp.route("/moderation/comments/<int:comment_id>", methods=["POST"])
+def moderate(comment_id):
+    require(permissions.can_moderate(acting_user()))
+    comment = get_or_404(Comment, comment_id)
+    form = ModerationForm()
+    if not form.validate_on_submit():
+        refuse(_("The form was incomplete; nothing was done."))
+        return redirect(url_for("comments.queue"))
+    try:
+        services.moderate(acting_user(), comment, form.action.data, form.reason.data or "")
+    except RuleError as rule:
+        refuse(rule)
+    else:
+        flash(_("Decision recorded."), "success")
+    return redirect(url_for("comments.queue"))
+
+
+@bp.route("/moderation/history")
+def history():
+    require(permissions.can_moderate(acting_user()))
+    query = (select(ModerationDecision)
+             .options(selectinload(ModerationDecision.moderator), selectinload(ModerationDecision.comment)
+                      .selectinload(Comment.author))
+             .order_by(ModerationDecision.id.desc()))
+    page = db.paginate(query, page=_page(), per_page=50, error_out=False)
+    return render_template("comments/history.html", page=page, back=_back)

@@ -1,0 +1,220 @@
+"""Writing declarations: creating, settings, sections and recommendations, phases, co-drafters, events."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from app import permissions
+from app.accounts.models import User
+from app.declarations import services
+from app.declarations.forms import (DeclarationForm, DraftersForm, EventForm, PhaseForm, RecommendationForm,
+                                    SectionForm)
+from app.declarations.loading import get_declaration, get_item
+from app.declarations.models import ConsultationEvent
+from app.declarations.views import bp, institution_names
+from app.errors import RuleError
+from app.extensions import db
+from app.institutions.models import Institution
+from app.views import acting_user, get_or_404, refuse, render_form, require
+
+
+def _read_url(declaration, anchor=None):
+    return url_for("declarations.read", declaration_id=declaration.id, _anchor=anchor)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require(permissions.can_create_declaration(acting_user()))
+    form = DeclarationForm()
+    if form.validate_on_submit():
+        declaration = services.create_declaration(
+            acting_user(), kind=form.kind.data, title=form.title.data, summary=form.summary.data or "",
+            moderation=form.moderation.data, visibility=form.visibility.data)
+        flash(_("The declaration has been created. Add its sections and recommendations."), "success")
+        return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+    return render_form("declarations/settings.html", form=form, declaration=None)
+
+
+@bp.route("/<int:declaration_id>/edit")
+def edit(declaration_id):
+    """The editor's overview: every section and recommendation with edit, move and delete."""
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_edit_text(acting_user(), declaration))
+    recommendations = services.live_recommendations(declaration.id)
+    return render_template("declarations/edit.html", declaration=declaration,
+                           sections=services.live_sections(declaration.id), recommendations=recommendations,
+                           numbers=services.numbering(recommendations), institutions=institution_names(),
+                           phase_form=PhaseForm(), editable=declaration.phase in services.EDITABLE_PHASES)
+
+
+@bp.route("/<int:declaration_id>/settings", methods=["GET", "POST"])
+def settings(declaration_id):
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_declaration(acting_user(), declaration))
+    form = DeclarationForm(obj=declaration)
+    if request.method == "GET":
+        form.edit_count.data = str(declaration.edit_count)
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.update_settings(acting_user(), declaration, base_edit_count=int(form.edit_count.data or -1),
+                                     kind=form.kind.data, title=form.title.data, summary=form.summary.data or "",
+                                     moderation=form.moderation.data, visibility=form.visibility.data)
+        except services.EditConflict:
+            error = _("Someone else changed these settings while you were editing them: your text is kept below; "
+                      "the current title is “%(title)s”. Save again to replace it.", title=declaration.title)
+            form.edit_count.data = str(declaration.edit_count)
+        else:
+            flash(_("The settings have been saved."), "success")
+            return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+    return render_form("declarations/settings.html", form=form, declaration=declaration, error=error)
+
+
+def _institution_choices(form: RecommendationForm) -> None:
+    form.addressees.choices = [(i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name))]
+
+
+def _recommendation_fields(form: RecommendationForm) -> dict:
+    return {"text": form.text.data, "pillar": form.pillar.data, "themes": form.themes.data,
+            "addressees": form.addressees.data or [], "convention_articles": form.convention_articles.data or ""}
+
+
+@bp.route("/<int:declaration_id>/<any(section, recommendation):kind>/new", methods=["GET", "POST"])
+def add_item(declaration_id, kind):
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_edit_text(acting_user(), declaration))
+    form = SectionForm() if kind == "section" else RecommendationForm()
+    if kind == "recommendation":
+        _institution_choices(form)
+    error = None
+    if form.validate_on_submit():
+        try:
+            if kind == "section":
+                item = services.add_section(acting_user(), declaration, heading=form.heading.data, body=form.body.data)
+            else:
+                item = services.add_recommendation(acting_user(), declaration, **_recommendation_fields(form))
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("declarations.edit", declaration_id=declaration.id, _anchor=item.anchor))
+    return render_form(f"declarations/{kind}_form.html", form=form, declaration=declaration, item=None, error=error)
+
+
+@bp.route("/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_item(declaration_id, kind, item_id):
+    declaration = get_declaration(declaration_id)
+    item = get_item(declaration, kind, item_id)
+    require(permissions.can_edit_text(acting_user(), declaration))
+    if kind == "section":
+        form = SectionForm(obj=item.current, body=item.current.body_source) if request.method == "GET" else SectionForm()
+    else:
+        form = RecommendationForm(obj=item.current, text=item.current.text_source) \
+            if request.method == "GET" else RecommendationForm()
+        _institution_choices(form)
+    if request.method == "GET":
+        form.base_revision_id.data = str(item.current_revision_id)
+    error = conflict = None
+    if form.validate_on_submit():
+        try:
+            base = int(form.base_revision_id.data or 0)
+            if kind == "section":
+                services.edit_section(acting_user(), item, base_revision_id=base, heading=form.heading.data,
+                                      body=form.body.data)
+            else:
+                services.edit_recommendation(acting_user(), item, base_revision_id=base, **_recommendation_fields(form))
+        except services.EditConflict as clash:
+            conflict = clash.current
+            form.base_revision_id.data = str(conflict.id)  # saving again replaces the other change knowingly
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Saved as a new revision."), "success")
+            return redirect(url_for("declarations.edit", declaration_id=declaration.id, _anchor=item.anchor))
+    if conflict is not None:
+        return render_form("declarations/conflict.html", status=409, form=form, declaration=declaration, item=item,
+                           kind=kind, other=conflict)
+    return render_form(f"declarations/{kind}_form.html", form=form, declaration=declaration, item=item, error=error)
+
+
+@bp.route("/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/<any(up, down, delete):action>",
+          methods=["POST"])
+def change_item(declaration_id, kind, item_id, action):
+    declaration = get_declaration(declaration_id)
+    item = get_item(declaration, kind, item_id)
+    require(permissions.can_edit_text(acting_user(), declaration))
+    try:
+        if action == "delete":
+            services.delete_item(acting_user(), item)
+            flash(_("Deleted. Its history and comments are kept."), "success")
+        else:
+            services.move_item(acting_user(), item, -1 if action == "up" else 1)
+    except RuleError as rule:
+        refuse(rule)
+    return redirect(url_for("declarations.edit", declaration_id=declaration.id, _anchor=item.anchor))
+
+
+@bp.route("/<int:declaration_id>/phase", methods=["POST"])
+def change_phase(declaration_id):
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_declaration(acting_user(), declaration))
+    form = PhaseForm()
+    if not form.validate_on_submit():
+        refuse(_("Choose a valid date and time."))
+        return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+    try:
+        version = services.change_phase(acting_user(), declaration, form.target.data, deadline=form.deadline.data)
+    except RuleError as rule:
+        refuse(rule)
+        return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+    flash(_("The declaration is now in the %(phase)s phase. Version %(n)d was recorded.",
+            phase=services._phase_label(declaration.phase), n=version.number), "success")
+    return redirect(_read_url(declaration))
+
+
+@bp.route("/<int:declaration_id>/drafters", methods=["GET", "POST"])
+def drafters(declaration_id):
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_declaration(acting_user(), declaration))
+    people = db.session.scalars(select(User).where(User.active.is_(True), or_(
+        User.organization_id.is_not(None), User.is_expert.is_(True))).order_by(User.name)).all()
+    form = DraftersForm()
+    form.drafters.choices = [(p.id, f"{p.name} ({p.organization.acronym if p.organization else _('expert')})")
+                             for p in people]
+    if request.method == "GET":
+        form.drafters.data = [d.id for d in declaration.drafters]
+    if form.validate_on_submit():
+        chosen = [p for p in people if p.id in set(form.drafters.data or [])]
+        services.set_drafters(acting_user(), declaration, chosen)
+        flash(_("Co-drafters saved."), "success")
+        return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+    return render_form("declarations/drafters.html", form=form, declaration=declaration)
+
+
+@bp.route("/<int:declaration_id>/events")
+def events(declaration_id):
+    declaration = get_declaration(declaration_id)
+    rows = db.session.scalars(select(ConsultationEvent).where(ConsultationEvent.declaration_id == declaration.id)
+                              .order_by(ConsultationEvent.held_on)).all()
+    return render_template("declarations/events.html", declaration=declaration, events=rows)
+
+
+@bp.route("/<int:declaration_id>/events/new", methods=["GET", "POST"])
+@bp.route("/<int:declaration_id>/events/<int:event_id>", methods=["GET", "POST"])
+def event(declaration_id, event_id=None):
+    declaration = get_declaration(declaration_id)
+    record = get_or_404(ConsultationEvent, event_id) if event_id is not None else None
+    if record is not None and record.declaration_id != declaration.id:
+        abort(404)
+    require(permissions.can_manage_declaration(acting_user(), declaration))
+    form = EventForm(obj=record)
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.save_event(acting_user(), declaration, record,
+                                **{name: getattr(form, name).data for name in services.EVENT_FIELDS})
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("The consultation event has been saved."), "success")
+            return redirect(url_for("declarations.events", declaration_id=declaration.id))
+    return render_form("declarations/event_form.html", form=form, declaration=declaration, event=record, error=error)

@@ -1,0 +1,78 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.choices import DECLARATION_KINDS, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
+from app.forms import choices
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes: usable without JavaScript on a phone, unlike a multiple select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DeclarationForm(FlaskForm):
+    edit_count = HiddenField(default="0")
+    kind = RadioField(_l("Kind"), choices=choices(DECLARATION_KINDS), default="declaration",
+                      validators=[DataRequired()])
+    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)],
+                            description=_l("Two or three sentences shown at the top and in lists."))
+    moderation = RadioField(_l("Moderation of comments"), choices=choices(MODERATION_MODES), default="post",
+                            validators=[DataRequired()])
+    visibility = RadioField(_l("Who can read it once consultation opens"), choices=choices(VISIBILITIES),
+                            default="members", validators=[DataRequired()])
+
+
+class SectionForm(FlaskForm):
+    base_revision_id = HiddenField()
+    heading = StringField(_l("Heading"), filters=[_strip], validators=[DataRequired(), Length(max=300)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)],
+                         description=_l("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…)."))
+
+
+class RecommendationForm(FlaskForm):
+    base_revision_id = HiddenField()
+    text = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=5000)],
+                         description=_l("Markdown is allowed."))
+    pillar = RadioField(_l("Pillar"), choices=choices(PILLARS), validators=[DataRequired()])
+    themes = MultiCheckboxField(_l("Themes"), choices=choices(THEMES),
+                                validators=[DataRequired(message=_l("Choose at least one theme."))])
+    addressees = MultiCheckboxField(_l("Addressed to"), coerce=int, validate_choice=True)
+    convention_articles = StringField(_l("Convention articles (optional)"), filters=[_strip],
+                                      validators=[Optional(), Length(max=200)],
+                                      description=_l("For example “UNTOC art. 24; Trafficking Protocol art. 6”."))
+
+
+class PhaseForm(FlaskForm):
+    target = HiddenField(validators=[DataRequired()])
+    deadline = DateTimeLocalField(_l("Deadline"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+class DraftersForm(FlaskForm):
+    drafters = MultiCheckboxField(_l("Co-drafters"), coerce=int)
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    venue = StringField(_l("Venue"), filters=[_strip], validators=[Optional(), Length(max=200)])
+    online = BooleanField(_l("Held online (or partly online)"))
+    organizers = StringField(_l("Organizers"), filters=[_strip], validators=[Optional(), Length(max=300)])
+    participants_in_person = IntegerField(_l("Participants in person"), default=0,
+                                          validators=[Optional(), NumberRange(min=0, max=100000)])
+    participants_online = IntegerField(_l("Participants online"), default=0,
+                                       validators=[Optional(), NumberRange(min=0, max=100000)])
+    women = IntegerField(_l("Women (if known)"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    men = IntegerField(_l("Men (if known)"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    other_gender = IntegerField(_l("Other genders (if known)"), validators=[Optional(), NumberRange(min=0, max=100000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])

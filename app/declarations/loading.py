@@ -1,0 +1,29 @@
+"""Loading declarations and their items from the URL, with the visibility check in one place."""
+from flask import abort
+from flask_login import current_user
+
+from app import permissions
+from app.declarations.models import Declaration, Recommendation, Section
+from app.extensions import db, login_manager
+
+ITEM_MODELS = {"section": Section, "recommendation": Recommendation}
+
+
+def get_declaration(declaration_id: int) -> Declaration:
+    """The declaration if the user may read it: anonymous visitors are sent to log in, others get 404."""
+    declaration = db.session.get(Declaration, declaration_id)
+    if declaration is None:
+        abort(404)
+    if not permissions.can_view_declaration(current_user, declaration):
+        if not current_user.is_authenticated and declaration.phase != "drafting":
+            abort(login_manager.unauthorized())
+        abort(404)
+    return declaration
+
+
+def get_item(declaration: Declaration, kind: str, item_id: int):
+    model = ITEM_MODELS.get(kind)
+    item = db.session.get(model, item_id) if model else None
+    if item is None or item.declaration_id != declaration.id:
+        abort(404)
+    return item

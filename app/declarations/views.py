@@ -1,0 +1,81 @@
+"""Reading declarations: the list, the reading page, history and comparison of versions."""
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import permissions
+from app.choices import PHASES, PILLARS, THEMES
+from app.comments.services import published_counts
+from app.declarations import services
+from app.declarations.diff import compare as compare_contents
+from app.declarations.loading import get_declaration
+from app.declarations.models import ConsultationEvent, Declaration
+from app.extensions import db
+from app.institutions.models import Institution
+from app.time import utcnow
+
+bp = Blueprint("declarations", __name__, url_prefix="/declarations")
+
+
+@bp.route("")
+def index():
+    phase = request.args.get("phase", "")
+    query = select(Declaration).order_by(Declaration.updated_at.desc())
+    if phase in PHASES:
+        query = query.where(Declaration.phase == phase)
+    declarations = [d for d in db.session.scalars(query) if permissions.can_view_declaration(current_user, d)]
+    return render_template("declarations/index.html", declarations=declarations, phase=phase)
+
+
+def institution_names() -> dict[int, str]:
+    return {i.id: i.acronym or i.name for i in db.session.scalars(select(Institution))}
+
+
+@bp.route("/<int:declaration_id>")
+def read(declaration_id):
+    """The whole declaration on one page, with filters by pillar and theme that need no JavaScript."""
+    declaration = get_declaration(declaration_id)
+    pillar, theme = request.args.get("pillar", ""), request.args.get("theme", "")
+    sections = services.live_sections(declaration.id)
+    recommendations = services.live_recommendations(declaration.id)
+    numbers = services.numbering(recommendations)
+    filtered = [r for r in recommendations
+                if (pillar not in PILLARS or r.current.pillar == pillar)
+                and (theme not in THEMES or theme in r.current.themes)]
+    events = db.session.scalars(select(ConsultationEvent).where(ConsultationEvent.declaration_id == declaration.id)
+                                .order_by(ConsultationEvent.held_on)).all()
+    return render_template(
+        "declarations/read.html", declaration=declaration, sections=sections, recommendations=filtered,
+        total_recommendations=len(recommendations), numbers=numbers, counts=published_counts(declaration.id),
+        institutions=institution_names(), pillar=pillar if pillar in PILLARS else "",
+        theme=theme if theme in THEMES else "", events=events,
+        closed_message=services.consultation_closed_message(declaration), now=utcnow())
+
+
+@bp.route("/<int:declaration_id>/history")
+def history(declaration_id):
+    declaration = get_declaration(declaration_id)
+    return render_template("declarations/history.html", declaration=declaration, versions=declaration.versions)
+
+
+@bp.route("/<int:declaration_id>/compare")
+def compare(declaration_id):
+    """Any two versions side by side as a readable diff; ?from=N&to=M (default: the last two)."""
+    declaration = get_declaration(declaration_id)
+    versions = {v.number: v for v in declaration.versions}
+    if not versions:
+        abort(404)
+    numbers = sorted(versions)
+    try:
+        to_number = int(request.args.get("to", numbers[-1]))
+        from_number = int(request.args.get("from", numbers[-2] if len(numbers) > 1 else numbers[-1]))
+    except ValueError:
+        abort(404)
+    if from_number not in versions or to_number not in versions:
+        abort(404)
+    before, after = versions[from_number], versions[to_number]
+    return render_template("declarations/compare.html", declaration=declaration, before=before, after=after,
+                           diff=compare_contents(before.content, after.content), versions=declaration.versions,
+                           institutions=institution_names())
+
+

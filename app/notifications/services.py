@@ -1,0 +1,115 @@
+"""Notifications: each person chooses immediate email, a daily digest, or none."""
+from datetime import timedelta
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.links import absolute_url
+from app.mail.services import queue
+from app.notifications.models import Notification
+from app.time import utcnow
+
+CLOSING_SOON = timedelta(hours=48)
+
+
+def notify(user: User, kind: str, subject_and_body, link: str) -> Notification | None:
+    """Tell one person, in their language and as they chose. subject_and_body() is called in that language."""
+    if not user.active:
+        return None
+    with force_locale(user.language):
+        subject, body = subject_and_body()
+        notification = Notification(user_id=user.id, kind=kind, subject=str(subject)[:255], body=body, link=link,
+                                    delivery=user.notification_mode)
+        db.session.add(notification)
+        if user.notification_mode == "immediate":
+            queue(user.email, notification.subject, "notification", user=user, notification=notification)
+            notification.emailed_at = utcnow()
+    return notification
+
+
+def notify_reply(comment) -> None:
+    parent = comment.parent
+    link = _comment_link(comment)
+    notify(parent.author, "reply", lambda: (
+        _("%(name)s replied to your comment", name=comment.author.name),
+        render_template("notifications/reply.txt", comment=comment)), link)
+
+
+def notify_moderation(comment, decision) -> None:
+    link = _comment_link(comment)
+    notify(comment.author, "moderation", lambda: (
+        _("A moderator's decision on your comment"),
+        render_template("notifications/moderation.txt", comment=comment, decision=decision)), link)
+
+
+def notify_amendment_decision(amendment) -> None:
+    link = absolute_url("amendments.detail", amendment_id=amendment.id)
+    notify(amendment.proposer, "amendment", lambda: (
+        _("Your amendment was accepted") if amendment.status == "accepted" else _("Your amendment was not accepted"),
+        render_template("notifications/amendment.txt", amendment=amendment)), link)
+
+
+def _alliance_members():
+    return db.session.scalars(select(User).where(
+        User.active.is_(True),
+        or_(User.organization_id.is_not(None), User.is_expert.is_(True), User.platform_role == "coordinator"))).all()
+
+
+def notify_consultation_opened(declaration) -> None:
+    link = absolute_url("declarations.read", declaration_id=declaration.id)
+    for user in _alliance_members():
+        notify(user, "consultation_opened", lambda: (
+            _("Consultation open: %(title)s", title=declaration.title),
+            render_template("notifications/consultation_opened.txt", declaration=declaration)), link)
+
+
+def send_closing_reminders() -> int:
+    """Remind the alliance of consultations that close within 48 hours, once per deadline."""
+    from app.declarations.models import Declaration
+    now = utcnow()
+    due = db.session.scalars(select(Declaration).where(
+        Declaration.phase == "consultation", Declaration.consultation_deadline > now,
+        Declaration.consultation_deadline <= now + CLOSING_SOON)).all()
+    sent = 0
+    for declaration in due:
+        if declaration.closing_reminder_sent_for == declaration.consultation_deadline:
+            continue
+        declaration.closing_reminder_sent_for = declaration.consultation_deadline
+        link = absolute_url("declarations.read", declaration_id=declaration.id)
+        for user in _alliance_members():
+            notify(user, "consultation_closing", lambda: (
+                _("Consultation closing soon: %(title)s", title=declaration.title),
+                render_template("notifications/consultation_closing.txt", declaration=declaration)), link)
+            sent += 1
+    return sent
+
+
+def send_digests() -> int:
+    """One email per person with the daily-digest notifications not yet sent. Returns how many emails."""
+    pending = db.session.scalars(select(Notification).where(
+        Notification.delivery == "daily", Notification.emailed_at.is_(None)).order_by(Notification.user_id,
+                                                                                        Notification.id)).all()
+    by_user: dict[int, list[Notification]] = {}
+    for notification in pending:
+        by_user.setdefault(notification.user_id, []).append(notification)
+    for user_id, items in by_user.items():
+        user = db.session.get(User, user_id)
+        with force_locale(user.language):
+            queue(user.email, _("Your Sanad digest: %(n)d update(s)", n=len(items)), "digest", user=user,
+                  notifications=items)
+        for notification in items:
+            notification.emailed_at = utcnow()
+    return len(by_user)
+
+
+def _comment_link(comment) -> str:
+    if comment.amendment_id:
+        return absolute_url("amendments.detail", amendment_id=comment.amendment_id, _anchor=f"c{comment.id}")
+    kind, item_id = ("section", comment.section_id) if comment.section_id else ("recommendation",
+                                                                                 comment.recommendation_id)
+    return absolute_url("comments.thread", declaration_id=comment.declaration_id, kind=kind, item_id=item_id,
+                 _anchor=f"c{comment.id}")

@@ -1,0 +1,104 @@
+"""Full-text search behind one function: FTS5 on SQLite, tsvector on PostgreSQL.
+
+The services keep search_documents in step when text is saved; search() applies visibility and
+moderation again when reading, so a hidden comment or a members-only text never shows to the wrong person.
+"""
+import re
+
+from sqlalchemy import delete, select, text
+
+from app.extensions import db
+from app.search.models import SearchDocument
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _document_fields(obj) -> tuple[str, int, int, str, str]:
+    table = obj.__tablename__
+    if table == "declarations":
+        return "declaration", obj.id, obj.id, obj.title, obj.summary
+    if table == "sections":
+        return "section", obj.id, obj.declaration_id, obj.current.heading, obj.current.body_source
+    if table == "recommendations":
+        return "recommendation", obj.id, obj.declaration_id, "", obj.current.text_source
+    if table == "comments":
+        return "comment", obj.id, obj.declaration_id, "", obj.body_source
+    raise ValueError(f"not searchable: {table}")
+
+
+def index(obj) -> None:
+    """Add or replace the searchable text of a declaration, section, recommendation or comment."""
+    kind, object_id, declaration_id, title, body = _document_fields(obj)
+    document = db.session.scalar(select(SearchDocument).where(SearchDocument.kind == kind,
+                                                              SearchDocument.object_id == object_id))
+    if document is None:
+        document = SearchDocument(kind=kind, object_id=object_id)
+        db.session.add(document)
+    document.declaration_id, document.title, document.body = declaration_id, title[:300], body
+
+
+def remove(obj) -> None:
+    kind = _document_fields(obj)[0]
+    db.session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == obj.id))
+
+
+def _matching_ids(query: str, limit: int) -> list[int]:
+    words = _WORD.findall(query)[:12]
+    if not words:
+        return []
+    if db.engine.dialect.name == "postgresql":
+        sql = text("""SELECT id FROM search_documents
+                      WHERE to_tsvector('simple', title || ' ' || body) @@ plainto_tsquery('simple', :q)
+                      ORDER BY ts_rank(to_tsvector('simple', title || ' ' || body), plainto_tsquery('simple', :q)) DESC
+                      LIMIT :limit""")
+        return list(db.session.scalars(sql, {"q": " ".join(words), "limit": limit}))
+    # Each word quoted: FTS5 syntax in the user's text is taken literally, words are ANDed, the last one
+    # also matches as a prefix so that a half-typed word finds something.
+    match = " ".join('"' + w.replace('"', '""') + '"' for w in words) + "*"
+    sql = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q ORDER BY rank LIMIT :limit")
+    return list(db.session.scalars(sql, {"q": match, "limit": limit}))
+
+
+def search(query: str, user, limit: int = 50) -> list[dict]:
+    """Results the user may see: [{kind, declaration, object, snippet}], best first."""
+    from app import permissions
+    from app.comments.models import Comment
+    from app.declarations.models import Declaration, Recommendation, Section
+
+    ids = _matching_ids(query, limit * 4)
+    if not ids:
+        return []
+    documents = {d.id: d for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}
+    declarations = {d.id: d for d in db.session.scalars(
+        select(Declaration).where(Declaration.id.in_({d.declaration_id for d in documents.values()})))}
+    by_kind: dict[str, set[int]] = {}
+    for document in documents.values():
+        by_kind.setdefault(document.kind, set()).add(document.object_id)
+    models = {"section": Section, "recommendation": Recommendation, "comment": Comment}
+    objects = {(kind, obj.id): obj for kind, model in models.items() if by_kind.get(kind)
+               for obj in db.session.scalars(select(model).where(model.id.in_(by_kind[kind])))}
+    results = []
+    for document_id in ids:
+        document = documents.get(document_id)
+        declaration = declarations.get(document.declaration_id) if document else None
+        if declaration is None or not permissions.can_view_declaration(user, declaration):
+            continue
+        obj = declaration if document.kind == "declaration" else objects.get((document.kind, document.object_id))
+        if obj is None or getattr(obj, "deleted_at", None) is not None:
+            continue
+        if document.kind == "comment" and obj.status != "published":
+            continue
+        results.append({"kind": document.kind, "declaration": declaration, "object": obj,
+                        "snippet": _snippet(document.body or document.title, query)})
+        if len(results) >= limit:
+            break
+    return results
+
+
+def _snippet(body: str, query: str, width: int = 220) -> str:
+    words = _WORD.findall(query)
+    lower = body.lower()
+    positions = [lower.find(w.lower()) for w in words if lower.find(w.lower()) >= 0]
+    start = max(0, min(positions) - 60) if positions else 0
+    snippet = body[start:start + width].replace("\n", " ")
+    return ("… " if start else "") + snippet + (" …" if start + width < len(body) else "")
