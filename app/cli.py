@@ -13,6 +13,27 @@ def register_cli(app: Flask) -> None:
     mail = AppGroup("mail", help="The outbox of email messages.")
     demo = AppGroup("demo", help="Demo data for development.")
     users = AppGroup("users", help="Accounts.")
+    notifications = AppGroup("notifications", help="Digests and deadline reminders (run from cron).")
+
+    @notifications.command("digest")
+    def notifications_digest():
+        """Email each person who chose the daily digest what is new for them (run once a day)."""
+        from app.mail.services import deliver, take_queued_ids
+        from app.notifications.services import send_digests
+        count = send_digests()
+        db.session.commit()
+        sent, failed = deliver(take_queued_ids())
+        click.echo(f"{count} digest(s) written, {sent} sent, {failed} failed (left in the outbox)")
+
+    @notifications.command("remind")
+    def notifications_remind():
+        """Tell the alliance about consultations closing within 48 hours (run every hour)."""
+        from app.mail.services import deliver, take_queued_ids
+        from app.notifications.services import send_closing_reminders
+        count = send_closing_reminders()
+        db.session.commit()
+        sent, failed = deliver(take_queued_ids())
+        click.echo(f"{count} reminder(s), {sent} email(s) sent, {failed} failed (left in the outbox)")
 
     @mail.command("send")
     def mail_send():
@@ -75,3 +96,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(mail)
     app.cli.add_command(demo)
     app.cli.add_command(users)
+    app.cli.add_command(notifications)

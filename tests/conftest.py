@@ -254,3 +254,73 @@ def login_as(client):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return client
     return do
+
+
+# --- declarations ------------------------------------------------------------------------
+
+class Consultation:
+    """Ids of a declaration in consultation with two sections and three recommendations."""
+
+    def __init__(self, **ids):
+        self.__dict__.update(ids)
+
+
+@pytest.fixture
+def make_declaration(app, people):
+    """Create a declaration through the services, as the coordinator; phase "consultation" by default."""
+    from datetime import timedelta
+
+    from app.declarations import services
+    from app.time import utcnow
+
+    def make(phase="consultation", visibility="members", moderation="post", title="Declaration on trafficking"):
+        with app.app_context():
+            coordinator = db.session.get(User, people["coordinator"].id)
+            institution_id = people["reviewer"].institution_id
+            declaration = services.create_declaration(coordinator, kind="declaration", title=title,
+                                                      summary="A summary.", moderation=moderation,
+                                                      visibility=visibility)
+            sections = [services.add_section(coordinator, declaration, heading=h, body=b) for h, b in (
+                ("Preamble", "We, the organizations, **demand** action."), ("Context", "Trafficking is rising."))]
+            recommendations = [services.add_recommendation(
+                coordinator, declaration, text=text, pillar=pillar, themes=themes, addressees=[institution_id],
+                convention_articles="") for text, pillar, themes in (
+                ("Create specialised prosecution units.", "pursue", ["trafficking"]),
+                ("Open shelters in every province.", "protect", ["victims", "trafficking"]),
+                ("Publish asset declarations.", "prevent", ["corruption"]))]
+            if phase != "drafting":
+                services.change_phase(coordinator, declaration, "consultation", deadline=utcnow() + timedelta(days=7))
+            if phase in ("revision", "signon"):
+                services.change_phase(coordinator, declaration, "revision")
+            if phase == "signon":
+                services.change_phase(coordinator, declaration, "signon")
+            db.session.commit()
+            return Consultation(id=declaration.id, sections=[s.id for s in sections],
+                                recommendations=[r.id for r in recommendations])
+    return make
+
+
+@pytest.fixture
+def consultation(make_declaration):
+    return make_declaration()
+
+
+class QueryCounter:
+    """Counts the SQL statements an app runs while active."""
+
+    def __init__(self, app):
+        self.app, self.count = app, 0
+
+    def _count(self, *args):
+        self.count += 1
+
+    def __enter__(self):
+        from sqlalchemy import event
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+        event.remove(self.engine, "before_cursor_execute", self._count)

@@ -4,7 +4,8 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
-from app.forms import gender_field, language_field, province_field
+from app.choices import NOTIFICATION_MODES
+from app.forms import choices, gender_field, language_field, province_field
 
 
 def _strip(value):
@@ -49,6 +50,12 @@ class ProfileForm(FlaskForm):
     gender = gender_field()
     province = province_field()
     language = language_field()
+
+
+class SettingsForm(ProfileForm):
+    notification_mode = RadioField(_l("Email me about replies, moderation, amendments and consultations"),
+                                   choices=choices(NOTIFICATION_MODES), default="immediate",
+                                   validators=[DataRequired()])
 
 
 class AcceptInvitationForm(ProfileForm):

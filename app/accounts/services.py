@@ -259,7 +259,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 # --- profile and roles -------------------------------------------------------------------
 
 def update_profile(user: User, *, name: str, designation: str, gender: str | None, province: str | None,
-                   language: str) -> None:
+                   language: str, notification_mode: str = "immediate") -> None:
+    user.notification_mode = notification_mode
     user.name = name.strip()
     user.designation = designation.strip()
     user.gender = gender or None

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app import permissions
 from app.accounts import services
 from app.accounts.forms import (INVITATION_CAPACITIES, AcceptInvitationForm, ChangePasswordForm, InvitationForm,
-                                LoginForm, ProfileForm, ResetPasswordForm, ResetRequestForm)
+                                LoginForm, ResetPasswordForm, ResetRequestForm, SettingsForm)
 from app.accounts.models import Invitation
 from app.errors import RuleError
 from app.extensions import db, limiter
@@ -142,13 +142,14 @@ def reset_password(token):
 @bp.route("/account", methods=["GET", "POST"])
 def profile():
     user = acting_user()
-    form = ProfileForm(obj=user)
+    form = SettingsForm(obj=user)
     if request.method == "GET":
         form.gender.data = user.gender or ""
         form.province.data = user.province or ""
     if form.validate_on_submit():
         services.update_profile(user, name=form.name.data, designation=form.designation.data or "",
-                                gender=form.gender.data, province=form.province.data, language=form.language.data)
+                                gender=form.gender.data, province=form.province.data, language=form.language.data,
+                                notification_mode=form.notification_mode.data)
         session["lang"] = user.language
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))

@@ -47,11 +47,13 @@ def _matching_ids(query: str, limit: int) -> list[int]:
     if not words:
         return []
     if db.engine.dialect.name == "postgresql":
+        # Words are \w+ only, quoted as lexemes; the last one also matches as a prefix, as on SQLite.
+        tsquery = " & ".join(f"'{w.lower()}'" for w in words) + ":*"
         sql = text("""SELECT id FROM search_documents
-                      WHERE to_tsvector('simple', title || ' ' || body) @@ plainto_tsquery('simple', :q)
-                      ORDER BY ts_rank(to_tsvector('simple', title || ' ' || body), plainto_tsquery('simple', :q)) DESC
+                      WHERE to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', :q)
+                      ORDER BY ts_rank(to_tsvector('simple', title || ' ' || body), to_tsquery('simple', :q)) DESC
                       LIMIT :limit""")
-        return list(db.session.scalars(sql, {"q": " ".join(words), "limit": limit}))
+        return list(db.session.scalars(sql, {"q": tsquery, "limit": limit}))
     # Each word quoted: FTS5 syntax in the user's text is taken literally, words are ANDed, the last one
     # also matches as a prefix so that a half-typed word finds something.
     match = " ".join('"' + w.replace('"', '""') + '"' for w in words) + "*"

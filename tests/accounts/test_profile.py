@@ -5,12 +5,12 @@ from app.extensions import db
 def test_a_member_edits_their_profile(app, client, people, login_as):
     login_as(people["member"])
     response = client.post("/account", data={"name": "Fatima Malik", "designation": "Director", "gender": "woman",
-                                              "province": "sindh", "language": "ur"})
+                                              "province": "sindh", "language": "ur", "notification_mode": "daily"})
     assert response.status_code == 302
     with app.app_context():
         user = db.session.get(User, people["member"].id)
-        assert (user.name, user.designation, user.gender, user.province, user.language) == (
-            "Fatima Malik", "Director", "woman", "sindh", "ur")
+        assert (user.name, user.designation, user.gender, user.province, user.language, user.notification_mode) == (
+            "Fatima Malik", "Director", "woman", "sindh", "ur", "daily")
     page = client.get("/account").get_data(as_text=True)
     assert 'dir="rtl"' in page and 'lang="ur"' in page
 
@@ -18,7 +18,7 @@ def test_a_member_edits_their_profile(app, client, people, login_as):
 def test_gender_and_province_are_optional(app, client, people, login_as):
     login_as(people["member"])
     response = client.post("/account", data={"name": "Someone", "designation": "", "gender": "", "province": "",
-                                              "language": "en"})
+                                              "language": "en", "notification_mode": "none"})
     assert response.status_code == 302
     with app.app_context():
         user = db.session.get(User, people["member"].id)
@@ -28,7 +28,7 @@ def test_gender_and_province_are_optional(app, client, people, login_as):
 def test_an_unknown_choice_is_refused_and_the_text_is_kept(app, client, people, login_as):
     login_as(people["member"])
     response = client.post("/account", data={"name": "Kept Name", "designation": "Kept", "gender": "robot",
-                                              "province": "", "language": "en"})
+                                              "province": "", "language": "en", "notification_mode": "immediate"})
     assert response.status_code == 422
     assert 'value="Kept Name"' in response.get_data(as_text=True)
     with app.app_context():

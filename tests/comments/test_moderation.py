@@ -1,0 +1,98 @@
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.comments.models import Comment, ModerationDecision
+from app.extensions import db
+from tests.conftest import login
+from tests.comments.test_comments import _comment, post, thread_url
+
+
+def _moderate(client, comment_id, action, reason=""):
+    return client.post(f"/moderation/comments/{comment_id}", data={"action": action, "reason": reason})
+
+
+def test_a_hidden_comment_disappears_everywhere_and_the_author_gets_the_reason(app, client, people, consultation,
+                                                                               mailbox):
+    login(client, people["member"].email)
+    post(client, thread_url(consultation), "Mentions the witness by name")
+    comment = _comment(app, "Mentions the witness by name")
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    assert "1 comment" in client.get(f"/declarations/{consultation.id}").get_data(as_text=True)
+    response = _moderate(client, comment.id, "hide")
+    assert response.status_code == 302 and _comment(app, "Mentions the witness by name").status == "published"
+    assert _moderate(client, comment.id, "hide", "It identifies a protected witness.").status_code == 302
+
+    assert "Mentions the witness" not in client.get(thread_url(consultation)).get_data(as_text=True)
+    assert "0 comments" in client.get(f"/declarations/{consultation.id}").get_data(as_text=True)
+    assert "Mentions the witness" not in client.get("/search?q=witness").get_data(as_text=True)
+    [message] = mailbox.to(people["member"].email)
+    assert "It identifies a protected witness." in message["body"]
+    history = client.get("/moderation/history").get_data(as_text=True)
+    assert "It identifies a protected witness." in history
+
+    assert _moderate(client, comment.id, "restore").status_code == 302
+    assert "Mentions the witness" in client.get(thread_url(consultation)).get_data(as_text=True)
+    with app.app_context():
+        actions = db.session.scalars(select(ModerationDecision.action).order_by(ModerationDecision.id)).all()
+    assert actions == ["hide", "restore"]
+
+
+def test_pre_moderated_comments_are_approved_or_rejected_from_one_queue(app, client, people, make_declaration,
+                                                                        mailbox):
+    first, second = make_declaration(moderation="pre", title="One"), make_declaration(moderation="pre", title="Two")
+    login(client, people["member"].email)
+    post(client, thread_url(first), "Approve me")
+    post(client, thread_url(second), "Reject me")
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    queue = client.get("/moderation").get_data(as_text=True)
+    assert "Approve me" in queue and "Reject me" in queue
+    _moderate(client, _comment(app, "Approve me").id, "approve")
+    _moderate(client, _comment(app, "Reject me").id, "reject", "Off topic.")
+    assert "Approve me" in client.get(thread_url(first)).get_data(as_text=True)
+    assert "Reject me" not in client.get(thread_url(second)).get_data(as_text=True)
+    assert "Nothing to moderate." in client.get("/moderation").get_data(as_text=True)
+    assert len(mailbox.to(people["member"].email)) >= 2
+
+
+def test_an_action_that_does_not_fit_the_state_changes_nothing(app, client, people, consultation):
+    login(client, people["member"].email)
+    post(client, thread_url(consultation), "Published already")
+    comment = _comment(app, "Published already")
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    response = _moderate(client, comment.id, "approve")
+    assert "has changed since the queue was loaded" in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(ModerationDecision)) is None
+
+
+def test_members_cannot_moderate(client, people, consultation):
+    login(client, people["representative"].email)
+    assert client.get("/moderation").status_code == 403
+    assert _moderate(client, 1, "hide", "x").status_code == 403
+
+
+def test_a_coordinator_does_not_moderate_their_own_organization_while_another_exists(app, client, people, make_user,
+                                                                                     consultation):
+    own_org = people["member"].organization_id
+    coordinator = make_user("coordinator", organization=type("O", (), {"id": own_org})(), org_role="member",
+                            email="coord2@example.org")
+    login(client, people["member"].email)
+    post(client, thread_url(consultation), "From our own organization")
+    comment = _comment(app, "From our own organization")
+    client.post("/logout")
+    login(client, coordinator.email)
+    assert _moderate(client, comment.id, "hide", "Reason").status_code == 403
+    client.post("/logout")
+    login(client, people["coordinator"].email)  # the other coordinator may
+    assert _moderate(client, comment.id, "hide", "Reason").status_code == 302
+    with app.app_context():  # once alone, the coordinator may moderate their own organization
+        db.session.get(User, people["coordinator"].id).platform_role = None
+        db.session.commit()
+    client.post("/logout")
+    login(client, coordinator.email)
+    assert _moderate(client, comment.id, "restore").status_code == 302
+    with app.app_context():
+        assert db.session.get(Comment, comment.id).status == "published"
