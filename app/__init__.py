@@ -114,7 +114,8 @@ def _register_request_hooks(app: Flask) -> None:
         """One commit per successful request; queued mail leaves after it."""
         rollback = g.pop("rollback", False)
         if response.status_code < 400 and not rollback:
-            db.session.commit()
+            if _has_writes(db.session):
+                db.session.commit()
             ids = take_queued_ids()
             if ids:
                 send_after_response(response, ids)
@@ -124,6 +125,12 @@ def _register_request_hooks(app: Flask) -> None:
         return response
 
     app.after_request(add_security_headers)
+
+
+def _has_writes(session) -> bool:
+    """Whether this request changed anything; a read-only request skips the commit (and its expiry of
+    every loaded object, which is costly on long pages)."""
+    return bool(session.new or session.dirty or session.deleted or session.info.pop("flushed", False))
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -1,4 +1,6 @@
 """Fixed vocabularies shared by forms, templates and demo data, with translatable labels."""
+from flask import g, has_app_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 ORGANIZATION_TYPES = {
@@ -41,8 +43,17 @@ LANGUAGES = {"en": "English", "ur": "اردو"}
 
 
 def label(vocabulary: dict, key: str | None) -> str:
-    """The translated label for a stored key, or an empty string."""
-    return str(vocabulary.get(key, "")) if key else ""
+    """The translated label for a stored key, or an empty string. Remembered for the request, per
+    language, because long pages ask for the same few labels thousands of times."""
+    if not key:
+        return ""
+    if not has_app_context():
+        return str(vocabulary.get(key, ""))
+    cache = g.setdefault("_labels", {})
+    cache_key = (id(vocabulary), key, str(get_locale()))
+    if cache_key not in cache:
+        cache[cache_key] = str(vocabulary.get(key, ""))
+    return cache[cache_key]
 
 PILLARS = {
     "prevent": _l("Prevent"),

@@ -10,7 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints so that Alembic migrations can drop them again on every database.
 NAMING = {
@@ -32,6 +32,12 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flush(session, _context):
+    """Lets the request know it wrote something, even when the changes were flushed before the end."""
+    session.info["flushed"] = True
 
 
 @event.listens_for(Engine, "connect")
