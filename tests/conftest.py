@@ -50,12 +50,16 @@ class Mailbox:
         with self.lock:
             return [m for m in self.messages if address in m["to"]]
 
-    def wait_for(self, address, timeout=10.0):
-        """The messages to an address, waiting for the first one to arrive (for live servers)."""
+    def wait_for(self, address, containing="", timeout=10.0):
+        """The messages to an address (with the text in the subject or body), waiting for the first one to
+        arrive: a live server sends mail after the response."""
         deadline = time.monotonic() + timeout
-        while not self.to(address) and time.monotonic() < deadline:
+
+        def found():
+            return [m for m in self.to(address) if containing in m["subject"] + m["body"]]
+        while not found() and time.monotonic() < deadline:
             time.sleep(0.05)
-        return self.to(address)
+        return found()
 
 
 def free_port() -> int:

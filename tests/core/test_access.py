@@ -1,5 +1,6 @@
 """Every route, requested as every role, built from app.url_map so that later routes are covered too."""
 import itertools
+from datetime import date
 
 import pytest
 
@@ -27,8 +28,28 @@ def _routes(app):
                 yield rule.endpoint, url, method
 
 
+@pytest.fixture
+def objects(app, people, consultation):
+    """Id 1 of every kind exists, so the routes run their real branches, not only their 404s."""
+    from app.accounts.models import User
+    from app.amendments.services import propose
+    from app.comments.services import add_comment
+    from app.declarations.models import Declaration, Recommendation, Section
+    from app.declarations.services import save_event
+    from app.extensions import db
+    with app.app_context():
+        member = db.session.get(User, people["member"].id)
+        declaration = db.session.get(Declaration, consultation.id)
+        add_comment(member, declaration, body="A comment", section=db.session.get(Section, consultation.sections[0]))
+        propose(member, declaration, db.session.get(Recommendation, consultation.recommendations[0]),
+                text="New words", rationale="Better")
+        save_event(db.session.get(User, people["coordinator"].id), declaration, None, title="Workshop",
+                   held_on=date(2026, 10, 1), participants_in_person=10)
+        db.session.commit()
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_answers_every_role_without_a_server_error(app, people, role):
+def test_every_route_answers_every_role_without_a_server_error(app, people, objects, role):
     client = app.test_client()
     if role != "anonymous":
         assert login(client, people[role].email).status_code == 302
@@ -44,7 +65,7 @@ def test_every_route_answers_every_role_without_a_server_error(app, people, role
     assert not failures, "\n".join(failures)
 
 
-def test_non_public_routes_send_anonymous_visitors_to_login_whatever_the_method(app):
+def test_non_public_routes_send_anonymous_visitors_to_login_whatever_the_method(app, objects):
     client = app.test_client()
     for endpoint, url, method in _routes(app):
         if endpoint in PUBLIC_ENDPOINTS:
