@@ -108,13 +108,14 @@ def load_demo_declarations(people: dict[str, User]) -> int:
     voices = [people[e] for e in ("rep@example.org", "member@example.org", "rep2@example.org", "expert@example.org",
                                   "rep3@example.org", "rep4@example.org", "expert2@example.org")]
     items = [("section", s) for s in sections[:3]] + [("recommendation", r) for r in recommendations]
-    posted = []
+    posted, first_on = [], {}
     for n in range(60):
-        kind, item = items[(n * 7) % len(items)]
-        parent = posted[n - 3] if n % 5 == 4 and n >= 3 and posted[n - 3].parent_id is None \
-            and posted[n - 3].target_key == f"{kind}-{item.id}" else None
-        posted.append(comments.add_comment(voices[n % len(voices)], declaration, body=COMMENTS[n % len(COMMENTS)],
-                                           parent=parent, **{kind: item}))
+        kind, item = items[(n * 7) % len(items)] if n % 5 != 4 else items[(n * 3) % 6]
+        parent = first_on.get((kind, item.id)) if n % 5 == 4 else None  # every fifth comment is a reply
+        comment = comments.add_comment(voices[n % len(voices)], declaration, body=COMMENTS[n % len(COMMENTS)],
+                                       parent=parent, **{kind: item})
+        first_on.setdefault((kind, item.id), comment)
+        posted.append(comment)
     comments.flag_comment(people["rep2@example.org"], posted[7], "This comment names a victim's village.")
     amendments.propose(people["rep@example.org"], declaration, recommendations[17],
                        text="Never prosecute or punish victims of trafficking for offences they were compelled to "

@@ -22,6 +22,8 @@ PUBLIC_ENDPOINTS = frozenset({
     "comments.thread",
     "amendments.detail",
     "search.results",
+    "declarations.events",
+    "amendments.for_declaration",
 })
 
 
@@ -153,5 +155,6 @@ def can_moderate_comment(user, comment, another_coordinator_exists: bool) -> boo
     """Coordinators do not moderate comments from their own organization while another coordinator exists."""
     if not can_moderate(user):
         return False
-    own = user.organization_id is not None and comment.organization_id == user.organization_id
+    own = comment.author_id == user.id or (
+        user.organization_id is not None and comment.organization_id == user.organization_id)
     return not own or not another_coordinator_exists

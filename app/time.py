@@ -1,6 +1,17 @@
-"""Time helpers: the app stores naive UTC datetimes everywhere."""
+"""Time helpers: the app stores naive UTC datetimes everywhere and shows them in SANAD_TIMEZONE."""
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A date and time typed in a form (the site's time zone) as the naive UTC the database keeps."""
+    if value is None:
+        return None
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)

@@ -177,7 +177,8 @@ def main():
                and figures["small_gzip_bytes"] <= 30 * 1024)
     print("targets met" if targets else "TARGETS MISSED")
     print(json.dumps(figures))
+    return 0 if targets else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

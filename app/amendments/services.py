@@ -60,6 +60,8 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
     target = amendment.target
     if amendment.declaration.phase != "revision":
         raise RuleError(_("Amendments are accepted in the revision phase. Close the consultation first."))
+    if target.deleted_at is not None:
+        raise RuleError(_("The text this amendment changes has been deleted."))
     if merged_text is None:
         if target.current_revision_id != amendment.base_revision_id:
             raise AmendmentConflict(amendment)
@@ -82,6 +84,8 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
 
 def reject(actor, amendment: Amendment, reason: str) -> None:
     _check_decision(actor, amendment)
+    if amendment.declaration.phase != "revision":
+        raise RuleError(_("Amendments are decided in the revision phase. Close the consultation first."))
     if not reason.strip():
         raise RuleError(_("Give the reason: the proposer will see it."))
     amendment.status, amendment.decided_by_id, amendment.decided_at = "rejected", actor.id, utcnow()

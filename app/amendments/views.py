@@ -64,6 +64,8 @@ def detail(amendment_id):
     if form.validate_on_submit():
         require(permissions.can_take_part(acting_user(), declaration))
         parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
+        if parent is not None and parent.amendment_id != amendment.id:
+            parent = None
         try:
             comment = comments.add_comment(acting_user(), declaration, body=form.body.data, amendment=amendment,
                                            parent=parent)
@@ -128,8 +130,8 @@ def merge(amendment_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.accept(acting_user(), amendment, merged_text=form.text.data,
-                            base_revision_id=int(form.base_revision_id.data))
+            base = int(form.base_revision_id.data) if form.base_revision_id.data.isdigit() else -1
+            services.accept(acting_user(), amendment, merged_text=form.text.data, base_revision_id=base)
         except RuleError as rule:
             error = str(rule)
             form.base_revision_id.data = str(target.current_revision_id)

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.audit.services import record
@@ -39,11 +40,14 @@ def add_comment(actor, declaration, *, body: str, section=None, recommendation=N
         raise RuleError(closed)
     if not body.strip():
         raise RuleError(_("Write something first."))
+    replied_to = parent
     if parent is not None:
         if parent.status != "published" or parent.deleted_at is not None or parent.target_key != _target_key(
                 section, recommendation, amendment):
             raise RuleError(_("You can only reply to a published comment on the same text."))
         parent = parent.parent or parent  # replies to replies join the same thread
+        if parent.status != "published":
+            raise RuleError(_("You can only reply to a published comment on the same text."))
     comment = Comment(
         declaration_id=declaration.id, section_id=section.id if section else None,
         recommendation_id=recommendation.id if recommendation else None,
@@ -52,6 +56,7 @@ def add_comment(actor, declaration, *, body: str, section=None, recommendation=N
         version_number=declaration.version_number, status="pending" if declaration.moderation == "pre" else "published")
     db.session.add(comment)
     db.session.flush()
+    comment.replied_to = replied_to
     record(actor, "comment_posted", comment, declaration_id=declaration.id, status=comment.status)
     if comment.status == "published":
         _published(comment)
@@ -68,8 +73,10 @@ def _target_key(section, recommendation, amendment) -> str:
 
 def _published(comment: Comment) -> None:
     search.index(comment)
-    if comment.parent is not None and comment.parent.author_id != comment.author_id:
-        notifications.notify_reply(comment)
+    # The person answered: the author of the reply replied to, or of the thread's first comment.
+    replied_to = getattr(comment, "replied_to", None) or comment.parent
+    if replied_to is not None and replied_to.author_id != comment.author_id:
+        notifications.notify_reply(comment, replied_to.author)
 
 
 def edit_comment(actor, comment: Comment, body: str) -> None:
@@ -85,7 +92,11 @@ def edit_comment(actor, comment: Comment, body: str) -> None:
     if not body.strip():
         raise RuleError(_("Write something first."))
     comment.body_source, comment.body_html, comment.edited_at = body, render_markdown(body), utcnow()
-    record(actor, "comment_edited", comment)
+    if comment.status == "published" and comment.declaration.moderation == "pre":
+        # Under pre-moderation an edited text is approved again before anyone else sees it.
+        comment.status = "pending"
+        search.remove(comment)
+    record(actor, "comment_edited", comment, status=comment.status)
     if comment.status == "published":
         search.index(comment)
 
@@ -94,6 +105,9 @@ def delete_comment(actor, comment: Comment) -> None:
     """The author withdraws a comment: a tombstone stays so the replies keep their place."""
     if not permissions.can_edit_comment(actor, comment):
         raise NotAllowed()
+    closed = consultation_closed_message(comment.declaration)
+    if closed:
+        raise RuleError(closed)
     comment.deleted_at = utcnow()
     comment.body_source = comment.body_html = ""
     search.remove(comment)
@@ -126,15 +140,22 @@ MODERATION_ACTIONS = {
 }
 
 
-def another_coordinator_exists(actor) -> bool:
+def another_coordinator_exists(actor, comment: Comment | None = None) -> bool:
+    """Whether another active coordinator could decide instead: one outside the comment's organization
+    who did not write it."""
     from app.accounts.models import User
-    return db.session.scalar(select(func.count()).select_from(User).where(
-        User.platform_role == "coordinator", User.active.is_(True), User.id != actor.id)) > 0
+    query = select(func.count()).select_from(User).where(User.platform_role == "coordinator",
+                                                         User.active.is_(True), User.id != actor.id)
+    if comment is not None:
+        query = query.where(User.id != comment.author_id)
+        if comment.organization_id is not None:
+            query = query.where((User.organization_id.is_(None)) | (User.organization_id != comment.organization_id))
+    return db.session.scalar(query) > 0
 
 
 def moderate(actor, comment: Comment, action: str, reason: str = "") -> ModerationDecision:
     """Apply a moderation decision; it is recorded, and the author is told (with the reason)."""
-    if not permissions.can_moderate_comment(actor, comment, another_coordinator_exists(actor)):
+    if not permissions.can_moderate_comment(actor, comment, another_coordinator_exists(actor, comment)):
         raise NotAllowed()
     if action not in MODERATION_ACTIONS:
         raise RuleError(_("Unknown moderation action."))
@@ -164,7 +185,9 @@ def moderation_queue():
     """Pending comments and published comments with open flags, oldest first."""
     flagged = select(CommentFlag.comment_id).where(CommentFlag.resolved_at.is_(None))
     return db.session.scalars(
-        select(Comment).where(Comment.deleted_at.is_(None),
+        select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization),
+                                selectinload(Comment.declaration))
+        .where(Comment.deleted_at.is_(None),
                               (Comment.status == "pending") | ((Comment.status == "published") & Comment.id.in_(flagged)))
         .order_by(Comment.created_at)).all()
 
@@ -172,7 +195,8 @@ def moderation_queue():
 def open_flags(comment_ids: list[int]) -> dict[int, list[CommentFlag]]:
     flags: dict[int, list[CommentFlag]] = {}
     if comment_ids:
-        for flag in db.session.scalars(select(CommentFlag).where(CommentFlag.comment_id.in_(comment_ids),
+        for flag in db.session.scalars(select(CommentFlag).options(selectinload(CommentFlag.user))
+                                       .where(CommentFlag.comment_id.in_(comment_ids),
                                                                  CommentFlag.resolved_at.is_(None))):
             flags.setdefault(flag.comment_id, []).append(flag)
     return flags

@@ -26,9 +26,12 @@ def visible_thread_page(declaration, target_filter, page: int, user):
     with its published replies. Two queries whatever the size of the thread."""
     live_replies = select(Comment.parent_id).where(Comment.status == "published", Comment.deleted_at.is_(None),
                                                    Comment.parent_id.is_not(None))
+    taken_down = select(Comment.id).where(target_filter, Comment.status.in_(("hidden", "rejected")))
+    # A hidden or rejected comment leaves no trace: the replies under it stand on their own.
     top = (select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
-           .where(target_filter, Comment.parent_id.is_(None),
-                  or_((Comment.status == "published") & Comment.deleted_at.is_(None), Comment.id.in_(live_replies)))
+           .where(target_filter, or_(Comment.parent_id.is_(None), Comment.parent_id.in_(taken_down)),
+                  or_((Comment.status == "published") & Comment.deleted_at.is_(None),
+                      Comment.id.in_(live_replies) & Comment.status.not_in(("hidden", "rejected"))))
            .order_by(Comment.created_at))
     threads = db.paginate(top, page=page, per_page=THREADS_PER_PAGE, error_out=False)
     ids = [c.id for c in threads.items]
@@ -65,6 +68,8 @@ def thread(declaration_id, kind, item_id):
     if form.validate_on_submit():
         require(permissions.can_take_part(acting_user(), declaration))
         parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
+        if parent is not None and parent.declaration_id != declaration.id:
+            parent = None
         try:
             comment = services.add_comment(acting_user(), declaration, body=form.body.data, parent=parent,
                                            **{kind: item})
@@ -150,9 +155,10 @@ def flag(comment_id):
 def queue():
     require(permissions.can_moderate(acting_user()))
     comments = services.moderation_queue()
-    others = services.another_coordinator_exists(acting_user())
+    allowed = {c.id for c in comments if permissions.can_moderate_comment(
+        acting_user(), c, services.another_coordinator_exists(acting_user(), c))}
     return render_template("comments/queue.html", comments=comments, flags=services.open_flags([c.id for c in comments]),
-                           mine=lambda c: permissions.can_moderate_comment(acting_user(), c, others),
+                           mine=lambda c: c.id in allowed,
                            form=ModerationForm(), back=_back)
 
 

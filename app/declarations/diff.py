@@ -13,7 +13,7 @@ class ItemChange:
     status: str          # added, removed, changed, unchanged
     label: str           # heading or "Recommendation N"
     parts: list[tuple[str, str]] = field(default_factory=list)  # (equal|insert|delete, text)
-    details: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
+    details: list[tuple[str, object, object]] = field(default_factory=list)  # (field, before, after)
 
 
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:
@@ -37,8 +37,8 @@ def _compare(kind, old: dict | None, new: dict | None, text_key: str, label) -> 
     if new is None:
         return ItemChange(kind, item["id"], "removed", label(old), [("delete", old[text_key])])
     parts = word_diff(old[text_key], new[text_key])
-    details = [(key, str(old.get(key, "")), str(new.get(key, ""))) for key in sorted(new)
-               if key not in ("id", text_key, "number") and old.get(key) != new.get(key)]
+    details = [(key, old.get(key, ""), new.get(key, "")) for key in sorted(new)
+               if key not in ("id", text_key) and old.get(key) != new.get(key)]
     changed = details or any(op != "equal" for op, _ in parts)
     return ItemChange(kind, item["id"], "changed" if changed else "unchanged", label(new), parts, details)
 

@@ -14,7 +14,16 @@ from app.declarations.views import bp, institution_names
 from app.errors import RuleError
 from app.extensions import db
 from app.institutions.models import Institution
+from app.time import local_to_utc
 from app.views import acting_user, get_or_404, refuse, render_form, require
+
+
+def _number(value) -> int:
+    """A hidden form number; anything else counts as stale (-1) and ends in the conflict page."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _read_url(declaration, anchor=None):
@@ -56,13 +65,15 @@ def settings(declaration_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.update_settings(acting_user(), declaration, base_edit_count=int(form.edit_count.data or -1),
+            services.update_settings(acting_user(), declaration, base_edit_count=_number(form.edit_count.data),
                                      kind=form.kind.data, title=form.title.data, summary=form.summary.data or "",
                                      moderation=form.moderation.data, visibility=form.visibility.data)
         except services.EditConflict:
             error = _("Someone else changed these settings while you were editing them: your text is kept below; "
                       "the current title is “%(title)s”. Save again to replace it.", title=declaration.title)
             form.edit_count.data = str(declaration.edit_count)
+        except RuleError as rule:
+            error = str(rule)
         else:
             flash(_("The settings have been saved."), "success")
             return redirect(url_for("declarations.edit", declaration_id=declaration.id))
@@ -116,7 +127,7 @@ def edit_item(declaration_id, kind, item_id):
     error = conflict = None
     if form.validate_on_submit():
         try:
-            base = int(form.base_revision_id.data or 0)
+            base = _number(form.base_revision_id.data)
             if kind == "section":
                 services.edit_section(acting_user(), item, base_revision_id=base, heading=form.heading.data,
                                       body=form.body.data)
@@ -162,7 +173,8 @@ def change_phase(declaration_id):
         refuse(_("Choose a valid date and time."))
         return redirect(url_for("declarations.edit", declaration_id=declaration.id))
     try:
-        version = services.change_phase(acting_user(), declaration, form.target.data, deadline=form.deadline.data)
+        version = services.change_phase(acting_user(), declaration, form.target.data,
+                                        deadline=local_to_utc(form.deadline.data))
     except RuleError as rule:
         refuse(rule)
         return redirect(url_for("declarations.edit", declaration_id=declaration.id))

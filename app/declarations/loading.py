@@ -22,8 +22,9 @@ def get_declaration(declaration_id: int) -> Declaration:
 
 
 def get_item(declaration: Declaration, kind: str, item_id: int):
+    """A live section or recommendation of this declaration (deleted ones live on only in versions)."""
     model = ITEM_MODELS.get(kind)
     item = db.session.get(model, item_id) if model else None
-    if item is None or item.declaration_id != declaration.id:
+    if item is None or item.declaration_id != declaration.id or item.deleted_at is not None:
         abort(404)
     return item

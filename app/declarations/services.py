@@ -110,6 +110,8 @@ def update_settings(actor, declaration: Declaration, *, base_edit_count: int, ki
         raise NotAllowed()
     if base_edit_count != declaration.edit_count:
         raise EditConflict(declaration)
+    if (title.strip(), summary.strip()) != (declaration.title, declaration.summary):
+        _require_editable(declaration)  # the title is part of the versioned text
     declaration.kind, declaration.title, declaration.summary = kind, title.strip(), summary.strip()
     declaration.moderation, declaration.visibility = moderation, visibility
     declaration.edit_count += 1

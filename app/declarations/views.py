@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.choices import PHASES, PILLARS, THEMES
@@ -20,7 +21,7 @@ bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 @bp.route("")
 def index():
     phase = request.args.get("phase", "")
-    query = select(Declaration).order_by(Declaration.updated_at.desc())
+    query = select(Declaration).options(selectinload(Declaration.drafters)).order_by(Declaration.updated_at.desc())
     if phase in PHASES:
         query = query.where(Declaration.phase == phase)
     declarations = [d for d in db.session.scalars(query) if permissions.can_view_declaration(current_user, d)]

@@ -31,10 +31,9 @@ def notify(user: User, kind: str, subject_and_body, link: str) -> Notification |
     return notification
 
 
-def notify_reply(comment) -> None:
-    parent = comment.parent
+def notify_reply(comment, recipient) -> None:
     link = _comment_link(comment)
-    notify(parent.author, "reply", lambda: (
+    notify(recipient, "reply", lambda: (
         _("%(name)s replied to your comment", name=comment.author.name),
         render_template("notifications/reply.txt", comment=comment)), link)
 

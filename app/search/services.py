@@ -5,7 +5,8 @@ moderation again when reading, so a hidden comment or a members-only text never 
 """
 import re
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.search.models import SearchDocument
@@ -42,23 +43,32 @@ def remove(obj) -> None:
     db.session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == obj.id))
 
 
-def _matching_ids(query: str, limit: int) -> list[int]:
+# Only documents of declarations the reader may see, and no comment that is not published.
+_FILTER = """d.declaration_id IN :declarations AND NOT (d.kind = 'comment' AND d.object_id IN
+             (SELECT id FROM comments WHERE status <> 'published' OR deleted_at IS NOT NULL))"""
+
+
+def _matching_ids(query: str, limit: int, declaration_ids: list[int]) -> list[int]:
     words = _WORD.findall(query)[:12]
-    if not words:
+    if not words or not declaration_ids:
         return []
     if db.engine.dialect.name == "postgresql":
         # Words are \w+ only, quoted as lexemes; the last one also matches as a prefix, as on SQLite.
         tsquery = " & ".join(f"'{w.lower()}'" for w in words) + ":*"
-        sql = text("""SELECT id FROM search_documents
-                      WHERE to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', :q)
-                      ORDER BY ts_rank(to_tsvector('simple', title || ' ' || body), to_tsquery('simple', :q)) DESC
-                      LIMIT :limit""")
-        return list(db.session.scalars(sql, {"q": tsquery, "limit": limit}))
-    # Each word quoted: FTS5 syntax in the user's text is taken literally, words are ANDed, the last one
-    # also matches as a prefix so that a half-typed word finds something.
-    match = " ".join('"' + w.replace('"', '""') + '"' for w in words) + "*"
-    sql = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q ORDER BY rank LIMIT :limit")
-    return list(db.session.scalars(sql, {"q": match, "limit": limit}))
+        sql = text(f"""SELECT d.id FROM search_documents d
+                       WHERE to_tsvector('simple', d.title || ' ' || d.body) @@ to_tsquery('simple', :q) AND {_FILTER}
+                       ORDER BY ts_rank(to_tsvector('simple', d.title || ' ' || d.body), to_tsquery('simple', :q)) DESC
+                       LIMIT :limit""")
+        params = {"q": tsquery}
+    else:
+        # Each word quoted: FTS5 syntax in the user's text is taken literally, words are ANDed, the last one
+        # also matches as a prefix so that a half-typed word finds something.
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words) + "*"
+        sql = text(f"""SELECT d.id FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid
+                       WHERE search_fts MATCH :q AND {_FILTER} ORDER BY search_fts.rank LIMIT :limit""")
+        params = {"q": match}
+    sql = sql.bindparams(bindparam("declarations", expanding=True))
+    return list(db.session.scalars(sql, {**params, "limit": limit, "declarations": declaration_ids}))
 
 
 def search(query: str, user, limit: int = 50) -> list[dict]:
@@ -67,23 +77,26 @@ def search(query: str, user, limit: int = 50) -> list[dict]:
     from app.comments.models import Comment
     from app.declarations.models import Declaration, Recommendation, Section
 
-    ids = _matching_ids(query, limit * 4)
+    declarations = {d.id: d for d in db.session.scalars(select(Declaration).options(selectinload(Declaration.drafters)))
+                    if permissions.can_view_declaration(user, d)}
+    ids = _matching_ids(query, limit, list(declarations))
     if not ids:
         return []
     documents = {d.id: d for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}
-    declarations = {d.id: d for d in db.session.scalars(
-        select(Declaration).where(Declaration.id.in_({d.declaration_id for d in documents.values()})))}
     by_kind: dict[str, set[int]] = {}
     for document in documents.values():
         by_kind.setdefault(document.kind, set()).add(document.object_id)
     models = {"section": Section, "recommendation": Recommendation, "comment": Comment}
+    options = {"section": [selectinload(Section.current)], "recommendation": [selectinload(Recommendation.current)],
+               "comment": [selectinload(Comment.author)]}
     objects = {(kind, obj.id): obj for kind, model in models.items() if by_kind.get(kind)
-               for obj in db.session.scalars(select(model).where(model.id.in_(by_kind[kind])))}
+               for obj in db.session.scalars(select(model).options(*options[kind])
+                                             .where(model.id.in_(by_kind[kind])))}
     results = []
     for document_id in ids:
         document = documents.get(document_id)
         declaration = declarations.get(document.declaration_id) if document else None
-        if declaration is None or not permissions.can_view_declaration(user, declaration):
+        if declaration is None:
             continue
         obj = declaration if document.kind == "declaration" else objects.get((document.kind, document.object_id))
         if obj is None or getattr(obj, "deleted_at", None) is not None:

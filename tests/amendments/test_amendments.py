@@ -90,6 +90,9 @@ def test_rejecting_needs_a_reason_which_the_proposer_sees(app, client, people, c
     amendment = _amendment(app)
     client.post("/logout")
     login(client, people["coordinator"].email)
+    client.post(f"/amendments/{amendment.id}/reject", data={"reason": "Too early"})
+    assert _amendment(app).status == "pending"  # decided only once the consultation is closed
+    _close(client, consultation)
     client.post(f"/amendments/{amendment.id}/reject", data={"reason": ""})
     assert _amendment(app).status == "pending"
     client.post(f"/amendments/{amendment.id}/reject", data={"reason": "Districts are too many to fund."})

@@ -98,3 +98,34 @@ def test_compare_with_unknown_versions_gives_404(client, people, consultation):
     login(client, people["member"].email)
     assert client.get(f"/declarations/{consultation.id}/compare?from=1&to=9").status_code == 404
     assert client.get(f"/declarations/{consultation.id}/compare?from=x").status_code == 404
+
+
+def test_a_typed_deadline_is_local_time_and_stored_as_utc(app, client, people, make_declaration):
+    d = make_declaration(phase="drafting")
+    login(client, people["coordinator"].email)
+    client.post(f"/declarations/{d.id}/phase", data={"target": "consultation", "deadline": "2099-03-01T17:00"})
+    with app.app_context():  # Asia/Karachi is UTC+5
+        assert db.session.get(Declaration, d.id).consultation_deadline.isoformat() == "2099-03-01T12:00:00"
+
+
+def test_members_cannot_change_the_phase_of_a_consultation(app, client, people, consultation):
+    login(client, people["member"].email)
+    assert _phase(client, consultation.id, "revision").status_code == 403
+    with app.app_context():
+        assert db.session.get(Declaration, consultation.id).phase == "consultation"
+
+
+def test_the_title_is_frozen_outside_drafting_and_revision(app, client, people, consultation):
+    login(client, people["coordinator"].email)
+    response = client.post(f"/declarations/{consultation.id}/settings",
+                           data={"edit_count": "0", "kind": "declaration", "title": "A new title", "summary": "A summary.",
+                                 "moderation": "pre", "visibility": "members"})
+    assert response.status_code == 422 and "only be changed while drafting or in revision" in response.get_data(as_text=True)
+    assert 'value="A new title"' in response.get_data(as_text=True)
+    response = client.post(f"/declarations/{consultation.id}/settings",
+                           data={"edit_count": "0", "kind": "declaration", "title": "Declaration on trafficking",
+                                 "summary": "A summary.", "moderation": "pre", "visibility": "members"})
+    assert response.status_code == 302  # moderation and visibility may change at any time
+    with app.app_context():
+        declaration = db.session.get(Declaration, consultation.id)
+        assert declaration.title == "Declaration on trafficking" and declaration.moderation == "pre"
