@@ -1,5 +1,5 @@
 """Small helpers shared by the views of every area."""
-from flask import abort, flash, g, render_template
+from flask import abort, flash, g, render_template, request
 from flask_login import current_user
 
 from app import permissions
@@ -49,3 +49,11 @@ def refuse(rule) -> None:
     """A rule refused the action of a view that redirects: show why, and commit nothing."""
     flash(str(rule), "error")
     g.rollback = True
+
+
+def page_number() -> int:
+    """The ?page= of a paginated list, 1 when missing or not a number."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1

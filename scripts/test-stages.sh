@@ -4,7 +4,7 @@
 # Under CI=true a missing PostgreSQL or Chromium fails its stage instead of skipping it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-STAGES=${STAGES:-"sqlite postgresql browser"}
+STAGES=${STAGES:-"lint sqlite postgresql browser"}
 PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider)
 CI=${CI:-false}
 summaries=()
@@ -34,6 +34,15 @@ run_stage() {  # run_stage NAME pytest-args...
   "${PYTEST[@]}" "$@" 2>&1 | tee "$log"
   record "$name" "${PIPESTATUS[0]}" "$log"
   rm -f "$log"
+}
+
+stage_lint() {  # undefined names, unused imports and syntax errors, with ruff
+  echo "=== stage lint"
+  if .venv/bin/ruff check app tests bench migrations --select F,E9 --output-format concise; then
+    summaries+=("stage lint: PASS — ruff found no undefined names, unused imports or syntax errors")
+  else
+    summaries+=("stage lint: FAIL — ruff findings above"); failed_stages=$((failed_stages + 1))
+  fi
 }
 
 stage_sqlite() {

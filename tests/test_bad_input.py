@@ -79,7 +79,7 @@ def test_markdown_fields_store_and_show_only_clean_html(app, client, people, mak
     with app.app_context():
         assert db.session.get(Amendment, amendment_id).decision_reason == "No " + payload.strip()
     for path in (f"/declarations/{d.id}", thread, f"/amendments/{amendment_id}", f"/declarations/{d.id}/history",
-                 f"/declarations/{d.id}/compare?from=1&to=2", f"/search?q=Body"):
+                 f"/declarations/{d.id}/compare?from=1&to=2", "/search?q=Body"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert_harmless(response.get_data(as_text=True))

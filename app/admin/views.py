@@ -18,18 +18,11 @@ from app.institutions import services as institutions
 from app.institutions.forms import InstitutionForm
 from app.institutions.models import Institution
 from app.organizations.models import Organization
-from app.views import acting_user, get_or_404, render_form, require
+from app.views import acting_user, get_or_404, page_number, render_form, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PAGE_SIZE = 50
-
-
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 @bp.route("/users")
@@ -48,7 +41,7 @@ def users():
         query = query.where(User.is_expert.is_(True))
     elif role == "inactive":
         query = query.where(User.active.is_(False))
-    page = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", page=page, q=q, role=role)
 
 
@@ -146,7 +139,7 @@ def audit():
         query = query.where(AuditEntry.created_at >= since)
     if until:
         query = query.where(AuditEntry.created_at <= until)
-    page = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     targets = db.session.scalars(select(AuditEntry.target_type).where(AuditEntry.target_type != "")
                                  .distinct().order_by(AuditEntry.target_type)).all()

@@ -1,5 +1,5 @@
 """Proposing amendments, discussing them, and the coordinators' decisions."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,14 +12,14 @@ from app.amendments.models import Amendment
 from app.comments import services as comments
 from app.comments.forms import CommentForm
 from app.comments.models import Comment
-from app.comments.views import visible_thread_page
+from app.comments.views import post_comment, visible_thread_page
 from app.declarations.diff import word_diff
 from app.declarations.loading import get_declaration, get_item
 from app.declarations.services import consultation_closed_message
 from app.errors import RuleError
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.time import utcnow
-from app.views import acting_user, get_or_404, refuse, render_form, require
+from app.views import acting_user, get_or_404, page_number, refuse, render_form, require
 
 bp = Blueprint("amendments", __name__)
 
@@ -57,26 +57,12 @@ def detail(amendment_id):
     """The proposal against the text it replaces, its rationale, its discussion and the decision."""
     amendment = _load(amendment_id)
     declaration = amendment.declaration
-    if request.method == "POST" and not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
     form = CommentForm()
-    error = None
-    if form.validate_on_submit():
-        require(permissions.can_take_part(acting_user(), declaration))
-        parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
-        if parent is not None and parent.amendment_id != amendment.id:
-            parent = None
-        try:
-            comment = comments.add_comment(acting_user(), declaration, body=form.body.data, amendment=amendment,
-                                           parent=parent)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("Your comment has been published.") if comment.status == "published" else
-                  _("Thank you. Your comment will appear once a coordinator approves it."), "success")
-            return redirect(url_for("amendments.detail", amendment_id=amendment.id, _anchor=f"c{comment.id}"))
+    comment, error = post_comment(declaration, form, amendment=amendment)
+    if comment is not None:
+        return redirect(url_for("amendments.detail", amendment_id=amendment.id, _anchor=f"c{comment.id}"))
     threads, replies, own_pending = visible_thread_page(declaration, Comment.amendment_id == amendment.id,
-                                                        _page(), current_user)
+                                                        page_number(), current_user)
     target = amendment.target
     base_text = _base_text(amendment)
     return render_form("amendments/detail.html", form=form, error=error, amendment=amendment, declaration=declaration,
@@ -85,13 +71,6 @@ def detail(amendment_id):
                        decision_form=DecisionForm(), threads=threads, replies=replies, own_pending=own_pending,
                        closed_message=consultation_closed_message(declaration), now=utcnow(),
                        edit_window=comments.EDIT_WINDOW)
-
-
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def _base_text(amendment: Amendment) -> str:

@@ -14,7 +14,7 @@ from app.declarations.services import consultation_closed_message, live_recommen
 from app.errors import RuleError
 from app.extensions import db, login_manager
 from app.time import utcnow
-from app.views import acting_user, get_or_404, refuse, render_form, require
+from app.views import acting_user, get_or_404, page_number, refuse, render_form, require
 
 bp = Blueprint("comments", __name__)
 
@@ -49,11 +49,25 @@ def visible_thread_page(declaration, target_filter, page: int, user):
     return threads, replies, own_pending
 
 
-def _page() -> int:
+def post_comment(declaration, form: CommentForm, **target):
+    """Handle the comment form under a text (section, recommendation or amendment).
+
+    Returns (comment, error): the new comment when it was posted, or the rule that refused it."""
+    if request.method == "POST" and not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not form.validate_on_submit():
+        return None, None
+    require(permissions.can_take_part(acting_user(), declaration))
+    parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
+    if parent is not None and parent.declaration_id != declaration.id:
+        parent = None  # the service then refuses a reply across texts
     try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+        comment = services.add_comment(acting_user(), declaration, body=form.body.data, parent=parent, **target)
+    except RuleError as rule:
+        return None, str(rule)
+    flash(_("Your comment has been published.") if comment.status == "published" else
+          _("Thank you. Your comment will appear once a coordinator approves it."), "success")
+    return comment, None
 
 
 @bp.route("/declarations/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/comments",
@@ -61,27 +75,13 @@ def _page() -> int:
 def thread(declaration_id, kind, item_id):
     declaration = get_declaration(declaration_id)
     item = get_item(declaration, kind, item_id)
-    if request.method == "POST" and not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
     form = CommentForm()
-    error = None
-    if form.validate_on_submit():
-        require(permissions.can_take_part(acting_user(), declaration))
-        parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
-        if parent is not None and parent.declaration_id != declaration.id:
-            parent = None
-        try:
-            comment = services.add_comment(acting_user(), declaration, body=form.body.data, parent=parent,
-                                           **{kind: item})
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("Your comment has been published.") if comment.status == "published" else
-                  _("Thank you. Your comment will appear once a coordinator approves it."), "success")
-            return redirect(url_for("comments.thread", declaration_id=declaration.id, kind=kind, item_id=item.id,
-                                    _anchor=f"c{comment.id}"))
+    comment, error = post_comment(declaration, form, **{kind: item})
+    if comment is not None:
+        return redirect(url_for("comments.thread", declaration_id=declaration.id, kind=kind, item_id=item.id,
+                                _anchor=f"c{comment.id}"))
     target = Comment.section_id == item.id if kind == "section" else Comment.recommendation_id == item.id
-    threads, replies, own_pending = visible_thread_page(declaration, target, _page(), current_user)
+    threads, replies, own_pending = visible_thread_page(declaration, target, page_number(), current_user)
     number = numbering(live_recommendations(declaration.id)).get(item.id) if kind == "recommendation" else None
     return render_form("comments/thread.html", form=form, error=error, declaration=declaration, item=item, kind=kind,
                        number=number, threads=threads, replies=replies, own_pending=own_pending,
@@ -186,5 +186,5 @@ def history():
              .options(selectinload(ModerationDecision.moderator), selectinload(ModerationDecision.comment)
                       .selectinload(Comment.author))
              .order_by(ModerationDecision.id.desc()))
-    page = db.paginate(query, page=_page(), per_page=50, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
     return render_template("comments/history.html", page=page, back=_back)

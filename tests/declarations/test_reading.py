@@ -1,5 +1,5 @@
 from app.comments.services import add_comment
-from app.declarations.models import Declaration, Recommendation, Section
+from app.declarations.models import Declaration, Section
 from app.accounts.models import User
 from app.extensions import db
 from tests.conftest import QueryCounter, login
