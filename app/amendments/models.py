@@ -28,6 +28,9 @@ class Amendment(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str] = mapped_column(Text, default="")
+    # Taken down by a coordinator (abusive or dangerous text): then only coordinators see it.
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     proposer: Mapped["User"] = relationship(foreign_keys=[proposer_id])  # noqa: F821

@@ -92,3 +92,17 @@ def reject(actor, amendment: Amendment, reason: str) -> None:
     amendment.decision_reason = reason.strip()
     record(actor, "amendment_rejected", amendment, reason=amendment.decision_reason)
     notifications.notify_amendment_decision(amendment)
+
+
+def set_hidden(actor, amendment: Amendment, hidden: bool, reason: str = "") -> None:
+    """Take an amendment down (only coordinators see it then) or show it again; the proposer is told why."""
+    if not permissions.can_manage_declaration(actor, amendment.declaration):
+        raise NotAllowed()
+    if hidden == (amendment.hidden_at is not None):
+        raise RuleError(_("Nothing to change: the amendment is already in this state."))
+    if hidden and not reason.strip():
+        raise RuleError(_("Give the reason: the proposer will see it."))
+    amendment.hidden_at = utcnow() if hidden else None
+    amendment.hidden_reason = reason.strip() if hidden else ""
+    record(actor, "amendment_hidden" if hidden else "amendment_restored", amendment, reason=reason.strip())
+    notifications.notify_amendment_hidden(amendment)

@@ -1,5 +1,5 @@
 """Proposing amendments, discussing them, and the coordinators' decisions."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -47,8 +47,11 @@ def propose(declaration_id, kind, item_id):
 
 
 def _load(amendment_id: int) -> Amendment:
+    """The amendment, if its declaration is visible and it was not taken down (coordinators see those too)."""
     amendment = get_or_404(Amendment, amendment_id)
-    get_declaration(amendment.declaration_id)
+    declaration = get_declaration(amendment.declaration_id)
+    if amendment.hidden_at is not None and not permissions.can_manage_declaration(current_user, declaration):
+        abort(404)
     return amendment
 
 
@@ -136,10 +139,29 @@ def reject(amendment_id):
     return redirect(url_for("amendments.detail", amendment_id=amendment.id))
 
 
+@bp.route("/amendments/<int:amendment_id>/<any(hide, show):action>", methods=["POST"])
+def set_hidden(amendment_id, action):
+    amendment = _load(amendment_id)
+    require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
+    form = DecisionForm()
+    try:
+        services.set_hidden(acting_user(), amendment, action == "hide",
+                            (form.reason.data or "") if form.validate_on_submit() else "")
+    except RuleError as rule:
+        refuse(rule)
+    else:
+        flash(_("The amendment has been taken down.") if action == "hide" else _("The amendment is shown again."),
+              "success")
+    return redirect(url_for("amendments.detail", amendment_id=amendment.id))
+
+
 @bp.route("/declarations/<int:declaration_id>/amendments")
 def for_declaration(declaration_id):
     declaration = get_declaration(declaration_id)
-    rows = db.session.scalars(select(Amendment).options(selectinload(Amendment.proposer))
-                              .where(Amendment.declaration_id == declaration.id)
-                              .order_by(Amendment.status != "pending", Amendment.created_at)).all()
+    query = (select(Amendment).options(selectinload(Amendment.proposer))
+             .where(Amendment.declaration_id == declaration.id)
+             .order_by(Amendment.status != "pending", Amendment.created_at))
+    if not permissions.can_manage_declaration(current_user, declaration):
+        query = query.where(Amendment.hidden_at.is_(None))
+    rows = db.session.scalars(query).all()
     return render_template("amendments/list.html", declaration=declaration, amendments=rows)

@@ -52,6 +52,13 @@ def notify_amendment_decision(amendment) -> None:
         render_template("notifications/amendment.txt", amendment=amendment)), link)
 
 
+def notify_amendment_hidden(amendment) -> None:
+    link = absolute_url("amendments.detail", amendment_id=amendment.id)
+    notify(amendment.proposer, "moderation", lambda: (
+        _("A moderator's decision on your amendment"),
+        render_template("notifications/amendment_hidden.txt", amendment=amendment)), link)
+
+
 def _alliance_members():
     return db.session.scalars(select(User).where(
         User.active.is_(True),

@@ -158,6 +158,8 @@ def upgrade():
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('decision_reason', sa.Text(), nullable=False),
+    sa.Column('hidden_at', sa.DateTime(), nullable=True),
+    sa.Column('hidden_reason', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_amendments_decided_by_id_users')),
     sa.ForeignKeyConstraint(['declaration_id'], ['declarations.id'], name=op.f('fk_amendments_declaration_id_declarations')),

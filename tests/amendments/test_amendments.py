@@ -117,3 +117,22 @@ def test_members_cannot_decide_and_proposals_close_with_the_consultation(app, cl
     login(client, people["member"].email)
     response = propose(client, consultation, text="Another idea")
     assert response.status_code == 422 and "only during consultation" in response.get_data(as_text=True)
+
+
+def test_a_coordinator_takes_down_an_abusive_amendment_and_the_proposer_is_told(app, client, people, consultation,
+                                                                               mailbox):
+    login(client, people["member"].email)
+    propose(client, consultation, text="Abusive words", rationale="Abuse")
+    amendment = _amendment(app)
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    client.post(f"/amendments/{amendment.id}/hide", data={"reason": ""})
+    assert _amendment(app).hidden_at is None  # a reason is needed
+    client.post(f"/amendments/{amendment.id}/hide", data={"reason": "Insults a survivor."})
+    assert _amendment(app).hidden_at is not None
+    assert "taken down" in client.get(f"/declarations/{consultation.id}/amendments").get_data(as_text=True)
+    assert any("Insults a survivor." in m["body"] for m in mailbox.to(people["member"].email))
+    client.post("/logout")
+    login(client, people["representative"].email)
+    assert client.get(f"/amendments/{amendment.id}").status_code == 404
+    assert "Abuse" not in client.get(f"/declarations/{consultation.id}/amendments").get_data(as_text=True)
