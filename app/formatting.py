@@ -1,5 +1,5 @@
 """Localised formatting for templates."""
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_time
 from markupsafe import Markup
 
 
@@ -7,7 +7,7 @@ def format_datetime_short(value) -> str:
     """A date and time in the reader's language (stored times are UTC)."""
     if value is None:
         return ""
-    return format_datetime(value, "medium")
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
 
 
 def format_date_only(value) -> str:

@@ -306,13 +306,13 @@ def change_phase(actor, declaration: Declaration, target: str, *, deadline: date
 
 def consultation_closed_message(declaration: Declaration) -> str | None:
     """Why commenting is closed right now, or None when it is open. Checked on every action."""
-    from flask_babel import format_datetime
+    from app.formatting import format_datetime_short
     if declaration.phase != "consultation":
         return _("Comments and amendments are open only during consultation. This declaration is in the "
                  "%(phase)s phase.", phase=_phase_label(declaration.phase))
     if declaration.consultation_deadline and utcnow() >= declaration.consultation_deadline:
         return _("The consultation closed on %(date)s. Comments and amendments are no longer accepted.",
-                 date=format_datetime(declaration.consultation_deadline, "medium"))
+                 date=format_datetime_short(declaration.consultation_deadline))
     return None
 
 
