@@ -1,5 +1,5 @@
 """Comment threads on sections and recommendations, flags, and the coordinators' moderation queue."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -10,8 +10,9 @@ from app.comments import services
 from app.comments.forms import CommentForm, FlagForm, ModerationForm
 from app.comments.models import Comment, ModerationDecision
 from app.declarations.loading import get_declaration, get_item
-from app.declarations.services import consultation_closed_message, live_recommendations, numbering
+from app.declarations.services import consultation_closed_message, live_recommendations, live_sections, numbering
 from app.errors import RuleError
+from app.exports import csv_text
 from app.extensions import db, login_manager
 from app.time import utcnow
 from app.views import acting_user, get_or_404, page_number, refuse, render_form, require
@@ -147,6 +148,32 @@ def flag(comment_id):
             flash(_("Thank you. A coordinator will look at this comment."), "success")
             return redirect(_back(comment))
     return render_form("comments/flag.html", form=form, comment=comment, error=error, back=_back(comment))
+
+
+@bp.route("/declarations/<int:declaration_id>/comments.csv")
+def export(declaration_id):
+    """All published comments of a declaration, for coordinators; nothing hidden, rejected or pending."""
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_declaration(acting_user(), declaration))
+    numbers = numbering(live_recommendations(declaration.id))
+    rows = db.session.scalars(
+        select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
+        .where(Comment.declaration_id == declaration.id, Comment.status == "published",
+               Comment.deleted_at.is_(None)).order_by(Comment.created_at)).all()
+    headings = {s.id: s.current.heading for s in live_sections(declaration.id)}
+
+    def target(c):
+        if c.section_id:
+            return headings.get(c.section_id, _("deleted section"))
+        if c.recommendation_id:
+            return _("Recommendation %(n)s", n=numbers.get(c.recommendation_id, "?"))
+        return _("Amendment %(n)d", n=c.amendment_id)
+    body = csv_text(
+        ["id", "reply_to", "text_on", "author", "organization", "written_on_version", "created_at_utc", "comment"],
+        ([c.id, c.parent_id or "", target(c), c.author.name, c.organization.name if c.organization else "",
+          c.version_number, c.created_at.isoformat(timespec="seconds"), c.body_source] for c in rows))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=declaration-{declaration.id}-comments.csv"})
 
 
 # --- moderation --------------------------------------------------------------------------

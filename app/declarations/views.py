@@ -10,7 +10,7 @@ from app.comments.services import published_counts
 from app.declarations import services
 from app.declarations.diff import compare as compare_contents
 from app.declarations.loading import get_declaration
-from app.declarations.models import ConsultationEvent, Declaration
+from app.declarations.models import ConsultationEvent, Declaration, Recommendation, RecommendationRevision
 from app.extensions import db
 from app.institutions.models import Institution
 from app.time import utcnow
@@ -20,12 +20,21 @@ bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 
 @bp.route("")
 def index():
-    phase = request.args.get("phase", "")
+    """Declarations the reader may see, filtered by phase, and by the pillar and theme of their recommendations."""
+    phase, pillar, theme = (request.args.get(k, "") for k in ("phase", "pillar", "theme"))
     query = select(Declaration).options(selectinload(Declaration.drafters)).order_by(Declaration.updated_at.desc())
     if phase in PHASES:
         query = query.where(Declaration.phase == phase)
     declarations = [d for d in db.session.scalars(query) if permissions.can_view_declaration(current_user, d)]
-    return render_template("declarations/index.html", declarations=declarations, phase=phase)
+    if pillar in PILLARS or theme in THEMES:
+        rows = db.session.execute(
+            select(Recommendation.declaration_id, RecommendationRevision.pillar, RecommendationRevision.themes)
+            .join(RecommendationRevision, Recommendation.current_revision_id == RecommendationRevision.id)
+            .where(Recommendation.deleted_at.is_(None))).all()
+        matching = {d for d, p, t in rows if (pillar not in PILLARS or p == pillar) and (theme not in THEMES or theme in t)}
+        declarations = [d for d in declarations if d.id in matching]
+    return render_template("declarations/index.html", declarations=declarations, phase=phase, pillar=pillar,
+                           theme=theme)
 
 
 def institution_names() -> dict[int, str]:

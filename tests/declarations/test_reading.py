@@ -84,3 +84,13 @@ def test_the_reading_page_query_count_does_not_grow_with_size(app, client, peopl
 def test_the_reading_page_has_a_print_stylesheet(client):
     css = client.get("/static/css/sanad.css").get_data(as_text=True)
     assert "@media print" in css
+
+
+def test_the_list_of_declarations_filters_by_phase_pillar_and_theme(client, people, make_declaration):
+    make_declaration(title="On corruption")  # has a corruption recommendation (prevent pillar)
+    make_declaration(phase="revision", title="In revision")
+    login(client, people["member"].email)
+    assert "In revision" not in client.get("/declarations?phase=consultation").get_data(as_text=True)
+    page = client.get("/declarations?theme=corruption&pillar=prevent").get_data(as_text=True)
+    assert "On corruption" in page
+    assert "On corruption" not in client.get("/declarations?theme=firearms").get_data(as_text=True)
