@@ -23,7 +23,7 @@ translations: $(BIN)/.runtime
 
 # Re-extract the strings after changing templates or code, then update the catalogues.
 messages: $(BIN)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* __pycache__ instance test-artifacts" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: $(BIN)/.runtime translations
