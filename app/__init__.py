@@ -98,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.organizations.views import bp as organizations
     from app.search.views import bp as search
 
+    from app.views import IdConverter
+    app.url_map.converters["int"] = IdConverter
     for blueprint in (core, accounts, organizations, admin, declarations, comments, amendments, search):
         app.register_blueprint(blueprint)
 

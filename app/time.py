@@ -14,4 +14,7 @@ def local_to_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        return value.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:  # a date at the edge of the calendar: treated as no date, which the rules refuse
+        return None

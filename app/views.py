@@ -1,6 +1,7 @@
 """Small helpers shared by the views of every area."""
 from flask import abort, flash, g, render_template, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from app import permissions
 from app.extensions import db
@@ -51,9 +52,30 @@ def refuse(rule) -> None:
     g.rollback = True
 
 
+MAX_ID = 2 ** 63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """<int:…> in every route: ids a database can hold (1 … 2**63-1); anything else is a plain 404."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def form_id(value) -> int | None:
+    """An id sent back in a hidden form field, or None when it is not one (tampered or empty)."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 def page_number() -> int:
-    """The ?page= of a paginated list, 1 when missing or not a number."""
+    """The ?page= of a paginated list: 1 when missing or not a number, at most 10,000."""
     try:
-        return max(1, int(request.args.get("page", 1)))
+        return min(10_000, max(1, int(request.args.get("page", 1))))
     except ValueError:
         return 1

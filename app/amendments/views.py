@@ -19,7 +19,7 @@ from app.declarations.services import consultation_closed_message
 from app.errors import RuleError
 from app.extensions import db
 from app.time import utcnow
-from app.views import acting_user, get_or_404, page_number, refuse, render_form, require
+from app.views import acting_user, form_id, get_or_404, page_number, refuse, render_form, require
 
 bp = Blueprint("amendments", __name__)
 
@@ -112,8 +112,8 @@ def merge(amendment_id):
     error = None
     if form.validate_on_submit():
         try:
-            base = int(form.base_revision_id.data) if form.base_revision_id.data.isdigit() else -1
-            services.accept(acting_user(), amendment, merged_text=form.text.data, base_revision_id=base)
+            services.accept(acting_user(), amendment, merged_text=form.text.data,
+                            base_revision_id=form_id(form.base_revision_id.data) or -1)
         except RuleError as rule:
             error = str(rule)
             form.base_revision_id.data = str(target.current_revision_id)

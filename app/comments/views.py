@@ -15,7 +15,7 @@ from app.errors import RuleError
 from app.exports import csv_text
 from app.extensions import db, login_manager
 from app.time import utcnow
-from app.views import acting_user, get_or_404, page_number, refuse, render_form, require
+from app.views import acting_user, form_id, get_or_404, page_number, refuse, render_form, require
 
 bp = Blueprint("comments", __name__)
 
@@ -59,7 +59,8 @@ def post_comment(declaration, form: CommentForm, **target):
     if not form.validate_on_submit():
         return None, None
     require(permissions.can_take_part(acting_user(), declaration))
-    parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
+    parent_id = form_id(form.parent_id.data)
+    parent = db.session.get(Comment, parent_id) if parent_id else None
     if parent is not None and parent.declaration_id != declaration.id:
         parent = None  # the service then refuses a reply across texts
     try:

@@ -15,15 +15,13 @@ from app.errors import RuleError
 from app.extensions import db
 from app.institutions.models import Institution
 from app.time import local_to_utc
-from app.views import acting_user, get_or_404, refuse, render_form, require
+from app.views import acting_user, form_id, get_or_404, refuse, render_form, require
 
 
-def _number(value) -> int:
-    """A hidden form number; anything else counts as stale (-1) and ends in the conflict page."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+def _count(value) -> int:
+    """The settings form's edit count (0 and up); a tampered one counts as stale."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
 
 
 def _read_url(declaration, anchor=None):
@@ -65,7 +63,7 @@ def settings(declaration_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.update_settings(acting_user(), declaration, base_edit_count=_number(form.edit_count.data),
+            services.update_settings(acting_user(), declaration, base_edit_count=_count(form.edit_count.data),
                                      kind=form.kind.data, title=form.title.data, summary=form.summary.data or "",
                                      moderation=form.moderation.data, visibility=form.visibility.data)
         except services.EditConflict:
@@ -127,7 +125,7 @@ def edit_item(declaration_id, kind, item_id):
     error = conflict = None
     if form.validate_on_submit():
         try:
-            base = _number(form.base_revision_id.data)
+            base = form_id(form.base_revision_id.data) or -1  # a tampered base ends in the conflict page
             if kind == "section":
                 services.edit_section(acting_user(), item, base_revision_id=base, heading=form.heading.data,
                                       body=form.body.data)

@@ -43,9 +43,11 @@ def remove(obj) -> None:
     db.session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == obj.id))
 
 
-# Only documents of declarations the reader may see, and no comment that is not published.
+# Only documents of declarations the reader may see, and no comment that is not published (or that
+# belongs to an amendment a coordinator took down).
 _FILTER = """d.declaration_id IN :declarations AND NOT (d.kind = 'comment' AND d.object_id IN
-             (SELECT id FROM comments WHERE status <> 'published' OR deleted_at IS NOT NULL))"""
+             (SELECT c.id FROM comments c LEFT JOIN amendments a ON a.id = c.amendment_id
+              WHERE c.status <> 'published' OR c.deleted_at IS NOT NULL OR a.hidden_at IS NOT NULL))"""
 
 
 def _matching_ids(query: str, limit: int, declaration_ids: list[int]) -> list[int]:

@@ -3,6 +3,7 @@ import itertools
 from datetime import date
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from app.permissions import PUBLIC_ENDPOINTS
 from tests.conftest import login
@@ -21,7 +22,7 @@ def _routes(app):
             converter = rule._converters[argument]
             name = type(converter).__name__
             options[argument] = (sorted(converter.items) if name == "AnyConverter" else
-                                 [1, 999999] if name == "IntegerConverter" else ["not-a-real-token"])
+                                 [1, 999999] if isinstance(converter, IntegerConverter) else ["not-a-real-token"])
         for values in itertools.product(*options.values()):
             url = rule.build(dict(zip(options, values)), append_unknown=False)[1]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
