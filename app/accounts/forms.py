@@ -87,12 +87,3 @@ class RolesForm(FlaskForm):
     is_expert = BooleanField(_l("Individual expert"))
     institution = SelectField(_l("Recipient institution"), default="")
     active = BooleanField(_l("Account active"), default=True)
-
-
-class FilterForm(FlaskForm):
-    """GET filters need no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])

@@ -8,7 +8,6 @@ from app.time import utcnow
 
 # pending: waits for approval (pre-moderation); published: visible; hidden: taken down with a reason;
 # rejected: refused before publication. Only published comments are shown, counted, searched or exported.
-COMMENT_STATES = ("pending", "published", "hidden", "rejected")
 
 
 class Comment(db.Model):

@@ -41,9 +41,6 @@ class Declaration(db.Model):
     def version_number(self) -> int:
         return self.versions[-1].number if self.versions else 0
 
-    def consultation_open(self, now: datetime) -> bool:
-        return self.phase == "consultation" and (self.consultation_deadline is None or now < self.consultation_deadline)
-
 
 class DeclarationDrafter(db.Model):
     """A co-drafter named by a coordinator: may edit the text like a coordinator."""

@@ -27,9 +27,5 @@ class Organization(db.Model):
     people: Mapped[list["User"]] = relationship(back_populates="organization", order_by="User.name")  # noqa: F821
 
     @property
-    def representatives(self):
-        return [p for p in self.people if p.org_role == "representative" and p.active]
-
-    @property
     def display_name(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
