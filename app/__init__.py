@@ -97,10 +97,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.declarations.views import bp as declarations
     from app.organizations.views import bp as organizations
     from app.search.views import bp as search
+    from app.signatures.views import bp as signatures
 
     from app.views import IdConverter
     app.url_map.converters["int"] = IdConverter
-    for blueprint in (core, accounts, organizations, admin, declarations, comments, amendments, search):
+    for blueprint in (core, accounts, organizations, admin, declarations, comments, amendments, search,
+                      signatures):
         app.register_blueprint(blueprint)
 
 
@@ -198,5 +200,6 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=permissions, label=choices.label, **{name: getattr(choices, name) for name in (
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
-        "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES")})
+        "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
+        "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES")})
     app.jinja_env.filters.update(when=format_datetime_short, when_date=format_date_only, stored_html=stored_html)

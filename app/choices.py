@@ -100,3 +100,22 @@ NOTIFICATION_MODES = {
     "daily": _l("Once a day, in a digest"),
     "none": _l("Never"),
 }
+
+SIGNATURE_VISIBILITIES = {
+    "public": _l("Public: anyone can see the name"),
+    "alliance": _l("Alliance and government only"),
+    "coordinators": _l("Coordinators only (for signers at risk)"),
+}
+
+SIGNATURE_CAPACITIES = {
+    "organization": _l("On behalf of an organization"),
+    "individual": _l("As an individual expert"),
+}
+
+# What a signature is now; "pending" is not a status but a state: not yet verified or approved.
+SIGNATURE_STATUSES = {
+    "active": _l("Signed"),
+    "withdrawn": _l("Withdrawn"),
+    "superseded": _l("Replaced by a re-confirmation"),
+    "rejected": _l("Rejected"),
+}

@@ -61,6 +61,8 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True  # Retry-After on the 429 page
         self.LOGIN_LIMITS = os.environ.get("SANAD_LOGIN_LIMITS", "10 per minute;50 per hour")
         self.TOKEN_LIMITS = os.environ.get("SANAD_TOKEN_LIMITS", "5 per minute;20 per hour")
+        # The public sign-on form, per address and per (normalised) email.
+        self.OPEN_SIGNON_LIMITS = os.environ.get("SANAD_OPEN_SIGNON_LIMITS", "5 per hour;20 per day")
 
         # Number of proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
         self.PROXY_COUNT = _int("SANAD_PROXY_COUNT", 0)

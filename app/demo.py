@@ -104,4 +104,6 @@ def load_demo() -> int:
     from app.demo_declarations import load_demo_declarations
     people = {u.email: u for u in db.session.scalars(select(User))}
     created += load_demo_declarations(people)
+    from app.demo_signatures import load_demo_signatures
+    created += load_demo_signatures(people, password_hash or hash_password(DEMO_PASSWORD))
     return created

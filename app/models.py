@@ -10,8 +10,9 @@ from app.mail.models import OutboxMessage
 from app.notifications.models import Notification
 from app.organizations.models import Organization
 from app.search.models import SearchDocument
+from app.signatures.models import OpenSignonRequest, Reservation, Signature, SignatureReminder
 
 __all__ = ["Amendment", "AuditEntry", "Comment", "CommentFlag", "ConsultationEvent", "Declaration",
            "DeclarationDrafter", "Institution", "Invitation", "LoginSession", "ModerationDecision", "Notification",
-           "OutboxMessage", "Organization", "Recommendation", "RecommendationRevision", "SearchDocument",
-           "Section", "SectionRevision", "User", "Version"]
+           "OpenSignonRequest", "OutboxMessage", "Organization", "Recommendation", "RecommendationRevision",
+           "Reservation", "SearchDocument", "Section", "SectionRevision", "Signature", "SignatureReminder", "User", "Version"]

@@ -24,6 +24,11 @@ PUBLIC_ENDPOINTS = frozenset({
     "search.results",
     "declarations.events",
     "amendments.for_declaration",
+    # The signatory list filters by visibility tier itself; the open sign-on form and its emailed
+    # confirmation link are for organizations outside the alliance.
+    "signatures.signatories",
+    "signatures.open_form",
+    "signatures.confirm_open",
 })
 
 
@@ -158,3 +163,47 @@ def can_moderate_comment(user, comment, another_coordinator_exists: bool) -> boo
     own = comment.author_id == user.id or (
         user.organization_id is not None and comment.organization_id == user.organization_id)
     return not own or not another_coordinator_exists
+
+
+# --- signatures --------------------------------------------------------------------------
+
+def is_reviewer(user) -> bool:
+    return _logged_in(user) and user.active and user.platform_role == "reviewer"
+
+
+def signature_tiers(user) -> tuple[str, ...]:
+    """The visibility tiers of signatures this person may see named."""
+    if is_coordinator(user):
+        return ("public", "alliance", "coordinators")
+    if is_alliance_member(user) or is_reviewer(user):
+        return ("public", "alliance")
+    return ("public",)
+
+
+def can_manage_signatures(user, declaration) -> bool:
+    """Pending and withdrawn signatures, approvals, the chase list, reminders, exports and statistics."""
+    return is_coordinator(user)
+
+
+def can_sign_for_organization(user, declaration) -> bool:
+    """Representatives sign for their own organization, and only for it."""
+    return (_logged_in(user) and user.active and user.org_role == "representative"
+            and user.organization_id is not None and can_view_declaration(user, declaration))
+
+
+def can_sign_as_expert(user, declaration) -> bool:
+    return _logged_in(user) and user.active and user.is_expert and can_view_declaration(user, declaration)
+
+
+def can_sign(user, declaration) -> bool:
+    return can_sign_for_organization(user, declaration) or can_sign_as_expert(user, declaration)
+
+
+def can_withdraw_signature(user, signature) -> bool:
+    """The expert who signed, or a representative of the organization that signed."""
+    if not _logged_in(user) or not user.active:
+        return False
+    if signature.capacity == "individual":
+        return signature.user_id == user.id
+    return (signature.organization_id is not None and user.org_role == "representative"
+            and user.organization_id == signature.organization_id)

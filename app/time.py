@@ -18,3 +18,9 @@ def local_to_utc(value: datetime | None) -> datetime | None:
         return value.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
     except OverflowError:  # a date at the edge of the calendar: treated as no date, which the rules refuse
         return None
+
+
+def local_date(value: datetime):
+    """The calendar day in the site's time zone of a naive UTC datetime."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.replace(tzinfo=timezone.utc).astimezone(zone).date()

@@ -6,6 +6,8 @@ import shutil
 import socket
 import threading
 import time
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -328,3 +330,29 @@ class QueryCounter:
     def __exit__(self, *exc):
         from sqlalchemy import event
         event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+# --- a live server ----------------------------------------------------------------------
+
+class ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    request_queue_size = 256  # many clients at once in the concurrency tests
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def live_server(make_app):
+    # wsgiref, like gunicorn, closes the response (and so sends the queued mail) as soon as it is written;
+    # werkzeug's development server first drains the socket, which can delay that by seconds.
+    port = free_port()
+    app = make_app(WTF_CSRF_ENABLED=True, SITE_URL=f"http://127.0.0.1:{port}")
+    server = make_server("127.0.0.1", port, app, server_class=ThreadingServer, handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -8,9 +8,9 @@ from app.accounts.models import User
 from app.declarations import services
 from app.declarations.forms import (DeclarationForm, DraftersForm, EventForm, PhaseForm, RecommendationForm,
                                     SectionForm)
-from app.declarations.loading import get_declaration, get_item
+from app.declarations.loading import get_declaration, get_item, institution_names
 from app.declarations.models import ConsultationEvent
-from app.declarations.views import bp, institution_names
+from app.declarations.views import bp
 from app.errors import RuleError
 from app.extensions import db
 from app.institutions.models import Institution

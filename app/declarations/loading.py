@@ -1,10 +1,12 @@
 """Loading declarations and their items from the URL, with the visibility check in one place."""
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
 
 from app import permissions
 from app.declarations.models import Declaration, Recommendation, Section
 from app.extensions import db, login_manager
+from app.institutions.models import Institution
 
 ITEM_MODELS = {"section": Section, "recommendation": Recommendation}
 
@@ -28,3 +30,8 @@ def get_item(declaration: Declaration, kind: str, item_id: int):
     if item is None or item.declaration_id != declaration.id or item.deleted_at is not None:
         abort(404)
     return item
+
+
+def institution_names() -> dict[int, str]:
+    """Institution id → short name, for the addressees of recommendations."""
+    return {i.id: i.acronym or i.name for i in db.session.scalars(select(Institution))}

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -22,6 +22,8 @@ class Declaration(db.Model):
     signon_deadline: Mapped[datetime | None]
     moderation: Mapped[str] = mapped_column(String(10), default="post")
     visibility: Mapped[str] = mapped_column(String(10), default="members")
+    # Organizations outside the alliance may sign through the public form (public declarations only).
+    open_signon: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Bumped on every change of title, summary or settings: a save from an older form is a conflict.
     edit_count: Mapped[int] = mapped_column(default=0)
     closing_reminder_sent_for: Mapped[datetime | None]

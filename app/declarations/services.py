@@ -24,6 +24,7 @@ TRANSITIONS = {
     ("consultation", "revision"): "close_consultation",
     ("revision", "consultation"): "reopen_consultation",
     ("revision", "signon"): "open_signon",
+    ("signon", "revision"): "reopen_text",
 }
 
 
@@ -291,6 +292,8 @@ def change_phase(actor, declaration: Declaration, target: str, *, deadline: date
         declaration.consultation_deadline = deadline
         declaration.closing_reminder_sent_for = None
     if target == "signon":
+        if deadline is not None and deadline <= utcnow():
+            raise RuleError(_("Choose a sign-on deadline in the future, or none."))
         declaration.signon_deadline = deadline
     before = declaration.phase
     declaration.phase = target
@@ -301,6 +304,11 @@ def change_phase(actor, declaration: Declaration, target: str, *, deadline: date
     if target == "consultation":
         from app.notifications.services import notify_consultation_opened
         notify_consultation_opened(declaration)
+    from app.signatures import services as signatures
+    if before == "signon":
+        signatures.text_reopened(actor, declaration)
+    if target == "signon":
+        signatures.signon_reopened(actor, declaration)
     return version
 
 

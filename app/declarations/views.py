@@ -9,10 +9,10 @@ from app.choices import PHASES, PILLARS, THEMES
 from app.comments.services import published_counts
 from app.declarations import services
 from app.declarations.diff import compare as compare_contents
-from app.declarations.loading import get_declaration
+from app.declarations.loading import get_declaration, institution_names
 from app.declarations.models import ConsultationEvent, Declaration, Recommendation, RecommendationRevision
 from app.extensions import db
-from app.institutions.models import Institution
+from app.signatures import services as signatures
 from app.time import utcnow
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
@@ -37,10 +37,6 @@ def index():
                            theme=theme)
 
 
-def institution_names() -> dict[int, str]:
-    return {i.id: i.acronym or i.name for i in db.session.scalars(select(Institution))}
-
-
 @bp.route("/<int:declaration_id>")
 def read(declaration_id):
     """The whole declaration on one page, with filters by pillar and theme that need no JavaScript."""
@@ -59,7 +55,8 @@ def read(declaration_id):
         total_recommendations=len(recommendations), numbers=numbers, counts=published_counts(declaration.id),
         institutions=institution_names(), pillar=pillar if pillar in PILLARS else "",
         theme=theme if theme in THEMES else "", events=events,
-        closed_message=services.consultation_closed_message(declaration), now=utcnow())
+        closed_message=services.consultation_closed_message(declaration), now=utcnow(),
+        signing_closed=signatures.signing_closed_message(declaration))
 
 
 @bp.route("/<int:declaration_id>/history")

@@ -1,0 +1,312 @@
+"""Signing, the signatory list, open sign-on, approvals, the chase list, exports and statistics."""
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import charts, permissions
+from app.choices import SIGNATURE_CAPACITIES
+from app.declarations.loading import get_declaration, institution_names
+from app.declarations.services import live_recommendations, live_sections, numbering
+from app.errors import RuleError
+from app.exports import csv_text
+from app.extensions import limiter
+from app.signatures import services
+from app.signatures.forms import OpenSignonForm, RejectForm, SignForm, WithdrawForm
+from app.signatures.models import Signature
+from app.views import acting_user, form_id, get_or_404, refuse, render_form, require
+
+bp = Blueprint("signatures", __name__)
+
+
+def _open_limits():
+    return current_app.config["OPEN_SIGNON_LIMITS"]
+
+
+def _token_limits():
+    return current_app.config["TOKEN_LIMITS"]
+
+
+def _submitted_email_key():
+    return "open-signon:" + services.email_key(request.form.get("email", ""))
+
+
+def _path_token():
+    return "token:" + (request.view_args or {}).get("token", "")
+
+
+# --- signing -----------------------------------------------------------------------------
+
+@bp.route("/declarations/<int:declaration_id>/sign", methods=["GET", "POST"])
+def sign(declaration_id):
+    """The frozen text, its version and hash, and the form: for one's organization or as an expert."""
+    declaration = get_declaration(declaration_id)
+    user = acting_user()
+    require(permissions.can_sign(user, declaration) or bool(services.own_signatures(user, declaration)))
+    version = services.signing_version(declaration)
+    own = services.own_signatures(user, declaration)
+    signed_now = {s.capacity for s in own if version is not None and s.version_id == version.id}
+    allowed = [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
+                                ("individual", permissions.can_sign_as_expert(user, declaration))) if may]
+    capacities = [c for c in allowed if c not in signed_now]
+    earlier = {s.capacity: s for s in own if version is None or s.version_id != version.id}
+    form = SignForm()
+    # A capacity already signed is not offered, but a repeated submit of it gets "already signed", not an error.
+    form.capacity.choices = [(c, _capacity_label(c, user)) for c in (allowed if request.method == "POST"
+                                                                     else capacities)]
+    if request.method == "GET":
+        form.version_id.data = str(version.id) if version else ""
+        if capacities:
+            form.capacity.data = capacities[0]
+            previous = earlier.get(capacities[0])
+            if previous is not None:
+                form.visibility.data = previous.visibility
+    recommendations = live_recommendations(declaration.id)
+    reservations = _submitted_reservations(recommendations) if request.method == "POST" else (
+        {r.recommendation_id: r.text for s in earlier.values() for r in s.reservations})
+    error = services.signing_closed_message(declaration)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.sign(user, declaration, capacity=form.capacity.data, version_id=form_id(form.version_id.data),
+                          visibility=form.visibility.data, reservations=reservations)
+        except services.AlreadySigned as rule:
+            flash(str(rule), "info")
+            return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Thank you. The signature is recorded on version %(n)d.", n=version.number), "success")
+            return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
+    return render_form(
+        "signatures/sign.html", form=form, declaration=declaration, version=version, own=own, earlier=earlier,
+        capacities=capacities, sections=live_sections(declaration.id), recommendations=recommendations,
+        numbers=numbering(recommendations), institutions=institution_names(), reservations=reservations, error=error,
+        withdraw_form=WithdrawForm(), status=422 if request.method == "POST" and (error or form.errors) else 200)
+
+
+def _capacity_label(capacity: str, user) -> str:
+    if capacity == "organization":
+        return _("On behalf of %(organization)s", organization=user.organization.display_name)
+    return str(SIGNATURE_CAPACITIES["individual"])
+
+
+def _submitted_reservations(recommendations) -> dict[int, str]:
+    """reservation-<id> fields of the live recommendations; anything else in the form is ignored."""
+    return {r.id: request.form.get(f"reservation-{r.id}", "") for r in recommendations
+            if request.form.get(f"reservation-{r.id}", "").strip()}
+
+
+@bp.route("/signatures/<int:signature_id>/withdraw", methods=["POST"])
+def withdraw(signature_id):
+    signature = get_or_404(Signature, signature_id)
+    declaration = get_declaration(signature.declaration_id)
+    require(permissions.can_withdraw_signature(acting_user(), signature))
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        refuse(_("The reason can have at most 1000 characters."))
+    else:
+        try:
+            services.withdraw(acting_user(), signature, form.reason.data or "")
+        except RuleError as rule:
+            refuse(rule)
+        else:
+            flash(_("The signature of %(name)s has been withdrawn. You can sign again while sign-on is open.",
+                    name=signature.display_name), "success")
+    return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
+
+
+# --- the list ----------------------------------------------------------------------------
+
+FILTERS = ("status", "capacity", "visibility", "version", "q")
+
+
+@bp.route("/declarations/<int:declaration_id>/signatories")
+def signatories(declaration_id):
+    """Organizations and individuals who signed, as far as this person may see them, with their counts."""
+    declaration = get_declaration(declaration_id)
+    user = current_user
+    manage = permissions.can_manage_signatures(user, declaration)
+    filters = {key: request.args.get(key, "").strip()[:100] for key in FILTERS} if manage else {}
+    rows = services.visible_signatures(user, declaration, **filters)
+    current = services.signing_version(declaration) or declaration.latest_version
+    return render_template(
+        "signatures/list.html", declaration=declaration, manage=manage, filters=filters, current=current,
+        organizations=[s for s in rows if s.capacity == "organization"],
+        individuals=[s for s in rows if s.capacity == "individual"], counts=services.tally(rows, current),
+        unnamed=services.unnamed_count(user, declaration), reject_form=RejectForm(),
+        duplicates=services.likely_duplicates(declaration, rows) if manage else {},
+        closed_message=services.signing_closed_message(declaration),
+        can_sign=permissions.can_sign(user, declaration))
+
+
+@bp.route("/signatures/<int:signature_id>/<any(approve, reject):decision>", methods=["POST"])
+def decide(signature_id, decision):
+    signature = get_or_404(Signature, signature_id)
+    declaration = get_declaration(signature.declaration_id)
+    require(permissions.can_manage_signatures(acting_user(), declaration))
+    try:
+        if decision == "approve":
+            services.approve(acting_user(), signature)
+            flash(_("%(name)s is now counted as a signatory.", name=signature.display_name), "success")
+        else:
+            form = RejectForm()
+            if not form.validate_on_submit():
+                raise RuleError(_("Give a reason for rejecting this signature."))
+            services.reject(acting_user(), signature, form.reason.data)
+            flash(_("The signature of %(name)s has been rejected.", name=signature.display_name), "success")
+    except RuleError as rule:
+        refuse(rule)
+    return redirect(url_for("signatures.signatories", declaration_id=declaration.id, status="pending"), 303)
+
+
+@bp.route("/declarations/<int:declaration_id>/open-signon", methods=["POST"])
+def toggle_open_signon(declaration_id):
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_signatures(acting_user(), declaration))
+    enabled = request.form.get("enabled") == "1"
+    try:
+        services.set_open_signon(acting_user(), declaration, enabled)
+    except RuleError as rule:
+        refuse(rule)
+    else:
+        flash(_("Organizations outside the alliance can now sign through the public form.") if enabled
+              else _("The public sign-on form is closed."), "success")
+    return redirect(url_for("signatures.signatories", declaration_id=declaration.id), 303)
+
+
+# --- open sign-on ------------------------------------------------------------------------
+
+@bp.route("/declarations/<int:declaration_id>/sign/open", methods=["GET", "POST"])
+@limiter.limit(_open_limits, methods=["POST"])
+@limiter.limit(_open_limits, key_func=_submitted_email_key, methods=["POST"])
+def open_form(declaration_id):
+    """Organizations outside the alliance ask to sign; the signature exists once the emailed link is opened."""
+    declaration = get_declaration(declaration_id)
+    closed = services.open_signon_closed_message(declaration)
+    if closed and not declaration.open_signon:
+        abort(404)
+    form = OpenSignonForm()
+    error = closed
+    if not closed and form.validate_on_submit():
+        if form.fax.data:  # the honeypot: answer as if all went well, keep nothing
+            return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data)
+        try:
+            services.request_open_signature(
+                declaration, language=str(get_locale() or "en"),
+                **{name: form[name].data for name in ("organization_name", "organization_type", "country",
+                                                      "province", "website", "signer_name", "signer_designation",
+                                                      "email", "visibility")})
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data)
+    recommendations = live_recommendations(declaration.id)
+    return render_form("signatures/open_form.html", form=form, declaration=declaration, error=error,
+                       version=services.signing_version(declaration), sections=live_sections(declaration.id),
+                       recommendations=recommendations, numbers=numbering(recommendations),
+                       institutions=institution_names(),
+                       status=422 if request.method == "POST" and (error or form.errors) else 200)
+
+
+@bp.route("/sign/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_token_limits, methods=["POST"])
+@limiter.limit(_token_limits, key_func=_path_token, methods=["POST"])
+def confirm_open(token):
+    """GET shows what will be signed; only the POST (a button) signs, so link previews sign nothing."""
+    signature = error = None
+    if request.method == "POST":
+        try:
+            signature = services.confirm_open_signature(token)
+        except services.AlreadySigned as rule:
+            return render_form("signatures/confirm.html", done=str(rule), request_=None, declaration=None)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            return render_form("signatures/confirm.html", signature=signature, request_=signature.open_request,
+                               declaration=get_declaration(signature.declaration_id), done=None)
+    open_request = services.open_request_for_token(token)
+    if open_request is None:
+        return render_form("signatures/confirm.html", request_=None, declaration=None, done=None, status=404,
+                           error=error or _("This link is not valid, has already been used or has expired."))
+    declaration = get_declaration(open_request.declaration_id)
+    version = services.signing_version(declaration)
+    return render_form("signatures/confirm.html", request_=open_request, declaration=declaration, version=version,
+                       done=None, error=error or services.open_signon_closed_message(declaration),
+                       status=422 if error else 200)
+
+
+# --- chase list --------------------------------------------------------------------------
+
+@bp.route("/declarations/<int:declaration_id>/chase", methods=["GET", "POST"])
+def chase(declaration_id):
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_signatures(acting_user(), declaration))
+    if request.method == "POST":
+        ids = [i for i in (form_id(v) for v in request.form.getlist("organization_id")) if i is not None]
+        if not ids:
+            refuse(_("Choose at least one organization to remind."))
+        else:
+            try:
+                sent, skipped = services.send_reminders(acting_user(), declaration, ids)
+            except RuleError as rule:
+                refuse(rule)
+            else:
+                flash(_("Reminders sent to %(sent)d organizations; %(skipped)d skipped (already reminded today, "
+                        "or no representative).", sent=sent, skipped=skipped), "success")
+        return redirect(url_for("signatures.chase", declaration_id=declaration.id), 303)
+    return render_template("signatures/chase.html", declaration=declaration, rows=services.chase_list(declaration),
+                           closed_message=services.signing_closed_message(declaration))
+
+
+# --- exports and statistics --------------------------------------------------------------
+
+def _export_rows(declaration):
+    from app.choices import ORGANIZATION_TYPES, PROVINCES, label
+    numbers = numbering(live_recommendations(declaration.id))
+    for s in services.visible_signatures(acting_user(), declaration):
+        org, req = s.organization, s.open_request
+        yield {
+            "id": s.id, "status": s.status, "verified": s.verified, "capacity": s.capacity,
+            "organization": s.display_name if s.capacity == "organization" else "",
+            "organization_type": label(ORGANIZATION_TYPES, org.type if org else req.organization_type if req else ""),
+            "province": label(PROVINCES, org.province if org else req.province if req else ""),
+            "country": req.country if req else "", "outside_alliance": req is not None,
+            "signer_name": s.signer_name, "signer_designation": s.signer_designation,
+            "visibility": s.visibility, "version": s.version.number, "sha256": s.sha256,
+            "signed_at_utc": s.signed_at.isoformat(timespec="seconds"),
+            "ended_at_utc": s.ended_at.isoformat(timespec="seconds") if s.ended_at else "",
+            "end_reason": s.end_reason,
+            "reservations": [{"recommendation": numbers.get(r.recommendation_id), "text": r.text}
+                             for r in s.reservations],
+        }
+
+
+@bp.route("/declarations/<int:declaration_id>/signatories.<any(csv, json):fmt>")
+def export(declaration_id, fmt):
+    """Every signature, in every state, for coordinators."""
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_signatures(acting_user(), declaration))
+    rows = list(_export_rows(declaration))
+    filename = f"declaration-{declaration.id}-signatories.{fmt}"
+    headers = {"Content-Disposition": f"attachment; filename={filename}"}
+    if fmt == "json":
+        body = json.dumps({"declaration": declaration.id, "title": declaration.title, "signatures": rows},
+                          ensure_ascii=False, indent=1)
+        return Response(body, mimetype="application/json", headers=headers)
+    header = [k for k in rows[0]] if rows else ["id"]
+    body = csv_text(header, ([
+        "; ".join(f"R{r['recommendation']}: {r['text']}" for r in row[k]) if k == "reservations" else row[k]
+        for k in header] for row in rows))
+    return Response(body, mimetype="text/csv", headers=headers)
+
+
+@bp.route("/declarations/<int:declaration_id>/signatures/statistics")
+def statistics(declaration_id):
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_signatures(acting_user(), declaration))
+    stats = services.statistics(declaration)
+    return render_template("signatures/statistics.html", declaration=declaration, stats=stats,
+                           chart=charts.cumulative_by_day(stats["days"]), by_type=charts.bars(stats["by_type"]),
+                           by_province=charts.bars(stats["by_province"]))

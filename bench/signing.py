@@ -1,0 +1,251 @@
+"""Signing benchmark: the app under gunicorn (4 workers) on PostgreSQL and then on SQLite; 32 concurrent
+clients sign for 300 organizations, each organization's signature sent twice at once (a double submit)
+and then once more (a retry). Prints its figures and ends with one line of JSON.
+
+Targets: no signature lost, none doubled, no 5xx, on both databases; at least 100 signatures a second on
+PostgreSQL. insert_ratio is signatures per second divided by plain one-row inserts (one commit each) per
+second into the same table from one process.
+
+PostgreSQL: a throwaway cluster is started here (Debian's PostgreSQL binaries, default durability
+settings), unless BENCH_POSTGRES_URL points at an empty database.
+"""
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, func, insert, select  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.accounts.models import User  # noqa: E402
+from app.accounts.services import hash_password  # noqa: E402
+from app.config import TestingConfig  # noqa: E402
+from app.declarations import services as declarations  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.organizations.models import Organization  # noqa: E402
+from app.signatures.models import Signature  # noqa: E402
+from app.time import utcnow  # noqa: E402
+from tests.webclient import WebClient  # noqa: E402
+
+SIGNERS = int(os.environ.get("BENCH_SIGNERS", 300))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
+WORKERS = 4
+PASSWORD = "benchmark password"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Postgres:
+    """A throwaway PostgreSQL cluster on a Unix socket in a temporary folder."""
+
+    def __enter__(self):
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+        if not bins:
+            raise SystemExit("PostgreSQL server binaries not found (make system-deps)")
+        self.bin = bins[-1]
+        self.dir = Path(tempfile.mkdtemp(prefix="sanad-bench-pg."))
+        self.run_as = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+        subprocess.run([*self.run_as, self.bin / "initdb", "-D", self.dir / "data", "-A", "trust", "-U", "sanad",
+                        "-E", "UTF8"], check=True, capture_output=True)
+        subprocess.run([*self.run_as, self.bin / "pg_ctl", "-D", self.dir / "data", "-l", self.dir / "server.log",
+                        "-w", "-o", f"-c listen_addresses='' -k {self.dir} -c max_connections=200", "start"],
+                       check=True, capture_output=True)
+        subprocess.run([self.bin / "createdb", "-h", self.dir, "-U", "sanad", "sanad_bench"], check=True)
+        self.url = f"postgresql+psycopg://sanad@/sanad_bench?host={self.dir}"
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run([*self.run_as, self.bin / "pg_ctl", "-D", self.dir / "data", "-m", "fast", "stop"],
+                       capture_output=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def prepare(url: str) -> int:
+    """Migrate, then create the coordinator, SIGNERS organizations with a representative each, and a
+    declaration in sign-on. Returns the declaration's id."""
+    from flask_migrate import upgrade
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = url
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        password = hash_password(PASSWORD)
+        coordinator = User(email="coordinator@bench.example.org", name="Coordinator", password_hash=password,
+                           platform_role="coordinator")
+        db.session.add(coordinator)
+        for n in range(SIGNERS):
+            organization = Organization(name=f"Organization {n:04d}", type="ngo", province="punjab", verified=True)
+            db.session.add(User(email=f"rep{n}@bench.example.org", name=f"Representative {n}", designation="Director",
+                                password_hash=password, organization=organization, org_role="representative"))
+        db.session.flush()
+        declaration = declarations.create_declaration(coordinator, kind="declaration", title="Benchmark statement",
+                                                      summary="", moderation="post", visibility="public")
+        declarations.add_section(coordinator, declaration, heading="Text", body="We, the undersigned, ask.")
+        for n in range(10):
+            declarations.add_recommendation(coordinator, declaration, text=f"Recommendation {n}.", pillar="protect",
+                                            themes=["victims"], addressees=[], convention_articles="")
+        declarations.change_phase(coordinator, declaration, "consultation", deadline=utcnow().replace(year=2100))
+        declarations.change_phase(coordinator, declaration, "revision")
+        declarations.change_phase(coordinator, declaration, "signon")
+        db.session.commit()
+        declaration_id = declaration.id
+        db.engine.dispose()
+    return declaration_id
+
+
+def plain_inserts_per_second(url: str, declaration_id: int, rows: int = 300) -> float:
+    """One-row inserts into the signatures table, one commit each, from one process (then removed)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        version_id, sha = connection.execute(select(Signature.version_id, Signature.sha256).limit(1)).one()
+    started = time.perf_counter()
+    for n in range(rows):
+        with engine.begin() as connection:
+            connection.execute(insert(Signature).values(
+                declaration_id=declaration_id, version_id=version_id, sha256=sha, capacity="individual",
+                signer_name=f"Plain {n}", signer_designation="", visibility="public", status="withdrawn",
+                signed_at=utcnow(), end_reason=""))
+    elapsed = time.perf_counter() - started
+    with engine.begin() as connection:
+        connection.execute(Signature.__table__.delete().where(Signature.signer_name.like("Plain %")))
+    engine.dispose()
+    return rows / elapsed
+
+
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "SANAD_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+           "SANAD_SITE_URL": f"http://127.0.0.1:{port}", "MAIL_BACKEND": "console"}
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads", "4", "-b",
+         f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if WebClient(f"http://127.0.0.1:{port}").get("/healthz")[0] == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def run(name: str, url: str) -> dict:
+    print(f"== {name}: preparing {SIGNERS} organizations", flush=True)
+    declaration_id = prepare(url)
+    port = free_port()
+    server = start_gunicorn(url, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def log_in(n):
+            client = WebClient(base)
+            client.login(f"rep{n}@bench.example.org", PASSWORD)
+            status, _h, page, _t = client.get(f"/declarations/{declaration_id}/sign")
+            token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+            version_id = page.split('name="version_id" type="hidden" value="', 1)[1].split('"', 1)[0]
+            return client, {"csrf_token": token, "version_id": version_id, "capacity": "organization",
+                            "visibility": "public"}
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            visitors = list(pool.map(log_in, range(SIGNERS)))
+        print(f"   {SIGNERS} representatives logged in; signing with {CLIENTS} clients", flush=True)
+
+        latencies, statuses, lock = [], [], threading.Lock()
+        path = f"/declarations/{declaration_id}/sign"
+
+        def post(client, form):
+            try:
+                status, _h, _text, seconds = client.post(path, form, keep_cookies=False)
+            except OSError:
+                status, seconds = 599, 0.0
+            with lock:
+                latencies.append(seconds * 1000)
+                statuses.append(status)
+            return status
+
+        def sign_for(pair):
+            client, form = pair
+            twin = WebClient(base)
+            twin.cookies = dict(client.cookies)
+            # A double submit: two identical requests at once; then a retry, as after a lost response.
+            first = threading.Thread(target=post, args=(twin, form))
+            first.start()
+            post(client, form)
+            first.join()
+            post(client, form)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            list(pool.map(sign_for, visitors))
+        elapsed = time.perf_counter() - started
+    finally:
+        stop(server)
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        active = connection.scalar(select(func.count()).select_from(Signature).where(
+            Signature.declaration_id == declaration_id, Signature.status == "active"))
+        organizations = connection.scalar(select(func.count(func.distinct(Signature.organization_id))).where(
+            Signature.declaration_id == declaration_id, Signature.status == "active"))
+        rows = connection.scalar(select(func.count()).select_from(Signature).where(
+            Signature.declaration_id == declaration_id))
+    engine.dispose()
+    per_second = organizations / elapsed
+    plain = plain_inserts_per_second(url, declaration_id)
+    result = {
+        "signers": SIGNERS,
+        "lost": SIGNERS - organizations,
+        "duplicates": (active - organizations) + (rows - active),
+        "errors_5xx": sum(1 for s in statuses if s >= 500),
+        "per_second": round(per_second, 1),
+        "p95_ms": round(statistics.quantiles(latencies, n=20)[18], 1),
+        "insert_ratio": round(per_second / plain, 3),
+    }
+    print(f"   {len(statuses)} requests in {elapsed:.2f} s; statuses {sorted(set(statuses))}; "
+          f"p50 {statistics.median(latencies):.1f} ms; plain inserts {plain:.0f}/s", flush=True)
+    print(f"   {name}: {json.dumps(result)}", flush=True)
+    return result
+
+
+def main() -> int:
+    results = {}
+    if os.environ.get("BENCH_POSTGRES_URL"):
+        results["postgresql"] = run("postgresql", os.environ["BENCH_POSTGRES_URL"])
+    else:
+        with Postgres() as postgres:
+            results["postgresql"] = run("postgresql", postgres.url)
+    with tempfile.TemporaryDirectory() as folder:
+        results["sqlite"] = run("sqlite", f"sqlite:///{folder}/bench.db")
+    ok = all(r["lost"] == r["duplicates"] == r["errors_5xx"] == 0 for r in results.values()) and \
+        results["postgresql"]["per_second"] >= 100
+    print(json.dumps(results))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

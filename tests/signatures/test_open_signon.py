@@ -1,0 +1,176 @@
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.declarations.models import Declaration
+from app.extensions import db
+from app.signatures.models import OpenSignonRequest, Signature
+from app.signatures.services import email_key, name_key
+from app.time import utcnow
+from tests.conftest import login
+from tests.signatures.conftest import signatures_of
+
+FORM = {"organization_name": "Hazara Women's Collective", "organization_type": "ngo", "country": "Pakistan",
+        "province": "balochistan", "website": "https://hwc.example.org", "signer_name": "Shabana Ali",
+        "signer_designation": "Coordinator", "email": "Shabana@Outside.example.org", "visibility": "public",
+        "authorised": "y"}
+
+
+@pytest.fixture
+def open_signon(app, signon):
+    with app.app_context():
+        db.session.get(Declaration, signon.id).open_signon = True
+        db.session.commit()
+    return signon
+
+
+def _link(mailbox, address) -> str:
+    [message] = mailbox.wait_for(address, containing="/sign/confirm/")
+    return re.search(r"http://localhost(/sign/confirm/\S+)", message["body"]).group(1)
+
+
+def test_the_form_is_404_until_coordinators_open_it(client, signon):
+    assert client.get(f"/declarations/{signon.id}/sign/open").status_code == 404
+    assert client.post(f"/declarations/{signon.id}/sign/open", data=FORM).status_code == 404
+
+
+def test_only_a_public_declaration_can_be_opened(app, client, people, make_declaration):
+    members_only = make_declaration("signon", visibility="members")
+    login(client, "coordinator@example.org")
+    response = client.post(f"/declarations/{members_only.id}/open-signon", data={"enabled": "1"},
+                           follow_redirects=True)
+    assert "Only a public declaration" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Declaration, members_only.id).open_signon is False
+
+
+def test_only_coordinators_open_the_form(client, people, signon):
+    login(client, "rep@example.org")
+    assert client.post(f"/declarations/{signon.id}/open-signon", data={"enabled": "1"}).status_code == 403
+
+
+def test_outside_organization_signs_after_confirming_and_approval(app, client, people, open_signon, mailbox):
+    form_page = client.get(f"/declarations/{open_signon.id}/sign/open").get_data(as_text=True)
+    assert "Open shelters in every province." in form_page  # the text being signed is on the page
+    response = client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    assert signatures_of(app, open_signon.id) == []  # nothing signed before the link is opened
+    link = _link(mailbox, "Shabana@Outside.example.org")
+
+    confirm_page = client.get(link)
+    assert confirm_page.status_code == 200 and "Confirm my signature" in confirm_page.get_data(as_text=True)
+    assert signatures_of(app, open_signon.id) == []  # a GET (a link preview) signs nothing
+    assert client.post(link).status_code == 200
+    [signature] = signatures_of(app, open_signon.id)
+    assert (signature.status, signature.approved_at, signature.signer_name) == ("active", None, "Shabana Ali")
+    again = client.post(link)
+    assert "already been used" in again.get_data(as_text=True)
+    assert len(signatures_of(app, open_signon.id)) == 1
+
+    assert "Hazara Women" not in client.get(f"/declarations/{open_signon.id}/signatories").get_data(as_text=True)
+    login(client, "coordinator@example.org")
+    pending = client.get(f"/declarations/{open_signon.id}/signatories?status=pending").get_data(as_text=True)
+    assert "Hazara Women" in pending and "Awaiting approval" in pending
+    assert client.post(f"/signatures/{signature.id}/approve").status_code == 303
+    client.post("/logout")
+    assert "Hazara Women" in client.get(f"/declarations/{open_signon.id}/signatories").get_data(as_text=True)
+
+
+def test_rejection_needs_a_reason_and_keeps_the_row(app, client, people, open_signon, mailbox):
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    client.post(_link(mailbox, FORM["email"]))
+    [signature] = signatures_of(app, open_signon.id)
+    login(client, "coordinator@example.org")
+    client.post(f"/signatures/{signature.id}/reject", data={"reason": ""})
+    assert signatures_of(app, open_signon.id)[0].status == "active"
+    client.post(f"/signatures/{signature.id}/reject", data={"reason": "Not a real organization."})
+    [rejected] = signatures_of(app, open_signon.id)
+    assert (rejected.status, rejected.end_reason) == ("rejected", "Not a real organization.")
+    response = client.post(f"/signatures/{signature.id}/approve", follow_redirects=True)
+    assert "Only a pending signature" in response.get_data(as_text=True)
+
+
+def test_members_signatures_cannot_be_approved_or_rejected_by_others(app, client, people, open_signon, mailbox):
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    client.post(_link(mailbox, FORM["email"]))
+    [signature] = signatures_of(app, open_signon.id)
+    login(client, "rep@example.org")
+    assert client.post(f"/signatures/{signature.id}/approve").status_code == 403
+
+
+def test_the_honeypot_answers_like_success_and_keeps_nothing(app, client, open_signon, mailbox):
+    response = client.post(f"/declarations/{open_signon.id}/sign/open", data={**FORM, "fax": "+1 555"})
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(OpenSignonRequest.id)) is None
+    assert mailbox.to(FORM["email"]) == []
+
+
+def test_a_wrong_form_keeps_the_text_and_says_what_to_fix(app, client, open_signon):
+    response = client.post(f"/declarations/{open_signon.id}/sign/open",
+                           data={**FORM, "email": "not-an-email", "authorised": ""})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Hazara Women&#39;s Collective" in page and "not-an-email" in page
+    assert "Only someone authorised" in page
+    with app.app_context():
+        assert db.session.scalar(select(OpenSignonRequest.id)) is None
+
+
+def test_an_expired_or_unknown_link_signs_nothing(app, client, open_signon, mailbox):
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    link = _link(mailbox, FORM["email"])
+    with app.app_context():
+        db.session.scalar(select(OpenSignonRequest)).expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert client.get(link).status_code == 404
+    response = client.post(link)
+    assert response.status_code == 404 and "has expired" in response.get_data(as_text=True)
+    assert client.post("/sign/confirm/not-a-token").status_code == 404
+    assert signatures_of(app, open_signon.id) == []
+
+
+def test_likely_duplicates_are_flagged_to_coordinators(app, client, people, open_signon, mailbox):
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    client.post(_link(mailbox, FORM["email"]))
+    client.post(f"/declarations/{open_signon.id}/sign/open", data={
+        **FORM, "organization_name": "HAZARA  women's collective!", "email": "shabana+2@outside.example.org"})
+    client.post(_link(mailbox, "shabana+2@outside.example.org"))
+    client.post(f"/declarations/{open_signon.id}/sign/open", data={
+        **FORM, "organization_name": "human rights action forum", "email": "x@y.example.org"})
+    client.post(_link(mailbox, "x@y.example.org"))
+    login(client, "coordinator@example.org")
+    page = client.get(f"/declarations/{open_signon.id}/signatories").get_data(as_text=True)
+    assert page.count("Possibly the same as") == 3
+    assert "Possibly the same as: Human Rights Action Forum" in page
+
+
+def test_emails_and_names_are_normalised():
+    assert email_key(" Sh.Abana+news@GoogleMail.com ") == "shabana@gmail.com"
+    assert email_key("A.B+x@Example.org") == "a.b@example.org"
+    assert name_key("  Hazara  Women’s  Collective! ") == name_key("hazara women s collective")
+    assert name_key("Associação Cívica") == "associacao civica"
+
+
+@pytest.fixture
+def limited_client(app, make_app):
+    # Built after `app`, so the shared limiter is configured by this app (see tests/accounts/test_login.py).
+    return make_app(RATELIMIT_ENABLED=True, OPEN_SIGNON_LIMITS="2 per minute").test_client()
+
+
+def test_the_form_is_rate_limited_per_address_and_per_email(app, limited_client, open_signon):
+    url = f"/declarations/{open_signon.id}/sign/open"
+    for n in range(2):
+        assert limited_client.post(url, data={**FORM, "email": f"a{n}@x.example.org"}).status_code == 200
+    assert limited_client.post(url, data={**FORM, "email": "a3@x.example.org"}).status_code == 429
+    for n in range(2):
+        response = limited_client.post(url, data={**FORM, "email": f"Same+{n}@z.example.org"},
+                                       environ_base={"REMOTE_ADDR": f"10.1.0.{n}"})
+        assert response.status_code == 200
+    response = limited_client.post(url, data={**FORM, "email": "same@z.example.org"},
+                                   environ_base={"REMOTE_ADDR": "10.1.0.9"})
+    assert response.status_code == 429
+    with app.app_context():
+        assert db.session.query(Signature).count() == 0
