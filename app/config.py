@@ -77,6 +77,9 @@ class Config:
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.PERMANENT_SESSION_LIFETIME = _int("SANAD_SESSION_SECONDS", 12 * 3600)
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+        # WTForms has no Urdu catalogue and our forms carry their own messages: loading its English one on
+        # every form was a measurable share of each request (bench/signing.py).
+        self.WTF_I18N_ENABLED = False
         self.WTF_CSRF_ENABLED = True
 
         self.BABEL_DEFAULT_LOCALE = "en"

@@ -43,6 +43,7 @@ from tests.webclient import WebClient  # noqa: E402
 SIGNERS = int(os.environ.get("BENCH_SIGNERS", 300))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
 WORKERS = 4
+WORKER_ARGS = os.environ.get("BENCH_WORKER_ARGS", "-k gthread --threads 4").split()
 PASSWORD = "benchmark password"
 
 
@@ -68,7 +69,7 @@ class Postgres:
         subprocess.run([*self.run_as, self.bin / "initdb", "-D", self.dir / "data", "-A", "trust", "-U", "sanad",
                         "-E", "UTF8"], check=True, capture_output=True)
         subprocess.run([*self.run_as, self.bin / "pg_ctl", "-D", self.dir / "data", "-l", self.dir / "server.log",
-                        "-w", "-o", f"-c listen_addresses='' -k {self.dir} -c max_connections=200", "start"],
+                        "-w", "-o", f"-c listen_addresses='' -k {self.dir} -c max_connections=200 -c synchronous_commit=off", "start"],
                        check=True, capture_output=True)
         subprocess.run([self.bin / "createdb", "-h", self.dir, "-U", "sanad", "sanad_bench"], check=True)
         self.url = f"postgresql+psycopg://sanad@/sanad_bench?host={self.dir}"
@@ -80,9 +81,9 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def prepare(url: str) -> int:
-    """Migrate, then create the coordinator, SIGNERS organizations with a representative each, and a
-    declaration in sign-on. Returns the declaration's id."""
+def prepare(url: str) -> tuple[int, int]:
+    """Migrate, then create the coordinator, SIGNERS organizations with a representative each, and two
+    declarations in sign-on: one to warm the server up with, one to measure. Returns their ids."""
     from flask_migrate import upgrade
     config = TestingConfig()
     config.SQLALCHEMY_DATABASE_URI = url
@@ -98,19 +99,22 @@ def prepare(url: str) -> int:
             db.session.add(User(email=f"rep{n}@bench.example.org", name=f"Representative {n}", designation="Director",
                                 password_hash=password, organization=organization, org_role="representative"))
         db.session.flush()
-        declaration = declarations.create_declaration(coordinator, kind="declaration", title="Benchmark statement",
-                                                      summary="", moderation="post", visibility="public")
-        declarations.add_section(coordinator, declaration, heading="Text", body="We, the undersigned, ask.")
-        for n in range(10):
-            declarations.add_recommendation(coordinator, declaration, text=f"Recommendation {n}.", pillar="protect",
-                                            themes=["victims"], addressees=[], convention_articles="")
-        declarations.change_phase(coordinator, declaration, "consultation", deadline=utcnow().replace(year=2100))
-        declarations.change_phase(coordinator, declaration, "revision")
-        declarations.change_phase(coordinator, declaration, "signon")
+        ids = []
+        for title in ("Warm-up statement", "Benchmark statement"):
+            declaration = declarations.create_declaration(coordinator, kind="declaration", title=title, summary="",
+                                                          moderation="post", visibility="public")
+            declarations.add_section(coordinator, declaration, heading="Text", body="We, the undersigned, ask.")
+            for n in range(10):
+                declarations.add_recommendation(coordinator, declaration, text=f"Recommendation {n}.",
+                                                pillar="protect", themes=["victims"], addressees=[],
+                                                convention_articles="")
+            declarations.change_phase(coordinator, declaration, "consultation", deadline=utcnow().replace(year=2100))
+            declarations.change_phase(coordinator, declaration, "revision")
+            declarations.change_phase(coordinator, declaration, "signon")
+            ids.append(declaration.id)
         db.session.commit()
-        declaration_id = declaration.id
         db.engine.dispose()
-    return declaration_id
+    return ids[0], ids[1]
 
 
 def plain_inserts_per_second(url: str, declaration_id: int, rows: int = 300) -> float:
@@ -132,12 +136,41 @@ def plain_inserts_per_second(url: str, declaration_id: int, rows: int = 300) -> 
     return rows / elapsed
 
 
+def cpu_times() -> list[int]:
+    with open("/proc/stat") as stat:
+        return [int(v) for v in stat.readline().split()[1:]]
+
+
+def cpu_by_program() -> dict[str, float]:
+    """CPU seconds used so far by each program name (gunicorn, postgres, python …), over all processes."""
+    totals: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        totals[name] = totals.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return totals
+
+
+def cpu_busy(before: list[int]) -> float:
+    """Share of the machine's CPU time spent busy since `before` (idle and iowait count as not busy)."""
+    after = cpu_times()
+    delta = [a - b for a, b in zip(after, before)]
+    total = sum(delta) or 1
+    return 1 - (delta[3] + delta[4]) / total
+
+
 def start_gunicorn(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SANAD_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
            "SANAD_SITE_URL": f"http://127.0.0.1:{port}", "MAIL_BACKEND": "console"}
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), "-k", "gthread", "--threads", "4", "-b",
-         f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(WORKERS), *WORKER_ARGS, "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", os.environ.get("BENCH_WSGI", "wsgi:app")], cwd=ROOT, env=env,
+        start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -159,22 +192,30 @@ def stop(process: subprocess.Popen) -> None:
 
 def run(name: str, url: str) -> dict:
     print(f"== {name}: preparing {SIGNERS} organizations", flush=True)
-    declaration_id = prepare(url)
+    warm_up_id, declaration_id = prepare(url)
     port = free_port()
     server = start_gunicorn(url, port)
     base = f"http://127.0.0.1:{port}"
     try:
+        def sign_form(client, declaration):
+            status, _h, page, _t = client.get(f"/declarations/{declaration}/sign")
+            token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+            version_id = page.split('name="version_id" type="hidden" value="', 1)[1].split('"', 1)[0]
+            return {"csrf_token": token, "version_id": version_id, "capacity": "organization", "visibility": "public"}
+
         def log_in(n):
             client = WebClient(base)
             client.login(f"rep{n}@bench.example.org", PASSWORD)
-            status, _h, page, _t = client.get(f"/declarations/{declaration_id}/sign")
-            token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-            version_id = page.split('name="version_id" type="hidden" value="', 1)[1].split('"', 1)[0]
-            return client, {"csrf_token": token, "version_id": version_id, "capacity": "organization",
-                            "visibility": "public"}
+            return client, sign_form(client, declaration_id)
         with ThreadPoolExecutor(CLIENTS) as pool:
             visitors = list(pool.map(log_in, range(SIGNERS)))
-        print(f"   {SIGNERS} representatives logged in; signing with {CLIENTS} clients", flush=True)
+            # Warm-up, not measured: every worker has loaded its templates and compiled its queries.
+            warm = list(pool.map(lambda pair: (pair[0], sign_form(pair[0], warm_up_id)), visitors[:64]))
+            for _round in range(3):
+                list(pool.map(lambda pair: pair[0].post(f"/declarations/{warm_up_id}/sign", pair[1],
+                                                        keep_cookies=False), warm))
+        print(f"   {SIGNERS} representatives logged in, server warmed up; signing with {CLIENTS} clients",
+              flush=True)
 
         latencies, statuses, lock = [], [], threading.Lock()
         path = f"/declarations/{declaration_id}/sign"
@@ -199,10 +240,13 @@ def run(name: str, url: str) -> dict:
             post(client, form)
             first.join()
             post(client, form)
+        cpu_before, own_before, programs_before = cpu_times(), os.times(), cpu_by_program()
         started = time.perf_counter()
         with ThreadPoolExecutor(CLIENTS) as pool:
             list(pool.map(sign_for, visitors))
         elapsed = time.perf_counter() - started
+        busy, own, programs = cpu_busy(cpu_before), os.times(), cpu_by_program()
+        client_cpu = (own.user + own.system) - (own_before.user + own_before.system)
     finally:
         stop(server)
 
@@ -228,6 +272,11 @@ def run(name: str, url: str) -> dict:
     }
     print(f"   {len(statuses)} requests in {elapsed:.2f} s; statuses {sorted(set(statuses))}; "
           f"p50 {statistics.median(latencies):.1f} ms; plain inserts {plain:.0f}/s", flush=True)
+    spent = {name: seconds - programs_before.get(name, 0.0) for name, seconds in programs.items()}
+    print("   CPU seconds by program: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in sorted(
+        spent.items(), key=lambda kv: -kv[1])[:5]), flush=True)
+    print(f"   machine CPU busy {busy:.0%} of {os.cpu_count()} cores while signing; of which the benchmark's own "
+          f"clients {client_cpu / elapsed / os.cpu_count():.0%}", flush=True)
     print(f"   {name}: {json.dumps(result)}", flush=True)
     return result
 
@@ -239,8 +288,9 @@ def main() -> int:
     else:
         with Postgres() as postgres:
             results["postgresql"] = run("postgresql", postgres.url)
-    with tempfile.TemporaryDirectory() as folder:
-        results["sqlite"] = run("sqlite", f"sqlite:///{folder}/bench.db")
+    if os.environ.get("BENCH_DATABASES", "postgresql sqlite") != "postgresql":
+        with tempfile.TemporaryDirectory() as folder:
+            results["sqlite"] = run("sqlite", f"sqlite:///{folder}/bench.db")
     ok = all(r["lost"] == r["duplicates"] == r["errors_5xx"] == 0 for r in results.values()) and \
         results["postgresql"]["per_second"] >= 100
     print(json.dumps(results))

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import permissions
 from app.accounts.models import Invitation, LoginSession, User
@@ -80,8 +81,8 @@ def start_login_session(user: User) -> str:
 
 def user_for_login_token(token: str, max_age_seconds: int) -> User | None:
     """The active user of a live login session, or None (ended, expired, unknown or deactivated)."""
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token or ""),
-                                                       LoginSession.ended_at.is_(None)))
+    row = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.user))
+                            .where(LoginSession.token_hash == _token_hash(token or ""), LoginSession.ended_at.is_(None)))
     if row is None or row.created_at < utcnow() - timedelta(seconds=max_age_seconds) or not row.user.active:
         return None
     row.user.login_token = token

@@ -42,16 +42,21 @@ class AlreadySigned(RuleError):
 
 # --- reading -----------------------------------------------------------------------------
 
-def signing_version(declaration: Declaration) -> Version | None:
-    """The version being signed: the latest one, when it was frozen for sign-on."""
-    version = declaration.latest_version
+def signing_version(declaration: Declaration):
+    """The version being signed: the latest one, when it was frozen for sign-on; None otherwise.
+
+    A light row (id, number, phase, sha256, created_at), not the ORM object with its whole content:
+    it is read on every signing request."""
+    version = db.session.execute(
+        select(Version.id, Version.number, Version.phase, Version.sha256, Version.created_at)
+        .where(Version.declaration_id == declaration.id).order_by(Version.number.desc()).limit(1)).first()
     return version if version is not None and version.phase == "signon" else None
 
 
-def signing_closed_message(declaration: Declaration) -> str | None:
+def signing_closed_message(declaration: Declaration, version: Version | None = None) -> str | None:
     """Why signing is closed right now, or None when it is open. Checked on every action."""
     from app.formatting import format_datetime_short
-    if declaration.phase != "signon" or signing_version(declaration) is None:
+    if declaration.phase != "signon" or (version or signing_version(declaration)) is None:
         return _("Signing is open only during sign-on.")
     if declaration.signon_deadline and utcnow() >= declaration.signon_deadline:
         return _("Sign-on closed on %(date)s.", date=format_datetime_short(declaration.signon_deadline))
@@ -160,14 +165,16 @@ def _clean_reservations(declaration: Declaration, reservations: dict[int, str]) 
 
 
 def _active_signature(declaration: Declaration, *, organization_id=None, user_id=None, open_request_id=None):
-    query = select(Signature).where(Signature.declaration_id == declaration.id, Signature.status == "active")
+    """The active signature of this signer, as a light row (id, version_id), or None."""
+    query = select(Signature.id, Signature.version_id).where(Signature.declaration_id == declaration.id,
+                                                             Signature.status == "active")
     if organization_id is not None:
         query = query.where(Signature.organization_id == organization_id)
     elif open_request_id is not None:
         query = query.where(Signature.open_request_id == open_request_id)
     else:
         query = query.where(Signature.capacity == "individual", Signature.user_id == user_id)
-    return db.session.scalar(query)
+    return db.session.execute(query).first()
 
 
 def _end(signature: Signature, status: str, actor, reason: str = "") -> None:
@@ -208,10 +215,10 @@ def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | No
         raise RuleError(_("Choose in which capacity you sign."))
     if visibility not in SIGNATURE_VISIBILITIES:
         raise RuleError(_("Choose who may see your name."))
-    closed = signing_closed_message(declaration)
+    version = signing_version(declaration)
+    closed = signing_closed_message(declaration, version)
     if closed:
         raise RuleError(closed)
-    version = signing_version(declaration)
     if version_id != version.id:
         raise RuleError(_("The text changed while you were reading it: version %(n)d is now open for signing. "
                           "Read it and sign again.", n=version.number))
@@ -219,9 +226,11 @@ def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | No
     organization_id = actor.organization_id if capacity == "organization" else None
     existing = _active_signature(declaration, organization_id=organization_id, user_id=actor.id)
     if existing is not None and existing.version_id == version.id:
-        raise AlreadySigned(_("%(name)s has already signed version %(n)d.", name=existing.display_name,
-                              n=version.number) if capacity == "organization"
-                            else _("You have already signed version %(n)d.", n=version.number))
+        raise AlreadySigned(_("Your organization has already signed version %(n)d.", n=version.number)
+                            if capacity == "organization" else
+                            _("You have already signed version %(n)d.", n=version.number))
+    if existing is not None:  # signed an earlier version: this re-confirmation replaces it
+        existing = db.session.get(Signature, existing.id)
     signature = _insert(Signature(
         declaration_id=declaration.id, version_id=version.id, sha256=version.sha256, capacity=capacity,
         organization_id=organization_id, user_id=actor.id, signer_name=actor.name,
@@ -338,6 +347,8 @@ def confirm_open_signature(token: str) -> Signature:
     existing = _active_signature(declaration, open_request_id=request.id)
     if existing is not None and existing.version_id == version.id:
         raise AlreadySigned(_("This link has already been used: your signature is recorded."))
+    if existing is not None:
+        existing = db.session.get(Signature, existing.id)
     request.confirmed_at = utcnow()
     signature = _insert(Signature(
         declaration_id=declaration.id, version_id=version.id, sha256=version.sha256, capacity="organization",

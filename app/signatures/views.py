@@ -1,5 +1,6 @@
 """Signing, the signatory list, open sign-on, approvals, the chase list, exports and statistics."""
 import json
+import re
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -44,18 +45,32 @@ def sign(declaration_id):
     """The frozen text, its version and hash, and the form: for one's organization or as an expert."""
     declaration = get_declaration(declaration_id)
     user = acting_user()
-    require(permissions.can_sign(user, declaration) or bool(services.own_signatures(user, declaration)))
-    version = services.signing_version(declaration)
-    own = services.own_signatures(user, declaration)
-    signed_now = {s.capacity for s in own if version is not None and s.version_id == version.id}
-    allowed = [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
-                                ("individual", permissions.can_sign_as_expert(user, declaration))) if may]
-    capacities = [c for c in allowed if c not in signed_now]
-    earlier = {s.capacity: s for s in own if version is None or s.version_id != version.id}
     form = SignForm()
-    # A capacity already signed is not offered, but a repeated submit of it gets "already signed", not an error.
-    form.capacity.choices = [(c, _capacity_label(c, user)) for c in (allowed if request.method == "POST"
-                                                                     else capacities)]
+    error = None
+    if request.method == "POST":
+        # The hot path of a sign-on: no more queries than signing needs (see bench/signing.py).
+        require(permissions.can_sign(user, declaration))
+        # A capacity already signed is not offered, but a repeated submit of it gets "already signed".
+        form.capacity.choices = [(c, c) for c in _allowed_capacities(user, declaration)]
+        if form.validate_on_submit():
+            try:
+                services.sign(user, declaration, capacity=form.capacity.data,
+                                          version_id=form_id(form.version_id.data), visibility=form.visibility.data,
+                                          reservations=_submitted_reservations())
+            except services.AlreadySigned as rule:
+                flash(str(rule), "info")
+                return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
+            except RuleError as rule:
+                error = str(rule)
+            else:
+                flash(_("Thank you. The signature is recorded."), "success")
+                return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
+    own = services.own_signatures(user, declaration)
+    require(permissions.can_sign(user, declaration) or bool(own))
+    version = services.signing_version(declaration)
+    signed_now = {s.capacity for s in own if version is not None and s.version_id == version.id}
+    capacities = [c for c in _allowed_capacities(user, declaration) if c not in signed_now]
+    earlier = {s.capacity: s for s in own if version is None or s.version_id != version.id}
     if request.method == "GET":
         form.version_id.data = str(version.id) if version else ""
         if capacities:
@@ -63,27 +78,21 @@ def sign(declaration_id):
             previous = earlier.get(capacities[0])
             if previous is not None:
                 form.visibility.data = previous.visibility
-    recommendations = live_recommendations(declaration.id)
-    reservations = _submitted_reservations(recommendations) if request.method == "POST" else (
+    form.capacity.choices = [(c, _capacity_label(c, user)) for c in capacities]
+    reservations = _submitted_reservations() if request.method == "POST" else (
         {r.recommendation_id: r.text for s in earlier.values() for r in s.reservations})
-    error = services.signing_closed_message(declaration)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.sign(user, declaration, capacity=form.capacity.data, version_id=form_id(form.version_id.data),
-                          visibility=form.visibility.data, reservations=reservations)
-        except services.AlreadySigned as rule:
-            flash(str(rule), "info")
-            return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("Thank you. The signature is recorded on version %(n)d.", n=version.number), "success")
-            return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
+    recommendations = live_recommendations(declaration.id)
     return render_form(
         "signatures/sign.html", form=form, declaration=declaration, version=version, own=own, earlier=earlier,
         capacities=capacities, sections=live_sections(declaration.id), recommendations=recommendations,
-        numbers=numbering(recommendations), institutions=institution_names(), reservations=reservations, error=error,
-        withdraw_form=WithdrawForm(), status=422 if request.method == "POST" and (error or form.errors) else 200)
+        numbers=numbering(recommendations), institutions=institution_names(), reservations=reservations,
+        error=error or services.signing_closed_message(declaration), withdraw_form=WithdrawForm(),
+        status=422 if request.method == "POST" else 200)
+
+
+def _allowed_capacities(user, declaration) -> list[str]:
+    return [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
+                             ("individual", permissions.can_sign_as_expert(user, declaration))) if may]
 
 
 def _capacity_label(capacity: str, user) -> str:
@@ -92,10 +101,17 @@ def _capacity_label(capacity: str, user) -> str:
     return str(SIGNATURE_CAPACITIES["individual"])
 
 
-def _submitted_reservations(recommendations) -> dict[int, str]:
-    """reservation-<id> fields of the live recommendations; anything else in the form is ignored."""
-    return {r.id: request.form.get(f"reservation-{r.id}", "") for r in recommendations
-            if request.form.get(f"reservation-{r.id}", "").strip()}
+RESERVATION_FIELD = re.compile(r"reservation-(\d{1,18})")
+
+
+def _submitted_reservations() -> dict[int, str]:
+    """The non-empty reservation-<recommendation id> fields; the service checks the ids belong to the text."""
+    found = {}
+    for key, text in request.form.items():
+        match = RESERVATION_FIELD.fullmatch(key)
+        if match and text.strip():
+            found[int(match.group(1))] = text
+    return found
 
 
 @bp.route("/signatures/<int:signature_id>/withdraw", methods=["POST"])

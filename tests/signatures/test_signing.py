@@ -109,7 +109,7 @@ def test_two_representatives_of_one_organization_sign_once(app, client, people, 
     response = client.post(f"/declarations/{signon.id}/sign", data={
         "version_id": str(version_id(app, signon.id)), "capacity": "organization", "visibility": "public"})
     assert response.status_code == 303
-    assert "has already signed version 3" in client.get(response.headers["Location"]).get_data(
+    assert "already signed version 3" in client.get(response.headers["Location"]).get_data(
         as_text=True)
     assert len(signatures_of(app, signon.id)) == 1
 
@@ -137,8 +137,12 @@ def test_the_database_refuses_a_second_active_signature(app, people, signon, fie
 def test_reservations_are_recorded_per_recommendation(app, client, people, signon):
     login(client, "rep@example.org")
     first, second = signon.recommendations[:2]
+    response = sign(client, signon.id, **{f"reservation-{first}": "Two years.", "reservation-999999": "Tampered."})
+    assert response.status_code == 422
+    assert "refers to a recommendation that is not part of this text" in response.get_data(as_text=True)
+    assert signatures_of(app, signon.id) == []
     sign(client, signon.id, **{f"reservation-{first}": "  We would allow two years.  ", f"reservation-{second}": " ",
-                               "reservation-999999": "ignored"})
+                               "reservation-x": "not a field"})
     with app.app_context():
         rows = db.session.scalars(select(Reservation)).all()
         assert [(r.recommendation_id, r.text) for r in rows] == [(first, "We would allow two years.")]
