@@ -58,7 +58,7 @@ PEOPLE = [
 DEMO_LOGINS = [
     ("admin@example.org", "admin"),
     ("coordinator@example.org", "coordinator"),
-    ("rep@example.org", "representative of Human Rights Action Forum"),
+    ("rep@example.org", "representative of Human Rights Action Forum (has not signed the demo statement)"),
     ("member@example.org", "member of Human Rights Action Forum"),
     ("rep2@example.org", "representative of Sindh Legal Aid Network"),
     ("expert@example.org", "individual expert"),

@@ -69,7 +69,7 @@ class Postgres:
         subprocess.run([*self.run_as, self.bin / "initdb", "-D", self.dir / "data", "-A", "trust", "-U", "sanad",
                         "-E", "UTF8"], check=True, capture_output=True)
         subprocess.run([*self.run_as, self.bin / "pg_ctl", "-D", self.dir / "data", "-l", self.dir / "server.log",
-                        "-w", "-o", f"-c listen_addresses='' -k {self.dir} -c max_connections=200 -c synchronous_commit=off", "start"],
+                        "-w", "-o", f"-c listen_addresses='' -k {self.dir} -c max_connections=200", "start"],
                        check=True, capture_output=True)
         subprocess.run([self.bin / "createdb", "-h", self.dir, "-U", "sanad", "sanad_bench"], check=True)
         self.url = f"postgresql+psycopg://sanad@/sanad_bench?host={self.dir}"

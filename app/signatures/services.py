@@ -31,8 +31,8 @@ from app.time import local_date, utcnow
 OPEN_LINK_DAYS = 3
 RECONFIRM_LINK_DAYS = 14
 MAX_RESERVATION = 2000
-# Until submission a signature can be withdrawn; signing itself needs the sign-on phase.
-WITHDRAWABLE_PHASES = ("signon", "revision")
+# A signature can be withdrawn until submission; signing itself needs the sign-on phase.
+SUBMITTED_PHASES = ("submitted", "responded")
 
 
 class AlreadySigned(RuleError):
@@ -127,12 +127,13 @@ def visible_signatures(user, declaration: Declaration, *, status: str = "", capa
     return sorted(rows, key=lambda s: s.display_name.casefold())
 
 
-def unnamed_count(user, declaration: Declaration) -> int:
-    """Active, verified signatures on this declaration whose names this person may not see."""
+def unnamed_count(user, declaration: Declaration, listed: list[Signature]) -> int:
+    """Active, verified signatures on this declaration that are not listed for this person (their tier)."""
     query = (select(func.count()).select_from(Signature)
              .outerjoin(Organization, Signature.organization_id == Organization.id)
              .where(Signature.declaration_id == declaration.id, Signature.status == "active", verified_clause(),
-                    Signature.visibility.not_in(permissions.signature_tiers(user))))
+                    Signature.visibility.not_in(permissions.signature_tiers(user)),
+                    Signature.id.not_in([s.id for s in listed])))
     return db.session.scalar(query)
 
 
@@ -248,7 +249,7 @@ def withdraw(actor, signature: Signature, reason: str = "") -> None:
     declaration = db.session.get(Declaration, signature.declaration_id)
     if signature.status != "active":
         raise RuleError(_("This signature is no longer active."))
-    if declaration.phase not in WITHDRAWABLE_PHASES:
+    if declaration.phase in SUBMITTED_PHASES:
         raise RuleError(_("Signatures can no longer be withdrawn: the declaration has been submitted."))
     _end(signature, "withdrawn", actor, reason.strip())
     record(actor, "signature_withdrawn", signature, declaration_id=declaration.id, reason=reason.strip())

@@ -151,7 +151,7 @@ def signatories(declaration_id):
         "signatures/list.html", declaration=declaration, manage=manage, filters=filters, current=current,
         organizations=[s for s in rows if s.capacity == "organization"],
         individuals=[s for s in rows if s.capacity == "individual"], counts=services.tally(rows, current),
-        unnamed=services.unnamed_count(user, declaration), reject_form=RejectForm(),
+        unnamed=services.unnamed_count(user, declaration, rows), reject_form=RejectForm(),
         duplicates=services.likely_duplicates(declaration, rows) if manage else {},
         closed_message=services.signing_closed_message(declaration),
         can_sign=permissions.can_sign(user, declaration))
