@@ -35,15 +35,22 @@ MORE_ORGANIZATIONS = [
     ("Sahil Survivors Support", "SSS", "ngo", "punjab", "Sialkot", True),
     ("Indus Fisherfolk Rights Collective", "IFRC", "ngo", "sindh", "Badin", True),
     ("Khyber Transparency Initiative", "KTI", "ngo", "kp", "Abbottabad", True),
+    ("Larkana Rural Support Forum", "LRSF", "ngo", "sindh", "Larkana", True),
+    ("Bahawalpur Human Rights Network", "BHRN", "network", "punjab", "Bahawalpur", True),
+    ("Gwadar Fisherfolk Welfare Society", "GFWS", "ngo", "balochistan", "Gwadar", True),
+    ("Centre for Law and Justice Research", "CLJR", "think_tank", "punjab", "Lahore", True),
+    ("Dir Women's Development Association", "DWDA", "ngo", "kp", "Dir", True),
+    ("Skardu Youth and Rights Initiative", "SYRI", "other", "gb", "Skardu", True),
     ("Chitral Heritage and Rights Forum", "CHRF", "other", "kp", "Chitral", False),
     ("Multan Domestic Workers Union", "MDWU", "network", "punjab", "Multan", False),
 ]
 
 FIRST = ["Asma", "Farhan", "Hina", "Jamal", "Kiran", "Luqman", "Mehwish", "Naveed", "Omar", "Parveen", "Qasim",
-         "Rubina", "Saad", "Tahira", "Usman", "Wajiha", "Yasir", "Zara", "Adeel", "Bushra", "Danish", "Erum"]
+         "Rubina", "Saad", "Tahira", "Usman", "Wajiha", "Yasir", "Zara", "Adeel", "Bushra", "Danish", "Erum",
+         "Faisal", "Ghazala", "Haris", "Iram", "Javed", "Khadija"]
 LAST = ["Akhtar", "Baloch", "Chaudhry", "Durrani", "Farooqi", "Gill", "Hashmi", "Iqbal", "Jatoi", "Khattak",
         "Laghari", "Memon", "Niazi", "Orakzai", "Pirzada", "Rind", "Shaikh", "Tareen", "Wazir", "Yousafzai",
-        "Zaidi", "Bugti"]
+        "Zaidi", "Bugti", "Abro", "Bhatti", "Chandio", "Dogar", "Effendi", "Fazli"]
 
 SECTIONS = [
     ("Our statement", "We, organizations and experts of the alliance, call on the federal and provincial "
@@ -112,7 +119,7 @@ def load_demo_signatures(people: dict[str, User], password_hash: str) -> int:
                                     visibility="public"))
     for name, type_, country, province, signer, approved in OUTSIDE:
         request = signatures.request_open_signature(
-            declaration, language="en", organization_name=name, organization_type=type_, country=country,
+            declaration, language="en", version_id=version.id, organization_name=name, organization_type=type_, country=country,
             province=province, website="", signer_name=signer, signer_designation="Coordinator",
             email=f"{signer.split()[0].lower()}@outside.example.org", visibility="public")
         token = "demo-" + name  # the emailed token is not kept; a known one stands in for it here

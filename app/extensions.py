@@ -40,6 +40,21 @@ def _remember_flush(session, _context):
     session.info["flushed"] = True
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _remember_bulk_write(state):
+    """INSERT/UPDATE/DELETE statements run through the session count as writes too."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["flushed"] = True
+
+
+def insert_unless_duplicate(model):
+    """INSERT … ON CONFLICT DO NOTHING on the database in use: a row that would break a unique index
+    is skipped instead of failing the transaction. Add .returning(…) to learn whether it went in."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model).on_conflict_do_nothing()
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """WAL for concurrent readers, enforced foreign keys, and waiting instead of failing on locks."""

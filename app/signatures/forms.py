@@ -11,6 +11,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+REQUIRED = _l("This field is required.")
+
+
+def _length(n):
+    return Length(max=n, message=_l("At most %(max)d characters."))
+
+
 class SignForm(FlaskForm):
     version_id = HiddenField()
     capacity = RadioField(_l("I sign"), validators=[DataRequired(_l("Choose in which capacity you sign."))])
@@ -27,26 +34,30 @@ class WithdrawForm(FlaskForm):
 
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason for rejecting"), filters=[_strip],
-                           validators=[DataRequired(), Length(max=1000)])
+                           validators=[DataRequired(REQUIRED), _length(1000)])
 
 
 class OpenSignonForm(FlaskForm):
+    """The public form: every message is the app's own, so it reads in Urdu too."""
+    version_id = HiddenField()
     organization_name = StringField(_l("Organization name"), filters=[_strip],
-                                    validators=[DataRequired(), Length(max=200)])
+                                    validators=[DataRequired(REQUIRED), _length(200)])
     organization_type = SelectField(_l("Type of organization"), choices=choices(ORGANIZATION_TYPES),
-                                    validators=[DataRequired()])
+                                    validators=[DataRequired(REQUIRED)])
     country = StringField(_l("Country"), filters=[_strip], default="Pakistan",
-                          validators=[DataRequired(), Length(max=100)])
+                          validators=[DataRequired(REQUIRED), _length(100)])
     province = province_field(_l("Province (in Pakistan)"))
     website = URLField(_l("Website (optional)"), filters=[_strip], validators=[
-        Optional(), Length(max=300), URL(message=_l("Enter a full address starting with https://"))])
-    signer_name = StringField(_l("Your name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
+        Optional(), _length(300), URL(message=_l("Enter a full address starting with https://"))])
+    signer_name = StringField(_l("Your name"), filters=[_strip], validators=[DataRequired(REQUIRED), _length(120)])
     signer_designation = StringField(_l("Your designation"), filters=[_strip],
-                                     validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Your email"), filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)],
+                                     validators=[DataRequired(REQUIRED), _length(120)])
+    email = EmailField(_l("Your email"), filters=[_strip],
+                       validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")), _length(254)],
                        description=_l("We send a link to this address; the signature counts once you open it."))
     visibility = RadioField(_l("Who may see your organization's name in the list of signatories"),
-                            choices=choices(SIGNATURE_VISIBILITIES), default="public", validators=[DataRequired()])
+                            choices=choices(SIGNATURE_VISIBILITIES), default="public",
+                            validators=[DataRequired(REQUIRED)])
     authorised = BooleanField(_l("I am authorised to sign on behalf of this organization."),
                               validators=[DataRequired(_l("Only someone authorised by the organization may sign."))])
     # A field people never see; automated form-fillers do, and fill it.

@@ -30,6 +30,8 @@ class OpenSignonRequest(db.Model):
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     visibility: Mapped[str] = mapped_column(String(12), default="public")
     language: Mapped[str] = mapped_column(String(5), default="en")
+    # The version the form showed; a new one is set when the signer is asked to re-confirm.
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
     # Only a hash of the emailed token is stored; a new token is issued when the text is reopened.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]

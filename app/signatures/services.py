@@ -11,8 +11,7 @@ from datetime import timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, false, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, false, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
@@ -21,7 +20,7 @@ from app.audit.services import record
 from app.choices import ORGANIZATION_TYPES, PROVINCES, SIGNATURE_VISIBILITIES
 from app.declarations.models import Declaration, Recommendation, Version
 from app.errors import NotAllowed, RuleError
-from app.extensions import db
+from app.extensions import db, insert_unless_duplicate
 from app.links import absolute_url
 from app.mail.services import queue
 from app.organizations.models import Organization
@@ -140,12 +139,13 @@ def unnamed_count(user, declaration: Declaration, listed: list[Signature]) -> in
 def tally(signatures: list[Signature], current: Version | None) -> dict:
     """Counts computed from the very rows that are listed, so the two can never disagree."""
     active = [s for s in signatures if s.status == "active"]
-    counted = [s for s in active if s.verified]
+    earlier = [s for s in active if current is None or s.version_id != current.id]
+    counted = [s for s in active if s.verified and s not in earlier]  # signed the current text
     return {
         "organizations": sum(1 for s in counted if s.capacity == "organization"),
         "individuals": sum(1 for s in counted if s.capacity == "individual"),
-        "pending": sum(1 for s in active if not s.verified),
-        "earlier": sum(1 for s in active if current is not None and s.version_id != current.id),
+        "pending": sum(1 for s in active if not s.verified and s not in earlier),
+        "earlier": len(earlier),
         "ended": len(signatures) - len(active),
     }
 
@@ -178,29 +178,32 @@ def _active_signature(declaration: Declaration, *, organization_id=None, user_id
     return db.session.execute(query).first()
 
 
-def _end(signature: Signature, status: str, actor, reason: str = "") -> None:
-    signature.status, signature.ended_at = status, utcnow()
-    signature.ended_by_id = actor.id if actor is not None else None
-    signature.end_reason = reason
+def _end(signature_id: int, status: str, actor, reason: str = "", *, pending_only: bool = False) -> bool:
+    """End an active signature (withdrawn, superseded, rejected) with one conditional UPDATE, so two
+    requests racing on it cannot both end it. False when it was no longer active (or no longer pending)."""
+    query = update(Signature).where(Signature.id == signature_id, Signature.status == "active")
+    if pending_only:
+        query = query.where(Signature.approved_at.is_(None))
+    result = db.session.execute(query.values(status=status, ended_at=utcnow(), end_reason=reason,
+                                             ended_by_id=actor.id if actor is not None else None))
+    return result.rowcount == 1
 
 
-def _insert(signature: Signature, replaced: Signature | None, reservations: dict[int, str]) -> Signature:
-    """Write the signature (ending the one it replaces first). Losing a race against the unique
-    indexes rolls the whole request back and answers AlreadySigned."""
-    try:
-        if replaced is not None:
-            _end(replaced, "superseded", None)
-            signature.replaces_id = replaced.id
-            db.session.flush()
-        db.session.add(signature)
-        db.session.flush()
-        for recommendation_id, text in sorted(reservations.items()):
-            db.session.add(Reservation(signature_id=signature.id, recommendation_id=recommendation_id, text=text))
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()  # a failed flush leaves nothing usable in this transaction
-        raise AlreadySigned() from None
-    return signature
+def _insert(values: dict, replaced_id: int | None, reservations: dict[int, str]) -> Signature:
+    """Write a signature, ending the one it replaces first. The unique indexes decide races: an insert
+    that meets an active signature of the same signer does nothing (ON CONFLICT DO NOTHING) and the
+    signer is told it is already signed; the view then rolls the request back, so nothing is half-written."""
+    if replaced_id is not None and not _end(replaced_id, "superseded", None):
+        raise AlreadySigned()
+    signature_id = db.session.execute(insert_unless_duplicate(Signature).values(**values, replaces_id=replaced_id)
+                                      .returning(Signature.id)).scalar()
+    if signature_id is None:
+        raise AlreadySigned()
+    if reservations:
+        db.session.execute(insert(Reservation), [
+            {"signature_id": signature_id, "recommendation_id": recommendation_id, "text": text}
+            for recommendation_id, text in sorted(reservations.items())])
+    return db.session.get(Signature, signature_id)
 
 
 def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | None, visibility: str,
@@ -221,8 +224,7 @@ def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | No
     if closed:
         raise RuleError(closed)
     if version_id != version.id:
-        raise RuleError(_("The text changed while you were reading it: version %(n)d is now open for signing. "
-                          "Read it and sign again.", n=version.number))
+        raise RuleError(_changed_text_message(version))
     texts = _clean_reservations(declaration, reservations or {})
     organization_id = actor.organization_id if capacity == "organization" else None
     existing = _active_signature(declaration, organization_id=organization_id, user_id=actor.id)
@@ -230,12 +232,11 @@ def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | No
         raise AlreadySigned(_("Your organization has already signed version %(n)d.", n=version.number)
                             if capacity == "organization" else
                             _("You have already signed version %(n)d.", n=version.number))
-    if existing is not None:  # signed an earlier version: this re-confirmation replaces it
-        existing = db.session.get(Signature, existing.id)
-    signature = _insert(Signature(
+    # An active signature on an earlier version is replaced: this is a re-confirmation.
+    signature = _insert(dict(
         declaration_id=declaration.id, version_id=version.id, sha256=version.sha256, capacity=capacity,
         organization_id=organization_id, user_id=actor.id, signer_name=actor.name,
-        signer_designation=actor.designation or "", visibility=visibility), existing, texts)
+        signer_designation=actor.designation or "", visibility=visibility), existing and existing.id, texts)
     record(actor, "signature_reconfirmed" if existing else "signature_added", signature,
            declaration_id=declaration.id, capacity=capacity, organization_id=organization_id, version=version.number,
            sha256=version.sha256, visibility=visibility, reservations=sorted(texts), replaces=existing and existing.id)
@@ -247,11 +248,10 @@ def withdraw(actor, signature: Signature, reason: str = "") -> None:
     if not permissions.can_withdraw_signature(actor, signature):
         raise NotAllowed()
     declaration = db.session.get(Declaration, signature.declaration_id)
-    if signature.status != "active":
-        raise RuleError(_("This signature is no longer active."))
     if declaration.phase in SUBMITTED_PHASES:
         raise RuleError(_("Signatures can no longer be withdrawn: the declaration has been submitted."))
-    _end(signature, "withdrawn", actor, reason.strip())
+    if signature.status != "active" or not _end(signature.id, "withdrawn", actor, reason.strip()):
+        raise RuleError(_("This signature is no longer active."))
     record(actor, "signature_withdrawn", signature, declaration_id=declaration.id, reason=reason.strip())
 
 
@@ -270,7 +270,7 @@ def name_key(name: str) -> str:
     """An organization's name for comparison: case, accents, punctuation and spacing ignored."""
     text = unicodedata.normalize("NFKD", name or "").casefold()
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", text))
+    return " ".join(re.findall(r"\w+", text))[:200]  # NFKD can lengthen text; the column holds 200
 
 
 def _token_hash(token: str) -> str:
@@ -292,11 +292,21 @@ def set_open_signon(actor, declaration: Declaration, enabled: bool) -> None:
     record(actor, "open_signon_enabled" if enabled else "open_signon_disabled", declaration)
 
 
-def request_open_signature(declaration: Declaration, *, language: str, **fields) -> OpenSignonRequest:
-    """Record the form and email a single-use confirmation link; nothing is signed before it is opened."""
+def _changed_text_message(version) -> str:
+    return _("The text changed while you were reading it: version %(n)d is now open for signing. "
+             "Read it and sign again.", n=version.number)
+
+
+def request_open_signature(declaration: Declaration, *, language: str, version_id: int | None,
+                           **fields) -> OpenSignonRequest:
+    """Record the form and email a single-use confirmation link; nothing is signed before it is opened.
+    The request is for the version the form showed."""
     closed = open_signon_closed_message(declaration)
     if closed:
         raise RuleError(closed)
+    version = signing_version(declaration)
+    if version_id != version.id:
+        raise RuleError(_changed_text_message(version))
     if fields["organization_type"] not in ORGANIZATION_TYPES or fields["visibility"] not in SIGNATURE_VISIBILITIES:
         raise RuleError(_("Choose one of the options offered."))
     if fields.get("province") and fields["province"] not in PROVINCES:
@@ -309,7 +319,7 @@ def request_open_signature(declaration: Declaration, *, language: str, **fields)
         signer_name=fields["signer_name"].strip(), signer_designation=(fields.get("signer_designation") or "").strip(),
         email=fields["email"].strip(), email_key=email_key(fields["email"]),
         name_key=name_key(fields["organization_name"]), visibility=fields["visibility"], language=language,
-        token_hash=_token_hash(token), expires_at=utcnow() + timedelta(days=OPEN_LINK_DAYS))
+        version_id=version.id, token_hash=_token_hash(token), expires_at=utcnow() + timedelta(days=OPEN_LINK_DAYS))
     db.session.add(request)
     db.session.flush()
     record(None, "open_signon_requested", request, declaration_id=declaration.id, email_key=request.email_key)
@@ -345,19 +355,21 @@ def confirm_open_signature(token: str) -> Signature:
     if closed:
         raise RuleError(closed)
     version = signing_version(declaration)
+    if request.version_id != version.id:  # asked on a version that has since been replaced
+        raise RuleError(_("The text has changed since you asked to sign: version %(n)d is now open for "
+                          "signing. Read it and fill in the form again.", n=version.number))
     existing = _active_signature(declaration, open_request_id=request.id)
     if existing is not None and existing.version_id == version.id:
         raise AlreadySigned(_("This link has already been used: your signature is recorded."))
-    if existing is not None:
-        existing = db.session.get(Signature, existing.id)
+    replaced = db.session.get(Signature, existing.id) if existing is not None else None
     request.confirmed_at = utcnow()
-    signature = _insert(Signature(
+    signature = _insert(dict(
         declaration_id=declaration.id, version_id=version.id, sha256=version.sha256, capacity="organization",
         open_request_id=request.id, signer_name=request.signer_name, signer_designation=request.signer_designation,
         visibility=request.visibility,
         # an approved organization re-confirming on a newer version stays approved
-        approved_at=existing.approved_at if existing else None,
-        approved_by_id=existing.approved_by_id if existing else None), existing, {})
+        approved_at=replaced.approved_at if replaced else None,
+        approved_by_id=replaced.approved_by_id if replaced else None), existing and existing.id, {})
     record(None, "open_signature_confirmed", signature, declaration_id=declaration.id, request_id=request.id,
            version=version.number, sha256=version.sha256, replaces=existing and existing.id)
     return signature
@@ -372,7 +384,12 @@ def _check_pending_external(actor, signature: Signature) -> None:
 
 def approve(actor, signature: Signature) -> None:
     _check_pending_external(actor, signature)
-    signature.approved_at, signature.approved_by_id = utcnow(), actor.id
+    # Conditional, so that an approval and a rejection racing on the same signature cannot both happen.
+    result = db.session.execute(update(Signature).where(
+        Signature.id == signature.id, Signature.status == "active", Signature.approved_at.is_(None))
+        .values(approved_at=utcnow(), approved_by_id=actor.id))
+    if result.rowcount != 1:
+        raise RuleError(_("Only a pending signature from outside the alliance can be approved or rejected."))
     record(actor, "open_signature_approved", signature, declaration_id=signature.declaration_id)
 
 
@@ -380,7 +397,8 @@ def reject(actor, signature: Signature, reason: str) -> None:
     _check_pending_external(actor, signature)
     if not reason.strip():
         raise RuleError(_("Give a reason for rejecting this signature."))
-    _end(signature, "rejected", actor, reason.strip())
+    if not _end(signature.id, "rejected", actor, reason.strip(), pending_only=True):
+        raise RuleError(_("Only a pending signature from outside the alliance can be approved or rejected."))
     record(actor, "open_signature_rejected", signature, declaration_id=signature.declaration_id,
            reason=reason.strip())
 
@@ -453,19 +471,19 @@ def send_reminders(actor, declaration: Declaration, organization_ids: list[int])
         if row is None or row["reminded_today"] or not row["representatives"]:
             skipped += 1
             continue
-        db.session.add(SignatureReminder(declaration_id=declaration.id, organization_id=organization_id,
-                                         sent_on=today, sent_by_id=actor.id))
+        # One row per organization and day: a reminder sent a moment ago by someone else is skipped.
+        reminded = db.session.execute(insert_unless_duplicate(SignatureReminder).values(
+            declaration_id=declaration.id, organization_id=organization_id, sent_on=today, sent_by_id=actor.id,
+            sent_at=utcnow()).returning(SignatureReminder.id)).scalar()
+        if reminded is None:
+            skipped += 1
+            continue
         for person in row["representatives"]:
             with force_locale(person.language):
                 queue(person.email, _("Please sign: %(title)s", title=declaration.title), "signature_reminder",
                       person=person, organization=row["organization"], declaration=declaration,
                       earlier=row["earlier"], link=absolute_url("signatures.sign", declaration_id=declaration.id))
         sent += 1
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise RuleError(_("Another coordinator sent these reminders a moment ago. Nothing was sent twice.")) from None
     if sent:
         record(actor, "signature_reminders_sent", declaration, organizations=sent, skipped=skipped)
     return sent, skipped
@@ -473,12 +491,16 @@ def send_reminders(actor, declaration: Declaration, organization_ids: list[int])
 
 # --- reopening ---------------------------------------------------------------------------
 
-def _signer_address(signature: Signature) -> tuple[str, str] | None:
+def _signer_addresses(signature: Signature) -> list[tuple[str, str]]:
+    """(email, language) of who speaks for a signature: the outside signer, or the expert, or the
+    organization's active representatives and the person who signed."""
     if signature.open_request is not None:
-        return signature.open_request.email, signature.open_request.language
-    if signature.user is not None and signature.user.active:
-        return signature.user.email, signature.user.language
-    return None
+        return [(signature.open_request.email, signature.open_request.language)]
+    people = [signature.user] if signature.user is not None else []
+    if signature.organization_id is not None:
+        people += db.session.scalars(select(User).where(User.organization_id == signature.organization_id,
+                                                        User.org_role == "representative")).all()
+    return sorted({(p.email, p.language) for p in people if p.active})
 
 
 def text_reopened(actor, declaration: Declaration) -> int:
@@ -486,13 +508,11 @@ def text_reopened(actor, declaration: Declaration) -> int:
     signatures = db.session.scalars(_with_details(_base_query(declaration)).where(
         Signature.status == "active")).unique().all()
     for signature in signatures:
-        address = _signer_address(signature)
-        if address is None:
-            continue
-        with force_locale(address[1]):
-            queue(address[0], _("The text you signed has been reopened: %(title)s", title=declaration.title),
-                  "signature_reopened", signature=signature, declaration=declaration,
-                  link=absolute_url("declarations.read", declaration_id=declaration.id))
+        for email, language in _signer_addresses(signature):
+            with force_locale(language):
+                queue(email, _("The text you signed has been reopened: %(title)s", title=declaration.title),
+                      "signature_reopened", signature=signature, declaration=declaration,
+                      link=absolute_url("declarations.read", declaration_id=declaration.id))
     record(actor, "signatures_marked_earlier_version", declaration, count=len(signatures))
     return len(signatures)
 
@@ -503,20 +523,20 @@ def signon_reopened(actor, declaration: Declaration) -> int:
     signatures = db.session.scalars(_with_details(_base_query(declaration)).where(
         Signature.status == "active", Signature.version_id != version.id)).unique().all()
     for signature in signatures:
-        address = _signer_address(signature)
-        if address is None:
-            continue
         if signature.open_request is not None:
+            if open_signon_closed_message(declaration):
+                continue  # the public form is closed: their link could not be used
             token = secrets.token_urlsafe(32)
             request = signature.open_request
-            request.token_hash, request.confirmed_at = _token_hash(token), None
+            request.token_hash, request.confirmed_at, request.version_id = _token_hash(token), None, version.id
             request.expires_at = utcnow() + timedelta(days=RECONFIRM_LINK_DAYS)
             _send_confirmation(declaration, request, token, RECONFIRM_LINK_DAYS, reconfirm=True)
             continue
-        with force_locale(address[1]):
-            queue(address[0], _("Please confirm your signature again: %(title)s", title=declaration.title),
-                  "signature_reconfirm", signature=signature, declaration=declaration, version=version,
-                  link=absolute_url("signatures.sign", declaration_id=declaration.id))
+        for email, language in _signer_addresses(signature):
+            with force_locale(language):
+                queue(email, _("Please confirm your signature again: %(title)s", title=declaration.title),
+                      "signature_reconfirm", signature=signature, declaration=declaration, version=version,
+                      link=absolute_url("signatures.sign", declaration_id=declaration.id))
     if signatures:
         record(actor, "signature_reconfirmation_requested", declaration, count=len(signatures),
                version=version.number)
@@ -526,9 +546,11 @@ def signon_reopened(actor, declaration: Declaration) -> int:
 # --- statistics --------------------------------------------------------------------------
 
 def statistics(declaration: Declaration) -> dict:
-    """Signatures counted as signed: by day, by organization type and by province."""
+    """Signatures counted as signed on the current version: by day, by organization type and by province."""
+    current = signing_version(declaration) or declaration.latest_version
     rows = db.session.scalars(_with_details(_base_query(declaration)).where(
-        Signature.status == "active", verified_clause()).options(joinedload(Signature.user))).unique().all()
+        Signature.status == "active", verified_clause(), Signature.version_id == (current.id if current else -1))
+        .options(joinedload(Signature.user))).unique().all()
     by_type: dict[str, int] = {}
     by_province: dict[str, int] = {}
     for signature in rows:

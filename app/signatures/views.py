@@ -2,7 +2,7 @@
 import json
 import re
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -59,6 +59,7 @@ def sign(declaration_id):
                                           reservations=_submitted_reservations())
             except services.AlreadySigned as rule:
                 flash(str(rule), "info")
+                g.rollback = True  # a lost race may have written half a re-confirmation
                 return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
             except RuleError as rule:
                 error = str(rule)
@@ -79,11 +80,12 @@ def sign(declaration_id):
             if previous is not None:
                 form.visibility.data = previous.visibility
     form.capacity.choices = [(c, _capacity_label(c, user)) for c in capacities]
+    previous = earlier.get(form.capacity.data)  # a re-confirmation starts from what was signed before
     reservations = _submitted_reservations() if request.method == "POST" else (
-        {r.recommendation_id: r.text for s in earlier.values() for r in s.reservations})
+        {r.recommendation_id: r.text for r in previous.reservations} if previous else {})
     recommendations = live_recommendations(declaration.id)
     return render_form(
-        "signatures/sign.html", form=form, declaration=declaration, version=version, own=own, earlier=earlier,
+        "signatures/sign.html", form=form, declaration=declaration, version=version, own=own, previous=previous,
         capacities=capacities, sections=live_sections(declaration.id), recommendations=recommendations,
         numbers=numbering(recommendations), institutions=institution_names(), reservations=reservations,
         error=error or services.signing_closed_message(declaration), withdraw_form=WithdrawForm(),
@@ -154,7 +156,9 @@ def signatories(declaration_id):
         unnamed=services.unnamed_count(user, declaration, rows), reject_form=RejectForm(),
         duplicates=services.likely_duplicates(declaration, rows) if manage else {},
         closed_message=services.signing_closed_message(declaration),
-        can_sign=permissions.can_sign(user, declaration))
+        can_sign=permissions.can_sign(user, declaration),
+        # Who signed for an organization is shown to the alliance and government, not to everyone.
+        show_signers="alliance" in permissions.signature_tiers(user))
 
 
 @bp.route("/signatures/<int:signature_id>/<any(approve, reject):decision>", methods=["POST"])
@@ -207,20 +211,25 @@ def open_form(declaration_id):
     error = closed
     if not closed and form.validate_on_submit():
         if form.fax.data:  # the honeypot: answer as if all went well, keep nothing
-            return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data)
+            return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data,
+                                   days=services.OPEN_LINK_DAYS)
         try:
             services.request_open_signature(
-                declaration, language=str(get_locale() or "en"),
+                declaration, language=str(get_locale() or "en"), version_id=form_id(form.version_id.data),
                 **{name: form[name].data for name in ("organization_name", "organization_type", "country",
                                                       "province", "website", "signer_name", "signer_designation",
                                                       "email", "visibility")})
         except RuleError as rule:
             error = str(rule)
         else:
-            return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data)
+            return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data,
+                                   days=services.OPEN_LINK_DAYS)
     recommendations = live_recommendations(declaration.id)
+    version = services.signing_version(declaration)
+    if request.method == "GET" and version is not None:
+        form.version_id.data = str(version.id)
     return render_form("signatures/open_form.html", form=form, declaration=declaration, error=error,
-                       version=services.signing_version(declaration), sections=live_sections(declaration.id),
+                       version=version, sections=live_sections(declaration.id),
                        recommendations=recommendations, numbers=numbering(recommendations),
                        institutions=institution_names(),
                        status=422 if request.method == "POST" and (error or form.errors) else 200)
@@ -236,6 +245,7 @@ def confirm_open(token):
         try:
             signature = services.confirm_open_signature(token)
         except services.AlreadySigned as rule:
+            g.rollback = True
             return render_form("signatures/confirm.html", done=str(rule), request_=None, declaration=None)
         except RuleError as rule:
             error = str(rule)

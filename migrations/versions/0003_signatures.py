@@ -33,11 +33,13 @@ def upgrade():
     sa.Column('name_key', sa.String(length=200), nullable=False),
     sa.Column('visibility', sa.String(length=12), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('confirmed_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['declaration_id'], ['declarations.id'], name=op.f('fk_open_signon_requests_declaration_id_declarations')),
+    sa.ForeignKeyConstraint(['version_id'], ['versions.id'], name=op.f('fk_open_signon_requests_version_id_versions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_open_signon_requests')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_open_signon_requests_token_hash'))
     )

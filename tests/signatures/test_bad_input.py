@@ -9,7 +9,7 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from tests.conftest import login
 from tests.signatures.conftest import sign, signatures_of
-from tests.signatures.test_open_signon import FORM
+from tests.signatures.test_open_signon import form
 from tests.test_bad_input import PAYLOADS, assert_harmless
 
 
@@ -26,9 +26,9 @@ def test_signing_fields_are_escaped_when_shown(app, client, people, signon, mail
     client.post("/logout")
 
     email = "payload@outside.example.org"
-    response = client.post(f"/declarations/{signon.id}/sign/open", data={
-        **FORM, "organization_name": payload[:200], "signer_name": payload[:120], "signer_designation": payload[:120],
-        "email": email, "country": payload[:100]})
+    response = client.post(f"/declarations/{signon.id}/sign/open", data=form(app, signon.id, {
+        "organization_name": payload[:200], "signer_name": payload[:120], "signer_designation": payload[:120],
+        "email": email, "country": payload[:100]}))
     assert response.status_code == 200, response.status_code
     [message] = mailbox.wait_for(email, containing="/sign/confirm/")
     link = re.search(r"http://localhost(/sign/confirm/\S+)", message["body"]).group(1)

@@ -18,6 +18,13 @@ FORM = {"organization_name": "Hazara Women's Collective", "organization_type": "
         "authorised": "y"}
 
 
+def form(app, declaration_id, changes=None) -> dict:
+    """The public form's fields, for the version now open for signing."""
+    with app.app_context():
+        version_id = db.session.get(Declaration, declaration_id).latest_version.id
+    return {**FORM, "version_id": str(version_id), **(changes or {})}
+
+
 @pytest.fixture
 def open_signon(app, signon):
     with app.app_context():
@@ -31,9 +38,9 @@ def _link(mailbox, address) -> str:
     return re.search(r"http://localhost(/sign/confirm/\S+)", message["body"]).group(1)
 
 
-def test_the_form_is_404_until_coordinators_open_it(client, signon):
+def test_the_form_is_404_until_coordinators_open_it(app, client, signon):
     assert client.get(f"/declarations/{signon.id}/sign/open").status_code == 404
-    assert client.post(f"/declarations/{signon.id}/sign/open", data=FORM).status_code == 404
+    assert client.post(f"/declarations/{signon.id}/sign/open", data=form(app, signon.id)).status_code == 404
 
 
 def test_only_a_public_declaration_can_be_opened(app, client, people, make_declaration):
@@ -54,7 +61,7 @@ def test_only_coordinators_open_the_form(client, people, signon):
 def test_outside_organization_signs_after_confirming_and_approval(app, client, people, open_signon, mailbox):
     form_page = client.get(f"/declarations/{open_signon.id}/sign/open").get_data(as_text=True)
     assert "Open shelters in every province." in form_page  # the text being signed is on the page
-    response = client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    response = client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id))
     assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
     assert signatures_of(app, open_signon.id) == []  # nothing signed before the link is opened
     link = _link(mailbox, "Shabana@Outside.example.org")
@@ -79,7 +86,7 @@ def test_outside_organization_signs_after_confirming_and_approval(app, client, p
 
 
 def test_rejection_needs_a_reason_and_keeps_the_row(app, client, people, open_signon, mailbox):
-    client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id))
     client.post(_link(mailbox, FORM["email"]))
     [signature] = signatures_of(app, open_signon.id)
     login(client, "coordinator@example.org")
@@ -93,7 +100,7 @@ def test_rejection_needs_a_reason_and_keeps_the_row(app, client, people, open_si
 
 
 def test_members_signatures_cannot_be_approved_or_rejected_by_others(app, client, people, open_signon, mailbox):
-    client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id))
     client.post(_link(mailbox, FORM["email"]))
     [signature] = signatures_of(app, open_signon.id)
     login(client, "rep@example.org")
@@ -101,7 +108,8 @@ def test_members_signatures_cannot_be_approved_or_rejected_by_others(app, client
 
 
 def test_the_honeypot_answers_like_success_and_keeps_nothing(app, client, open_signon, mailbox):
-    response = client.post(f"/declarations/{open_signon.id}/sign/open", data={**FORM, "fax": "+1 555"})
+    response = client.post(f"/declarations/{open_signon.id}/sign/open",
+                           data=form(app, open_signon.id, {"fax": "+1 555"}))
     assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(OpenSignonRequest.id)) is None
@@ -110,7 +118,7 @@ def test_the_honeypot_answers_like_success_and_keeps_nothing(app, client, open_s
 
 def test_a_wrong_form_keeps_the_text_and_says_what_to_fix(app, client, open_signon):
     response = client.post(f"/declarations/{open_signon.id}/sign/open",
-                           data={**FORM, "email": "not-an-email", "authorised": ""})
+                           data=form(app, open_signon.id, {"email": "not-an-email", "authorised": ""}))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Hazara Women&#39;s Collective" in page and "not-an-email" in page
@@ -120,7 +128,7 @@ def test_a_wrong_form_keeps_the_text_and_says_what_to_fix(app, client, open_sign
 
 
 def test_an_expired_or_unknown_link_signs_nothing(app, client, open_signon, mailbox):
-    client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id))
     link = _link(mailbox, FORM["email"])
     with app.app_context():
         db.session.scalar(select(OpenSignonRequest)).expires_at = utcnow() - timedelta(seconds=1)
@@ -133,13 +141,13 @@ def test_an_expired_or_unknown_link_signs_nothing(app, client, open_signon, mail
 
 
 def test_likely_duplicates_are_flagged_to_coordinators(app, client, people, open_signon, mailbox):
-    client.post(f"/declarations/{open_signon.id}/sign/open", data=FORM)
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id))
     client.post(_link(mailbox, FORM["email"]))
-    client.post(f"/declarations/{open_signon.id}/sign/open", data={
-        **FORM, "organization_name": "HAZARA  women's collective!", "email": "shabana+2@outside.example.org"})
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id, {
+        "organization_name": "HAZARA  women's collective!", "email": "shabana+2@outside.example.org"}))
     client.post(_link(mailbox, "shabana+2@outside.example.org"))
-    client.post(f"/declarations/{open_signon.id}/sign/open", data={
-        **FORM, "organization_name": "human rights action forum", "email": "x@y.example.org"})
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id, {
+        "organization_name": "human rights action forum", "email": "x@y.example.org"}))
     client.post(_link(mailbox, "x@y.example.org"))
     login(client, "coordinator@example.org")
     page = client.get(f"/declarations/{open_signon.id}/signatories").get_data(as_text=True)
@@ -163,13 +171,15 @@ def limited_client(app, make_app):
 def test_the_form_is_rate_limited_per_address_and_per_email(app, limited_client, open_signon):
     url = f"/declarations/{open_signon.id}/sign/open"
     for n in range(2):
-        assert limited_client.post(url, data={**FORM, "email": f"a{n}@x.example.org"}).status_code == 200
-    assert limited_client.post(url, data={**FORM, "email": "a3@x.example.org"}).status_code == 429
+        response = limited_client.post(url, data=form(app, open_signon.id, {"email": f"a{n}@x.example.org"}))
+        assert response.status_code == 200
+    response = limited_client.post(url, data=form(app, open_signon.id, {"email": "a3@x.example.org"}))
+    assert response.status_code == 429
     for n in range(2):
-        response = limited_client.post(url, data={**FORM, "email": f"Same+{n}@z.example.org"},
+        response = limited_client.post(url, data=form(app, open_signon.id, {"email": f"Same+{n}@z.example.org"}),
                                        environ_base={"REMOTE_ADDR": f"10.1.0.{n}"})
         assert response.status_code == 200
-    response = limited_client.post(url, data={**FORM, "email": "same@z.example.org"},
+    response = limited_client.post(url, data=form(app, open_signon.id, {"email": "same@z.example.org"}),
                                    environ_base={"REMOTE_ADDR": "10.1.0.9"})
     assert response.status_code == 429
     with app.app_context():

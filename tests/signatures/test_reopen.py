@@ -4,7 +4,7 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from tests.conftest import login
 from tests.signatures.conftest import sign, signatures_of
-from tests.signatures.test_open_signon import FORM
+from tests.signatures.test_open_signon import FORM, form
 
 
 def _phase(client, declaration_id, target):
@@ -20,7 +20,7 @@ def test_reopening_marks_signatures_as_earlier_and_reconfirmation_binds_the_new_
     login(client, "rep@example.org")
     sign(client, signon.id, **{f"reservation-{signon.recommendations[0]}": "Two years."})
     client.post("/logout")
-    client.post(f"/declarations/{signon.id}/sign/open", data=FORM)
+    client.post(f"/declarations/{signon.id}/sign/open", data=form(app, signon.id))
     [message] = mailbox.wait_for(FORM["email"], containing="/sign/confirm/")
     client.post(re.search(r"http://localhost(/sign/confirm/\S+)", message["body"]).group(1))
     external = [s for s in signatures_of(app, signon.id) if s.open_request_id][0]

@@ -118,12 +118,13 @@ def test_the_reading_page_invites_signers(app, client, people, signon):
     assert f"/declarations/{signon.id}/sign" in page and "Sign-on is open" in page
 
 
-def test_tally_counts_rows_not_counters(app, people, signon):
+def test_tally_counts_rows_and_only_the_current_version_as_signed(app, people, signon):
     from app.signatures.services import tally
     current = SimpleNamespace(id=2)
     rows = [SimpleNamespace(status="active", verified=True, capacity="organization", version_id=2),
             SimpleNamespace(status="active", verified=False, capacity="organization", version_id=2),
-            SimpleNamespace(status="active", verified=True, capacity="individual", version_id=1),
+            SimpleNamespace(status="active", verified=True, capacity="individual", version_id=2),
+            SimpleNamespace(status="active", verified=True, capacity="organization", version_id=1),  # earlier
             SimpleNamespace(status="withdrawn", verified=True, capacity="organization", version_id=2)]
     assert tally(rows, current) == {"organizations": 1, "individuals": 1, "pending": 1, "earlier": 1, "ended": 1}
     with app.app_context():
