@@ -6,6 +6,7 @@ from app.choices import LANGUAGES
 from app.extensions import db
 from app.organizations.models import Organization
 from app.security import safe_next
+from app.signatures import services as signatures
 
 bp = Blueprint("core", __name__)
 
@@ -13,7 +14,8 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 def index():
     verified_count = db.session.scalar(select(func.count()).select_from(Organization).where(Organization.verified))
-    return render_template("core/index.html", verified_count=verified_count)
+    return render_template("core/index.html", verified_count=verified_count,
+                           awaiting=signatures.awaiting_signature(current_user))
 
 
 @bp.route("/healthz")

@@ -567,3 +567,23 @@ def statistics(declaration: Declaration) -> dict:
         by_province[province or ""] = by_province.get(province or "", 0) + 1
     return {"days": [local_date(s.signed_at) for s in rows], "by_type": by_type, "by_province": by_province,
             "total": len(rows)}
+
+
+def awaiting_signature(user) -> list[dict]:
+    """Declarations in sign-on that this person could sign (for their organization or themselves) and
+    has not signed on the current version, for the home page."""
+    waiting = []
+    if not permissions._logged_in(user):
+        return waiting
+    for declaration in db.session.scalars(select(Declaration).where(Declaration.phase == "signon")
+                                          .order_by(Declaration.signon_deadline, Declaration.id)):
+        if not permissions.can_sign(user, declaration) or signing_closed_message(declaration):
+            continue
+        version = signing_version(declaration)
+        signed = {s.capacity for s in own_signatures(user, declaration) if s.version_id == version.id}
+        missing = [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
+                                    ("individual", permissions.can_sign_as_expert(user, declaration)))
+                   if may and c not in signed]
+        if missing:
+            waiting.append({"declaration": declaration, "capacities": missing})
+    return waiting

@@ -54,9 +54,8 @@ def sign(declaration_id):
         form.capacity.choices = [(c, c) for c in _allowed_capacities(user, declaration)]
         if form.validate_on_submit():
             try:
-                services.sign(user, declaration, capacity=form.capacity.data,
-                                          version_id=form_id(form.version_id.data), visibility=form.visibility.data,
-                                          reservations=_submitted_reservations())
+                services.sign(user, declaration, capacity=form.capacity.data, visibility=form.visibility.data,
+                              version_id=form_id(form.version_id.data), reservations=_submitted_reservations())
             except services.AlreadySigned as rule:
                 flash(str(rule), "info")
                 g.rollback = True  # a lost race may have written half a re-confirmation
@@ -74,13 +73,11 @@ def sign(declaration_id):
     earlier = {s.capacity: s for s in own if version is None or s.version_id != version.id}
     if request.method == "GET":
         form.version_id.data = str(version.id) if version else ""
-        if capacities:
-            form.capacity.data = capacities[0]
-            previous = earlier.get(capacities[0])
-            if previous is not None:
-                form.visibility.data = previous.visibility
+        form.capacity.data = capacities[0] if capacities else None
     form.capacity.choices = [(c, _capacity_label(c, user)) for c in capacities]
     previous = earlier.get(form.capacity.data)  # a re-confirmation starts from what was signed before
+    if request.method == "GET" and previous is not None:
+        form.visibility.data = previous.visibility
     reservations = _submitted_reservations() if request.method == "POST" else (
         {r.recommendation_id: r.text for r in previous.reservations} if previous else {})
     recommendations = live_recommendations(declaration.id)

@@ -214,3 +214,14 @@ def test_only_the_signer_side_may_withdraw(app, client, people, signon, make_org
 def test_unknown_signature_is_404(client, people):
     login(client, "rep@example.org")
     assert client.post("/signatures/424242/withdraw").status_code == 404
+
+
+def test_the_home_page_lists_what_waits_for_ones_signature(client, people, signon):
+    login(client, "rep@example.org")
+    page = client.get("/").get_data(as_text=True)
+    assert "Waiting for your signature" in page and f"/declarations/{signon.id}/sign" in page
+    sign(client, signon.id)
+    assert "Waiting for your signature" not in client.get("/").get_data(as_text=True)
+    client.post("/logout")
+    login(client, "member@example.org")  # a member who is not a representative signs nothing
+    assert "Waiting for your signature" not in client.get("/").get_data(as_text=True)
