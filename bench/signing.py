@@ -43,6 +43,8 @@ from tests.webclient import WebClient  # noqa: E402
 SIGNERS = int(os.environ.get("BENCH_SIGNERS", 300))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
 WORKERS = 4
+# Extra server settings for experiments, e.g. "-c synchronous_commit=off"; the default is PostgreSQL's own.
+PG_OPTIONS = os.environ.get("BENCH_PG_OPTIONS", "")
 WORKER_ARGS = os.environ.get("BENCH_WORKER_ARGS", "-k gthread --threads 4").split()
 PASSWORD = "benchmark password"
 
@@ -69,7 +71,8 @@ class Postgres:
         subprocess.run([*self.run_as, self.bin / "initdb", "-D", self.dir / "data", "-A", "trust", "-U", "sanad",
                         "-E", "UTF8"], check=True, capture_output=True)
         subprocess.run([*self.run_as, self.bin / "pg_ctl", "-D", self.dir / "data", "-l", self.dir / "server.log",
-                        "-w", "-o", f"-c listen_addresses='' -k {self.dir} -c max_connections=200", "start"],
+                        "-w", "-o", f"-c listen_addresses='' -k {self.dir} -c max_connections=200 {PG_OPTIONS}",
+                        "start"],
                        check=True, capture_output=True)
         subprocess.run([self.bin / "createdb", "-h", self.dir, "-U", "sanad", "sanad_bench"], check=True)
         self.url = f"postgresql+psycopg://sanad@/sanad_bench?host={self.dir}"
