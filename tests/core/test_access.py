@@ -30,8 +30,9 @@ def _routes(app):
 
 
 @pytest.fixture
-def objects(app, people, consultation):
+def objects(app, people, consultation, make_declaration):
     """Id 1 of every kind exists, so the routes run their real branches, not only their 404s."""
+    signon = make_declaration("signon", visibility="public", title="A statement in sign-on")
     from app.accounts.models import User
     from app.amendments.services import propose
     from app.comments.services import add_comment
@@ -46,6 +47,19 @@ def objects(app, people, consultation):
                 text="New words", rationale="Better")
         save_event(db.session.get(User, people["coordinator"].id), declaration, None, title="Workshop",
                    held_on=date(2026, 10, 1), participants_in_person=10)
+        # Signature 1 from an outside organization (pending approval), signature 2 from the representative.
+        from app.signatures import services as signatures
+        statement = db.session.get(Declaration, signon.id)
+        signatures.set_open_signon(db.session.get(User, people["coordinator"].id), statement, True)
+        version = signatures.signing_version(statement)
+        request = signatures.request_open_signature(
+            statement, language="en", version_id=version.id, organization_name="Outside NGO", organization_type="ngo",
+            country="Pakistan", province=None, website="", signer_name="Outsider", signer_designation="Head",
+            email="outsider@example.org", visibility="public")
+        request.token_hash = signatures._token_hash("known-token")
+        signatures.confirm_open_signature("known-token")
+        signatures.sign(db.session.get(User, people["representative"].id), statement, capacity="organization",
+                        version_id=version.id, visibility="public")
         db.session.commit()
 
 
