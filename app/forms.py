@@ -1,5 +1,8 @@
-"""Form pieces shared by several areas."""
+"""Form pieces shared by several areas, and the base class of every form."""
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from app.choices import GENDERS, LANGUAGES, PROVINCES
@@ -22,3 +25,41 @@ def province_field(label=None):
 
 def language_field():
     return SelectField(_l("Preferred language"), choices=list(LANGUAGES.items()), default="en")
+
+
+class _CatalogueTranslations:
+    """WTForms' own messages ("This field is required." …) looked up in the app's catalogue, which has
+    them in Urdu; WTForms ships no Urdu. Raw lookups: WTForms fills in the values itself."""
+
+    def gettext(self, string):
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """Every form of the app: CSRF from Flask-WTF, validation messages in the reader's language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _CatalogueTranslations()
+
+
+def _wtforms_messages():  # never called: marks the WTForms messages our forms can show, for `make messages`
+    _l("This field is required.")
+    _l("Invalid email address.")
+    _l("Invalid URL.")
+    _l("Not a valid choice.")
+    _l("Not a valid integer value.")
+    _l("Not a valid date value.")
+    _l("Not a valid datetime value.")
+    _l("Number must be between %(min)s and %(max)s.")
+    _l("Number must be at least %(min)s.")
+    _l("Number must be at most %(max)s.")
+    _l("Field must be between %(min)d and %(max)d characters long.")
+    _l("Invalid Choice: could not coerce.")
+    _l("Invalid choice(s): one or more data inputs could not be coerced.")
+    _l("'%(value)s' is not a valid choice for this field.")
+    ngettext("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1)
+    ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1)

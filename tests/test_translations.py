@@ -34,3 +34,17 @@ def test_every_string_has_an_urdu_translation():
     assert len(source) > 400
     missing = sorted(source - translated)
     assert not missing, f"{len(missing)} strings without Urdu (run `make messages` and translate): {missing[:20]}"
+
+
+def test_form_errors_are_in_the_readers_language(client, people):
+    """WTForms' own messages come from the app's catalogue (WTForms ships no Urdu)."""
+    from tests.conftest import login
+    client.post("/language", data={"language": "ur"})
+    login(client, "member@example.org")
+    client.post("/language", data={"language": "ur"})
+    response = client.post("/account", data={"name": "", "designation": "x" * 500, "language": "ur",
+                                            "notification_mode": "immediate", "gender": "", "province": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "یہ خانہ پُر کرنا ضروری ہے۔" in page and "This field is required." not in page
+    assert "سے زیادہ حروف نہیں ہو سکتے" in page

@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
 from app.choices import NOTIFICATION_MODES
-from app.forms import choices, gender_field, language_field, province_field
+from app.forms import Form, choices, gender_field, language_field, province_field
 
 
 def _strip(value):
@@ -23,27 +22,27 @@ def _confirm():
                          validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = _new_password(_l("New password"))
     confirm = _confirm()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     password = _new_password(_l("New password"))
     confirm = _confirm()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Full name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
     designation = StringField(_l("Designation"), validators=[Optional(), Length(max=120)],
                               description=_l("Your position, for example “Programme Director”."))
@@ -73,14 +72,14 @@ INVITATION_CAPACITIES = {
 }
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     email = EmailField(_l("Email address to invite"), filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)])
     capacity = RadioField(_l("Invite as"), validators=[DataRequired()], default="member")
     organization = SelectField(_l("Organization"), coerce=str, default="")
     institution = SelectField(_l("Recipient institution"), coerce=str, default="")
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     platform_role = SelectField(_l("Platform role"), default="")
     organization = SelectField(_l("Organization"), default="")
     org_role = SelectField(_l("Role in the organization"), default="")

@@ -1,19 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
+from app.forms import Form
 
 
-class AmendmentForm(FlaskForm):
+class AmendmentForm(Form):
     text = TextAreaField(_l("Proposed text"), validators=[DataRequired(), Length(max=20000)],
                          description=_l("The whole replacement text. Markdown is allowed."))
     rationale = TextAreaField(_l("Why this change?"), validators=[DataRequired(), Length(max=5000)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     reason = TextAreaField(_l("Reason (shown to the proposer)"), validators=[Length(max=2000)])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     base_revision_id = HiddenField(validators=[DataRequired()])
     text = TextAreaField(_l("Merged text"), validators=[DataRequired(), Length(max=20000)])

@@ -1,22 +1,22 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.comments.services import MAX_LENGTH
+from app.forms import Form
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     parent_id = HiddenField()
     body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
                          description=_l("Markdown is allowed. Be specific: quote the words you would change."))
 
 
-class FlagForm(FlaskForm):
+class FlagForm(Form):
     reason = StringField(_l("Why should a coordinator look at this comment?"),
                          validators=[DataRequired(), Length(max=500)])
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     action = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(_l("Reason (shown to the author)"), validators=[Optional(), Length(max=1000)])

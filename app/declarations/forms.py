@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.choices import DECLARATION_KINDS, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
-from app.forms import choices
+from app.forms import Form, choices
 
 
 def _strip(value):
@@ -20,7 +19,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DeclarationForm(FlaskForm):
+class DeclarationForm(Form):
     edit_count = HiddenField(default="0")
     kind = RadioField(_l("Kind"), choices=choices(DECLARATION_KINDS), default="declaration",
                       validators=[DataRequired()])
@@ -33,14 +32,14 @@ class DeclarationForm(FlaskForm):
                             default="members", validators=[DataRequired()])
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     base_revision_id = HiddenField()
     heading = StringField(_l("Heading"), filters=[_strip], validators=[DataRequired(), Length(max=300)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)],
                          description=_l("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…)."))
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(Form):
     base_revision_id = HiddenField()
     text = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=5000)],
                          description=_l("Markdown is allowed."))
@@ -53,16 +52,16 @@ class RecommendationForm(FlaskForm):
                                       description=_l("For example “UNTOC art. 24; Trafficking Protocol art. 6”."))
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(Form):
     target = HiddenField(validators=[DataRequired()])
     deadline = DateTimeLocalField(_l("Deadline"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
-class DraftersForm(FlaskForm):
+class DraftersForm(Form):
     drafters = MultiCheckboxField(_l("Co-drafters"), coerce=int)
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[DataRequired()])
     venue = StringField(_l("Venue"), filters=[_strip], validators=[Optional(), Length(max=200)])

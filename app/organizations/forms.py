@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from app.choices import ORGANIZATION_TYPES
-from app.forms import choices, province_field
+from app.forms import Form, choices, province_field
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=30)])
     type = SelectField(_l("Type"), choices=choices(ORGANIZATION_TYPES), validators=[DataRequired()])

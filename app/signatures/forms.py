@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from app.choices import ORGANIZATION_TYPES, SIGNATURE_VISIBILITIES
-from app.forms import choices, province_field
+from app.forms import Form, choices, province_field
 
 
 def _strip(value):
@@ -18,7 +17,7 @@ def _length(n):
     return Length(max=n, message=_l("At most %(max)d characters."))
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     version_id = HiddenField()
     capacity = RadioField(_l("I sign"), validators=[DataRequired(_l("Choose in which capacity you sign."))])
     visibility = RadioField(_l("Who may see our name in the list of signatories"),
@@ -27,17 +26,17 @@ class SignForm(FlaskForm):
     # Reservations are read from reservation-<recommendation id> fields, one per recommendation.
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(_l("Reason (optional, seen by coordinators)"), filters=[_strip],
                            validators=[Optional(), Length(max=1000)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Reason for rejecting"), filters=[_strip],
                            validators=[DataRequired(REQUIRED), _length(1000)])
 
 
-class OpenSignonForm(FlaskForm):
+class OpenSignonForm(Form):
     """The public form: every message is the app's own, so it reads in Urdu too."""
     version_id = HiddenField()
     organization_name = StringField(_l("Organization name"), filters=[_strip],
