@@ -119,3 +119,14 @@ def _comment_link(comment) -> str:
                                                                                  comment.recommendation_id)
     return absolute_url("comments.thread", declaration_id=comment.declaration_id, kind=kind, item_id=item_id,
                  _anchor=f"c{comment.id}")
+
+
+def notify_signature_awaiting_approval(signature, declaration) -> None:
+    """Tell the coordinators that an organization outside the alliance confirmed and waits for approval."""
+    link = absolute_url("signatures.signatories", declaration_id=declaration.id, status="pending")
+    for coordinator in db.session.scalars(select(User).where(User.platform_role == "coordinator",
+                                                             User.active.is_(True))):
+        notify(coordinator, "signature", lambda: (
+            _("A signature waits for your approval"),
+            render_template("notifications/signature_pending.txt", signature=signature,
+                            declaration=declaration)), link)

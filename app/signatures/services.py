@@ -23,6 +23,7 @@ from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_unless_duplicate
 from app.links import absolute_url
 from app.mail.services import queue
+from app.notifications import services as notifications
 from app.organizations.models import Organization
 from app.signatures.models import OpenSignonRequest, Reservation, Signature, SignatureReminder
 from app.time import local_date, utcnow
@@ -372,6 +373,8 @@ def confirm_open_signature(token: str) -> Signature:
         approved_by_id=replaced.approved_by_id if replaced else None), existing and existing.id, {})
     record(None, "open_signature_confirmed", signature, declaration_id=declaration.id, request_id=request.id,
            version=version.number, sha256=version.sha256, replaces=existing and existing.id)
+    if signature.approved_at is None:
+        notifications.notify_signature_awaiting_approval(signature, declaration)
     return signature
 
 

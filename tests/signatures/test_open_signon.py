@@ -72,6 +72,8 @@ def test_outside_organization_signs_after_confirming_and_approval(app, client, p
     assert client.post(link).status_code == 200
     [signature] = signatures_of(app, open_signon.id)
     assert (signature.status, signature.approved_at, signature.signer_name) == ("active", None, "Shabana Ali")
+    [notice] = mailbox.wait_for("coordinator@example.org", containing="waits for your approval")
+    assert "Hazara Women's Collective" in notice["body"] and "status=pending" in notice["body"]
     again = client.post(link)
     assert "already been used" in again.get_data(as_text=True)
     assert len(signatures_of(app, open_signon.id)) == 1
