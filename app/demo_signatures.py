@@ -8,6 +8,7 @@ from app.declarations import services as declarations
 from app.declarations.models import Declaration
 from app.extensions import db
 from app.organizations.models import Organization
+from app.security import token_hash
 from app.signatures import services as signatures
 from app.time import utcnow
 
@@ -123,7 +124,7 @@ def load_demo_signatures(people: dict[str, User], password_hash: str) -> int:
             province=province, website="", signer_name=signer, signer_designation="Coordinator",
             email=f"{signer.split()[0].lower()}@outside.example.org", visibility="public")
         token = "demo-" + name  # the emailed token is not kept; a known one stands in for it here
-        request.token_hash = signatures._token_hash(token)
+        request.token_hash = token_hash(token)
         signature = signatures.confirm_open_signature(token)
         if approved:
             signatures.approve(coordinator, signature)

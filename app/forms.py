@@ -8,6 +8,11 @@ from wtforms import SelectField
 from app.choices import GENDERS, LANGUAGES, PROVINCES
 
 
+def strip(value):
+    """A field filter: surrounding spaces removed from text."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def choices(vocabulary: dict, blank=None) -> list[tuple[str, str]]:
     items = [(key, label) for key, label in vocabulary.items()]
     return ([("", blank)] if blank is not None else []) + items

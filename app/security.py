@@ -1,7 +1,8 @@
 """The security baseline every view inherits: login by default, headers, safe redirects."""
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 
 from app.permissions import PUBLIC_ENDPOINTS
@@ -58,3 +59,18 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def token_hash(token: str) -> str:
+    """What is stored of an emailed single-use token: its SHA-256, so a leaked database leaks no usable link."""
+    return hashlib.sha256((token or "").encode()).hexdigest()
+
+
+def token_limits() -> str:
+    """Rate limits for pages reached through an emailed token (see SANAD_TOKEN_LIMITS)."""
+    return current_app.config["TOKEN_LIMITS"]
+
+
+def path_token() -> str:
+    """Rate-limit key: the token in the URL, so one link cannot be tried endlessly from many addresses."""
+    return "token:" + (request.view_args or {}).get("token", "")

@@ -4,11 +4,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
 from app.choices import NOTIFICATION_MODES
-from app.forms import Form, choices, gender_field, language_field, province_field
+from app.forms import Form, choices, gender_field, language_field, province_field, strip
 
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _new_password(label):
@@ -23,12 +20,12 @@ def _confirm():
 
 
 class LoginForm(Form):
-    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 class ResetRequestForm(Form):
-    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
 
 
 class ResetPasswordForm(Form):
@@ -43,7 +40,7 @@ class ChangePasswordForm(Form):
 
 
 class ProfileForm(Form):
-    name = StringField(_l("Full name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     designation = StringField(_l("Designation"), validators=[Optional(), Length(max=120)],
                               description=_l("Your position, for example “Programme Director”."))
     gender = gender_field()
@@ -73,7 +70,7 @@ INVITATION_CAPACITIES = {
 
 
 class InvitationForm(Form):
-    email = EmailField(_l("Email address to invite"), filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email address to invite"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     capacity = RadioField(_l("Invite as"), validators=[DataRequired()], default="member")
     organization = SelectField(_l("Organization"), coerce=str, default="")
     institution = SelectField(_l("Recipient institution"), coerce=str, default="")

@@ -1,5 +1,4 @@
 """Accounts: invitations, login, password reset, profile and roles. Services flush; the request commits."""
-import hashlib
 import hmac
 import secrets
 from datetime import timedelta
@@ -20,6 +19,7 @@ from app.errors import NotAllowed, RuleError
 from app.extensions import db
 from app.links import absolute_url
 from app.mail.services import queue
+from app.security import token_hash
 from app.time import utcnow
 
 _hasher = PasswordHasher()
@@ -35,10 +35,6 @@ def normalize_email(email: str) -> str:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def user_by_email(email: str) -> User | None:
@@ -74,7 +70,7 @@ def authenticate(email: str, password: str) -> User | None:
 def start_login_session(user: User) -> str:
     """A new login session for this device; returns the token the session cookie will carry."""
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id, ip=client_address()))
+    db.session.add(LoginSession(token_hash=token_hash(token), user_id=user.id, ip=client_address()))
     user.login_token = token
     return token
 
@@ -82,7 +78,7 @@ def start_login_session(user: User) -> str:
 def user_for_login_token(token: str, max_age_seconds: int) -> User | None:
     """The active user of a live login session, or None (ended, expired, unknown or deactivated)."""
     row = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.user))
-                            .where(LoginSession.token_hash == _token_hash(token or ""), LoginSession.ended_at.is_(None)))
+                            .where(LoginSession.token_hash == token_hash(token or ""), LoginSession.ended_at.is_(None)))
     if row is None or row.created_at < utcnow() - timedelta(seconds=max_age_seconds) or not row.user.active:
         return None
     row.user.login_token = token
@@ -93,7 +89,7 @@ def end_login_sessions(user: User, keep_token: str | None = None) -> None:
     """End this user's login sessions on every device, except the one whose token is kept."""
     query = LoginSession.__table__.update().where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
     if keep_token:
-        query = query.where(LoginSession.token_hash != _token_hash(keep_token))
+        query = query.where(LoginSession.token_hash != token_hash(keep_token))
     db.session.execute(query.values(ended_at=utcnow()))
 
 
@@ -101,7 +97,7 @@ def logout(user: User) -> None:
     """End the current login session (only this device)."""
     if user.login_token:
         db.session.execute(LoginSession.__table__.update()
-                           .where(LoginSession.token_hash == _token_hash(user.login_token))
+                           .where(LoginSession.token_hash == token_hash(user.login_token))
                            .values(ended_at=utcnow()))
     record(user, "logout", user)
 
@@ -136,7 +132,7 @@ def invite(actor: User, email: str, *, organization=None, org_role: str | None =
     token = secrets.token_urlsafe(32)
     now = utcnow()
     invitation = Invitation(
-        email=email, token_hash=_token_hash(token), organization=organization,
+        email=email, token_hash=token_hash(token), organization=organization,
         org_role=org_role if organization is not None else None, is_expert=is_expert,
         platform_role=platform_role, institution=institution if platform_role == "reviewer" else None,
         invited_by_id=actor.id, created_at=now,
@@ -156,7 +152,7 @@ def invite(actor: User, email: str, *, organization=None, org_role: str | None =
 
 def find_invitation(token: str) -> Invitation | None:
     """The usable invitation for this token, or None when unknown, used, revoked or expired."""
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
     if invitation is None or not invitation.is_usable(utcnow()):
         return None
     return invitation

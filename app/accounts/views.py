@@ -12,7 +12,7 @@ from app.errors import RuleError
 from app.extensions import db, limiter
 from app.institutions.models import Institution
 from app.organizations.models import Organization
-from app.security import safe_next
+from app.security import path_token, safe_next, token_limits
 from app.time import utcnow
 from app.views import acting_user, get_or_404, get_visible_organization, refuse, render_form, require
 
@@ -23,16 +23,8 @@ def _login_limits():
     return current_app.config["LOGIN_LIMITS"]
 
 
-def _token_limits():
-    return current_app.config["TOKEN_LIMITS"]
-
-
 def _submitted_email():
     return "email:" + services.normalize_email(request.form.get("email", ""))
-
-
-def _path_token():
-    return "token:" + (request.view_args or {}).get("token", "")
 
 
 def _login_failed(response) -> bool:
@@ -82,8 +74,8 @@ def logout():
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
-@limiter.limit(_token_limits, methods=["POST"])
-@limiter.limit(_token_limits, key_func=_path_token, methods=["POST"])
+@limiter.limit(token_limits, methods=["POST"])
+@limiter.limit(token_limits, key_func=path_token, methods=["POST"])
 def accept_invitation(token):
     invitation = services.find_invitation(token)
     if invitation is None:
@@ -111,8 +103,8 @@ def accept_invitation(token):
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_token_limits, methods=["POST"])
-@limiter.limit(_token_limits, key_func=_submitted_email, methods=["POST"])
+@limiter.limit(token_limits, methods=["POST"])
+@limiter.limit(token_limits, key_func=_submitted_email, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -123,8 +115,8 @@ def reset_request():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_token_limits, methods=["POST"])
-@limiter.limit(_token_limits, key_func=_path_token, methods=["POST"])
+@limiter.limit(token_limits, methods=["POST"])
+@limiter.limit(token_limits, key_func=path_token, methods=["POST"])
 def reset_password(token):
     user = services.user_for_reset_token(token)
     if user is None:

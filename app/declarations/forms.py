@@ -5,11 +5,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.choices import DECLARATION_KINDS, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
-from app.forms import Form, choices
+from app.forms import Form, choices, strip
 
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -23,7 +20,7 @@ class DeclarationForm(Form):
     edit_count = HiddenField(default="0")
     kind = RadioField(_l("Kind"), choices=choices(DECLARATION_KINDS), default="declaration",
                       validators=[DataRequired()])
-    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)],
                             description=_l("Two or three sentences shown at the top and in lists."))
     moderation = RadioField(_l("Moderation of comments"), choices=choices(MODERATION_MODES), default="post",
@@ -34,7 +31,7 @@ class DeclarationForm(Form):
 
 class SectionForm(Form):
     base_revision_id = HiddenField()
-    heading = StringField(_l("Heading"), filters=[_strip], validators=[DataRequired(), Length(max=300)])
+    heading = StringField(_l("Heading"), filters=[strip], validators=[DataRequired(), Length(max=300)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=20000)],
                          description=_l("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…)."))
 
@@ -47,7 +44,7 @@ class RecommendationForm(Form):
     themes = MultiCheckboxField(_l("Themes"), choices=choices(THEMES),
                                 validators=[DataRequired(message=_l("Choose at least one theme."))])
     addressees = MultiCheckboxField(_l("Addressed to"), coerce=int, validate_choice=True)
-    convention_articles = StringField(_l("Convention articles (optional)"), filters=[_strip],
+    convention_articles = StringField(_l("Convention articles (optional)"), filters=[strip],
                                       validators=[Optional(), Length(max=200)],
                                       description=_l("For example “UNTOC art. 24; Trafficking Protocol art. 6”."))
 
@@ -62,11 +59,11 @@ class DraftersForm(Form):
 
 
 class EventForm(Form):
-    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[DataRequired()])
-    venue = StringField(_l("Venue"), filters=[_strip], validators=[Optional(), Length(max=200)])
+    venue = StringField(_l("Venue"), filters=[strip], validators=[Optional(), Length(max=200)])
     online = BooleanField(_l("Held online (or partly online)"))
-    organizers = StringField(_l("Organizers"), filters=[_strip], validators=[Optional(), Length(max=300)])
+    organizers = StringField(_l("Organizers"), filters=[strip], validators=[Optional(), Length(max=300)])
     participants_in_person = IntegerField(_l("Participants in person"), default=0,
                                           validators=[Optional(), NumberRange(min=0, max=100000)])
     participants_online = IntegerField(_l("Participants online"), default=0,

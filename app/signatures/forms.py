@@ -3,11 +3,8 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from app.choices import ORGANIZATION_TYPES, SIGNATURE_VISIBILITIES
-from app.forms import Form, choices, province_field
+from app.forms import Form, choices, province_field, strip
 
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 REQUIRED = _l("This field is required.")
@@ -27,31 +24,31 @@ class SignForm(Form):
 
 
 class WithdrawForm(Form):
-    reason = TextAreaField(_l("Reason (optional, seen by coordinators)"), filters=[_strip],
+    reason = TextAreaField(_l("Reason (optional, seen by coordinators)"), filters=[strip],
                            validators=[Optional(), Length(max=1000)])
 
 
 class RejectForm(Form):
-    reason = TextAreaField(_l("Reason for rejecting"), filters=[_strip],
+    reason = TextAreaField(_l("Reason for rejecting"), filters=[strip],
                            validators=[DataRequired(REQUIRED), _length(1000)])
 
 
 class OpenSignonForm(Form):
     """The public form: every message is the app's own, so it reads in Urdu too."""
     version_id = HiddenField()
-    organization_name = StringField(_l("Organization name"), filters=[_strip],
+    organization_name = StringField(_l("Organization name"), filters=[strip],
                                     validators=[DataRequired(REQUIRED), _length(200)])
     organization_type = SelectField(_l("Type of organization"), choices=choices(ORGANIZATION_TYPES),
                                     validators=[DataRequired(REQUIRED)])
-    country = StringField(_l("Country"), filters=[_strip], default="Pakistan",
+    country = StringField(_l("Country"), filters=[strip], default="Pakistan",
                           validators=[DataRequired(REQUIRED), _length(100)])
     province = province_field(_l("Province (in Pakistan)"))
-    website = URLField(_l("Website (optional)"), filters=[_strip], validators=[
+    website = URLField(_l("Website (optional)"), filters=[strip], validators=[
         Optional(), _length(300), URL(message=_l("Enter a full address starting with https://"))])
-    signer_name = StringField(_l("Your name"), filters=[_strip], validators=[DataRequired(REQUIRED), _length(120)])
-    signer_designation = StringField(_l("Your designation"), filters=[_strip],
+    signer_name = StringField(_l("Your name"), filters=[strip], validators=[DataRequired(REQUIRED), _length(120)])
+    signer_designation = StringField(_l("Your designation"), filters=[strip],
                                      validators=[DataRequired(REQUIRED), _length(120)])
-    email = EmailField(_l("Your email"), filters=[_strip],
+    email = EmailField(_l("Your email"), filters=[strip],
                        validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")), _length(254)],
                        description=_l("We send a link to this address; the signature counts once you open it."))
     visibility = RadioField(_l("Who may see your organization's name in the list of signatories"),

@@ -3,7 +3,6 @@
 One active signature per organization and per individual is held by unique indexes; a race that
 loses against them ends in AlreadySigned, never in a second row.
 """
-import hashlib
 import re
 import secrets
 import unicodedata
@@ -25,6 +24,7 @@ from app.links import absolute_url
 from app.mail.services import queue
 from app.notifications import services as notifications
 from app.organizations.models import Organization
+from app.security import token_hash
 from app.signatures.models import OpenSignonRequest, Reservation, Signature, SignatureReminder
 from app.time import local_date, utcnow
 
@@ -274,10 +274,6 @@ def name_key(name: str) -> str:
     return " ".join(re.findall(r"\w+", text))[:200]  # NFKD can lengthen text; the column holds 200
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def open_signon_closed_message(declaration: Declaration) -> str | None:
     if not (declaration.open_signon and declaration.visibility == "public"):
         return _("This declaration is not open to signatures from outside the alliance.")
@@ -320,7 +316,7 @@ def request_open_signature(declaration: Declaration, *, language: str, version_i
         signer_name=fields["signer_name"].strip(), signer_designation=(fields.get("signer_designation") or "").strip(),
         email=fields["email"].strip(), email_key=email_key(fields["email"]),
         name_key=name_key(fields["organization_name"]), visibility=fields["visibility"], language=language,
-        version_id=version.id, token_hash=_token_hash(token), expires_at=utcnow() + timedelta(days=OPEN_LINK_DAYS))
+        version_id=version.id, token_hash=token_hash(token), expires_at=utcnow() + timedelta(days=OPEN_LINK_DAYS))
     db.session.add(request)
     db.session.flush()
     record(None, "open_signon_requested", request, declaration_id=declaration.id, email_key=request.email_key)
@@ -338,7 +334,7 @@ def _send_confirmation(declaration, request: OpenSignonRequest, token: str, days
 
 def open_request_for_token(token: str) -> OpenSignonRequest | None:
     """The request behind a confirmation link, while the link is unused and unexpired."""
-    request = db.session.scalar(select(OpenSignonRequest).where(OpenSignonRequest.token_hash == _token_hash(token)))
+    request = db.session.scalar(select(OpenSignonRequest).where(OpenSignonRequest.token_hash == token_hash(token)))
     if request is None or request.confirmed_at is not None or request.expires_at < utcnow():
         return None
     return request
@@ -346,7 +342,7 @@ def open_request_for_token(token: str) -> OpenSignonRequest | None:
 
 def confirm_open_signature(token: str) -> Signature:
     """Turn a confirmed request into a signature awaiting a coordinator's approval (or re-confirm one)."""
-    request = db.session.scalar(select(OpenSignonRequest).where(OpenSignonRequest.token_hash == _token_hash(token)))
+    request = db.session.scalar(select(OpenSignonRequest).where(OpenSignonRequest.token_hash == token_hash(token)))
     if request is not None and request.confirmed_at is not None:
         raise AlreadySigned(_("This link has already been used: your signature is recorded."))
     if request is None or request.expires_at < utcnow():
@@ -531,7 +527,7 @@ def signon_reopened(actor, declaration: Declaration) -> int:
                 continue  # the public form is closed: their link could not be used
             token = secrets.token_urlsafe(32)
             request = signature.open_request
-            request.token_hash, request.confirmed_at, request.version_id = _token_hash(token), None, version.id
+            request.token_hash, request.confirmed_at, request.version_id = token_hash(token), None, version.id
             request.expires_at = utcnow() + timedelta(days=RECONFIRM_LINK_DAYS)
             _send_confirmation(declaration, request, token, RECONFIRM_LINK_DAYS, reconfirm=True)
             continue
@@ -580,9 +576,9 @@ def awaiting_signature(user) -> list[dict]:
         return waiting
     for declaration in db.session.scalars(select(Declaration).where(Declaration.phase == "signon")
                                           .order_by(Declaration.signon_deadline, Declaration.id)):
-        if not permissions.can_sign(user, declaration) or signing_closed_message(declaration):
-            continue
         version = signing_version(declaration)
+        if not permissions.can_sign(user, declaration) or signing_closed_message(declaration, version):
+            continue
         signed = {s.capacity for s in own_signatures(user, declaration) if s.version_id == version.id}
         missing = [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
                                     ("individual", permissions.can_sign_as_expert(user, declaration)))

@@ -14,6 +14,7 @@ from app.declarations.services import live_recommendations, live_sections, numbe
 from app.errors import RuleError
 from app.exports import csv_text
 from app.extensions import limiter
+from app.security import path_token, token_limits
 from app.signatures import services
 from app.signatures.forms import OpenSignonForm, RejectForm, SignForm, WithdrawForm
 from app.signatures.models import Signature
@@ -26,16 +27,8 @@ def _open_limits():
     return current_app.config["OPEN_SIGNON_LIMITS"]
 
 
-def _token_limits():
-    return current_app.config["TOKEN_LIMITS"]
-
-
 def _submitted_email_key():
     return "open-signon:" + services.email_key(request.form.get("email", ""))
-
-
-def _path_token():
-    return "token:" + (request.view_args or {}).get("token", "")
 
 
 # --- signing -----------------------------------------------------------------------------
@@ -85,7 +78,7 @@ def sign(declaration_id):
         "signatures/sign.html", form=form, declaration=declaration, version=version, own=own, previous=previous,
         capacities=capacities, sections=live_sections(declaration.id), recommendations=recommendations,
         numbers=numbering(recommendations), institutions=institution_names(), reservations=reservations,
-        error=error or services.signing_closed_message(declaration), withdraw_form=WithdrawForm(),
+        error=error or services.signing_closed_message(declaration, version), withdraw_form=WithdrawForm(),
         status=422 if request.method == "POST" else 200)
 
 
@@ -233,8 +226,8 @@ def open_form(declaration_id):
 
 
 @bp.route("/sign/confirm/<token>", methods=["GET", "POST"])
-@limiter.limit(_token_limits, methods=["POST"])
-@limiter.limit(_token_limits, key_func=_path_token, methods=["POST"])
+@limiter.limit(token_limits, methods=["POST"])
+@limiter.limit(token_limits, key_func=path_token, methods=["POST"])
 def confirm_open(token):
     """GET shows what will be signed; only the POST (a button) signs, so link previews sign nothing."""
     signature = error = None

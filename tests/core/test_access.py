@@ -48,6 +48,7 @@ def objects(app, people, consultation, make_declaration):
         save_event(db.session.get(User, people["coordinator"].id), declaration, None, title="Workshop",
                    held_on=date(2026, 10, 1), participants_in_person=10)
         # Signature 1 from an outside organization (pending approval), signature 2 from the representative.
+        from app.security import token_hash
         from app.signatures import services as signatures
         statement = db.session.get(Declaration, signon.id)
         signatures.set_open_signon(db.session.get(User, people["coordinator"].id), statement, True)
@@ -56,7 +57,7 @@ def objects(app, people, consultation, make_declaration):
             statement, language="en", version_id=version.id, organization_name="Outside NGO", organization_type="ngo",
             country="Pakistan", province=None, website="", signer_name="Outsider", signer_designation="Head",
             email="outsider@example.org", visibility="public")
-        request.token_hash = signatures._token_hash("known-token")
+        request.token_hash = token_hash("known-token")
         signatures.confirm_open_signature("known-token")
         signatures.sign(db.session.get(User, people["representative"].id), statement, capacity="organization",
                         version_id=version.id, visibility="public")
