@@ -96,13 +96,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.declarations import editor  # noqa: F401  (registers the editing views on the blueprint)
     from app.declarations.views import bp as declarations
     from app.organizations.views import bp as organizations
+    from app.responses.views import bp as responses
     from app.search.views import bp as search
     from app.signatures.views import bp as signatures
-
+    from app.submissions.views import bp as submissions
     from app.views import IdConverter
     app.url_map.converters["int"] = IdConverter
     for blueprint in (core, accounts, organizations, admin, declarations, comments, amendments, search,
-                      signatures):
+                      signatures, submissions, responses):
         app.register_blueprint(blueprint)
 
 
@@ -148,7 +149,10 @@ def _register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        body, code = render_error(error.code if error.code in ERROR_MESSAGES else 500 if error.code >= 500 else 400)
+        # A view may say what exactly was not found (abort(404, description=…)); werkzeug's own text is not shown.
+        message = error.description if error.code == 404 and error.description != type(error).description else None
+        body, code = render_error(error.code if error.code in ERROR_MESSAGES else 500 if error.code >= 500 else 400,
+                                  message)
         # Keep the headers the error carries, such as Allow on 405 and Retry-After on 429.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return body, code, headers
@@ -201,5 +205,6 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(can=permissions, label=choices.label, **{name: getattr(choices, name) for name in (
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
-        "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES")})
+        "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES", "POSITIONS", "IMPLEMENTATION_STATUSES",
+        "ASSESSMENTS")})
     app.jinja_env.filters.update(when=format_datetime_short, when_date=format_date_only, stored_html=stored_html)

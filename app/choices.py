@@ -83,6 +83,8 @@ PHASES = {
     "consultation": _l("Consultation"),
     "revision": _l("Revision"),
     "signon": _l("Sign-on"),
+    "submitted": _l("Submitted"),
+    "responded": _l("Responded"),
 }
 
 MODERATION_MODES = {
@@ -118,4 +120,23 @@ SIGNATURE_STATUSES = {
     "withdrawn": _l("Withdrawn"),
     "superseded": _l("Replaced by a re-confirmation"),
     "rejected": _l("Rejected"),
+}
+
+POSITIONS = {
+    "supported": _l("Supported"),
+    "partially": _l("Partially supported"),
+    "noted": _l("Noted"),
+    "not_supported": _l("Not supported"),
+}
+
+IMPLEMENTATION_STATUSES = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "implemented": _l("Implemented"),
+}
+
+ASSESSMENTS = {
+    "agrees": _l("The alliance agrees"),
+    "partly": _l("The alliance partly agrees"),
+    "disagrees": _l("The alliance disagrees"),
 }

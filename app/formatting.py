@@ -1,16 +1,27 @@
 """Localised formatting for templates."""
+from datetime import datetime
+
 from flask_babel import format_date, format_time
 from markupsafe import Markup
 
 
+def _moment(value):
+    """Dates and times as stored, or as ISO text (how a dossier's JSON holds them)."""
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else value or None
+
+
 def format_datetime_short(value) -> str:
     """A date and time in the reader's language (stored times are UTC)."""
+    value = _moment(value)
     if value is None:
         return ""
+    if not isinstance(value, datetime):
+        return format_date(value, "medium")
     return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
 
 
 def format_date_only(value) -> str:
+    value = _moment(value)
     return format_date(value, "medium") if value is not None else ""
 
 

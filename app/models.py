@@ -10,9 +10,13 @@ from app.mail.models import OutboxMessage
 from app.notifications.models import Notification
 from app.organizations.models import Organization
 from app.search.models import SearchDocument
+from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.signatures.models import OpenSignonRequest, Reservation, Signature, SignatureReminder
+from app.submissions.models import (DossierPdf, Submission, SubmissionClosure, SubmissionRecipient, SubmissionSignature,
+                                    SubmittedRecommendation)
 
-__all__ = ["Amendment", "AuditEntry", "Comment", "CommentFlag", "ConsultationEvent", "Declaration",
+__all__ = ["Amendment", "Answer", "Assessment", "DossierPdf", "ImplementationUpdate", "Submission",
+           "SubmissionClosure", "SubmissionRecipient", "SubmissionSignature", "SubmittedRecommendation", "AuditEntry", "Comment", "CommentFlag", "ConsultationEvent", "Declaration",
            "DeclarationDrafter", "Institution", "Invitation", "LoginSession", "ModerationDecision", "Notification",
            "OpenSignonRequest", "OutboxMessage", "Organization", "Recommendation", "RecommendationRevision",
            "Reservation", "SearchDocument", "Section", "SectionRevision", "Signature", "SignatureReminder", "User", "Version"]

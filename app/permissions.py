@@ -29,6 +29,11 @@ PUBLIC_ENDPOINTS = frozenset({
     "signatures.signatories",
     "signatures.open_form",
     "signatures.confirm_open",
+    # Anyone may check a hash or a dossier's JSON. The recommendation pages and the tracker show the
+    # government's published answers for declarations the reader may see, and check that themselves.
+    "submissions.verify",
+    "responses.recommendation",
+    "responses.tracker",
 })
 
 
@@ -207,3 +212,40 @@ def can_withdraw_signature(user, signature) -> bool:
         return signature.user_id == user.id
     return (signature.organization_id is not None and user.org_role == "representative"
             and user.organization_id == signature.organization_id)
+
+
+# --- submission and response ---------------------------------------------------------------
+
+def can_submit(user, declaration) -> bool:
+    """Closing sign-on and submitting to government."""
+    return is_coordinator(user)
+
+
+def is_recipient_reviewer(user, institution_ids) -> bool:
+    """A reviewer of one of the institutions a submission was addressed to."""
+    return is_reviewer(user) and user.institution_id is not None and user.institution_id in institution_ids
+
+
+def can_view_dossier(user, declaration, institution_ids) -> bool:
+    """The coordinators, the alliance (who signed it) and the reviewers it was addressed to; not visitors,
+    and not the reviewers of other institutions."""
+    if is_coordinator(user) or is_admin(user):
+        return True
+    if is_reviewer(user):
+        return is_recipient_reviewer(user, institution_ids)
+    return is_alliance_member(user) and can_view_declaration(user, declaration)
+
+
+def can_respond(user, institution_ids) -> bool:
+    """Acknowledge, answer, publish and post implementation updates: the addressed institution's reviewers."""
+    return is_recipient_reviewer(user, institution_ids)
+
+
+def can_view_response(user, declaration, institution_ids) -> bool:
+    """Published answers, updates and assessments: whoever may read the declaration, and its recipients."""
+    return can_view_declaration(user, declaration) or is_recipient_reviewer(user, institution_ids)
+
+
+def can_assess(user) -> bool:
+    """Publish the alliance's assessment, and close a submission's follow-up."""
+    return is_coordinator(user)

@@ -65,12 +65,17 @@ def _alliance_members():
         or_(User.organization_id.is_not(None), User.is_expert.is_(True), User.platform_role == "coordinator"))).all()
 
 
-def notify_consultation_opened(declaration) -> None:
-    link = absolute_url("declarations.read", declaration_id=declaration.id)
+def notify_alliance(kind: str, subject_and_body, link: str) -> None:
+    """Tell every active member of the alliance, each in their language and as they chose."""
     for user in _alliance_members():
-        notify(user, "consultation_opened", lambda: (
-            _("Consultation open: %(title)s", title=declaration.title),
-            render_template("notifications/consultation_opened.txt", declaration=declaration)), link)
+        notify(user, kind, subject_and_body, link)
+
+
+def notify_consultation_opened(declaration) -> None:
+    notify_alliance("consultation_opened", lambda: (
+        _("Consultation open: %(title)s", title=declaration.title),
+        render_template("notifications/consultation_opened.txt", declaration=declaration)),
+        absolute_url("declarations.read", declaration_id=declaration.id))
 
 
 def send_closing_reminders() -> int:

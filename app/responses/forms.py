@@ -1,0 +1,42 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
+from app.forms import Form, choices, strip
+from app.responses.services import MAX_EVIDENCE, MAX_EXPLANATION
+
+
+def _optional_id(value):
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
+class AnswerForm(Form):
+    position = RadioField(_l("Position"), choices=choices(POSITIONS),
+                          validators=[DataRequired(_l("Choose a position."))])
+    explanation = TextAreaField(_l("Explanation"), filters=[strip],
+                                validators=[Optional(), Length(max=MAX_EXPLANATION)],
+                                description=_l("Why the government takes this position, and what it will do."))
+    lead_institution = SelectField(_l("Lead institution"), coerce=_optional_id, validate_choice=False)
+    target_date = DateField(_l("Target date"), validators=[Optional()],
+                            description=_l("When the government aims to have acted on it (optional)."))
+
+
+class UpdateForm(Form):
+    status = RadioField(_l("Implementation status"), choices=choices(IMPLEMENTATION_STATUSES),
+                        validators=[DataRequired(_l("Choose a status."))])
+    happened_on = DateField(_l("Date"), validators=[DataRequired(_l("Give the date of this update."))])
+    evidence = TextAreaField(_l("Evidence"), filters=[strip], validators=[Optional(), Length(max=MAX_EVIDENCE)],
+                             description=_l("What was done: a notification, a budget line, a report (with its "
+                                            "reference or address)."))
+
+
+class AssessmentForm(Form):
+    rating = RadioField(_l("The alliance's assessment"), choices=choices(ASSESSMENTS),
+                        validators=[DataRequired(_l("Choose the alliance's assessment."))])
+    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Optional(), Length(max=MAX_EVIDENCE)],
+                          description=_l("What the alliance sees on the ground, and why it agrees or not."))
+
+
+class CloseForm(Form):
+    reason = TextAreaField(_l("Reason (optional)"), filters=[strip], validators=[Optional(), Length(max=1000)])

@@ -1,0 +1,71 @@
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.time import utcnow
+
+
+class Answer(db.Model):
+    """An institution's answer to one submitted recommendation: one revision of it.
+
+    A draft (published_at empty) is seen only by the institution's reviewers; publishing turns every
+    draft of the institution into a published revision at once. A later edit is a new draft with the
+    next number, so every published answer stays in the history."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("item_id", "institution_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("submitted_recommendations.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    number: Mapped[int]
+    position: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    lead_institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    target_date: Mapped[date | None] = mapped_column(Date)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    institution: Mapped["Institution"] = relationship(foreign_keys=[institution_id])  # noqa: F821
+    lead_institution: Mapped["Institution | None"] = relationship(foreign_keys=[lead_institution_id])  # noqa: F821
+
+
+class ImplementationUpdate(db.Model):
+    """A reviewer's report on how far a recommendation is implemented; each one is kept."""
+
+    __tablename__ = "implementation_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("submitted_recommendations.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    happened_on: Mapped[date] = mapped_column(Date)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    institution: Mapped["Institution"] = relationship()  # noqa: F821
+
+
+class Assessment(db.Model):
+    """The alliance's own assessment of a recommendation's implementation, published by a coordinator.
+    The latest one stands; earlier ones are its history."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("submitted_recommendations.id"), index=True)
+    rating: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# At most one draft per recommendation and institution, whatever two reviewers do at the same moment.
+Index("uq_answers_one_draft", Answer.item_id, Answer.institution_id, unique=True,
+      sqlite_where=text("published_at IS NULL"), postgresql_where=text("published_at IS NULL"))

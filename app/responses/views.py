@@ -1,0 +1,230 @@
+"""The reviewer's workspace (acknowledge, answer, publish, report progress), the alliance's assessments,
+the public recommendation page, the tracker and the response statistics."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import charts, permissions
+from app.choices import IMPLEMENTATION_STATUSES, PILLARS, POSITIONS, THEMES
+from app.errors import RuleError
+from app.extensions import db
+from app.institutions.models import Institution
+from app.responses import services
+from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, UpdateForm
+from app.submissions.views import get_submission
+from app.time import local_date, utcnow
+from app.views import acting_user, form_id, refuse, render_form, require
+
+bp = Blueprint("responses", __name__)
+
+
+def _item_or_404(submission, recommendation_id):
+    """The submitted recommendation; a recommendation not in the submission gets a 404 page saying so."""
+    try:
+        return services.item_for(submission, recommendation_id)
+    except RuleError as rule:
+        abort(404, description=str(rule))
+
+
+def _institutions():
+    return db.session.scalars(select(Institution).order_by(Institution.name)).all()
+
+
+def _back_to_workspace(submission):
+    return redirect(url_for("responses.workspace", submission_id=submission.id), 303)
+
+
+# --- the reviewer's workspace ---------------------------------------------------------------
+
+@bp.route("/submissions/<int:submission_id>/acknowledge", methods=["POST"])
+def acknowledge(submission_id):
+    submission = get_submission(submission_id)
+    require(permissions.can_respond(current_user, submission.institution_ids))
+    try:
+        done = services.acknowledge(acting_user(), submission, submission.declaration)
+    except RuleError as rule:
+        refuse(rule)
+    else:
+        flash(_("Receipt acknowledged. The alliance has been told.") if done
+              else _("Receipt was already acknowledged."), "success" if done else "info")
+    return _back_to_workspace(submission)
+
+
+@bp.route("/submissions/<int:submission_id>/respond")
+def workspace(submission_id):
+    """Every recommendation with the institution's draft and published answer, and the publish button."""
+    submission = get_submission(submission_id)
+    require(permissions.can_respond(current_user, submission.institution_ids))
+    recipient = submission.recipient(current_user.institution_id)
+    answers = services.institution_answers(submission, recipient.institution_id)
+    drafts = sum(1 for a in answers.values() if a["draft"] is not None)
+    return render_template("responses/workspace.html", submission=submission, declaration=submission.declaration,
+                           recipient=recipient, items=services.submitted_items(submission), answers=answers,
+                           drafts=drafts, closed=services.closed_message(submission))
+
+
+@bp.route("/submissions/<int:submission_id>/recommendations/<int:recommendation_id>/answer", methods=["GET", "POST"])
+def answer(submission_id, recommendation_id):
+    submission = get_submission(submission_id)
+    require(permissions.can_respond(current_user, submission.institution_ids))
+    item = _item_or_404(submission, recommendation_id)
+    recipient = submission.recipient(current_user.institution_id)
+    current = services.institution_answers(submission, recipient.institution_id).get(item.id, {})
+    form = AnswerForm()
+    form.lead_institution.choices = [("", _("Not stated"))] + [(i.id, i.name) for i in _institutions()]
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.save_answer(acting_user(), submission, recommendation_id, position=form.position.data,
+                                 explanation=form.explanation.data, lead_institution_id=form.lead_institution.data,
+                                 target_date=form.target_date.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Answer to recommendation %(number)d saved as a draft. Nobody outside your institution sees it "
+                    "until you publish.", number=item.number), "success")
+            return _back_to_workspace(submission)
+    elif request.method == "GET":
+        start = current.get("draft") or current.get("published")
+        if start is not None:
+            form.position.data, form.explanation.data = start.position, start.explanation
+            form.lead_institution.data, form.target_date.data = start.lead_institution_id, start.target_date
+    return render_form("responses/answer.html", form=form, error=error, submission=submission, item=item,
+                       declaration=submission.declaration, current=current, recipient=recipient,
+                       text=_recommendation_text(submission, item), closed=services.closed_message(submission))
+
+
+def _recommendation_text(submission, item) -> dict:
+    return next(r for r in submission.content["text"]["recommendations"] if r["id"] == item.recommendation_id)
+
+
+@bp.route("/submissions/<int:submission_id>/publish", methods=["POST"])
+def publish(submission_id):
+    submission = get_submission(submission_id)
+    require(permissions.can_respond(current_user, submission.institution_ids))
+    try:
+        count = services.publish(acting_user(), submission, submission.declaration)
+    except RuleError as rule:
+        refuse(rule)
+    else:
+        flash(_("%(count)d answers published. They are shown beside each recommendation, and the alliance has been "
+                "told.", count=count), "success")
+    return _back_to_workspace(submission)
+
+
+@bp.route("/submissions/<int:submission_id>/recommendations/<int:recommendation_id>/update", methods=["GET", "POST"])
+def post_update(submission_id, recommendation_id):
+    submission = get_submission(submission_id)
+    require(permissions.can_respond(current_user, submission.institution_ids))
+    item = _item_or_404(submission, recommendation_id)
+    form = UpdateForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.post_update(acting_user(), submission, recommendation_id, status=form.status.data,
+                                 evidence=form.evidence.data, happened_on=form.happened_on.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Implementation update published."), "success")
+            return redirect(url_for("responses.recommendation", recommendation_id=recommendation_id), 303)
+    elif request.method == "GET":
+        form.happened_on.data = local_date(utcnow())
+    return render_form("responses/update.html", form=form, error=error, submission=submission, item=item,
+                       declaration=submission.declaration, text=_recommendation_text(submission, item),
+                       closed=services.closed_message(submission))
+
+
+# --- the alliance's side ---------------------------------------------------------------------
+
+@bp.route("/submissions/<int:submission_id>/recommendations/<int:recommendation_id>/assessment",
+          methods=["GET", "POST"])
+def assess(submission_id, recommendation_id):
+    submission = get_submission(submission_id)
+    require(permissions.can_assess(current_user))
+    item = _item_or_404(submission, recommendation_id)
+    form = AssessmentForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.assess(acting_user(), submission, recommendation_id, rating=form.rating.data,
+                            notes=form.notes.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("The alliance's assessment is published."), "success")
+            return redirect(url_for("responses.recommendation", recommendation_id=recommendation_id), 303)
+    return render_form("responses/assess.html", form=form, error=error, submission=submission, item=item,
+                       declaration=submission.declaration, text=_recommendation_text(submission, item),
+                       record=services.recommendation_record(current_user, item),
+                       closed=services.closed_message(submission))
+
+
+@bp.route("/submissions/<int:submission_id>/close", methods=["GET", "POST"])
+def close(submission_id):
+    submission = get_submission(submission_id)
+    require(permissions.can_assess(current_user))
+    form = CloseForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.close_followup(acting_user(), submission, form.reason.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("The follow-up is closed. Answers, updates and assessments stay as they are."), "success")
+            return redirect(url_for("submissions.dossier", submission_id=submission.id), 303)
+    return render_form("responses/close.html", form=form, error=error, submission=submission,
+                       declaration=submission.declaration, closed=services.closed_message(submission))
+
+
+# --- public pages ----------------------------------------------------------------------------
+
+@bp.route("/recommendations/<int:recommendation_id>")
+def recommendation(recommendation_id):
+    """A submitted recommendation with the government's answers, their updates and the alliance's assessment,
+    side by side, with their history."""
+    item = services.latest_submission_item(recommendation_id)
+    if item is None:
+        abort(404)
+    submission = item.submission
+    declaration = submission.declaration
+    if not permissions.can_view_response(current_user, declaration, submission.institution_ids):
+        if not current_user.is_authenticated:
+            from app.extensions import login_manager
+            return login_manager.unauthorized()
+        abort(404)
+    return render_template("responses/recommendation.html", item=item, submission=submission,
+                           declaration=declaration, text=_recommendation_text(submission, item),
+                           record=services.recommendation_record(current_user, item),
+                           institutions={int(k): v["acronym"] or v["name"]
+                                         for k, v in submission.content["institutions"].items()},
+                           closed=services.closed_message(submission))
+
+
+@bp.route("/tracker")
+def tracker():
+    """Submitted recommendations across declarations, filtered by pillar, theme, position, status and institution."""
+    args = request.args
+    pillar = args.get("pillar", "") if args.get("pillar") in PILLARS else ""
+    theme = args.get("theme", "") if args.get("theme") in THEMES else ""
+    position = args.get("position", "") if args.get("position") in POSITIONS else ""
+    status = args.get("status", "") if args.get("status") in IMPLEMENTATION_STATUSES else ""
+    institution_id, declaration_id = form_id(args.get("institution")), form_id(args.get("declaration"))
+    rows = services.tracker(current_user, declaration_id=declaration_id, pillar=pillar, theme=theme,
+                            position=position, status=status, institution_id=institution_id)
+    institutions = _institutions()
+    return render_template("responses/tracker.html", rows=rows, pillar=pillar, theme=theme, position=position,
+                           status=status, institution_id=institution_id, declaration_id=declaration_id,
+                           institutions=institutions, names={i.id: i.acronym or i.name for i in institutions})
+
+
+@bp.route("/submissions/<int:submission_id>/statistics")
+def statistics(submission_id):
+    submission = get_submission(submission_id)
+    stats = services.statistics(submission)
+    return render_template("responses/statistics.html", submission=submission, declaration=submission.declaration,
+                           stats=stats, positions=charts.bars(stats["positions"]),
+                           implementation=charts.bars(stats["implementation"]))
+

@@ -1,0 +1,124 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.time import utcnow
+
+
+class Submission(db.Model):
+    """A declaration as submitted to government: the dossier, frozen with the SHA-256 of its canonical JSON.
+
+    Nothing here changes after it is made: the ORM refuses updates and deletes (below), and so does the
+    database (triggers in migration 0004). What happens afterwards lives in other tables."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One submission per declaration: a double click or a retry finds the one already made.
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), unique=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    text_sha256: Mapped[str] = mapped_column(String(64), index=True)  # the signed text's hash
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)  # the dossier's hash, over `content`
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Sanitized HTML of the sections, rendered once from the hashed Markdown (not itself hashed).
+    sections_html: Mapped[dict[str, str]] = mapped_column(JSON)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    declaration: Mapped["Declaration"] = relationship()  # noqa: F821
+    recipients: Mapped[list["SubmissionRecipient"]] = relationship(order_by="SubmissionRecipient.institution_id",
+                                                                  passive_deletes="all")
+
+    @property
+    def institution_ids(self) -> list[int]:
+        return [r.institution_id for r in self.recipients]
+
+    def recipient(self, institution_id) -> "SubmissionRecipient | None":
+        return next((r for r in self.recipients if r.institution_id == institution_id), None)
+
+
+class SubmissionRecipient(db.Model):
+    """An institution a submission was addressed to, and its acknowledgement of receipt."""
+
+    __tablename__ = "submission_recipients"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), primary_key=True, index=True)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    first_published_at: Mapped[datetime | None]
+
+    institution: Mapped["Institution"] = relationship(lazy="joined")  # noqa: F821
+    acknowledged_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class SubmissionSignature(db.Model):
+    """The signatures counted in a submission (verified, on the submitted version), kept for the record."""
+
+    __tablename__ = "submission_signatures"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signatures.id"), primary_key=True)
+
+
+class SubmittedRecommendation(db.Model):
+    """One recommendation as submitted: what answers, updates and assessments are about."""
+
+    __tablename__ = "submitted_recommendations"
+    __table_args__ = (UniqueConstraint("submission_id", "recommendation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    number: Mapped[int]
+    pillar: Mapped[str] = mapped_column(String(20))
+    themes: Mapped[list[str]] = mapped_column(JSON)
+    addressees: Mapped[list[int]] = mapped_column(JSON)
+    text_html: Mapped[str] = mapped_column(Text)
+
+    submission: Mapped[Submission] = relationship()
+
+
+class SubmissionClosure(db.Model):
+    """A coordinator ended the follow-up of a submission: no more answers, updates or assessments."""
+
+    __tablename__ = "submission_closures"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    closed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class DossierPdf(db.Model):
+    """The PDF of a dossier in one interface language, made once on first download (the dossier never changes)."""
+
+    __tablename__ = "dossier_pdfs"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(5), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImmutableRecord(RuntimeError):
+    """Someone tried to change or delete part of a submission."""
+
+
+IMMUTABLE = (Submission, SubmissionSignature, SubmittedRecommendation)
+IMMUTABLE_TABLES = [model.__tablename__ for model in IMMUTABLE]
+
+
+def _refuse(_mapper, _connection, target):
+    raise ImmutableRecord(f"{type(target).__name__} {getattr(target, 'id', '')} is part of a submission: "
+                          "it cannot be changed or deleted")
+
+
+for _model in IMMUTABLE:
+    event.listen(_model, "before_update", _refuse)
+    event.listen(_model, "before_delete", _refuse)
+
+Index("ix_submissions_submitted_at", Submission.submitted_at)

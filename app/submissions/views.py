@@ -1,0 +1,172 @@
+"""Submitting a declaration, the dossier in its four forms, the list of submissions, and the public check."""
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import permissions
+from app.declarations.loading import get_declaration
+from app.errors import RuleError
+from app.exports import csv_text
+from app.extensions import db, limiter
+from app.institutions.models import Institution
+from app.signatures.services import signing_closed_message
+from app.submissions import services
+from app.submissions.forms import SubmitForm, VerifyForm
+from app.submissions.models import Submission
+from app.views import acting_user, form_id, refuse, render_form, require
+
+bp = Blueprint("submissions", __name__)
+
+
+def get_submission(submission_id: int) -> Submission:
+    """The submission if this person may open its dossier; 404 otherwise (other institutions' reviewers
+    do not learn that it exists)."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or not permissions.can_view_dossier(current_user, submission.declaration,
+                                                              submission.institution_ids):
+        abort(404)
+    return submission
+
+
+# --- submitting ------------------------------------------------------------------------------
+
+@bp.route("/declarations/<int:declaration_id>/close-signon", methods=["POST"])
+def close_signon(declaration_id):
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_submit(current_user, declaration))
+    try:
+        services.close_signon(acting_user(), declaration)
+    except RuleError as rule:
+        refuse(rule)
+    else:
+        flash(_("Sign-on is closed. Nobody can sign or withdraw now; check the counts and submit."), "success")
+    return redirect(url_for("submissions.submit", declaration_id=declaration.id), 303)
+
+
+@bp.route("/declarations/<int:declaration_id>/submit", methods=["GET", "POST"])
+def submit(declaration_id):
+    """Choose the recipients and submit the signed version, with the counts of what goes with it."""
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_submit(current_user, declaration))
+    existing = services.submission_for(declaration.id)
+    if existing is not None:
+        flash(_("This declaration was already submitted. Here is its dossier."), "info")
+        return redirect(url_for("submissions.dossier", submission_id=existing.id), 303)
+    form = SubmitForm()
+    form.recipients.choices = [(i.id, i.name) for i in db.session.scalars(select(Institution)
+                                                                          .order_by(Institution.name))]
+    error = None
+    if form.validate_on_submit():
+        try:
+            submission = services.submit(acting_user(), declaration, version_id=form_id(form.version_id.data),
+                                         institution_ids=form.recipients.data)
+        except services.AlreadySubmitted as done:
+            flash(str(done), "info")
+            g.rollback = True
+            return redirect(url_for("submissions.dossier", submission_id=done.submission.id), 303)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Submitted. The recipients' reviewers have been told."), "success")
+            return redirect(url_for("submissions.dossier", submission_id=submission.id), 303)
+    readiness = services.submission_readiness(declaration)
+    if request.method == "GET" or error:
+        form.version_id.data = str(readiness["version"].id) if readiness["version"] else ""
+    if request.method == "GET":
+        form.recipients.data = services.suggested_recipients(declaration)
+    return render_form("submissions/submit.html", form=form, error=error, declaration=declaration,
+                       readiness=readiness, signing_open=signing_closed_message(declaration) is None)
+
+
+# --- the dossier -----------------------------------------------------------------------------
+
+@bp.route("/submissions")
+def index():
+    """The submissions this person may open: for reviewers, those addressed to their institution."""
+    submissions = db.session.scalars(select(Submission).order_by(Submission.submitted_at.desc())).all()
+    visible = [s for s in submissions
+               if permissions.can_view_dossier(current_user, s.declaration, s.institution_ids)]
+    return render_template("submissions/index.html", submissions=visible)
+
+
+def _dossier_context(submission: Submission) -> dict:
+    content = submission.content
+    return {"submission": submission, "content": content, "declaration": submission.declaration,
+            "groups": services.recommendations_by_pillar(content),
+            "institutions": {int(k): v["acronym"] or v["name"] for k, v in content["institutions"].items()},
+            "html": {rec.recommendation_id: rec.text_html for rec in services.submitted_items(submission)}}
+
+
+@bp.route("/submissions/<int:submission_id>")
+def dossier(submission_id):
+    """The dossier as a web page: cover, contents, text, recommendations by pillar, annexes, record."""
+    submission = get_submission(submission_id)
+    from app.responses.services import closed_message
+    return render_template("submissions/dossier.html", **_dossier_context(submission),
+                           closed=closed_message(submission))
+
+
+def _download(body, mimetype: str, submission: Submission, name: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="dossier-{submission.id}-{submission.sha256[:12]}-{name}"')
+    response.headers["X-Dossier-SHA256"] = submission.sha256
+    return response
+
+
+@bp.route("/submissions/<int:submission_id>/dossier.json")
+def dossier_json(submission_id):
+    submission = get_submission(submission_id)
+    return _download(services.dossier_json(submission), "application/json", submission, "dossier.json")
+
+
+@bp.route("/submissions/<int:submission_id>/recommendations.csv")
+def recommendations_csv(submission_id):
+    submission = get_submission(submission_id)
+    return _download(csv_text(*services.recommendation_rows(submission)), "text/csv; charset=utf-8", submission,
+                     "recommendations.csv")
+
+
+@bp.route("/submissions/<int:submission_id>/signatories.csv")
+def signatories_csv(submission_id):
+    submission = get_submission(submission_id)
+    return _download(csv_text(*services.signatory_rows(submission)), "text/csv; charset=utf-8", submission,
+                     "signatories.csv")
+
+
+@bp.route("/submissions/<int:submission_id>/dossier.pdf")
+def dossier_pdf(submission_id):
+    submission = get_submission(submission_id)
+    language = str(get_locale())
+    pdf = services.dossier_pdf(submission, language, lambda: render_template(
+        "submissions/dossier_pdf.html", **_dossier_context(submission)))
+    return _download(pdf, "application/pdf", submission, f"{language}.pdf")
+
+
+# --- verification ----------------------------------------------------------------------------
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit("30/minute", methods=["POST"])
+def verify():
+    """Anyone checks a hash, or an uploaded dossier JSON, against the submissions."""
+    request.max_content_length = services.MAX_UPLOAD + 64 * 1024
+    form = VerifyForm()
+    result, error = None, None
+    if form.validate_on_submit():
+        upload = form.dossier.data
+        try:
+            if upload is not None and upload.filename:
+                result = services.verify_json(upload.read(services.MAX_UPLOAD + 1))
+                result["kind"] = "json"
+            elif form.sha256.data:
+                submission, matched = services.find_by_hash(form.sha256.data)
+                result = {"kind": "hash", "submission": submission, "matched": matched,
+                          "computed": form.sha256.data.strip().lower()}
+            else:
+                error = _("Enter a hash or choose the dossier's JSON file.")
+        except RuleError as rule:
+            error = str(rule)
+    status = 422 if error or form.errors else 200
+    return render_form("submissions/verify.html", status=status, form=form, error=error, result=result)

@@ -1,0 +1,178 @@
+import json
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from app.audit.models import AuditEntry
+from app.declarations.models import Declaration
+from app.declarations.services import canonical_json, content_hash
+from app.extensions import db
+from app.submissions.models import ImmutableRecord, Submission, SubmissionSignature, SubmittedRecommendation
+from tests.conftest import login
+from tests.submissions.conftest import submit, the_submission
+
+
+def test_dossier_holds_version_hash_and_verified_signatures(app, submitted, people):
+    declaration, submission = submitted
+    content = submission.content
+    assert content["version"]["sha256"] == submission.text_sha256
+    assert content_hash(content) == submission.sha256
+    signatories = content["signatories"]
+    assert [o["name"] for o in signatories["organizations"]] == ["Human Rights Action Forum"]
+    assert signatories["unnamed"] == {"organizations": 1, "individuals": 0}
+    assert signatories["counts"] == {"organizations": 2, "individuals": 1, "total": 3}
+    assert "Safe Haven Society" not in json.dumps(content, ensure_ascii=False)
+    assert [r["id"] for r in content["recipients"]] == [people["reviewer"].institution_id]
+    assert [r["number"] for r in content["text"]["recommendations"]] == [1, 2, 3]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SubmissionSignature)) == 3
+        assert db.session.scalar(select(func.count()).select_from(SubmittedRecommendation)) == 3
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "declaration_submitted"))
+        assert entry.details["sha256"] == submission.sha256
+
+
+def test_unverified_and_withdrawn_signatures_are_left_out(app, client, people, make_declaration, make_user,
+                                                           make_organization):
+    from tests.signatures.conftest import sign
+    declaration = make_declaration("signon")
+    pending = make_organization("Unverified Trust", verified=False)
+    pending_rep = make_user(organization=pending, org_role="representative")
+    login(client, pending_rep.email)
+    assert sign(client, declaration.id).status_code == 303
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    page = client.get(f"/declarations/{declaration.id}/submit").get_data(as_text=True)
+    assert "1 signature still waits" in page
+    assert submit(client, declaration.id, [people["reviewer"].institution_id]).status_code == 303
+    submission = the_submission(app, declaration.id)
+    assert submission.content["signatories"]["counts"]["total"] == 0
+
+
+def test_submitting_twice_makes_one_submission(app, client, people, make_declaration):
+    declaration = make_declaration("signon")
+    login(client, people["coordinator"].email)
+    first = submit(client, declaration.id, [people["reviewer"].institution_id])
+    page = client.get(f"/declarations/{declaration.id}/submit")
+    assert page.status_code == 303 and page.headers["Location"] == first.headers["Location"]
+    # A retry of the same form (the page was opened before the first submit went through).
+    from app.declarations.models import Version
+    with app.app_context():
+        version_id = db.session.scalar(select(func.max(Version.id)).where(Version.declaration_id == declaration.id))
+    again = client.post(f"/declarations/{declaration.id}/submit",
+                        data={"version_id": version_id, "recipients": [people["reviewer"].institution_id]})
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
+
+
+def test_service_refuses_a_second_submission(app, people, make_declaration):
+    from app.accounts.models import User
+    from app.submissions import services
+    declaration = make_declaration("signon")
+    with app.test_request_context():
+        coordinator = db.session.get(User, people["coordinator"].id)
+        d = db.session.get(Declaration, declaration.id)
+        version = services.signing_version(d)
+        services.submit(coordinator, d, version_id=version.id, institution_ids=[people["reviewer"].institution_id])
+        with pytest.raises(services.AlreadySubmitted):
+            services.submit(coordinator, d, version_id=version.id,
+                            institution_ids=[people["reviewer"].institution_id])
+
+
+def test_bad_submissions_keep_the_form_and_change_nothing(app, client, people, make_declaration):
+    declaration = make_declaration("signon")
+    login(client, people["coordinator"].email)
+    none_chosen = submit(client, declaration.id, [])
+    assert none_chosen.status_code == 422
+    assert "Choose at least one institution" in none_chosen.get_data(as_text=True)
+    stale = client.post(f"/declarations/{declaration.id}/submit",
+                        data={"version_id": "1", "recipients": [people["reviewer"].institution_id]})
+    assert stale.status_code == 422 and "The text changed" in stale.get_data(as_text=True)
+    unknown = submit(client, declaration.id, [999999])
+    assert unknown.status_code == 422
+    with app.app_context():
+        assert db.session.get(Declaration, declaration.id).phase == "signon"
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+def test_only_sign_on_can_be_submitted(app, client, people, make_declaration):
+    declaration = make_declaration("consultation")
+    login(client, people["coordinator"].email)
+    page = client.get(f"/declarations/{declaration.id}/submit")
+    assert "Only a declaration in sign-on can be submitted" in page.get_data(as_text=True)
+    posted = client.post(f"/declarations/{declaration.id}/submit",
+                         data={"version_id": "1", "recipients": [people["reviewer"].institution_id]})
+    assert posted.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+@pytest.mark.parametrize("role", ["member", "representative", "expert", "reviewer", "admin"])
+def test_only_coordinators_submit(client, people, make_declaration, role):
+    declaration = make_declaration("signon", visibility="public")
+    login(client, people[role].email)
+    assert client.get(f"/declarations/{declaration.id}/submit").status_code == 403
+    assert client.post(f"/declarations/{declaration.id}/submit",
+                       data={"recipients": [people["reviewer"].institution_id]}).status_code == 403
+    assert client.post(f"/declarations/{declaration.id}/close-signon").status_code == 403
+
+
+def test_close_signon_stops_signing(app, client, people, make_declaration):
+    from tests.signatures.conftest import sign
+    declaration = make_declaration("signon")
+    login(client, people["coordinator"].email)
+    assert client.post(f"/declarations/{declaration.id}/close-signon").status_code == 303
+    client.post("/logout")
+    login(client, people["representative"].email)
+    response = sign(client, declaration.id)
+    assert response.status_code == 422 and "Sign-on closed" in response.get_data(as_text=True)
+
+
+def test_withdrawal_after_submission_is_refused(app, client, submitted, people):
+    from app.signatures.models import Signature
+    declaration, submission = submitted
+    with app.app_context():
+        signature_id = db.session.scalar(select(Signature.id).where(
+            Signature.organization_id == people["representative"].organization_id))
+    login(client, people["representative"].email)
+    client.post(f"/signatures/{signature_id}/withdraw", data={"reason": "changed our mind"})
+    with app.app_context():
+        assert db.session.get(Signature, signature_id).status == "active"
+
+
+def test_a_submission_never_changes(app, submitted):
+    declaration, submission = submitted
+    with app.app_context():
+        row = db.session.get(Submission, submission.id)
+        row.sha256 = "0" * 64
+        with pytest.raises(ImmutableRecord):
+            db.session.flush()
+        db.session.rollback()
+        row = db.session.get(Submission, submission.id)
+        db.session.delete(row)
+        with pytest.raises(ImmutableRecord):
+            db.session.flush()
+        db.session.rollback()
+        # Below the ORM, the database itself refuses.
+        for statement in (update(Submission).values(sha256="0" * 64),
+                          update(SubmittedRecommendation).values(number=99),
+                          text("DELETE FROM submission_signatures")):
+            with pytest.raises(Exception) as refused:
+                db.session.execute(statement)
+            assert "submission" in str(refused.value)
+            db.session.rollback()
+        stored = db.session.get(Submission, submission.id)
+        assert stored.sha256 == submission.sha256 == content_hash(stored.content)
+        assert db.session.scalar(select(func.count()).select_from(SubmissionSignature)) == 3
+
+
+def test_json_is_canonical_and_the_hash_recomputes(client, submitted, people):
+    declaration, submission = submitted
+    login(client, people["coordinator"].email)
+    response = client.get(f"/submissions/{submission.id}/dossier.json")
+    assert response.status_code == 200 and response.headers["X-Dossier-SHA256"] == submission.sha256
+    body = response.get_data()
+    parsed = json.loads(body)
+    assert canonical_json(parsed) == body  # canonical: what is served is its own canonical form
+    assert content_hash(parsed["dossier"]) == parsed["sha256"] == submission.sha256
+    assert client.get(f"/submissions/{submission.id}/dossier.json").get_data() == body  # deterministic
