@@ -27,6 +27,7 @@ messages: $(BIN)/.runtime
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: $(BIN)/.runtime translations
+	@bash scripts/system-deps.sh || echo "system-deps: the site runs; dossier PDFs need Pango and the Noto fonts"
 	@mkdir -p instance
 	SANAD_ENV=development $(BIN)/flask db upgrade
 	SANAD_ENV=development $(BIN)/flask demo load

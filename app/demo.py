@@ -62,7 +62,8 @@ DEMO_LOGINS = [
     ("member@example.org", "member of Human Rights Action Forum"),
     ("rep2@example.org", "representative of Sindh Legal Aid Network"),
     ("expert@example.org", "individual expert"),
-    ("reviewer@example.org", "government reviewer, Ministry of Interior"),
+    ("reviewer@example.org", "government reviewer, Ministry of Interior (answers the submitted demo)"),
+    ("reviewer2@example.org", "government reviewer, FIA (has a draft answer, not yet published)"),
 ]
 
 
@@ -106,4 +107,6 @@ def load_demo() -> int:
     created += load_demo_declarations(people)
     from app.demo_signatures import load_demo_signatures
     created += load_demo_signatures(people, password_hash or hash_password(DEMO_PASSWORD))
+    from app.demo_submissions import load_demo_submission
+    created += load_demo_submission({u.email: u for u in db.session.scalars(select(User))})
     return created

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Debian packages the test stages need: Chromium for the browser journeys, a Noto font with Urdu
-# coverage so Urdu pages render, and the PostgreSQL 15 server binaries. Installed only when missing.
+# Debian packages the site and the test stages need: Chromium for the browser journeys, a Noto font with
+# Urdu coverage so Urdu pages and dossier PDFs render, Pango for WeasyPrint (the dossier PDF), pdftotext to
+# read the PDF back in the browser test, and the PostgreSQL 15 server binaries. Installed only when missing.
 set -uo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf ] || missing+=(fonts-noto-core)
+ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -56,7 +56,21 @@ def read(declaration_id):
         institutions=institution_names(), pillar=pillar if pillar in PILLARS else "",
         theme=theme if theme in THEMES else "", events=events,
         closed_message=services.consultation_closed_message(declaration), now=utcnow(),
-        signing_closed=signatures.signing_closed_message(declaration))
+        signing_closed=signatures.signing_closed_message(declaration), **_response(declaration))
+
+
+def _response(declaration) -> dict:
+    """The submission of a submitted declaration and the government's published answers, beside each
+    recommendation."""
+    if declaration.phase not in signatures.SUBMITTED_PHASES:
+        return {"submission": None}
+    from app.responses.services import published_positions
+    from app.submissions.services import submission_for
+    submission = submission_for(declaration.id)
+    if submission is None:
+        return {"submission": None}
+    return {"submission": submission, "answers": published_positions(submission),
+            "submitted_ids": {r["id"] for r in submission.content["text"]["recommendations"]}}
 
 
 @bp.route("/<int:declaration_id>/history")

@@ -233,6 +233,17 @@ def institution_answers(submission: Submission, institution_id: int) -> dict[int
     return answers
 
 
+def for_reviewer(user) -> list[tuple[Submission, SubmissionRecipient]]:
+    """The submissions addressed to this reviewer's institution, newest first, for the home page."""
+    if not permissions.is_reviewer(user) or user.institution_id is None:
+        return []
+    rows = db.session.execute(select(Submission, SubmissionRecipient)
+                              .join(SubmissionRecipient, SubmissionRecipient.submission_id == Submission.id)
+                              .where(SubmissionRecipient.institution_id == user.institution_id)
+                              .order_by(Submission.submitted_at.desc())).all()
+    return [(submission, recipient) for submission, recipient in rows]
+
+
 def latest_submission_item(recommendation_id: int) -> SubmittedRecommendation | None:
     """The recommendation as last submitted."""
     return db.session.scalar(select(SubmittedRecommendation).options(joinedload(SubmittedRecommendation.submission))
@@ -359,5 +370,5 @@ def statistics(submission: Submission) -> dict:
         implementation[update_row.status] += 1
     answered = {item_id for item_id, _institution in answers}
     return {"by_pillar": by_pillar, "positions": {p: sum(r[p] for r in by_pillar.values()) for p in POSITIONS},
-            "implementation": implementation, "items": len(items), "answered": len(answered),
+            "implementation": implementation, "recommendations": len(items), "answered": len(answered),
             "without_update": len(answers) - len([k for k in updates if k in answers])}

@@ -362,7 +362,7 @@ def _no_fetching(url: str, *args, **kwargs):
 def render_pdf(html: str) -> bytes:
     """HTML to PDF with WeasyPrint. The stylesheet is read from disk; nothing else is fetched."""
     from weasyprint import CSS, HTML
-    stylesheet = CSS(filename=str(current_app.static_folder) + "/dossier-print.css", url_fetcher=_no_fetching)
+    stylesheet = CSS(filename=str(current_app.static_folder) + "/css/dossier-print.css", url_fetcher=_no_fetching)
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[stylesheet])
 
 
