@@ -189,7 +189,7 @@ def _register_error_pages(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from app import permissions
     from app import choices
-    from app.formatting import format_date_only, format_datetime_short, stored_html
+    from app.formatting import format_date_only, format_datetime_short, stored_html, text_direction
 
     @app.context_processor
     def globals_for_templates():
@@ -207,4 +207,5 @@ def _register_template_helpers(app: Flask) -> None:
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
         "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES", "POSITIONS", "IMPLEMENTATION_STATUSES",
         "ASSESSMENTS")})
-    app.jinja_env.filters.update(when=format_datetime_short, when_date=format_date_only, stored_html=stored_html)
+    app.jinja_env.filters.update(when=format_datetime_short, when_date=format_date_only, stored_html=stored_html,
+                                 text_direction=text_direction)

@@ -1,4 +1,5 @@
 """Localised formatting for templates."""
+import re
 from datetime import datetime
 
 from flask_babel import format_date, format_time
@@ -23,6 +24,19 @@ def format_datetime_short(value) -> str:
 def format_date_only(value) -> str:
     value = _moment(value)
     return format_date(value, "medium") if value is not None else ""
+
+
+def text_direction(value) -> str:
+    """"rtl" or "ltr" from the first letter with a strong direction: dir="auto" worked out on the server,
+    for the PDF renderer, which does not support it."""
+    import unicodedata
+    for char in re.sub(r"<[^>]*>", "", str(value or "")):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "auto"
 
 
 def stored_html(value: str | None) -> Markup:

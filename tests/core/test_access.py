@@ -33,6 +33,7 @@ def _routes(app):
 def objects(app, people, consultation, make_declaration):
     """Id 1 of every kind exists, so the routes run their real branches, not only their 404s."""
     signon = make_declaration("signon", visibility="public", title="A statement in sign-on")
+    submitted = make_declaration("signon", visibility="public", title="A submitted statement")
     from app.accounts.models import User
     from app.amendments.services import propose
     from app.comments.services import add_comment
@@ -61,6 +62,20 @@ def objects(app, people, consultation, make_declaration):
         signatures.confirm_open_signature("known-token")
         signatures.sign(db.session.get(User, people["representative"].id), statement, capacity="organization",
                         version_id=version.id, visibility="public")
+        # Submission 1, acknowledged, with one published answer, an update and an assessment.
+        from app.responses import services as responses
+        from app.submissions import services as submissions
+        coordinator, reviewer = db.session.get(User, people["coordinator"].id), db.session.get(User, people["reviewer"].id)
+        to_submit = db.session.get(Declaration, submitted.id)
+        submission = submissions.submit(coordinator, to_submit, version_id=signatures.signing_version(to_submit).id,
+                                        institution_ids=[reviewer.institution_id])
+        responses.acknowledge(reviewer, submission, to_submit)
+        responses.save_answer(reviewer, submission, submitted.recommendations[0], position="supported",
+                              explanation="Yes", lead_institution_id=None, target_date=None)
+        responses.publish(reviewer, submission, to_submit)
+        responses.post_update(reviewer, submission, submitted.recommendations[0], status="in_progress", evidence="",
+                              happened_on=date(2026, 11, 1))
+        responses.assess(coordinator, submission, submitted.recommendations[0], rating="agrees", notes="")
         db.session.commit()
 
 

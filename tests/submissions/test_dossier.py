@@ -1,0 +1,105 @@
+import csv
+import io
+import json
+import subprocess
+
+from app.declarations.services import canonical_json
+from tests.conftest import QueryCounter, login
+
+
+def test_web_dossier_has_every_part_and_honours_visibility(client, submitted, people):
+    declaration, submission = submitted
+    login(client, people["reviewer"].email)
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    for part in ("Contents", "Recommendations by pillar", "Annex 1: Organizations that signed",
+                 "Annex 2: Individuals who signed", "Annex 3: Consultation record", submission.sha256,
+                 submission.text_sha256, "Human Rights Action Forum", "Create specialised prosecution units.",
+                 "1 further organization signed and asked not to be named"):
+        assert part in page, part
+    assert "Safe Haven Society" not in page  # coordinators only: counted, not named
+    assert "Acknowledge receipt" in page
+
+
+def test_the_dossier_page_costs_the_same_few_queries_whatever_its_size(app, client, submitted, people):
+    declaration, submission = submitted
+    login(client, people["reviewer"].email)
+    with QueryCounter(app) as counter:
+        assert client.get(f"/submissions/{submission.id}").status_code == 200
+    assert counter.count <= 15, counter.count  # bench/dossier.py checks it against a 500-recommendation dossier
+
+
+def test_csv_files_carry_the_hash_and_neutralise_formulas(app, client, people, make_declaration, make_user,
+                                                           make_organization):
+    from tests.signatures.conftest import sign
+    from tests.submissions.conftest import submit, the_submission
+    declaration = make_declaration("signon")
+    risky = make_organization("=HYPERLINK(\"http://evil\")", acronym="EVIL")
+    rep = make_user(organization=risky, org_role="representative", name="+cmd|' /C calc'!A0")
+    login(client, rep.email)
+    sign(client, declaration.id)
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    submit(client, declaration.id, [people["reviewer"].institution_id])
+    submission = the_submission(app, declaration.id)
+    signatories = client.get(f"/submissions/{submission.id}/signatories.csv")
+    assert signatories.headers["X-Dossier-SHA256"] == submission.sha256
+    rows = list(csv.reader(io.StringIO(signatories.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1][1].startswith("'=HYPERLINK") and rows[1][5].startswith("'+cmd")
+    assert all(row[-1] == submission.sha256 for row in rows[1:])
+    recommendations = client.get(f"/submissions/{submission.id}/recommendations.csv").get_data(as_text=True)
+    rec_rows = list(csv.reader(io.StringIO(recommendations.lstrip("\ufeff"))))
+    assert [r[0] for r in rec_rows[1:]] == ["1", "2", "3"] and rec_rows[1][5] == "Create specialised prosecution units."
+
+
+def test_pdf_carries_the_hash_and_the_text_in_both_languages(client, submitted, people, tmp_path):
+    declaration, submission = submitted
+    login(client, people["reviewer"].email)
+    for language in ("en", "ur"):
+        client.post("/language", data={"language": language})
+        response = client.get(f"/submissions/{submission.id}/dossier.pdf")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+        path = tmp_path / f"dossier-{language}.pdf"
+        path.write_bytes(response.data)
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert submission.sha256 in text and "Create specialised prosecution units." in text
+        assert "Safe Haven Society" not in text
+        assert text.count(submission.sha256) >= text.count("\f")  # on the cover and in every page's footer
+    assert client.get(f"/submissions/{submission.id}/dossier.pdf").data == response.data  # made once, kept
+
+
+def test_verify_by_hash_and_by_json(client, submitted, people):
+    declaration, submission = submitted
+    login(client, people["coordinator"].email)
+    body = client.get(f"/submissions/{submission.id}/dossier.json").get_data()
+    client.post("/logout")
+    by_hash = client.post("/verify", data={"sha256": submission.sha256.upper()})
+    assert by_hash.status_code == 200 and "It matches." in by_hash.get_data(as_text=True)
+    by_text = client.post("/verify", data={"sha256": submission.text_sha256}).get_data(as_text=True)
+    assert "hash of the signed text" in by_text
+    by_file = client.post("/verify", data={"dossier": (io.BytesIO(body), "dossier.json")},
+                          content_type="multipart/form-data")
+    assert "It matches." in by_file.get_data(as_text=True)
+    # A pretty-printed copy is the same dossier: the hash is over the canonical form.
+    pretty = json.dumps(json.loads(body), indent=2, ensure_ascii=False).encode()
+    assert "It matches." in client.post("/verify", data={"dossier": (io.BytesIO(pretty), "d.json")},
+                                        content_type="multipart/form-data").get_data(as_text=True)
+    tampered = json.loads(body)
+    tampered["dossier"]["signatories"]["counts"]["total"] = 300
+    changed = client.post("/verify", data={"dossier": (io.BytesIO(canonical_json(tampered)), "d.json")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert "No submission matches." in changed and "changed after it was downloaded" in changed
+
+
+def test_verify_answers_bad_input_clearly(client):
+    not_hex = client.post("/verify", data={"sha256": "hello"})
+    assert not_hex.status_code == 422 and "64 characters" in not_hex.get_data(as_text=True)
+    assert "hello" in not_hex.get_data(as_text=True)  # the text is kept
+    unknown = client.post("/verify", data={"sha256": "a" * 64})
+    assert unknown.status_code == 200 and "No submission matches." in unknown.get_data(as_text=True)
+    for content in (b"\xff\xfe not json", b"[1, 2]", b'{"something": "else"}'):
+        response = client.post("/verify", data={"dossier": (io.BytesIO(content), "x.json")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 422, content
+    empty = client.post("/verify", data={})
+    assert empty.status_code == 422 and "Enter a hash" in empty.get_data(as_text=True)
