@@ -59,12 +59,20 @@ def _languages():
     return LANGUAGES
 
 
+def _body_limit():
+    """The one form that takes a whole dossier (/verify) accepts more than the site's usual body size."""
+    if request.endpoint == "submissions.verify":
+        from app.submissions.services import MAX_UPLOAD
+        request.max_content_length = MAX_UPLOAD + 64 * 1024
+
+
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before mappers configure)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    app.before_request(_body_limit)  # before CSRFProtect, which reads the form
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     limiter.init_app(app)

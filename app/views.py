@@ -55,6 +55,18 @@ def refuse(rule) -> None:
 MAX_ID = 2 ** 63 - 1
 
 
+class ListPage:
+    """One page of a list built in Python, shaped like Flask-SQLAlchemy's pagination for the pager macro."""
+
+    def __init__(self, rows: list, page: int, per_page: int):
+        self.total, self.per_page = len(rows), per_page
+        self.pages = max(1, -(-self.total // per_page))
+        self.page = min(max(page, 1), self.pages)
+        self.items = rows[(self.page - 1) * per_page:self.page * per_page]
+        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
+        self.prev_num, self.next_num = self.page - 1, self.page + 1
+
+
 class IdConverter(IntegerConverter):
     """<int:…> in every route: ids a database can hold (1 … 2**63-1); anything else is a plain 404."""
 

@@ -1,14 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
 from app.forms import Form, choices, strip
 from app.responses.services import MAX_EVIDENCE, MAX_EXPLANATION
-
-
-def _optional_id(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
 
 
 class AnswerForm(Form):
@@ -17,9 +13,14 @@ class AnswerForm(Form):
     explanation = TextAreaField(_l("Explanation"), filters=[strip],
                                 validators=[Optional(), Length(max=MAX_EXPLANATION)],
                                 description=_l("Why the government takes this position, and what it will do."))
-    lead_institution = SelectField(_l("Lead institution"), coerce=_optional_id, validate_choice=False)
+    # Choices are the institutions' ids as text, "" for none; a value outside them is a form error.
+    lead_institution = SelectField(_l("Lead institution"), validate_choice=False)
     target_date = DateField(_l("Target date"), validators=[Optional()],
                             description=_l("When the government aims to have acted on it (optional)."))
+
+    def validate_lead_institution(self, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose the lead institution from the list."))
 
 
 class UpdateForm(Form):

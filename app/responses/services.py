@@ -8,7 +8,7 @@ from datetime import date
 from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
 from app.audit.services import record
@@ -69,6 +69,11 @@ def item_for(submission: Submission, recommendation_id: int | None) -> Submitted
     if item is None:
         raise RuleError(_("That recommendation is not part of this submission. Nothing was changed."))
     return item
+
+
+def has_published_answer(item: SubmittedRecommendation, institution_id: int) -> bool:
+    return db.session.scalar(select(Answer.id).where(Answer.item_id == item.id, Answer.institution_id == institution_id,
+                                                     Answer.published_at.is_not(None)).limit(1)) is not None
 
 
 def _lead(institution_id: int | None) -> int | None:
@@ -159,10 +164,16 @@ def publish(actor, submission: Submission, declaration: Declaration) -> int:
     db.session.expire_all()
     record(actor, "answers_published", submission, institution=recipient.institution_id, count=count)
     institution = db.session.get(Institution, recipient.institution_id)
+    published = db.session.execute(
+        select(SubmittedRecommendation.number, Answer.position, Answer.explanation)
+        .join(Answer, Answer.item_id == SubmittedRecommendation.id)
+        .where(SubmittedRecommendation.submission_id == submission.id,
+               Answer.institution_id == recipient.institution_id, Answer.published_at == now)
+        .order_by(SubmittedRecommendation.number)).all()
     notify_alliance("answers_published", lambda: (
         _("%(institution)s published answers on %(title)s", institution=institution.name, title=declaration.title),
         render_template("notifications/answers_published.txt", declaration=declaration, institution=institution,
-                        count=count)),
+                        count=count, answers=published)),
         absolute_url("responses.tracker", declaration=declaration.id))
     return count
 
@@ -173,6 +184,9 @@ def post_update(actor, submission: Submission, recommendation_id: int | None, *,
                 happened_on: date | None) -> ImplementationUpdate:
     recipient = _acknowledged(actor, submission)
     item = item_for(submission, recommendation_id)
+    # Progress is reported on a published position; before that it would show beside no answer.
+    if not has_published_answer(item, recipient.institution_id):
+        raise RuleError(_("Publish your answer to this recommendation first; then you can report its progress."))
     if status not in IMPLEMENTATION_STATUSES:
         raise RuleError(_("Choose a status."))
     if happened_on is None or happened_on > local_date(utcnow()):
@@ -205,6 +219,20 @@ def assess(actor, submission: Submission, recommendation_id: int | None, *, rati
     db.session.flush()
     record(actor, "assessment_published", submission, recommendation=item.recommendation_id, rating=rating)
     return entry
+
+
+def unanswered(submission: Submission) -> list[tuple[str, int]]:
+    """Per recipient institution, how many recommendations it has not yet published an answer to (what the
+    alliance can see already; drafts stay the institution's own)."""
+    total = db.session.scalar(select(func.count(SubmittedRecommendation.id))
+                              .where(SubmittedRecommendation.submission_id == submission.id))
+    answered = dict(db.session.execute(
+        select(Answer.institution_id, func.count(func.distinct(Answer.item_id)))
+        .join(SubmittedRecommendation, Answer.item_id == SubmittedRecommendation.id)
+        .where(SubmittedRecommendation.submission_id == submission.id, Answer.published_at.is_not(None))
+        .group_by(Answer.institution_id)).all())
+    return [(r.institution.name, total - answered.get(r.institution_id, 0)) for r in submission.recipients
+            if total - answered.get(r.institution_id, 0)]
 
 
 def close_followup(actor, submission: Submission, reason: str) -> None:
@@ -307,11 +335,20 @@ def _latest(rows, key):
     return latest
 
 
+def _by_item(latest: dict) -> dict[int, list]:
+    """{(item, institution): row} as {item: [rows in institution order]}."""
+    grouped: dict[int, list] = {}
+    for (item_id, _institution), row in sorted(latest.items()):
+        grouped.setdefault(item_id, []).append(row)
+    return grouped
+
+
 def tracker(user, *, declaration_id: int | None = None, pillar: str = "", theme: str = "", position: str = "",
             status: str = "", institution_id: int | None = None) -> list[dict]:
     """Submitted recommendations across declarations this person may see, with the government's current
     positions, the latest implementation status per institution and the alliance's assessment."""
-    submissions = db.session.scalars(select(Submission).options(joinedload(Submission.declaration))
+    submissions = db.session.scalars(select(Submission).options(joinedload(Submission.declaration),
+                                                                selectinload(Submission.recipients))
                                      .order_by(Submission.submitted_at.desc())).unique().all()
     visible = {s.id: s for s in submissions
                if permissions.can_view_response(user, s.declaration, s.institution_ids)
@@ -334,11 +371,11 @@ def tracker(user, *, declaration_id: int | None = None, pillar: str = "", theme:
                       lambda u: (u.item_id, u.institution_id))
     assessments = _latest(db.session.scalars(select(Assessment).where(Assessment.item_id.in_(ids))
                                              .order_by(Assessment.id.desc())), lambda a: a.item_id)
+    answers_of, updates_of = _by_item(answers), _by_item(updates)
     rows = []
     for item in items:
         submission = visible[item.submission_id]
-        item_answers = sorted((a for (i, _inst), a in answers.items() if i == item.id), key=lambda a: a.institution_id)
-        item_updates = sorted((u for (i, _inst), u in updates.items() if i == item.id), key=lambda u: u.institution_id)
+        item_answers, item_updates = answers_of.get(item.id, []), updates_of.get(item.id, [])
         if position and not any(a.position == position for a in item_answers):
             continue
         if status and not any(u.status == status for u in item_updates):

@@ -14,9 +14,10 @@ from app.responses import services
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, UpdateForm
 from app.submissions.views import get_submission
 from app.time import local_date, utcnow
-from app.views import acting_user, form_id, refuse, render_form, require
+from app.views import ListPage, acting_user, form_id, page_number, refuse, render_form, require
 
 bp = Blueprint("responses", __name__)
+TRACKER_PAGE_SIZE = 100
 
 
 def _item_or_404(submission, recommendation_id):
@@ -72,12 +73,12 @@ def answer(submission_id, recommendation_id):
     recipient = submission.recipient(current_user.institution_id)
     current = services.institution_answers(submission, recipient.institution_id).get(item.id, {})
     form = AnswerForm()
-    form.lead_institution.choices = [("", _("Not stated"))] + [(i.id, i.name) for i in _institutions()]
+    form.lead_institution.choices = [("", _("Not stated"))] + [(str(i.id), i.name) for i in _institutions()]
     error = None
     if form.validate_on_submit():
         try:
             services.save_answer(acting_user(), submission, recommendation_id, position=form.position.data,
-                                 explanation=form.explanation.data, lead_institution_id=form.lead_institution.data,
+                                 explanation=form.explanation.data, lead_institution_id=form_id(form.lead_institution.data),
                                  target_date=form.target_date.data)
         except RuleError as rule:
             error = str(rule)
@@ -89,7 +90,8 @@ def answer(submission_id, recommendation_id):
         start = current.get("draft") or current.get("published")
         if start is not None:
             form.position.data, form.explanation.data = start.position, start.explanation
-            form.lead_institution.data, form.target_date.data = start.lead_institution_id, start.target_date
+            form.lead_institution.data = str(start.lead_institution_id or "")
+            form.target_date.data = start.target_date
     return render_form("responses/answer.html", form=form, error=error, submission=submission, item=item,
                        declaration=submission.declaration, current=current, recipient=recipient,
                        text=_recommendation_text(submission, item), closed=services.closed_message(submission))
@@ -131,9 +133,10 @@ def post_update(submission_id, recommendation_id):
             return redirect(url_for("responses.recommendation", recommendation_id=recommendation_id), 303)
     elif request.method == "GET":
         form.happened_on.data = local_date(utcnow())
+    answered = services.has_published_answer(item, current_user.institution_id)
     return render_form("responses/update.html", form=form, error=error, submission=submission, item=item,
                        declaration=submission.declaration, text=_recommendation_text(submission, item),
-                       closed=services.closed_message(submission))
+                       closed=services.closed_message(submission), answered=answered)
 
 
 # --- the alliance's side ---------------------------------------------------------------------
@@ -176,7 +179,8 @@ def close(submission_id):
             flash(_("The follow-up is closed. Answers, updates and assessments stay as they are."), "success")
             return redirect(url_for("submissions.dossier", submission_id=submission.id), 303)
     return render_form("responses/close.html", form=form, error=error, submission=submission,
-                       declaration=submission.declaration, closed=services.closed_message(submission))
+                       declaration=submission.declaration, closed=services.closed_message(submission),
+                       unanswered=services.unanswered(submission))
 
 
 # --- public pages ----------------------------------------------------------------------------
@@ -198,8 +202,6 @@ def recommendation(recommendation_id):
     return render_template("responses/recommendation.html", item=item, submission=submission,
                            declaration=declaration, text=_recommendation_text(submission, item),
                            record=services.recommendation_record(current_user, item),
-                           institutions={int(k): v["acronym"] or v["name"]
-                                         for k, v in submission.content["institutions"].items()},
                            closed=services.closed_message(submission))
 
 
@@ -215,7 +217,7 @@ def tracker():
     rows = services.tracker(current_user, declaration_id=declaration_id, pillar=pillar, theme=theme,
                             position=position, status=status, institution_id=institution_id)
     institutions = _institutions()
-    return render_template("responses/tracker.html", rows=rows, pillar=pillar, theme=theme, position=position,
+    return render_template("responses/tracker.html", page=ListPage(rows, page_number(), TRACKER_PAGE_SIZE), pillar=pillar, theme=theme, position=position,
                            status=status, institution_id=institution_id, declaration_id=declaration_id,
                            institutions=institutions, names={i.id: i.acronym or i.name for i in institutions})
 

@@ -207,6 +207,16 @@ def _insert(values: dict, replaced_id: int | None, reservations: dict[int, str])
     return db.session.get(Signature, signature_id)
 
 
+def _still_in_signon(declaration: Declaration) -> None:
+    """Re-read the phase after writing a signature, under a share lock (PostgreSQL; SQLite has one writer at
+    a time). Submitting moves the phase in an update of the same row, so either the submission waits for this
+    signature and counts it, or this signature sees the submission and is refused (the view rolls back)."""
+    phase = db.session.scalar(select(Declaration.phase).where(Declaration.id == declaration.id)
+                              .with_for_update(read=True))
+    if phase != "signon":
+        raise RuleError(_("Signing is open only during sign-on."))
+
+
 def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | None, visibility: str,
          reservations: dict[int, str] | None = None) -> Signature:
     """Sign the version on sign-on for one's organization or oneself; re-confirms an earlier signature."""
@@ -238,6 +248,7 @@ def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | No
         declaration_id=declaration.id, version_id=version.id, sha256=version.sha256, capacity=capacity,
         organization_id=organization_id, user_id=actor.id, signer_name=actor.name,
         signer_designation=actor.designation or "", visibility=visibility), existing and existing.id, texts)
+    _still_in_signon(declaration)
     record(actor, "signature_reconfirmed" if existing else "signature_added", signature,
            declaration_id=declaration.id, capacity=capacity, organization_id=organization_id, version=version.number,
            sha256=version.sha256, visibility=visibility, reservations=sorted(texts), replaces=existing and existing.id)

@@ -22,9 +22,11 @@ class Submission(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
     text_sha256: Mapped[str] = mapped_column(String(64), index=True)  # the signed text's hash
     sha256: Mapped[str] = mapped_column(String(64), unique=True)  # the dossier's hash, over `content`
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    title: Mapped[str] = mapped_column(String(300))  # the declaration's title as submitted, for lists
+    # The dossier is large (a megabyte for 500 recommendations): lists never load it, a dossier page does.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True, deferred_group="dossier")
     # Sanitized HTML of the sections, rendered once from the hashed Markdown (not itself hashed).
-    sections_html: Mapped[dict[str, str]] = mapped_column(JSON)
+    sections_html: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True, deferred_group="dossier")
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -35,6 +37,11 @@ class Submission(db.Model):
     @property
     def institution_ids(self) -> list[int]:
         return [r.institution_id for r in self.recipients]
+
+    @property
+    def institution_names(self) -> dict[int, str]:
+        """The addressees' short names as the dossier records them (acronym, else name)."""
+        return {int(k): v["acronym"] or v["name"] for k, v in self.content["institutions"].items()}
 
     def recipient(self, institution_id) -> "SubmissionRecipient | None":
         return next((r for r in self.recipients if r.institution_id == institution_id), None)
@@ -120,5 +127,8 @@ def _refuse(_mapper, _connection, target):
 for _model in IMMUTABLE:
     event.listen(_model, "before_update", _refuse)
     event.listen(_model, "before_delete", _refuse)
+# Who a submission went to never changes either; only its acknowledgement is filled in, once (the database
+# checks the columns, migration 0004).
+event.listen(SubmissionRecipient, "before_delete", _refuse)
 
 Index("ix_submissions_submitted_at", Submission.submitted_at)

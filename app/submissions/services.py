@@ -144,7 +144,8 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
     signatures = _counted_signatures(declaration, version.id)
     content = dossier_content(declaration, full_version, institutions, signatures, actor, now)
     submission = Submission(declaration_id=declaration.id, version_id=version.id, text_sha256=version.sha256,
-                            sha256=content_hash(content), content=content, submitted_by_id=actor.id,
+                            sha256=content_hash(content), title=declaration.title, content=content,
+                            submitted_by_id=actor.id,
                             submitted_at=now,
                             sections_html={str(s["id"]): render_markdown(s["body"])
                                            for s in full_version.content["sections"]})
@@ -311,7 +312,7 @@ def dossier_json(submission: Submission) -> bytes:
 def recommendation_rows(submission: Submission) -> tuple[list[str], list[list]]:
     from app.choices import PILLARS, THEMES, label
     content = submission.content
-    names = {int(k): v["acronym"] or v["name"] for k, v in content["institutions"].items()}
+    names = submission.institution_names
     header = [_("Number"), _("Pillar"), _("Themes"), _("Addressees"), _("Convention articles"), _("Recommendation"),
               _("SHA-256")]
     rows = [[rec["number"], label(PILLARS, rec["pillar"]), "; ".join(label(THEMES, t) for t in rec["themes"]),
@@ -388,7 +389,7 @@ def verify_json(data: bytes) -> dict:
         raise RuleError(_("The file is larger than a dossier can be."))
     try:
         parsed = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nesting no dossier has
         raise RuleError(_("The file is not JSON. Upload the dossier's JSON file as it was downloaded.")) from None
     if not isinstance(parsed, dict):
         raise RuleError(_("The file is not a dossier's JSON: it has no “dossier” part."))

@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
 from app.declarations.loading import get_declaration
@@ -85,7 +86,9 @@ def submit(declaration_id):
 @bp.route("/submissions")
 def index():
     """The submissions this person may open: for reviewers, those addressed to their institution."""
-    submissions = db.session.scalars(select(Submission).order_by(Submission.submitted_at.desc())).all()
+    submissions = db.session.scalars(select(Submission).options(joinedload(Submission.declaration),
+                                                                selectinload(Submission.recipients))
+                                     .order_by(Submission.submitted_at.desc())).all()
     visible = [s for s in submissions
                if permissions.can_view_dossier(current_user, s.declaration, s.institution_ids)]
     return render_template("submissions/index.html", submissions=visible)
@@ -95,7 +98,7 @@ def _dossier_context(submission: Submission) -> dict:
     content = submission.content
     return {"submission": submission, "content": content, "declaration": submission.declaration,
             "groups": services.recommendations_by_pillar(content),
-            "institutions": {int(k): v["acronym"] or v["name"] for k, v in content["institutions"].items()},
+            "institutions": submission.institution_names,
             "html": {rec.recommendation_id: rec.text_html for rec in services.submitted_items(submission)}}
 
 
@@ -151,7 +154,6 @@ def dossier_pdf(submission_id):
 @limiter.limit("30/minute", methods=["POST"])
 def verify():
     """Anyone checks a hash, or an uploaded dossier JSON, against the submissions."""
-    request.max_content_length = services.MAX_UPLOAD + 64 * 1024
     form = VerifyForm()
     result, error = None, None
     if form.validate_on_submit():

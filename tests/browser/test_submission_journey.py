@@ -1,5 +1,6 @@
-"""A coordinator submits → the reviewer acknowledges, drafts answers and publishes → a visitor sees them on the
-public recommendation page; the PDF carries the hash and a recommendation; the verify page confirms the JSON.
+"""A coordinator submits → the reviewer acknowledges, drafts answers, publishes and reports progress → the
+coordinator publishes the alliance's assessment → a visitor sees all three on the public recommendation page and
+in the filtered tracker; the PDF carries the hash and a recommendation; the verify page confirms the JSON.
 In both languages (English with JavaScript, Urdu without)."""
 import subprocess
 
@@ -74,6 +75,13 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     with app.app_context():
         assert None not in db.session.scalars(select(Answer.published_at)).all()
 
+    # Then reports progress on the first one.
+    page.click(f"#r{first} a[href$='/recommendations/{first}/update']")
+    page.check("input[name=status][value=in_progress]")
+    page.fill("textarea[name=evidence]", "Notification 12/2026 issued to the provinces.")
+    page.click("form.wide-form button[type=submit]")
+    assert page.get_by_text("Notification 12/2026 issued to the provinces.").count() == 1
+
     # The dossier's PDF carries the hash and a recommendation; its JSON is kept for the check below.
     page.goto(f"{base}/submissions/{submission_id}")
     with page.expect_download() as pdf:
@@ -88,17 +96,37 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     dossier_json.value.save_as(json_path)
     log_out(page)
 
+    # The coordinator publishes the alliance's own assessment beside the government's answer.
+    log_in(page, base, people["coordinator"].email)
+    page.goto(f"{base}/recommendations/{first}")
+    page.click(f"a[href$='/submissions/{submission_id}/recommendations/{first}/assessment']")
+    page.check("input[name=rating][value=partly]")
+    page.fill("textarea[name=notes]", "Only Lahore has a unit so far.")
+    page.click("form.wide-form button[type=submit]")
+    log_out(page)
+
     # A visitor sees the published answer beside the recommendation, and on its own page.
     page.goto(read_url)
     assert page.locator(f"#r{first} .government-answer .position-supported").count() == 1
     page.click(f"#r{first} .government-answer a")
     assert page.get_by_text("Units will open in Lahore and Karachi.").count() == 1
+    assert page.get_by_text("Notification 12/2026 issued to the provinces.").count() == 1
+    assert page.get_by_text("Only Lahore has a unit so far.").count() == 1
     shot("05-public-answer")
+
+    # The tracker filters across declarations: supported answers only.
+    page.goto(base + "/tracker")
+    page.select_option("select[name=position]", "supported")
+    page.click("form.filters button[type=submit]")
+    tracker = page.locator("table.tracker")
+    assert tracker.locator(f"a[href$='/recommendations/{first}']").count() == 1
+    assert tracker.locator(f"a[href$='/recommendations/{second}']").count() == 0  # noted, not supported
+    shot("06-tracker")
 
     # Anyone can check the JSON against the submissions.
     page.goto(base + "/verify")
     page.set_input_files("input[name=dossier]", str(json_path))
     page.click("form.wide-form button[type=submit]")
     assert sha256 in page.locator("[role=status] .hash").inner_text()
-    shot("06-verified")
+    shot("07-verified")
     context.close()

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from sqlalchemy.orm import undefer_group
 
 from app.declarations.models import Declaration
 from app.extensions import db
@@ -25,7 +26,8 @@ def submit(client, declaration_id, recipients, **extra):
 
 def the_submission(app, declaration_id) -> Submission | None:
     with app.app_context():
-        found = db.session.query(Submission).filter_by(declaration_id=declaration_id).one_or_none()
+        found = db.session.query(Submission).options(undefer_group("dossier")).filter_by(
+            declaration_id=declaration_id).one_or_none()
         if found is not None:
             db.session.expunge(found)
         return found

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 
 from app.declarations.services import canonical_json
@@ -97,9 +98,26 @@ def test_verify_answers_bad_input_clearly(client):
     assert "hello" in not_hex.get_data(as_text=True)  # the text is kept
     unknown = client.post("/verify", data={"sha256": "a" * 64})
     assert unknown.status_code == 200 and "No submission matches." in unknown.get_data(as_text=True)
-    for content in (b"\xff\xfe not json", b"[1, 2]", b'{"something": "else"}'):
+    for content in (b"\xff\xfe not json", b"[1, 2]", b'{"something": "else"}',
+                    b'{"dossier": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"):
         response = client.post("/verify", data={"dossier": (io.BytesIO(content), "x.json")},
                                content_type="multipart/form-data")
         assert response.status_code == 422, content
     empty = client.post("/verify", data={})
     assert empty.status_code == 422 and "Enter a hash" in empty.get_data(as_text=True)
+
+
+def test_verify_takes_a_dossier_larger_than_other_forms_with_csrf_on(make_app):
+    """A large dossier's JSON is bigger than the site's usual body limit; the check still reads it, with the
+    CSRF check (which parses the form first) switched on as in production."""
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
+                      client.get("/verify").get_data(as_text=True)).group(1)
+    big = json.dumps({"dossier": {"format": "sanad-dossier/1", "padding": "x" * (3 * 1024 * 1024)}}).encode()
+    response = client.post("/verify", data={"csrf_token": token, "dossier": (io.BytesIO(big), "dossier.json")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and "No submission matches." in response.get_data(as_text=True)
+    too_big = client.post("/verify", data={"csrf_token": token,
+                                           "dossier": (io.BytesIO(b"x" * (21 * 1024 * 1024)), "dossier.json")},
+                          content_type="multipart/form-data")
+    assert too_big.status_code == 413

@@ -101,7 +101,9 @@ def test_drafts_stay_private_until_published_all_at_once(app, client, acknowledg
     assert answers(app) == [(1, "partially", True), (1, "noted", True)]
     with app.app_context():
         assert db.session.get(Declaration, declaration.id).phase == "responded"
-    assert mailbox.wait_for(people["member"].email, containing="published 2 answers")
+    [mail] = mailbox.wait_for(people["member"].email, containing="published 2 answers")
+    assert "Recommendation 1: Partially supported" in mail["body"] and "A draft only the ministry sees" in mail["body"]
+    assert "Recommendation 2: Noted" in mail["body"] and "Recommendation 3" not in mail["body"]
     client.post("/logout")
     page = client.get(f"/recommendations/{first}").get_data(as_text=True)  # a visitor: the declaration is public
     assert "A draft only the ministry sees" in page and "Partially supported" in page
@@ -137,8 +139,12 @@ def test_unknown_recommendation_and_bad_answers_change_nothing(app, client, ackn
     assert "not part of this submission" in response.get_data(as_text=True)
     no_position = answer(client, submission, declaration.recommendations[0], position="", explanation="Keep me")
     assert no_position.status_code == 422 and "Keep me" in no_position.get_data(as_text=True)
-    bad_lead = answer(client, submission, declaration.recommendations[0], lead_institution="999999")
-    assert bad_lead.status_code == 422 and "lead institution" in bad_lead.get_data(as_text=True)
+    for lead in ("999999", "9223372036854775808", "99999999999999999999999", "abc", "-1"):
+        bad_lead = answer(client, submission, declaration.recommendations[0], lead_institution=lead,
+                          explanation="Keep me too")
+        page = bad_lead.get_data(as_text=True)
+        assert bad_lead.status_code == 422 and "Choose the lead institution from the list." in page
+        assert "Keep me too" in page
     too_long = answer(client, submission, declaration.recommendations[0], explanation="x" * 5001)
     assert too_long.status_code == 422
     assert answers(app) == []
@@ -148,6 +154,8 @@ def test_a_closed_submission_takes_no_more_answers(app, client, acknowledged, pe
     declaration, submission = acknowledged
     client.post("/logout")
     login(client, people["coordinator"].email)
+    warning = client.get(f"/submissions/{submission.id}/close").get_data(as_text=True)
+    assert "3 recommendations without an answer" in warning
     assert client.post(f"/submissions/{submission.id}/close", data={"reason": "Review cycle over"}).status_code == 303
     again = client.post(f"/submissions/{submission.id}/close", data={"reason": ""})
     assert again.status_code == 422 and "was closed on" in again.get_data(as_text=True)
@@ -163,6 +171,14 @@ def test_implementation_updates_and_assessments(app, client, acknowledged, peopl
     declaration, submission = acknowledged
     rec = declaration.recommendations[1]
     path = f"/submissions/{submission.id}/recommendations/{rec}/update"
+    early = client.post(path, data={"status": "in_progress", "evidence": "Before any answer",
+                                    "happened_on": date.today().isoformat()})
+    assert early.status_code == 422 and "Publish your answer to this recommendation first" in early.get_data(as_text=True)
+    assert "Before any answer" in early.get_data(as_text=True)
+    answer(client, submission, rec, position="supported")
+    early = client.post(path, data={"status": "in_progress", "happened_on": date.today().isoformat()})
+    assert early.status_code == 422  # a draft is not enough
+    client.post(f"/submissions/{submission.id}/publish")
     future = client.post(path, data={"status": "implemented", "evidence": "Shelter opened",
                                      "happened_on": (date.today() + timedelta(days=30)).isoformat()})
     assert future.status_code == 422 and "Shelter opened" in future.get_data(as_text=True)

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select, text, update
@@ -7,7 +8,9 @@ from app.audit.models import AuditEntry
 from app.declarations.models import Declaration
 from app.declarations.services import canonical_json, content_hash
 from app.extensions import db
-from app.submissions.models import ImmutableRecord, Submission, SubmissionSignature, SubmittedRecommendation
+from app.institutions.models import Institution
+from app.submissions.models import (ImmutableRecord, Submission, SubmissionRecipient, SubmissionSignature,
+                                    SubmittedRecommendation)
 from tests.conftest import login
 from tests.submissions.conftest import submit, the_submission
 
@@ -140,9 +143,21 @@ def test_withdrawal_after_submission_is_refused(app, client, submitted, people):
         assert db.session.get(Signature, signature_id).status == "active"
 
 
-def test_a_submission_never_changes(app, submitted):
+def test_a_submission_never_changes(app, submitted, people, client):
     declaration, submission = submitted
+    login(client, people["reviewer"].email)
+    assert client.post(f"/submissions/{submission.id}/acknowledge").status_code == 303
     with app.app_context():
+        other = Institution(name="Anti-Narcotics Force", acronym="ANF")
+        db.session.add(other)
+        db.session.commit()
+        other_institution = other.id
+        recipient = db.session.get(SubmissionRecipient, (submission.id, people["reviewer"].institution_id))
+        assert recipient.acknowledged_at is not None
+        db.session.delete(recipient)
+        with pytest.raises(ImmutableRecord):
+            db.session.flush()
+        db.session.rollback()
         row = db.session.get(Submission, submission.id)
         row.sha256 = "0" * 64
         with pytest.raises(ImmutableRecord):
@@ -156,14 +171,22 @@ def test_a_submission_never_changes(app, submitted):
         # Below the ORM, the database itself refuses.
         for statement in (update(Submission).values(sha256="0" * 64),
                           update(SubmittedRecommendation).values(number=99),
-                          text("DELETE FROM submission_signatures")):
+                          text("DELETE FROM submission_signatures"),
+                          # who it went to: not moved, not removed, and a receipt once logged stays
+                          update(SubmissionRecipient).values(institution_id=other_institution),
+                          text("DELETE FROM submission_recipients"),
+                          update(SubmissionRecipient).values(acknowledged_at=datetime(2020, 1, 1))):
             with pytest.raises(Exception) as refused:
                 db.session.execute(statement)
-            assert "submission" in str(refused.value)
+            assert "is part of a submission and cannot change" in str(refused.value)
             db.session.rollback()
         stored = db.session.get(Submission, submission.id)
         assert stored.sha256 == submission.sha256 == content_hash(stored.content)
         assert db.session.scalar(select(func.count()).select_from(SubmissionSignature)) == 3
+        assert stored.institution_ids == [people["reviewer"].institution_id]
+        # Filling in what is still empty is allowed: that is how the first publication is logged.
+        db.session.execute(update(SubmissionRecipient).values(first_published_at=datetime(2026, 1, 1)))
+        db.session.rollback()
 
 
 def test_json_is_canonical_and_the_hash_recomputes(client, submitted, people):
