@@ -171,6 +171,8 @@ def test_implementation_updates_and_assessments(app, client, acknowledged, peopl
     declaration, submission = acknowledged
     rec = declaration.recommendations[1]
     path = f"/submissions/{submission.id}/recommendations/{rec}/update"
+    before = client.get(path).get_data(as_text=True)
+    assert "Publish your answer to this recommendation first" in before and 'name="status"' not in before
     early = client.post(path, data={"status": "in_progress", "evidence": "Before any answer",
                                     "happened_on": date.today().isoformat()})
     assert early.status_code == 422 and "Publish your answer to this recommendation first" in early.get_data(as_text=True)
