@@ -1,4 +1,5 @@
 import json
+import threading
 from datetime import datetime
 
 import pytest
@@ -7,6 +8,7 @@ from sqlalchemy import func, select, text, update
 from app.audit.models import AuditEntry
 from app.declarations.models import Declaration
 from app.declarations.services import canonical_json, content_hash
+from app.errors import RuleError
 from app.extensions import db
 from app.institutions.models import Institution
 from app.submissions.models import (ImmutableRecord, Submission, SubmissionRecipient, SubmissionSignature,
@@ -199,3 +201,73 @@ def test_json_is_canonical_and_the_hash_recomputes(client, submitted, people):
     assert canonical_json(parsed) == body  # canonical: what is served is its own canonical form
     assert content_hash(parsed["dossier"]) == parsed["sha256"] == submission.sha256
     assert client.get(f"/submissions/{submission.id}/dossier.json").get_data() == body  # deterministic
+
+
+def _in_thread(work):
+    """Run work() in its own thread (its own app context and database connection); returns the thread and
+    a dict that receives "done" or "refused"."""
+    result = {}
+
+    def run():
+        try:
+            result["done"] = work()
+        except RuleError as rule:
+            result["refused"] = str(rule)
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+@pytest.mark.parametrize("first", ["submit", "sign"])
+def test_a_signature_racing_the_submission_is_either_in_the_dossier_or_refused(app, people, make_declaration,
+                                                                                first):
+    """Two requests at the same moment, each in its own transaction: the one that started second waits for
+    the first to commit. No signature is ever active but missing from the dossier."""
+    from app.accounts.models import User
+    from app.signatures import services as signatures
+    from app.signatures.models import Signature
+    from app.submissions import services as submissions
+    declaration_id = make_declaration("signon").id
+
+    def submit_now():
+        with app.test_request_context():
+            declaration = db.session.get(Declaration, declaration_id)
+            submission = submissions.submit(db.session.get(User, people["coordinator"].id), declaration,
+                                            version_id=signatures.signing_version(declaration).id,
+                                            institution_ids=[people["reviewer"].institution_id])
+            if first == "submit":
+                started.set()
+                release.wait(10)
+            db.session.commit()
+            return submission.content["signatories"]["counts"]["total"]
+
+    def sign_now():
+        with app.test_request_context():
+            declaration = db.session.get(Declaration, declaration_id)
+            signatures.sign(db.session.get(User, people["representative"].id), declaration, capacity="organization",
+                            version_id=signatures.signing_version(declaration).id, visibility="public")
+            if first == "sign":
+                started.set()
+                release.wait(10)
+            db.session.commit()
+            return True
+
+    started, release = threading.Event(), threading.Event()
+    one, one_result = _in_thread(submit_now if first == "submit" else sign_now)
+    assert started.wait(10)  # the first has written and holds its transaction open
+    other, other_result = _in_thread(sign_now if first == "submit" else submit_now)
+    other.join(1.0)
+    assert other.is_alive()  # the second waits for the first
+    release.set()
+    one.join(15)
+    other.join(15)
+    submitted_count = (one_result if first == "submit" else other_result)["done"]
+    with app.app_context():
+        active = db.session.scalar(select(func.count(Signature.id)).where(Signature.declaration_id == declaration_id,
+                                                                           Signature.status == "active"))
+    if first == "submit":
+        assert other_result == {"refused": "Signing is open only during sign-on."} and active == 0
+        assert submitted_count == 0
+    else:
+        assert one_result == {"done": True} and active == 1
+        assert submitted_count == 1  # the submission waited and counted it
