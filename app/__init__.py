@@ -72,10 +72,12 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
-    app.before_request(_body_limit)  # before CSRFProtect, which reads the form
+    # Rate limits first, then the body limit, then CSRFProtect (which reads the form): a flood is refused
+    # before anything is parsed.
+    limiter.init_app(app)
+    app.before_request(_body_limit)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
-    limiter.init_app(app)
     if app.config["ENV_NAME"] == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker counts on its own. "
                            "Use redis://… when running several workers or servers.")

@@ -19,7 +19,7 @@ class AnswerForm(Form):
                             description=_l("When the government aims to have acted on it (optional)."))
 
     def validate_lead_institution(self, field):
-        if field.data not in {value for value, _label in field.choices}:
+        if (field.data or "") not in {value for value, _label in field.choices}:  # left out: "Not stated"
             raise ValidationError(_l("Choose the lead institution from the list."))
 
 

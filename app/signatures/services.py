@@ -207,14 +207,23 @@ def _insert(values: dict, replaced_id: int | None, reservations: dict[int, str])
     return db.session.get(Signature, signature_id)
 
 
+def _phase_now(declaration_id: int) -> str:
+    """The declaration's phase re-read after writing, under a share lock (PostgreSQL; SQLite has one writer at
+    a time). Submitting moves the phase in an update of the same row, so a change to the signatures either
+    happens before the submission reads them (which waits for it) or sees the submission and is refused (the
+    view rolls back)."""
+    return db.session.scalar(select(Declaration.phase).where(Declaration.id == declaration_id)
+                             .with_for_update(read=True))
+
+
 def _still_in_signon(declaration: Declaration) -> None:
-    """Re-read the phase after writing a signature, under a share lock (PostgreSQL; SQLite has one writer at
-    a time). Submitting moves the phase in an update of the same row, so either the submission waits for this
-    signature and counts it, or this signature sees the submission and is refused (the view rolls back)."""
-    phase = db.session.scalar(select(Declaration.phase).where(Declaration.id == declaration.id)
-                              .with_for_update(read=True))
-    if phase != "signon":
+    if _phase_now(declaration.id) != "signon":
         raise RuleError(_("Signing is open only during sign-on."))
+
+
+def _not_submitted(declaration_id: int, message: str) -> None:
+    if _phase_now(declaration_id) in SUBMITTED_PHASES:
+        raise RuleError(message)
 
 
 def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | None, visibility: str,
@@ -264,6 +273,7 @@ def withdraw(actor, signature: Signature, reason: str = "") -> None:
         raise RuleError(_("Signatures can no longer be withdrawn: the declaration has been submitted."))
     if signature.status != "active" or not _end(signature.id, "withdrawn", actor, reason.strip()):
         raise RuleError(_("This signature is no longer active."))
+    _not_submitted(declaration.id, _("Signatures can no longer be withdrawn: the declaration has been submitted."))
     record(actor, "signature_withdrawn", signature, declaration_id=declaration.id, reason=reason.strip())
 
 
@@ -378,6 +388,7 @@ def confirm_open_signature(token: str) -> Signature:
         # an approved organization re-confirming on a newer version stays approved
         approved_at=replaced.approved_at if replaced else None,
         approved_by_id=replaced.approved_by_id if replaced else None), existing and existing.id, {})
+    _still_in_signon(declaration)
     record(None, "open_signature_confirmed", signature, declaration_id=declaration.id, request_id=request.id,
            version=version.number, sha256=version.sha256, replaces=existing and existing.id)
     if signature.approved_at is None:
@@ -400,6 +411,8 @@ def approve(actor, signature: Signature) -> None:
         .values(approved_at=utcnow(), approved_by_id=actor.id))
     if result.rowcount != 1:
         raise RuleError(_("Only a pending signature from outside the alliance can be approved or rejected."))
+    _not_submitted(signature.declaration_id, _("The declaration has been submitted: its signatures can no longer "
+                                               "change."))
     record(actor, "open_signature_approved", signature, declaration_id=signature.declaration_id)
 
 
@@ -409,6 +422,8 @@ def reject(actor, signature: Signature, reason: str) -> None:
         raise RuleError(_("Give a reason for rejecting this signature."))
     if not _end(signature.id, "rejected", actor, reason.strip(), pending_only=True):
         raise RuleError(_("Only a pending signature from outside the alliance can be approved or rejected."))
+    _not_submitted(signature.declaration_id, _("The declaration has been submitted: its signatures can no longer "
+                                               "change."))
     record(actor, "open_signature_rejected", signature, declaration_id=signature.declaration_id,
            reason=reason.strip())
 

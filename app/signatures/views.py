@@ -13,7 +13,7 @@ from app.declarations.loading import get_declaration, institution_names
 from app.declarations.services import live_recommendations, live_sections, numbering
 from app.errors import RuleError
 from app.exports import csv_text
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.security import path_token, token_limits
 from app.signatures import services
 from app.signatures.forms import OpenSignonForm, RejectForm, SignForm, WithdrawForm
@@ -55,6 +55,7 @@ def sign(declaration_id):
                 return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
             except RuleError as rule:
                 error = str(rule)
+                db.session.rollback()  # refused after writing (a submission came first): show what stands
             else:
                 flash(_("Thank you. The signature is recorded."), "success")
                 return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
@@ -239,6 +240,7 @@ def confirm_open(token):
             return render_form("signatures/confirm.html", done=str(rule), request_=None, declaration=None)
         except RuleError as rule:
             error = str(rule)
+            db.session.rollback()  # refused after writing (a submission came first): show what stands
         else:
             return render_form("signatures/confirm.html", signature=signature, request_=signature.open_request,
                                declaration=get_declaration(signature.declaration_id), done=None)

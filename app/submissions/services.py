@@ -396,7 +396,10 @@ def verify_json(data: bytes) -> dict:
     dossier = parsed.get("dossier", parsed if parsed.get("format") == DOSSIER_FORMAT else None)
     if not isinstance(dossier, dict):
         raise RuleError(_("The file is not a dossier's JSON: it has no “dossier” part."))
-    computed = content_hash(dossier)
+    try:
+        computed = content_hash(dossier)
+    except RecursionError:  # nesting that decodes but is too deep to encode again
+        raise RuleError(_("The file is not a dossier's JSON: it has no “dossier” part.")) from None
     claimed = parsed.get("sha256") if isinstance(parsed.get("sha256"), str) else None
     submission = db.session.scalar(select(Submission).where(Submission.sha256 == computed))
     return {"computed": computed, "claimed": claimed, "claim_matches": claimed in (None, computed),

@@ -186,3 +186,18 @@ def test_the_form_is_rate_limited_per_address_and_per_email(app, limited_client,
     assert response.status_code == 429
     with app.app_context():
         assert db.session.query(Signature).count() == 0
+
+
+def test_after_submission_a_pending_outside_signature_can_be_neither_approved_nor_rejected(
+        app, client, people, open_signon, mailbox):
+    from tests.submissions.conftest import submit
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id))
+    client.post(_link(mailbox, FORM["email"]))
+    [signature] = signatures_of(app, open_signon.id)
+    login(client, "coordinator@example.org")
+    assert submit(client, open_signon.id, [people["reviewer"].institution_id]).status_code == 303
+    for decision, data in (("approve", {}), ("reject", {"reason": "Too late."})):
+        response = client.post(f"/signatures/{signature.id}/{decision}", data=data, follow_redirects=True)
+        assert "its signatures can no longer change" in response.get_data(as_text=True)
+    [unchanged] = signatures_of(app, open_signon.id)
+    assert (unchanged.status, unchanged.approved_at) == ("active", None)

@@ -103,6 +103,12 @@ def test_verify_answers_bad_input_clearly(client):
         response = client.post("/verify", data={"dossier": (io.BytesIO(content), "x.json")},
                                content_type="multipart/form-data")
         assert response.status_code == 422, content
+    # Nesting deep enough to fail either in decoding or, a little shallower, in encoding it again for the hash.
+    for depth in range(900, 1060):
+        nested = b'{"format": "sanad-dossier/1", "x": ' + b'{"a": ' * depth + b"1" + b"}" * (depth + 1)
+        response = client.post("/verify", data={"dossier": (io.BytesIO(nested), "x.json")},
+                               content_type="multipart/form-data")
+        assert response.status_code in (200, 422), depth
     empty = client.post("/verify", data={})
     assert empty.status_code == 422 and "Enter a hash" in empty.get_data(as_text=True)
 
