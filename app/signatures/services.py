@@ -221,9 +221,8 @@ def _still_in_signon(declaration: Declaration) -> None:
         raise RuleError(_("Signing is open only during sign-on."))
 
 
-def _not_submitted(declaration_id: int, message: str) -> None:
-    if _phase_now(declaration_id) in SUBMITTED_PHASES:
-        raise RuleError(message)
+def _submitted_now(declaration_id: int) -> bool:
+    return _phase_now(declaration_id) in SUBMITTED_PHASES
 
 
 def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | None, visibility: str,
@@ -273,7 +272,8 @@ def withdraw(actor, signature: Signature, reason: str = "") -> None:
         raise RuleError(_("Signatures can no longer be withdrawn: the declaration has been submitted."))
     if signature.status != "active" or not _end(signature.id, "withdrawn", actor, reason.strip()):
         raise RuleError(_("This signature is no longer active."))
-    _not_submitted(declaration.id, _("Signatures can no longer be withdrawn: the declaration has been submitted."))
+    if _submitted_now(declaration.id):
+        raise RuleError(_("Signatures can no longer be withdrawn: the declaration has been submitted."))
     record(actor, "signature_withdrawn", signature, declaration_id=declaration.id, reason=reason.strip())
 
 
@@ -411,8 +411,8 @@ def approve(actor, signature: Signature) -> None:
         .values(approved_at=utcnow(), approved_by_id=actor.id))
     if result.rowcount != 1:
         raise RuleError(_("Only a pending signature from outside the alliance can be approved or rejected."))
-    _not_submitted(signature.declaration_id, _("The declaration has been submitted: its signatures can no longer "
-                                               "change."))
+    if _submitted_now(signature.declaration_id):
+        raise RuleError(_("The declaration has been submitted: its signatures can no longer change."))
     record(actor, "open_signature_approved", signature, declaration_id=signature.declaration_id)
 
 
@@ -422,8 +422,8 @@ def reject(actor, signature: Signature, reason: str) -> None:
         raise RuleError(_("Give a reason for rejecting this signature."))
     if not _end(signature.id, "rejected", actor, reason.strip(), pending_only=True):
         raise RuleError(_("Only a pending signature from outside the alliance can be approved or rejected."))
-    _not_submitted(signature.declaration_id, _("The declaration has been submitted: its signatures can no longer "
-                                               "change."))
+    if _submitted_now(signature.declaration_id):
+        raise RuleError(_("The declaration has been submitted: its signatures can no longer change."))
     record(actor, "open_signature_rejected", signature, declaration_id=signature.declaration_id,
            reason=reason.strip())
 
