@@ -78,7 +78,8 @@ def answer(submission_id, recommendation_id):
     if form.validate_on_submit():
         try:
             services.save_answer(acting_user(), submission, recommendation_id, position=form.position.data,
-                                 explanation=form.explanation.data, lead_institution_id=form_id(form.lead_institution.data),
+                                 explanation=form.explanation.data,
+                                 lead_institution_id=form_id(form.lead_institution.data),
                                  target_date=form.target_date.data)
         except RuleError as rule:
             error = str(rule)
@@ -217,7 +218,8 @@ def tracker():
     rows = services.tracker(current_user, declaration_id=declaration_id, pillar=pillar, theme=theme,
                             position=position, status=status, institution_id=institution_id)
     institutions = _institutions()
-    return render_template("responses/tracker.html", page=ListPage(rows, page_number(), TRACKER_PAGE_SIZE), pillar=pillar, theme=theme, position=position,
+    return render_template("responses/tracker.html", page=ListPage(rows, page_number(), TRACKER_PAGE_SIZE),
+                           pillar=pillar, theme=theme, position=position,
                            status=status, institution_id=institution_id, declaration_id=declaration_id,
                            institutions=institutions, names={i.id: i.acronym or i.name for i in institutions})
 
