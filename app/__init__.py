@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import runtime
 from app.config import BASE_DIR, Config, load_config
 from app.errors import NotAllowed
 
@@ -24,9 +25,11 @@ ERROR_MESSAGES = {
 
 
 def create_app(config: Config | str | None = None) -> Flask:
-    """Build the application. No side effects beyond wiring: no migrations, no network."""
+    """Build the application. No side effects beyond wiring (and the interpreter settings of app.runtime):
+    no migrations, no network."""
     if not isinstance(config, Config):
         config = load_config(config)
+    runtime.prepare_process()
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), static_folder=str(BASE_DIR / "static"),
                 instance_path=str(BASE_DIR / "instance"))
     app.config.from_object(config)

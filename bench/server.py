@@ -1,0 +1,227 @@
+"""What every benchmark shares: the app served by gunicorn in its own processes with the production
+configuration, a throwaway PostgreSQL cluster, and a load generator that counts every failed or empty
+response. A benchmark fails on any failed response, empty response or worker restart: a crash must never
+pass for a slow request.
+"""
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Extra PostgreSQL settings for experiments, e.g. "-c synchronous_commit=off"; the default is PostgreSQL's own.
+PG_OPTIONS = os.environ.get("BENCH_PG_OPTIONS", "")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Postgres:
+    """A throwaway PostgreSQL cluster on a Unix socket in a temporary folder."""
+
+    def __enter__(self):
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+        if not bins:
+            raise SystemExit("PostgreSQL server binaries not found (make system-deps)")
+        self.bin = bins[-1]
+        self.dir = Path(tempfile.mkdtemp(prefix="sanad-bench-pg."))
+        self.run_as = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+        subprocess.run([*self.run_as, self.bin / "initdb", "-D", self.dir / "data", "-A", "trust", "-U", "sanad",
+                        "-E", "UTF8"], check=True, capture_output=True)
+        subprocess.run([*self.run_as, self.bin / "pg_ctl", "-D", self.dir / "data", "-l", self.dir / "server.log",
+                        "-w", "-o", f"-c listen_addresses='' -k {self.dir} -c max_connections=200 {PG_OPTIONS}",
+                        "start"], check=True, capture_output=True)
+        subprocess.run([self.bin / "createdb", "-h", self.dir, "-U", "sanad", "sanad_bench"], check=True)
+        self.url = f"postgresql+psycopg://sanad@/sanad_bench?host={self.dir}"
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run([*self.run_as, self.bin / "pg_ctl", "-D", self.dir / "data", "-m", "fast", "stop"],
+                       capture_output=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Gunicorn:
+    """The app (or another WSGI app, for a fixed response) under gunicorn, production configuration, with
+    its log in a file so that worker crashes and restarts can be counted afterwards."""
+
+    BOOT = re.compile(r"Booting worker with pid")
+    CRASH = re.compile(r"was sent SIG\w+|WORKER TIMEOUT|Worker exited|Fatal Python error|Segmentation fault")
+
+    def __init__(self, database_url: str = "", workers: int = 2, worker_args: tuple = (), wsgi: str = "wsgi:app",
+                 env: dict | None = None):
+        self.database_url, self.workers, self.worker_args, self.wsgi = database_url, workers, worker_args, wsgi
+        self.extra_env = env or {}
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(tempfile.mkdtemp(prefix="sanad-bench-gunicorn.")) / "error.log"
+
+    def __enter__(self):
+        env = {**os.environ, "SANAD_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+               "SANAD_SITE_URL": self.base, "MAIL_BACKEND": "console", "SESSION_COOKIE_SECURE": "0",
+               **({"DATABASE_URL": self.database_url} if self.database_url else {}), **self.extra_env}
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(self.workers), *self.worker_args,
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "info", "--error-logfile", str(self.log_path),
+             "--capture-output", self.wsgi],
+            cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited at start:\n{self.log()[-3000:]}")
+            if self.log().count("Booting worker") >= self.workers and self._answers():
+                return self
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"gunicorn did not start:\n{self.log()[-3000:]}")
+
+    def _answers(self) -> bool:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            connection.close()
+            return True
+        except OSError:
+            return False
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def restarts(self) -> int:
+        """Workers booted beyond the first ones: each is a worker that died (crash, timeout, kill)."""
+        return max(0, len(self.BOOT.findall(self.log())) - self.workers)
+
+    def crash_lines(self) -> list[str]:
+        return [line for line in self.log().splitlines() if self.CRASH.search(line)]
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def __exit__(self, *exc):
+        self.stop()
+        shutil.rmtree(self.log_path.parent, ignore_errors=True)
+
+
+@dataclass
+class Tally:
+    """Every response of a load, sorted: a benchmark passes only if `failed` and `empty` stay at 0."""
+    ok: int = 0
+    failed: int = 0          # no response at all (connection refused, reset, closed), or a 5xx
+    empty: int = 0           # a 200 with an empty body
+    statuses: dict = field(default_factory=dict)
+    latencies_ms: list = field(default_factory=list)
+    seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, status: int, size: int, ms: float) -> None:
+        with self.lock:
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            if status == 0 or status >= 500:
+                self.failed += 1
+            elif status == 200 and size == 0:
+                self.empty += 1
+            else:
+                self.ok += 1
+                self.latencies_ms.append(ms)
+
+    @property
+    def total(self) -> int:
+        return self.ok + self.failed + self.empty
+
+    @property
+    def per_second(self) -> float:
+        return self.total / self.seconds if self.seconds else 0.0
+
+    def p50(self) -> float:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else 0.0
+
+    def p95(self) -> float:
+        return statistics.quantiles(self.latencies_ms, n=20)[18] if len(self.latencies_ms) > 1 else self.p50()
+
+
+def fetch(connection_box: list, port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
+    """One GET on a kept-alive connection, never retried: (status, body); status 0 when no answer came."""
+    if connection_box[0] is None:
+        connection_box[0] = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection = connection_box[0]
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = connection.getresponse()
+        body = response.read()
+        if response.getheader("Connection", "").lower() == "close":
+            connection.close()
+            connection_box[0] = None
+        return response.status, body
+    except (OSError, http.client.HTTPException):
+        connection.close()
+        connection_box[0] = None
+        return 0, b""
+
+
+def load(server: Gunicorn, path: str, clients: int, requests: int, cookie: str = "", expect: bytes = b"") -> Tally:
+    """`requests` GETs of `path` from `clients` concurrent clients; a 200 without `expect` in it counts as empty."""
+    tally, counter, counter_lock = Tally(), [0], threading.Lock()
+
+    def client():
+        box = [None]
+        while True:
+            with counter_lock:
+                if counter[0] >= requests:
+                    break
+                counter[0] += 1
+            started = time.perf_counter()
+            status, body = fetch(box, server.port, path, cookie)
+            if status == 200 and expect and expect not in body:
+                body = b""
+            tally.add(status, len(body), (time.perf_counter() - started) * 1000)
+        if box[0] is not None:
+            box[0].close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    tally.seconds = time.perf_counter() - started
+    return tally
+
+
+def verdict(server: Gunicorn, tallies: dict[str, Tally]) -> dict:
+    """Failed and empty responses of every load, and the workers' restarts and crash lines from the log."""
+    figures = {"failed": sum(t.failed for t in tallies.values()), "empty": sum(t.empty for t in tallies.values()),
+               "worker_restarts": server.restarts()}
+    crashes = server.crash_lines()
+    if crashes or any(figures.values()):
+        print("   FAILURES: " + ", ".join(f"{name}: {t.failed} failed, {t.empty} empty, statuses {t.statuses}"
+                                          for name, t in tallies.items()), file=sys.stderr)
+        for line in crashes[:20]:
+            print("   gunicorn: " + line, file=sys.stderr)
+    return figures
