@@ -40,6 +40,8 @@ from bench.server import Gunicorn, Postgres, fetch, load, verdict  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", 30))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 2000))
 CLIENTS = 8
+# Gunicorn worker settings for experiments, e.g. "-k gthread --threads 8" (as `make run` serves); default: sync.
+WORKER_ARGS = tuple(os.environ.get("BENCH_WORKER_ARGS", "").split())
 PILLARS = ["prevent", "pursue", "protect", "promote"]
 THEMES = ["trafficking", "smuggling", "firearms", "cybercrime", "money_laundering", "drugs", "corruption", "victims"]
 PARAGRAPH = ("Organized crime networks profit from the trafficking of persons and the smuggling of migrants. "
@@ -141,7 +143,7 @@ def run(name: str, url: str) -> dict:
     print(f"== {name}", flush=True)
     prepared = prepare(url)
     urls, queries = prepared["urls"], prepared["queries"]
-    with Gunicorn(url, workers=2) as server:
+    with Gunicorn(url, workers=2, worker_args=WORKER_ARGS) as server:
         for path in urls.values():  # every worker compiles its templates before anything is timed
             load(server, path, clients=2, requests=4)
         sequential = load(server, urls["large"], clients=1, requests=RUNS, expect=b"Recommendation 500:")
