@@ -31,7 +31,7 @@ run: $(BIN)/.runtime translations
 	@mkdir -p instance
 	SANAD_ENV=development $(BIN)/flask db upgrade
 	SANAD_ENV=development $(BIN)/flask demo load
-	@SANAD_ENV=development $(BIN)/python -m app.demo_banner $(PORT)
+	@SANAD_ENV=development $(BIN)/flask demo logins --port $(PORT)
 	SANAD_ENV=development $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
 
 # Browsers and fonts for the end-to-end stage come from Debian (never a tool's own download).

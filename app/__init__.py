@@ -1,5 +1,5 @@
 """Sanad: a platform for civil-society alliances to draft, co-sign and submit declarations."""
-from flask import Flask, g, render_template, request, session
+from flask import Flask, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -39,6 +39,7 @@ def create_app(config: Config | str | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_receivers()
     _register_request_hooks(app)
     _register_error_pages(app)
     _register_template_helpers(app)
@@ -120,6 +121,16 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def _connect_receivers() -> None:
+    """The modules whose receivers act on what declarations announce (app/declarations/signals.py):
+    imported here so that none is left unconnected, whichever views happen to be loaded."""
+    from app.comments import services as comments  # noqa: F401  (reading page: comment counts)
+    from app.notifications import services as notifications  # noqa: F401  (phase changes: alliance told)
+    from app.responses import queries as responses  # noqa: F401  (reading page: government answers)
+    from app.search import services as search  # noqa: F401  (saved and removed text: the index)
+    from app.signatures import queries, reopening  # noqa: F401  (reading page: signing; phase changes)
+
+
 def _register_request_hooks(app: Flask) -> None:
     from app.extensions import db
     from app.mail.services import send_after_response, take_queued_ids
@@ -129,9 +140,9 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def finish_unit_of_work(response):
-        """One commit per successful request; queued mail leaves after it."""
-        rollback = g.pop("rollback", False)
-        if response.status_code < 400 and not rollback:
+        """One commit per successful request; queued mail leaves after it. A refused action's writes were
+        already undone by app.views.attempt(); an error response commits nothing."""
+        if response.status_code < 400:
             if _has_writes(db.session):
                 db.session.commit()
             ids = take_queued_ids()

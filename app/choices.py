@@ -1,4 +1,6 @@
 """Fixed vocabularies shared by forms, templates and demo data, with translatable labels."""
+from enum import StrEnum
+
 from flask import g, has_app_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -28,15 +30,58 @@ GENDERS = {
     "other": _l("Another gender"),
 }
 
+# The states and roles the code compares, named once. Each is a str, so it equals its stored value
+# ("published" == CommentStatus.PUBLISHED) and works in queries, forms and templates alike.
+
+class PlatformRole(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    REVIEWER = "reviewer"
+
+
+class OrganizationRole(StrEnum):
+    REPRESENTATIVE = "representative"
+    MEMBER = "member"
+
+
+class Phase(StrEnum):
+    DRAFTING = "drafting"
+    CONSULTATION = "consultation"
+    REVISION = "revision"
+    SIGNON = "signon"
+    SUBMITTED = "submitted"
+    RESPONDED = "responded"
+
+
+class CommentStatus(StrEnum):
+    PENDING = "pending"        # pre-moderation: waiting for a coordinator
+    PUBLISHED = "published"
+    HIDDEN = "hidden"          # taken down after publication, with a reason shown to the author
+    REJECTED = "rejected"      # never published
+
+
+class AmendmentStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class SignatureStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"  # replaced by a re-confirmation on a newer version
+    REJECTED = "rejected"      # an outside signature a coordinator did not approve
+
+
 PLATFORM_ROLES = {
-    "admin": _l("Admin"),
-    "coordinator": _l("Coordinator"),
-    "reviewer": _l("Government reviewer"),
+    PlatformRole.ADMIN: _l("Admin"),
+    PlatformRole.COORDINATOR: _l("Coordinator"),
+    PlatformRole.REVIEWER: _l("Government reviewer"),
 }
 
 ORGANIZATION_ROLES = {
-    "representative": _l("Representative"),
-    "member": _l("Member"),
+    OrganizationRole.REPRESENTATIVE: _l("Representative"),
+    OrganizationRole.MEMBER: _l("Member"),
 }
 
 LANGUAGES = {"en": "English", "ur": "اردو"}
@@ -79,13 +124,15 @@ DECLARATION_KINDS = {
 }
 
 PHASES = {
-    "drafting": _l("Drafting"),
-    "consultation": _l("Consultation"),
-    "revision": _l("Revision"),
-    "signon": _l("Sign-on"),
-    "submitted": _l("Submitted"),
-    "responded": _l("Responded"),
+    Phase.DRAFTING: _l("Drafting"),
+    Phase.CONSULTATION: _l("Consultation"),
+    Phase.REVISION: _l("Revision"),
+    Phase.SIGNON: _l("Sign-on"),
+    Phase.SUBMITTED: _l("Submitted"),
+    Phase.RESPONDED: _l("Responded"),
 }
+# After submission the signatures behind the dossier no longer change (no withdrawal, no approval).
+SUBMITTED_PHASES = (Phase.SUBMITTED, Phase.RESPONDED)
 
 MODERATION_MODES = {
     "post": _l("Post-moderation: comments appear at once and can be hidden"),
@@ -116,10 +163,10 @@ SIGNATURE_CAPACITIES = {
 
 # What a signature is now; "pending" is not a status but a state: not yet verified or approved.
 SIGNATURE_STATUSES = {
-    "active": _l("Signed"),
-    "withdrawn": _l("Withdrawn"),
-    "superseded": _l("Replaced by a re-confirmation"),
-    "rejected": _l("Rejected"),
+    SignatureStatus.ACTIVE: _l("Signed"),
+    SignatureStatus.WITHDRAWN: _l("Withdrawn"),
+    SignatureStatus.SUPERSEDED: _l("Replaced by a re-confirmation"),
+    SignatureStatus.REJECTED: _l("Rejected"),
 }
 
 POSITIONS = {

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.choices import PlatformRole
 from app.extensions import db
 
 
@@ -68,6 +69,17 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"demo data: {created} new record(s); every demo account's password is {DEMO_PASSWORD!r}")
 
+    @demo.command("logins")
+    @click.option("--port", type=int, default=5000, show_default=True, help="The port the site is served on.")
+    def demo_logins(port):
+        """Print the site's address and the demo logins. `make run` shows them before serving."""
+        from app.demo import DEMO_LOGINS, DEMO_PASSWORD
+        click.echo(f"\n  Sanad is starting on http://127.0.0.1:{port}/\n")
+        click.echo(f"  Demo logins (password for all: {DEMO_PASSWORD}, development only):")
+        for email, role in DEMO_LOGINS:
+            click.echo(f"    {email:<26} {role}")
+        click.echo()
+
     @users.command("create-admin")
     @click.argument("email")
     @click.option("--name", default="Administrator")
@@ -86,7 +98,7 @@ def register_cli(app: Flask) -> None:
         if user_by_email(email) is not None:
             raise click.ClickException("An account with this email already exists.")
         user = User(email=normalize_email(email), name=name, password_hash=hash_password(password),
-                    platform_role="admin")
+                    platform_role=PlatformRole.ADMIN)
         db.session.add(user)
         db.session.flush()
         record(None, "admin_created_from_cli", user)

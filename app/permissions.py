@@ -1,7 +1,14 @@
 """Who may do what: pure functions of (user, object), used by views, services, templates and tests.
 
-Every view is login-only unless its endpoint is listed in PUBLIC_ENDPOINTS.
+The service's check is the authoritative one (it runs whatever calls it: a view, the CLI, a test); views
+check too, only to answer 403 before doing any work. Every view is login-only unless its endpoint is
+listed in PUBLIC_ENDPOINTS.
 """
+from sqlalchemy import and_, or_
+
+from app.choices import OrganizationRole, Phase, PlatformRole
+from app.accounts.models import User
+
 
 PUBLIC_ENDPOINTS = frozenset({
     "static",
@@ -37,20 +44,21 @@ PUBLIC_ENDPOINTS = frozenset({
 })
 
 
-def _logged_in(user) -> bool:
+def logged_in(user) -> bool:
+    """A real, authenticated person (not None, not Flask-Login's anonymous user)."""
     return user is not None and getattr(user, "is_authenticated", False)
 
 
 def is_admin(user) -> bool:
-    return _logged_in(user) and user.platform_role == "admin"
+    return logged_in(user) and user.platform_role == PlatformRole.ADMIN
 
 
 def is_coordinator(user) -> bool:
-    return _logged_in(user) and user.platform_role == "coordinator"
+    return logged_in(user) and user.platform_role == PlatformRole.COORDINATOR
 
 
 def is_representative_of(user, organization) -> bool:
-    return (_logged_in(user) and organization is not None and user.org_role == "representative"
+    return (logged_in(user) and organization is not None and user.org_role == OrganizationRole.REPRESENTATIVE
             and user.organization_id == organization.id)
 
 
@@ -69,7 +77,7 @@ def can_view_audit_log(user) -> bool:
 def can_invite(user, *, organization=None, platform_role=None) -> bool:
     """Admins invite anyone; coordinators invite members, representatives and experts;
     representatives invite colleagues into their own organization."""
-    if not _logged_in(user):
+    if not logged_in(user):
         return False
     if platform_role is not None:
         return is_admin(user)
@@ -104,25 +112,34 @@ def can_view_organization(user, organization) -> bool:
     if organization.verified:
         return True
     return can_edit_organization(user, organization) or (
-        _logged_in(user) and user.organization_id == organization.id)
+        logged_in(user) and user.organization_id == organization.id)
 
 
 def can_view_organization_people(user, organization) -> bool:
     """Names of an organization's people are for its own people and the secretariat, not the public."""
-    return _logged_in(user) and (
+    return logged_in(user) and (
         user.organization_id == organization.id or is_coordinator(user) or is_admin(user))
 
 
 # --- declarations and consultation -------------------------------------------------------
 
+ALLIANCE_ROLES = (PlatformRole.COORDINATOR, PlatformRole.ADMIN)
+
+
 def is_alliance_member(user) -> bool:
     """People of member organizations, individual experts and the secretariat (not reviewers)."""
-    return _logged_in(user) and user.active and (
-        user.organization_id is not None or user.is_expert or user.platform_role in ("coordinator", "admin"))
+    return logged_in(user) and user.active and (
+        user.organization_id is not None or user.is_expert or user.platform_role in ALLIANCE_ROLES)
+
+
+def alliance_members_clause():
+    """is_alliance_member as SQL, for queries over people (notifications, the choice of drafters)."""
+    return and_(User.active.is_(True), or_(User.organization_id.is_not(None), User.is_expert.is_(True),
+                                           User.platform_role.in_(ALLIANCE_ROLES)))
 
 
 def is_drafter(user, declaration) -> bool:
-    return _logged_in(user) and any(d.id == user.id for d in declaration.drafters)
+    return logged_in(user) and any(d.id == user.id for d in declaration.drafters)
 
 
 def can_create_declaration(user) -> bool:
@@ -139,7 +156,7 @@ def can_edit_text(user, declaration) -> bool:
 
 
 def can_view_declaration(user, declaration) -> bool:
-    if declaration.phase == "drafting":
+    if declaration.phase == Phase.DRAFTING:
         return can_edit_text(user, declaration)
     return declaration.visibility == "public" or is_alliance_member(user)
 
@@ -150,11 +167,11 @@ def can_take_part(user, declaration) -> bool:
 
 
 def can_flag_comment(user, comment) -> bool:
-    return _logged_in(user) and comment.author_id != user.id
+    return logged_in(user) and comment.author_id != user.id
 
 
 def can_edit_comment(user, comment) -> bool:
-    return _logged_in(user) and comment.author_id == user.id and comment.deleted_at is None
+    return logged_in(user) and comment.author_id == user.id and comment.deleted_at is None
 
 
 def can_moderate(user) -> bool:
@@ -173,7 +190,7 @@ def can_moderate_comment(user, comment, another_coordinator_exists: bool) -> boo
 # --- signatures --------------------------------------------------------------------------
 
 def is_reviewer(user) -> bool:
-    return _logged_in(user) and user.active and user.platform_role == "reviewer"
+    return logged_in(user) and user.active and user.platform_role == PlatformRole.REVIEWER
 
 
 def signature_tiers(user) -> tuple[str, ...]:
@@ -192,12 +209,12 @@ def can_manage_signatures(user, declaration) -> bool:
 
 def can_sign_for_organization(user, declaration) -> bool:
     """Representatives sign for their own organization, and only for it."""
-    return (_logged_in(user) and user.active and user.org_role == "representative"
+    return (logged_in(user) and user.active and user.org_role == OrganizationRole.REPRESENTATIVE
             and user.organization_id is not None and can_view_declaration(user, declaration))
 
 
 def can_sign_as_expert(user, declaration) -> bool:
-    return _logged_in(user) and user.active and user.is_expert and can_view_declaration(user, declaration)
+    return logged_in(user) and user.active and user.is_expert and can_view_declaration(user, declaration)
 
 
 def can_sign(user, declaration) -> bool:
@@ -206,11 +223,11 @@ def can_sign(user, declaration) -> bool:
 
 def can_withdraw_signature(user, signature) -> bool:
     """The expert who signed, or a representative of the organization that signed."""
-    if not _logged_in(user) or not user.active:
+    if not logged_in(user) or not user.active:
         return False
     if signature.capacity == "individual":
         return signature.user_id == user.id
-    return (signature.organization_id is not None and user.org_role == "representative"
+    return (signature.organization_id is not None and user.org_role == OrganizationRole.REPRESENTATIVE
             and user.organization_id == signature.organization_id)
 
 

@@ -6,6 +6,7 @@ from flask import current_app, request
 from flask_login import current_user
 
 from app.permissions import PUBLIC_ENDPOINTS
+from app.extensions import login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
@@ -23,8 +24,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 def require_login():
     """before_request: every endpoint not in PUBLIC_ENDPOINTS needs a logged-in user."""
-    from app.extensions import login_manager
-
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if current_user.is_authenticated:

@@ -1,5 +1,7 @@
 """Small helpers shared by the views of every area."""
-from flask import abort, flash, g, render_template, request
+from contextlib import contextmanager
+
+from flask import abort, flash, render_template, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -32,13 +34,30 @@ def get_visible_organization(organization_id: int) -> Organization:
 
 
 def render_form(template: str, status: int | None = None, **context):
-    """Render a form page; when it failed (status 422) nothing of this request is committed."""
+    """Render a form page; a failed one answers 422 (and, like every error status, commits nothing)."""
     form = context.get("form")
     if status is None:
         status = FORM_ERROR if form is not None and form.errors or context.get("error") else 200
-    if status >= 400:
-        g.rollback = True
     return render_template(template, **context), status
+
+
+@contextmanager
+def attempt():
+    """Run a service in a savepoint: when it refuses (RuleError, NotAllowed or any error), everything it
+    wrote is undone at once, and the refusal goes on to the view, which shows what stands.
+
+    The one way a view abandons writes. The request's single commit (app/__init__.py,
+    finish_unit_of_work) then has nothing of the refused action to commit; and a response with an error
+    status (4xx, 5xx) is never committed at all."""
+    _begin_writing_on_sqlite()
+    savepoint = db.session.begin_nested()
+    try:
+        yield
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        raise
+    savepoint.commit()
 
 
 def acting_user():
@@ -46,10 +65,22 @@ def acting_user():
     return current_user._get_current_object()
 
 
+def _begin_writing_on_sqlite() -> None:
+    """On SQLite a savepoint must sit inside a transaction that was begun explicitly: one begun by the
+    SAVEPOINT itself would be committed by its RELEASE. BEGIN IMMEDIATE takes the write lock now (waiting
+    as busy_timeout allows), before the service reads what it will change — as SQLite has one writer at a
+    time, this only queues the writers earlier; reads before it stay outside any transaction."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        driver_connection = connection.connection.driver_connection
+        if not driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def refuse(rule) -> None:
-    """A rule refused the action of a view that redirects: show why, and commit nothing."""
+    """A rule refused the action of a view that redirects: say why on the next page. (What the refused
+    service wrote was undone by attempt().)"""
     flash(str(rule), "error")
-    g.rollback = True
 
 
 MAX_ID = 2 ** 63 - 1

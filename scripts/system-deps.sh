@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Debian packages the site and the test stages need: Chromium for the browser journeys, a Noto font with
 # Urdu coverage so Urdu pages and dossier PDFs render, Pango for WeasyPrint (the dossier PDF), pdftotext to
-# read the PDF back in the browser test, and the PostgreSQL 15 server binaries. Installed only when missing.
+# read the PDF back in the tests, and the PostgreSQL server binaries. Installed only when missing.
+# With --check: install nothing; name each missing package and what needs it, and exit 1 if any is missing.
 set -uo pipefail
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-[ -e /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf ] || missing+=(fonts-noto-core)
-ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
-command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+why=()
+need() {  # need PACKAGE REASON: record a missing package
+  missing+=("$1"); why+=("$1 ($2)")
+}
+command -v chromium >/dev/null 2>&1 || need chromium "the browser journeys"
+[ -e /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf ] || need fonts-noto-core "Urdu in pages and PDFs"
+ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || need libpangoft2-1.0-0 "WeasyPrint, the dossier PDF"
+command -v pdftotext >/dev/null 2>&1 || need poppler-utils "pdftotext, reading the dossier PDF back in tests"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need postgresql "the PostgreSQL test stage and benchmarks"
 [ ${#missing[@]} -eq 0 ] && exit 0
+if [ "${1:-}" = "--check" ]; then
+  printf 'system-deps: missing Debian package %s\n' "${why[@]}" >&2
+  exit 1
+fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "system-deps: missing ${missing[*]}; install them with apt-get as root" >&2
   exit 1

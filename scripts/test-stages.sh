@@ -50,7 +50,6 @@ stage_sqlite() {
 }
 
 stage_postgresql() {
-  bash scripts/system-deps.sh >/dev/null 2>&1 || true
   local bin; bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then skip_or_fail postgresql "PostgreSQL server binaries not found"; return; fi
   local dir; dir=$(mktemp -d /tmp/sanad-pg.XXXXXX)
@@ -71,10 +70,17 @@ stage_postgresql() {
 }
 
 stage_browser() {
-  bash scripts/system-deps.sh || true
   if ! command -v chromium >/dev/null 2>&1; then skip_or_fail browser "Debian's chromium is not installed"; return; fi
   run_stage browser -m browser tests/browser
 }
+
+# Every Debian package any stage needs, installed once before the first stage (a fresh machine passes on
+# the first run); then every tool a test shells out to must be there, or make test stops here naming it.
+bash scripts/system-deps.sh || echo "system-deps: some packages could not be installed (see above)"
+if ! bash scripts/system-deps.sh --check; then
+  if [ "$CI" = "true" ]; then echo "make test: missing system packages (above); stopping before the first stage"; exit 1; fi
+  echo "make test: missing system packages (above): the stages that need them will fail or be skipped"
+fi
 
 for stage in $STAGES; do "stage_$stage"; done
 echo

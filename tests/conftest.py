@@ -1,9 +1,7 @@
 """Fixtures: a migrated database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
-a real local SMTP server, the app, a client and helpers to make people and log them in."""
-import os
-import re
+a real local SMTP server, the app, a client, people, declarations and submissions. The helpers that
+test files import are in helpers.py."""
 import shutil
-import socket
 import threading
 import time
 from socketserver import ThreadingMixIn
@@ -18,14 +16,14 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.accounts.models import User
-from app.accounts.services import hash_password
 from app.config import TestingConfig
+from app.declarations.models import Declaration
 from app.extensions import db
 from app.institutions.models import Institution
 from app.organizations.models import Organization
 
-PASSWORD = "correct horse battery"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+pytest.register_assert_rewrite("tests.helpers")
+from tests.helpers import POSTGRES_URL, free_port, login, password_hash, sign, submit, the_submission  # noqa: E402
 
 
 # --- mail --------------------------------------------------------------------------------
@@ -62,12 +60,6 @@ class Mailbox:
         while not found() and time.monotonic() < deadline:
             time.sleep(0.05)
         return found()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -184,15 +176,6 @@ def runner(app):
 
 # --- people ------------------------------------------------------------------------------
 
-_HASH = {}
-
-
-def password_hash():
-    if "h" not in _HASH:
-        _HASH["h"] = hash_password(PASSWORD)
-    return _HASH["h"]
-
-
 def _saved(obj):
     """Commit a new object and hand it back detached, its columns loaded, for use outside the context."""
     db.session.add(obj)
@@ -242,15 +225,6 @@ def people(make_user, make_organization):
         "reviewer": make_user("reviewer", email="reviewer@example.org"),
         "admin": make_user("admin", email="admin@example.org"),
     }
-
-
-def without_tokens(response) -> str:
-    """The page's HTML without its CSRF tokens, which differ on every request."""
-    return re.sub(r'name="csrf_token" (type="hidden" )?value="[^"]*"', "", response.get_data(as_text=True))
-
-
-def login(client, email, password=PASSWORD, **extra):
-    return client.post("/login", data={"email": email, "password": password, **extra})
 
 
 @pytest.fixture
@@ -311,25 +285,31 @@ def consultation(make_declaration):
     return make_declaration()
 
 
-class QueryCounter:
-    """Counts the SQL statements an app runs while active."""
+# --- submissions -------------------------------------------------------------------------
 
-    def __init__(self, app):
-        self.app, self.count = app, 0
-
-    def _count(self, *args):
-        self.count += 1
-
-    def __enter__(self):
-        from sqlalchemy import event
-        with self.app.app_context():
-            self.engine = db.engine
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        from sqlalchemy import event
-        event.remove(self.engine, "before_cursor_execute", self._count)
+@pytest.fixture
+def submitted(app, client, people, make_declaration, make_user, make_organization):
+    """A public declaration signed by the representative, one expert and a coordinators-only organization,
+    submitted by the coordinator to the reviewer's institution. Returns (declaration ids, submission)."""
+    declaration = make_declaration("signon", visibility="public")
+    login(client, people["representative"].email)
+    assert sign(client, declaration.id).status_code == 303
+    client.post("/logout")
+    hidden = make_organization("Safe Haven Society", acronym="SHS")
+    hidden_rep = make_user(organization=hidden, org_role="representative", email="hidden-rep@example.org")
+    login(client, hidden_rep.email)
+    assert sign(client, declaration.id, visibility="coordinators").status_code == 303
+    client.post("/logout")
+    login(client, people["expert"].email)
+    assert sign(client, declaration.id, capacity="individual", visibility="alliance").status_code == 303
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    response = submit(client, declaration.id, [people["reviewer"].institution_id])
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    client.post("/logout")
+    with app.app_context():
+        assert db.session.get(Declaration, declaration.id).phase == "submitted"
+    return declaration, the_submission(app, declaration.id)
 
 
 # --- a live server ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from app.amendments.models import Amendment
 from app.comments.models import Comment
 from app.declarations.models import Declaration, Recommendation, Section
 from app.extensions import db
-from tests.conftest import login
+from tests.helpers import login
 from tests.test_markup import DANGEROUS, FORBIDDEN
 
 PAYLOADS = DANGEROUS

@@ -1,6 +1,7 @@
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.demo import DEMO_LOGINS, DEMO_PASSWORD
 from app.extensions import db
 
 
@@ -26,3 +27,12 @@ def test_demo_data_is_refused_on_a_database_with_real_accounts(app, runner, make
 def test_demo_data_is_refused_in_production(make_app):
     result = make_app(ENV_NAME="production").test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code != 0 and "development only" in result.output
+
+
+def test_demo_logins_prints_the_address_with_the_port_and_every_demo_login(runner):
+    result = runner.invoke(args=["demo", "logins", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5123/" in result.output
+    assert f"password for all: {DEMO_PASSWORD}" in result.output
+    for email, role in DEMO_LOGINS:
+        assert f"{email:<26} {role}" in result.output

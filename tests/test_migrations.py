@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from app.extensions import db
 from app.search.models import managed_by_migrations_only
-from tests.conftest import POSTGRES_URL
+from tests.helpers import POSTGRES_URL
 
 
 def test_the_migration_head_matches_the_models(app):

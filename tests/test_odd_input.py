@@ -1,7 +1,7 @@
 """Odd and tampered input gets a clear answer, never a server error."""
 import pytest
 
-from tests.conftest import login
+from tests.helpers import login
 
 HUGE = "99999999999999999999"
 

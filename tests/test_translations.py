@@ -38,7 +38,7 @@ def test_every_string_has_an_urdu_translation():
 
 def test_form_errors_are_in_the_readers_language(client, people):
     """WTForms' own messages come from the app's catalogue (WTForms ships no Urdu)."""
-    from tests.conftest import login
+    from tests.helpers import login
     client.post("/language", data={"language": "ur"})
     login(client, "member@example.org")
     client.post("/language", data={"language": "ur"})

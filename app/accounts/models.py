@@ -49,22 +49,6 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    @property
-    def is_admin(self) -> bool:
-        return self.platform_role == "admin"
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.platform_role == "coordinator"
-
-    @property
-    def is_reviewer(self) -> bool:
-        return self.platform_role == "reviewer"
-
-    @property
-    def is_representative(self) -> bool:
-        return self.org_role == "representative" and self.organization_id is not None
-
 
 class Invitation(db.Model):
     """A single-use, expiring invitation to join the platform in a given capacity."""

@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.choices import OrganizationRole, PlatformRole
 from app import permissions
 from app.accounts.models import Invitation, LoginSession, User
 from app.audit.services import client_address, record
@@ -115,9 +116,9 @@ def invite(actor: User, email: str, *, organization=None, org_role: str | None =
     capacities = [organization is not None, is_expert, platform_role is not None]
     if sum(capacities) != 1:
         raise RuleError(_("Choose exactly one capacity: an organization, individual expert, or a platform role."))
-    if organization is not None and org_role not in ("representative", "member"):
+    if organization is not None and org_role not in tuple(OrganizationRole):
         raise RuleError(_("Choose the person's role in the organization."))
-    if platform_role == "reviewer" and institution is None:
+    if platform_role == PlatformRole.REVIEWER and institution is None:
         raise RuleError(_("A government reviewer belongs to a recipient institution: choose one."))
     existing = user_by_email(email)
     if existing is not None:
@@ -134,7 +135,7 @@ def invite(actor: User, email: str, *, organization=None, org_role: str | None =
     invitation = Invitation(
         email=email, token_hash=token_hash(token), organization=organization,
         org_role=org_role if organization is not None else None, is_expert=is_expert,
-        platform_role=platform_role, institution=institution if platform_role == "reviewer" else None,
+        platform_role=platform_role, institution=institution if platform_role == PlatformRole.REVIEWER else None,
         invited_by_id=actor.id, created_at=now,
         expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
     )
@@ -273,18 +274,18 @@ def set_roles(actor: User, user: User, *, platform_role: str | None, organizatio
         raise NotAllowed()
     if organization is None and org_role:
         raise RuleError(_("An organization role needs an organization."))
-    if organization is not None and org_role not in ("representative", "member"):
+    if organization is not None and org_role not in tuple(OrganizationRole):
         raise RuleError(_("Choose the person's role in the organization."))
-    if platform_role == "reviewer" and institution is None:
+    if platform_role == PlatformRole.REVIEWER and institution is None:
         raise RuleError(_("A government reviewer belongs to a recipient institution: choose one."))
-    if user.id == actor.id and (platform_role != "admin" or not active):
+    if user.id == actor.id and (platform_role != PlatformRole.ADMIN or not active):
         raise RuleError(_("You cannot remove your own admin role or deactivate yourself."))
     before = _roles(user)
     user.platform_role = platform_role or None
     user.organization = organization
     user.org_role = org_role if organization is not None else None
     user.is_expert = is_expert
-    user.institution = institution if platform_role == "reviewer" else None
+    user.institution = institution if platform_role == PlatformRole.REVIEWER else None
     if user.active and not active:
         end_login_sessions(user)
     user.active = active

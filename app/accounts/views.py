@@ -14,7 +14,7 @@ from app.institutions.models import Institution
 from app.organizations.models import Organization
 from app.security import path_token, safe_next, token_limits
 from app.time import utcnow
-from app.views import acting_user, get_or_404, get_visible_organization, refuse, render_form, require
+from app.views import acting_user, attempt, get_or_404, get_visible_organization, refuse, render_form, require
 
 bp = Blueprint("accounts", __name__)
 
@@ -88,10 +88,11 @@ def accept_invitation(token):
     error = None
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(
-                invitation, name=form.name.data, designation=form.designation.data or "",
-                password=form.password.data, language=form.language.data, gender=form.gender.data,
-                province=form.province.data)
+            with attempt():
+                user = services.accept_invitation(
+                    invitation, name=form.name.data, designation=form.designation.data or "",
+                    password=form.password.data, language=form.language.data, gender=form.gender.data,
+                    province=form.province.data)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -155,7 +156,8 @@ def change_password():
     error = None
     if form.validate_on_submit():
         try:
-            services.change_password(user, form.current_password.data, form.password.data)
+            with attempt():
+                services.change_password(user, form.current_password.data, form.password.data)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -208,7 +210,8 @@ def _invitation_page(organization=None):
     error = None
     if form.validate_on_submit():
         try:
-            _send_invitation(form, actor)
+            with attempt():
+                _send_invitation(form, actor)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -246,7 +249,8 @@ def revoke_invitation(invitation_id):
     require(permissions.can_manage_invitations(acting_user()))
     invitation = get_or_404(Invitation, invitation_id)
     try:
-        services.revoke_invitation(acting_user(), invitation)
+        with attempt():
+            services.revoke_invitation(acting_user(), invitation)
     except RuleError as rule:
         refuse(rule)
     else:

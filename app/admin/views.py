@@ -18,7 +18,7 @@ from app.institutions import services as institutions
 from app.institutions.forms import InstitutionForm
 from app.institutions.models import Institution
 from app.organizations.models import Organization
-from app.views import acting_user, get_or_404, page_number, render_form, require
+from app.views import acting_user, attempt, get_or_404, page_number, render_form, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -70,12 +70,13 @@ def user(user_id):
     error = None
     if form.validate_on_submit():
         try:
-            accounts.set_roles(
-                acting_user(), person, platform_role=form.platform_role.data or None,
-                organization=db.session.get(Organization, int(form.organization.data)) if form.organization.data else None,
-                org_role=form.org_role.data or None, is_expert=form.is_expert.data,
-                institution=db.session.get(Institution, int(form.institution.data)) if form.institution.data else None,
-                active=form.active.data)
+            with attempt():
+                accounts.set_roles(
+                    acting_user(), person, platform_role=form.platform_role.data or None,
+                    organization=db.session.get(Organization, int(form.organization.data)) if form.organization.data else None,
+                    org_role=form.org_role.data or None, is_expert=form.is_expert.data,
+                    institution=db.session.get(Institution, int(form.institution.data)) if form.institution.data else None,
+                    active=form.active.data)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -103,9 +104,10 @@ def institution(institution_id=None):
     error = None
     if form.validate_on_submit():
         try:
-            saved = institutions.save_institution(acting_user(), record, name=form.name.data,
-                                                  acronym=form.acronym.data or "",
-                                                  description=form.description.data or "")
+            with attempt():
+                saved = institutions.save_institution(acting_user(), record, name=form.name.data,
+                                                      acronym=form.acronym.data or "",
+                                                      description=form.description.data or "")
         except RuleError as rule:
             error = str(rule)
         else:

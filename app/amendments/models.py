@@ -3,6 +3,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.choices import AmendmentStatus
 from app.extensions import db
 from app.time import utcnow
 
@@ -23,7 +24,7 @@ class Amendment(db.Model):
     text_html: Mapped[str] = mapped_column(Text)
     rationale_source: Mapped[str] = mapped_column(Text)
     rationale_html: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=AmendmentStatus.PENDING, index=True)
     version_number: Mapped[int]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]

@@ -2,6 +2,7 @@
 proposer) or reject with a reason."""
 from flask_babel import gettext as _
 
+from app.choices import AmendmentStatus, Phase
 from app import permissions
 from app.amendments.models import Amendment
 from app.audit.services import record
@@ -50,7 +51,7 @@ def propose(actor, declaration, target, *, text: str, rationale: str) -> Amendme
 def _check_decision(actor, amendment: Amendment) -> None:
     if not permissions.can_manage_declaration(actor, amendment.declaration):
         raise NotAllowed()
-    if amendment.status != "pending":
+    if amendment.status != AmendmentStatus.PENDING:
         raise RuleError(_("This amendment has already been decided."))
 
 
@@ -58,7 +59,7 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
     """Make the proposal (or a coordinator's merge of it) the new revision, credited to the proposer."""
     _check_decision(actor, amendment)
     target = amendment.target
-    if amendment.declaration.phase != "revision":
+    if amendment.declaration.phase != Phase.REVISION:
         raise RuleError(_("Amendments are accepted in the revision phase. Close the consultation first."))
     if target.deleted_at is not None:
         raise RuleError(_("The text this amendment changes has been deleted."))
@@ -76,7 +77,7 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
         revision = declarations.edit_recommendation(
             actor, target, base_revision_id=base, amendment=amendment, text=text, pillar=current.pillar,
             themes=current.themes, addressees=current.addressees, convention_articles=current.convention_articles)
-    amendment.status, amendment.decided_by_id, amendment.decided_at = "accepted", actor.id, utcnow()
+    amendment.status, amendment.decided_by_id, amendment.decided_at = AmendmentStatus.ACCEPTED, actor.id, utcnow()
     record(actor, "amendment_accepted", amendment, revision=revision.number, merged=merged_text is not None)
     notifications.notify_amendment_decision(amendment)
     return revision
@@ -84,11 +85,11 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
 
 def reject(actor, amendment: Amendment, reason: str) -> None:
     _check_decision(actor, amendment)
-    if amendment.declaration.phase != "revision":
+    if amendment.declaration.phase != Phase.REVISION:
         raise RuleError(_("Amendments are decided in the revision phase. Close the consultation first."))
     if not reason.strip():
         raise RuleError(_("Give the reason: the proposer will see it."))
-    amendment.status, amendment.decided_by_id, amendment.decided_at = "rejected", actor.id, utcnow()
+    amendment.status, amendment.decided_by_id, amendment.decided_at = AmendmentStatus.REJECTED, actor.id, utcnow()
     amendment.decision_reason = reason.strip()
     record(actor, "amendment_rejected", amendment, reason=amendment.decision_reason)
     notifications.notify_amendment_decision(amendment)

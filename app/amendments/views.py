@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.choices import AmendmentStatus
 from app import permissions
 from app.amendments import services
 from app.amendments.forms import AmendmentForm, DecisionForm, MergeForm
@@ -12,14 +13,15 @@ from app.amendments.models import Amendment
 from app.comments import services as comments
 from app.comments.forms import CommentForm
 from app.comments.models import Comment
-from app.comments.views import post_comment, visible_thread_page
+from app.comments.posting import post_comment, posted_message
 from app.declarations.diff import word_diff
 from app.declarations.loading import get_declaration, get_item
+from app.declarations.models import RecommendationRevision, SectionRevision
 from app.declarations.services import consultation_closed_message
 from app.errors import RuleError
 from app.extensions import db
 from app.time import utcnow
-from app.views import acting_user, form_id, get_or_404, page_number, refuse, render_form, require
+from app.views import acting_user, attempt, form_id, get_or_404, page_number, refuse, render_form, require
 
 bp = Blueprint("amendments", __name__)
 
@@ -34,8 +36,9 @@ def propose(declaration_id, kind, item_id):
     error = consultation_closed_message(declaration) if request.method == "GET" else None
     if form.validate_on_submit():
         try:
-            amendment = services.propose(acting_user(), declaration, item, text=form.text.data,
-                                         rationale=form.rationale.data)
+            with attempt():
+                amendment = services.propose(acting_user(), declaration, item, text=form.text.data,
+                                             rationale=form.rationale.data)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -63,9 +66,10 @@ def detail(amendment_id):
     form = CommentForm()
     comment, error = post_comment(declaration, form, amendment=amendment)
     if comment is not None:
+        flash(posted_message(comment), "success")
         return redirect(url_for("amendments.detail", amendment_id=amendment.id, _anchor=f"c{comment.id}"))
-    threads, replies, own_pending = visible_thread_page(declaration, Comment.amendment_id == amendment.id,
-                                                        page_number(), current_user)
+    threads, replies, own_pending = comments.visible_thread_page(
+        declaration, Comment.amendment_id == amendment.id, page_number(), current_user)
     target = amendment.target
     base_text = _base_text(amendment)
     return render_form("amendments/detail.html", form=form, error=error, amendment=amendment, declaration=declaration,
@@ -77,7 +81,6 @@ def detail(amendment_id):
 
 
 def _base_text(amendment: Amendment) -> str:
-    from app.declarations.models import RecommendationRevision, SectionRevision
     if amendment.section_id:
         return db.session.get(SectionRevision, amendment.base_revision_id).body_source
     return db.session.get(RecommendationRevision, amendment.base_revision_id).text_source
@@ -88,7 +91,8 @@ def accept(amendment_id):
     amendment = _load(amendment_id)
     require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
     try:
-        services.accept(acting_user(), amendment)
+        with attempt():
+            services.accept(acting_user(), amendment)
     except services.AmendmentConflict:
         return redirect(url_for("amendments.merge", amendment_id=amendment.id))
     except RuleError as rule:
@@ -112,8 +116,9 @@ def merge(amendment_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.accept(acting_user(), amendment, merged_text=form.text.data,
-                            base_revision_id=form_id(form.base_revision_id.data) or -1)
+            with attempt():
+                services.accept(acting_user(), amendment, merged_text=form.text.data,
+                                base_revision_id=form_id(form.base_revision_id.data) or -1)
         except RuleError as rule:
             error = str(rule)
             form.base_revision_id.data = str(target.current_revision_id)
@@ -131,7 +136,8 @@ def reject(amendment_id):
     require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
     form = DecisionForm()
     try:
-        services.reject(acting_user(), amendment, form.reason.data or "" if form.validate_on_submit() else "")
+        with attempt():
+            services.reject(acting_user(), amendment, form.reason.data or "" if form.validate_on_submit() else "")
     except RuleError as rule:
         refuse(rule)
     else:
@@ -145,8 +151,9 @@ def set_hidden(amendment_id, action):
     require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
     form = DecisionForm()
     try:
-        services.set_hidden(acting_user(), amendment, action == "hide",
-                            (form.reason.data or "") if form.validate_on_submit() else "")
+        with attempt():
+            services.set_hidden(acting_user(), amendment, action == "hide",
+                                (form.reason.data or "") if form.validate_on_submit() else "")
     except RuleError as rule:
         refuse(rule)
     else:
@@ -160,7 +167,7 @@ def for_declaration(declaration_id):
     declaration = get_declaration(declaration_id)
     query = (select(Amendment).options(selectinload(Amendment.proposer))
              .where(Amendment.declaration_id == declaration.id)
-             .order_by(Amendment.status != "pending", Amendment.created_at))
+             .order_by(Amendment.status != AmendmentStatus.PENDING, Amendment.created_at))
     if not permissions.can_manage_declaration(current_user, declaration):
         query = query.where(Amendment.hidden_at.is_(None))
     rows = db.session.scalars(query).all()

@@ -3,6 +3,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.choices import CommentStatus
 from app.extensions import db
 from app.time import utcnow
 
@@ -27,7 +28,7 @@ class Comment(db.Model):
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     version_number: Mapped[int]
-    status: Mapped[str] = mapped_column(String(12), default="published")
+    status: Mapped[str] = mapped_column(String(12), default=CommentStatus.PUBLISHED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]

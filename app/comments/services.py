@@ -2,32 +2,73 @@
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.choices import CommentStatus, PlatformRole
 from app import permissions
 from app.audit.services import record
+from app.accounts.models import User
 from app.comments.models import Comment, CommentFlag, ModerationDecision
 from app.declarations.services import consultation_closed_message
+from app.declarations.signals import reading_page, text_removed, text_saved
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
 from app.markup import render_markdown
 from app.notifications import services as notifications
-from app.search import services as search
 from app.time import utcnow
 
 EDIT_WINDOW = timedelta(minutes=15)
 MAX_LENGTH = 5000
+# A coordinator took it down (after or before publication): it leaves no trace in the threads.
+TAKEN_DOWN = (CommentStatus.HIDDEN, CommentStatus.REJECTED)
 
 
 def published_counts(declaration_id: int) -> dict[str, int]:
     """Published comments per item ("section-3", "recommendation-7"), replies included: one query."""
     rows = db.session.execute(
         select(Comment.section_id, Comment.recommendation_id, func.count())
-        .where(Comment.declaration_id == declaration_id, Comment.status == "published",
+        .where(Comment.declaration_id == declaration_id, Comment.status == CommentStatus.PUBLISHED,
                Comment.deleted_at.is_(None), Comment.amendment_id.is_(None))
         .group_by(Comment.section_id, Comment.recommendation_id)).all()
     return {(f"section-{s}" if s else f"recommendation-{r}"): n for s, r, n in rows}
+
+
+@reading_page.connect
+def _comment_counts(declaration, **_extra) -> dict:
+    """The reading page shows how many published comments each section and recommendation has."""
+    return {"counts": published_counts(declaration.id)}
+
+
+THREADS_PER_PAGE = 20
+
+
+def visible_thread_page(declaration, target_filter, page: int, user):
+    """One page of threads: published top-level comments (and tombstones that still have replies), each
+    with its published replies. Two queries whatever the size of the thread."""
+    live_replies = select(Comment.parent_id).where(Comment.status == CommentStatus.PUBLISHED, Comment.deleted_at.is_(None),
+                                                   Comment.parent_id.is_not(None))
+    taken_down = select(Comment.id).where(target_filter, Comment.status.in_(TAKEN_DOWN))
+    # A hidden or rejected comment leaves no trace: the replies under it stand on their own.
+    top = (select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
+           .where(target_filter, or_(Comment.parent_id.is_(None), Comment.parent_id.in_(taken_down)),
+                  or_((Comment.status == CommentStatus.PUBLISHED) & Comment.deleted_at.is_(None),
+                      Comment.id.in_(live_replies) & Comment.status.not_in(TAKEN_DOWN)))
+           .order_by(Comment.created_at))
+    threads = db.paginate(top, page=page, per_page=THREADS_PER_PAGE, error_out=False)
+    ids = [c.id for c in threads.items]
+    replies: dict[int, list[Comment]] = {}
+    if ids:
+        for reply in db.session.scalars(
+                select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
+                .where(Comment.parent_id.in_(ids), Comment.status == CommentStatus.PUBLISHED).order_by(Comment.created_at)):
+            replies.setdefault(reply.parent_id, []).append(reply)
+    own_pending = []
+    if user.is_authenticated:
+        own_pending = db.session.scalars(select(Comment).where(target_filter, Comment.author_id == user.id,
+                                                               Comment.status == CommentStatus.PENDING,
+                                                               Comment.deleted_at.is_(None))).all()
+    return threads, replies, own_pending
 
 
 def add_comment(actor, declaration, *, body: str, section=None, recommendation=None, amendment=None,
@@ -42,23 +83,23 @@ def add_comment(actor, declaration, *, body: str, section=None, recommendation=N
         raise RuleError(_("Write something first."))
     replied_to = parent
     if parent is not None:
-        if parent.status != "published" or parent.deleted_at is not None or parent.target_key != _target_key(
+        if parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None or parent.target_key != _target_key(
                 section, recommendation, amendment):
             raise RuleError(_("You can only reply to a published comment on the same text."))
         parent = parent.parent or parent  # replies to replies join the same thread
-        if parent.status != "published":
+        if parent.status != CommentStatus.PUBLISHED:
             raise RuleError(_("You can only reply to a published comment on the same text."))
     comment = Comment(
         declaration_id=declaration.id, section_id=section.id if section else None,
         recommendation_id=recommendation.id if recommendation else None,
         amendment_id=amendment.id if amendment else None, parent_id=parent.id if parent else None,
         author_id=actor.id, organization_id=actor.organization_id, body_source=body, body_html=render_markdown(body),
-        version_number=declaration.version_number, status="pending" if declaration.moderation == "pre" else "published")
+        version_number=declaration.version_number, status=CommentStatus.PENDING if declaration.moderation == "pre" else CommentStatus.PUBLISHED)
     db.session.add(comment)
     db.session.flush()
     comment.replied_to = replied_to
     record(actor, "comment_posted", comment, declaration_id=declaration.id, status=comment.status)
-    if comment.status == "published":
+    if comment.status == CommentStatus.PUBLISHED:
         _published(comment)
     return comment
 
@@ -72,7 +113,7 @@ def _target_key(section, recommendation, amendment) -> str:
 
 
 def _published(comment: Comment) -> None:
-    search.index(comment)
+    text_saved.send(comment)
     # The person answered: the author of the reply replied to, or of the thread's first comment.
     replied_to = getattr(comment, "replied_to", None) or comment.parent
     if replied_to is not None and replied_to.author_id != comment.author_id:
@@ -84,7 +125,7 @@ def edit_comment(actor, comment: Comment, body: str) -> None:
         raise NotAllowed()
     if utcnow() - comment.created_at > EDIT_WINDOW:
         raise RuleError(_("Comments can be edited for 15 minutes after posting. Post a new comment instead."))
-    if comment.status in ("hidden", "rejected"):
+    if comment.status in TAKEN_DOWN:
         raise RuleError(_("This comment was taken down by a moderator and cannot be edited."))
     closed = consultation_closed_message(comment.declaration)
     if closed:
@@ -92,13 +133,13 @@ def edit_comment(actor, comment: Comment, body: str) -> None:
     if not body.strip():
         raise RuleError(_("Write something first."))
     comment.body_source, comment.body_html, comment.edited_at = body, render_markdown(body), utcnow()
-    if comment.status == "published" and comment.declaration.moderation == "pre":
+    if comment.status == CommentStatus.PUBLISHED and comment.declaration.moderation == "pre":
         # Under pre-moderation an edited text is approved again before anyone else sees it.
-        comment.status = "pending"
-        search.remove(comment)
+        comment.status = CommentStatus.PENDING
+        text_removed.send(comment)
     record(actor, "comment_edited", comment, status=comment.status)
-    if comment.status == "published":
-        search.index(comment)
+    if comment.status == CommentStatus.PUBLISHED:
+        text_saved.send(comment)
 
 
 def delete_comment(actor, comment: Comment) -> None:
@@ -110,14 +151,14 @@ def delete_comment(actor, comment: Comment) -> None:
         raise RuleError(closed)
     comment.deleted_at = utcnow()
     comment.body_source = comment.body_html = ""
-    search.remove(comment)
+    text_removed.send(comment)
     record(actor, "comment_deleted", comment)
 
 
 def flag_comment(actor, comment: Comment, reason: str) -> None:
     if not permissions.can_flag_comment(actor, comment):
         raise NotAllowed()
-    if comment.status != "published" or comment.deleted_at is not None:
+    if comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         raise RuleError(_("This comment is not shown any more."))
     exists = db.session.scalar(select(CommentFlag.id).where(CommentFlag.comment_id == comment.id,
                                                             CommentFlag.user_id == actor.id,
@@ -128,23 +169,23 @@ def flag_comment(actor, comment: Comment, reason: str) -> None:
     record(actor, "comment_flagged", comment, reason=reason.strip()[:500])
 
 
+
 # --- moderation --------------------------------------------------------------------------
 
 MODERATION_ACTIONS = {
     # action: (states it applies to, resulting state)
-    "approve": (("pending",), "published"),
-    "reject": (("pending",), "rejected"),
-    "hide": (("published",), "hidden"),
-    "restore": (("hidden", "rejected"), "published"),
-    "dismiss": (("published",), "published"),  # flags looked at, the comment stays
+    "approve": ((CommentStatus.PENDING,), CommentStatus.PUBLISHED),
+    "reject": ((CommentStatus.PENDING,), CommentStatus.REJECTED),
+    "hide": ((CommentStatus.PUBLISHED,), CommentStatus.HIDDEN),
+    "restore": (TAKEN_DOWN, CommentStatus.PUBLISHED),
+    "dismiss": ((CommentStatus.PUBLISHED,), CommentStatus.PUBLISHED),  # flags looked at, the comment stays
 }
 
 
 def another_coordinator_exists(actor, comment: Comment | None = None) -> bool:
     """Whether another active coordinator could decide instead: one outside the comment's organization
     who did not write it."""
-    from app.accounts.models import User
-    query = select(func.count()).select_from(User).where(User.platform_role == "coordinator",
+    query = select(func.count()).select_from(User).where(User.platform_role == PlatformRole.COORDINATOR,
                                                          User.active.is_(True), User.id != actor.id)
     if comment is not None:
         query = query.where(User.id != comment.author_id)
@@ -172,10 +213,10 @@ def moderate(actor, comment: Comment, action: str, reason: str = "") -> Moderati
         flag.resolved_at = utcnow()
     db.session.flush()
     record(actor, f"comment_{action}", comment, reason=decision.reason, declaration_id=comment.declaration_id)
-    if result == "published" and action in ("approve", "restore"):
+    if result == CommentStatus.PUBLISHED and action in ("approve", "restore"):
         _published(comment)
-    elif result in ("hidden", "rejected"):
-        search.remove(comment)
+    elif result in TAKEN_DOWN:
+        text_removed.send(comment)
     if action != "dismiss":
         notifications.notify_moderation(comment, decision)
     return decision
@@ -188,7 +229,7 @@ def moderation_queue():
         select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization),
                                 selectinload(Comment.declaration))
         .where(Comment.deleted_at.is_(None),
-                              (Comment.status == "pending") | ((Comment.status == "published") & Comment.id.in_(flagged)))
+                              (Comment.status == CommentStatus.PENDING) | ((Comment.status == CommentStatus.PUBLISHED) & Comment.id.in_(flagged)))
         .order_by(Comment.created_at)).all()
 
 

@@ -2,75 +2,24 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.choices import CommentStatus
 from app import permissions
 from app.comments import services
+from app.comments.posting import post_comment, posted_message
 from app.comments.forms import CommentForm, FlagForm, ModerationForm
 from app.comments.models import Comment, ModerationDecision
 from app.declarations.loading import get_declaration, get_item
 from app.declarations.services import consultation_closed_message, live_recommendations, live_sections, numbering
 from app.errors import RuleError
 from app.exports import csv_text
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.time import utcnow
-from app.views import acting_user, form_id, get_or_404, page_number, refuse, render_form, require
+from app.views import acting_user, attempt, get_or_404, page_number, refuse, render_form, require
 
 bp = Blueprint("comments", __name__)
-
-THREADS_PER_PAGE = 20
-
-
-def visible_thread_page(declaration, target_filter, page: int, user):
-    """One page of threads: published top-level comments (and tombstones that still have replies), each
-    with its published replies. Two queries whatever the size of the thread."""
-    live_replies = select(Comment.parent_id).where(Comment.status == "published", Comment.deleted_at.is_(None),
-                                                   Comment.parent_id.is_not(None))
-    taken_down = select(Comment.id).where(target_filter, Comment.status.in_(("hidden", "rejected")))
-    # A hidden or rejected comment leaves no trace: the replies under it stand on their own.
-    top = (select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
-           .where(target_filter, or_(Comment.parent_id.is_(None), Comment.parent_id.in_(taken_down)),
-                  or_((Comment.status == "published") & Comment.deleted_at.is_(None),
-                      Comment.id.in_(live_replies) & Comment.status.not_in(("hidden", "rejected"))))
-           .order_by(Comment.created_at))
-    threads = db.paginate(top, page=page, per_page=THREADS_PER_PAGE, error_out=False)
-    ids = [c.id for c in threads.items]
-    replies: dict[int, list[Comment]] = {}
-    if ids:
-        for reply in db.session.scalars(
-                select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
-                .where(Comment.parent_id.in_(ids), Comment.status == "published").order_by(Comment.created_at)):
-            replies.setdefault(reply.parent_id, []).append(reply)
-    own_pending = []
-    if user.is_authenticated:
-        own_pending = db.session.scalars(select(Comment).where(target_filter, Comment.author_id == user.id,
-                                                               Comment.status == "pending",
-                                                               Comment.deleted_at.is_(None))).all()
-    return threads, replies, own_pending
-
-
-def post_comment(declaration, form: CommentForm, **target):
-    """Handle the comment form under a text (section, recommendation or amendment).
-
-    Returns (comment, error): the new comment when it was posted, or the rule that refused it."""
-    if request.method == "POST" and not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    if not form.validate_on_submit():
-        return None, None
-    require(permissions.can_take_part(acting_user(), declaration))
-    parent_id = form_id(form.parent_id.data)
-    parent = db.session.get(Comment, parent_id) if parent_id else None
-    if parent is not None and parent.declaration_id != declaration.id:
-        parent = None  # the service then refuses a reply across texts
-    try:
-        comment = services.add_comment(acting_user(), declaration, body=form.body.data, parent=parent, **target)
-    except RuleError as rule:
-        return None, str(rule)
-    flash(_("Your comment has been published.") if comment.status == "published" else
-          _("Thank you. Your comment will appear once a coordinator approves it."), "success")
-    return comment, None
-
 
 @bp.route("/declarations/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/comments",
           methods=["GET", "POST"])
@@ -80,10 +29,11 @@ def thread(declaration_id, kind, item_id):
     form = CommentForm()
     comment, error = post_comment(declaration, form, **{kind: item})
     if comment is not None:
+        flash(posted_message(comment), "success")
         return redirect(url_for("comments.thread", declaration_id=declaration.id, kind=kind, item_id=item.id,
                                 _anchor=f"c{comment.id}"))
     target = Comment.section_id == item.id if kind == "section" else Comment.recommendation_id == item.id
-    threads, replies, own_pending = visible_thread_page(declaration, target, page_number(), current_user)
+    threads, replies, own_pending = services.visible_thread_page(declaration, target, page_number(), current_user)
     number = numbering(live_recommendations(declaration.id)).get(item.id) if kind == "recommendation" else None
     return render_form("comments/thread.html", form=form, error=error, declaration=declaration, item=item, kind=kind,
                        number=number, threads=threads, replies=replies, own_pending=own_pending,
@@ -114,7 +64,8 @@ def edit(comment_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.edit_comment(acting_user(), comment, form.body.data)
+            with attempt():
+                services.edit_comment(acting_user(), comment, form.body.data)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -135,14 +86,15 @@ def delete(comment_id):
 def flag(comment_id):
     comment = get_or_404(Comment, comment_id)
     get_declaration(comment.declaration_id)
-    if comment.status != "published" or comment.deleted_at is not None:
+    if comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         abort(404)
     require(permissions.can_flag_comment(acting_user(), comment))
     form = FlagForm()
     error = None
     if form.validate_on_submit():
         try:
-            services.flag_comment(acting_user(), comment, form.reason.data)
+            with attempt():
+                services.flag_comment(acting_user(), comment, form.reason.data)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -159,7 +111,7 @@ def export(declaration_id):
     numbers = numbering(live_recommendations(declaration.id))
     rows = db.session.scalars(
         select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
-        .where(Comment.declaration_id == declaration.id, Comment.status == "published",
+        .where(Comment.declaration_id == declaration.id, Comment.status == CommentStatus.PUBLISHED,
                Comment.deleted_at.is_(None)).order_by(Comment.created_at)).all()
     headings = {s.id: s.current.heading for s in live_sections(declaration.id)}
 
@@ -199,7 +151,8 @@ def moderate(comment_id):
         refuse(_("The form was incomplete; nothing was done."))
         return redirect(url_for("comments.queue"))
     try:
-        services.moderate(acting_user(), comment, form.action.data, form.reason.data or "")
+        with attempt():
+            services.moderate(acting_user(), comment, form.action.data, form.reason.data or "")
     except RuleError as rule:
         refuse(rule)
     else:

@@ -6,8 +6,8 @@ from app.choices import LANGUAGES
 from app.extensions import db
 from app.organizations.models import Organization
 from app.security import safe_next
-from app.responses import services as responses
-from app.signatures import services as signatures
+from app.responses.queries import for_reviewer
+from app.signatures.queries import awaiting_signature
 
 bp = Blueprint("core", __name__)
 
@@ -16,8 +16,8 @@ bp = Blueprint("core", __name__)
 def index():
     verified_count = db.session.scalar(select(func.count()).select_from(Organization).where(Organization.verified))
     return render_template("core/index.html", verified_count=verified_count,
-                           awaiting=signatures.awaiting_signature(current_user),
-                           addressed=responses.for_reviewer(current_user))
+                           awaiting=awaiting_signature(current_user),
+                           addressed=for_reviewer(current_user))
 
 
 @bp.route("/healthz")

@@ -1,7 +1,7 @@
 """Writing declarations: creating, settings, sections and recommendations, phases, co-drafters, events."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app import permissions
 from app.accounts.models import User
@@ -15,7 +15,7 @@ from app.errors import RuleError
 from app.extensions import db
 from app.institutions.models import Institution
 from app.time import local_to_utc
-from app.views import acting_user, form_id, get_or_404, refuse, render_form, require
+from app.views import acting_user, attempt, form_id, get_or_404, refuse, render_form, require
 
 
 def _count(value) -> int:
@@ -63,9 +63,10 @@ def settings(declaration_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.update_settings(acting_user(), declaration, base_edit_count=_count(form.edit_count.data),
-                                     kind=form.kind.data, title=form.title.data, summary=form.summary.data or "",
-                                     moderation=form.moderation.data, visibility=form.visibility.data)
+            with attempt():
+                services.update_settings(acting_user(), declaration, base_edit_count=_count(form.edit_count.data),
+                                         kind=form.kind.data, title=form.title.data, summary=form.summary.data or "",
+                                         moderation=form.moderation.data, visibility=form.visibility.data)
         except services.EditConflict:
             error = _("Someone else changed these settings while you were editing them: your text is kept below; "
                       "the current title is “%(title)s”. Save again to replace it.", title=declaration.title)
@@ -97,10 +98,11 @@ def add_item(declaration_id, kind):
     error = None
     if form.validate_on_submit():
         try:
-            if kind == "section":
-                item = services.add_section(acting_user(), declaration, heading=form.heading.data, body=form.body.data)
-            else:
-                item = services.add_recommendation(acting_user(), declaration, **_recommendation_fields(form))
+            with attempt():
+                if kind == "section":
+                    item = services.add_section(acting_user(), declaration, heading=form.heading.data, body=form.body.data)
+                else:
+                    item = services.add_recommendation(acting_user(), declaration, **_recommendation_fields(form))
         except RuleError as rule:
             error = str(rule)
         else:
@@ -125,12 +127,13 @@ def edit_item(declaration_id, kind, item_id):
     error = conflict = None
     if form.validate_on_submit():
         try:
-            base = form_id(form.base_revision_id.data) or -1  # a tampered base ends in the conflict page
-            if kind == "section":
-                services.edit_section(acting_user(), item, base_revision_id=base, heading=form.heading.data,
-                                      body=form.body.data)
-            else:
-                services.edit_recommendation(acting_user(), item, base_revision_id=base, **_recommendation_fields(form))
+            with attempt():
+                base = form_id(form.base_revision_id.data) or -1  # a tampered base ends in the conflict page
+                if kind == "section":
+                    services.edit_section(acting_user(), item, base_revision_id=base, heading=form.heading.data,
+                                          body=form.body.data)
+                else:
+                    services.edit_recommendation(acting_user(), item, base_revision_id=base, **_recommendation_fields(form))
         except services.EditConflict as clash:
             conflict = clash.current
             form.base_revision_id.data = str(conflict.id)  # saving again replaces the other change knowingly
@@ -152,11 +155,12 @@ def change_item(declaration_id, kind, item_id, action):
     item = get_item(declaration, kind, item_id)
     require(permissions.can_edit_text(acting_user(), declaration))
     try:
-        if action == "delete":
-            services.delete_item(acting_user(), item)
-            flash(_("Deleted. Its history and comments are kept."), "success")
-        else:
-            services.move_item(acting_user(), item, -1 if action == "up" else 1)
+        with attempt():
+            if action == "delete":
+                services.delete_item(acting_user(), item)
+                flash(_("Deleted. Its history and comments are kept."), "success")
+            else:
+                services.move_item(acting_user(), item, -1 if action == "up" else 1)
     except RuleError as rule:
         refuse(rule)
     return redirect(url_for("declarations.edit", declaration_id=declaration.id, _anchor=item.anchor))
@@ -171,8 +175,9 @@ def change_phase(declaration_id):
         refuse(_("Choose a valid date and time."))
         return redirect(url_for("declarations.edit", declaration_id=declaration.id))
     try:
-        version = services.change_phase(acting_user(), declaration, form.target.data,
-                                        deadline=local_to_utc(form.deadline.data))
+        with attempt():
+            version = services.change_phase(acting_user(), declaration, form.target.data,
+                                            deadline=local_to_utc(form.deadline.data))
     except RuleError as rule:
         refuse(rule)
         return redirect(url_for("declarations.edit", declaration_id=declaration.id))
@@ -185,8 +190,8 @@ def change_phase(declaration_id):
 def drafters(declaration_id):
     declaration = get_declaration(declaration_id)
     require(permissions.can_manage_declaration(acting_user(), declaration))
-    people = db.session.scalars(select(User).where(User.active.is_(True), or_(
-        User.organization_id.is_not(None), User.is_expert.is_(True))).order_by(User.name)).all()
+    people = db.session.scalars(select(User).where(permissions.alliance_members_clause())
+                                .order_by(User.name)).all()
     form = DraftersForm()
     form.drafters.choices = [(p.id, f"{p.name} ({p.organization.acronym if p.organization else _('expert')})")
                              for p in people]
@@ -220,8 +225,9 @@ def event(declaration_id, event_id=None):
     error = None
     if form.validate_on_submit():
         try:
-            services.save_event(acting_user(), declaration, record,
-                                **{name: getattr(form, name).data for name in services.EVENT_FIELDS})
+            with attempt():
+                services.save_event(acting_user(), declaration, record,
+                                    **{name: getattr(form, name).data for name in services.EVENT_FIELDS})
         except RuleError as rule:
             error = str(rule)
         else:

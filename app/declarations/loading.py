@@ -3,6 +3,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.choices import Phase
 from app import permissions
 from app.declarations.models import Declaration, Recommendation, Section
 from app.extensions import db, login_manager
@@ -17,7 +18,7 @@ def get_declaration(declaration_id: int) -> Declaration:
     if declaration is None:
         abort(404)
     if not permissions.can_view_declaration(current_user, declaration):
-        if not current_user.is_authenticated and declaration.phase != "drafting":
+        if not current_user.is_authenticated and declaration.phase != Phase.DRAFTING:
             abort(login_manager.unauthorized())
         abort(404)
     return declaration

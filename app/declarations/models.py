@@ -4,6 +4,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.choices import Phase
 from app.extensions import db
 from app.time import utcnow
 
@@ -17,7 +18,7 @@ class Declaration(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="declaration")
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
-    phase: Mapped[str] = mapped_column(String(20), default="drafting", index=True)
+    phase: Mapped[str] = mapped_column(String(20), default=Phase.DRAFTING, index=True)
     consultation_deadline: Mapped[datetime | None]
     signon_deadline: Mapped[datetime | None]
     moderation: Mapped[str] = mapped_column(String(10), default="post")

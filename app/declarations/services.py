@@ -9,22 +9,24 @@ from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.audit.services import record
+from app.choices import PHASES, Phase
 from app.declarations.models import (ConsultationEvent, Declaration, Recommendation, RecommendationRevision, Section,
                                      SectionRevision, Version)
+from app.declarations.signals import phase_changed, text_removed, text_saved
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
+from app.formatting import format_datetime_short
 from app.markup import render_markdown
-from app.search import services as search
 from app.time import utcnow
 
-EDITABLE_PHASES = ("drafting", "revision")
+EDITABLE_PHASES = (Phase.DRAFTING, Phase.REVISION)
 # The allowed phase transitions and the name of each action.
 TRANSITIONS = {
-    ("drafting", "consultation"): "open_consultation",
-    ("consultation", "revision"): "close_consultation",
-    ("revision", "consultation"): "reopen_consultation",
-    ("revision", "signon"): "open_signon",
-    ("signon", "revision"): "reopen_text",
+    (Phase.DRAFTING, Phase.CONSULTATION): "open_consultation",
+    (Phase.CONSULTATION, Phase.REVISION): "close_consultation",
+    (Phase.REVISION, Phase.CONSULTATION): "reopen_consultation",
+    (Phase.REVISION, Phase.SIGNON): "open_signon",
+    (Phase.SIGNON, Phase.REVISION): "reopen_text",
 }
 
 
@@ -89,7 +91,6 @@ def _require_editable(declaration: Declaration) -> None:
 
 
 def _phase_label(phase: str) -> str:
-    from app.choices import PHASES
     return str(PHASES.get(phase, phase))
 
 
@@ -101,7 +102,7 @@ def create_declaration(actor, *, kind: str, title: str, summary: str, moderation
     db.session.add(declaration)
     db.session.flush()
     record(actor, "declaration_created", declaration, title=declaration.title)
-    search.index(declaration)
+    text_saved.send(declaration)
     return declaration
 
 
@@ -119,7 +120,7 @@ def update_settings(actor, declaration: Declaration, *, base_edit_count: int, ki
     declaration.updated_at = utcnow()
     record(actor, "declaration_settings_changed", declaration, title=declaration.title, moderation=moderation,
            visibility=visibility)
-    search.index(declaration)
+    text_saved.send(declaration)
 
 
 def set_drafters(actor, declaration: Declaration, users: list) -> None:
@@ -144,7 +145,7 @@ def _new_section_revision(actor, section: Section, heading: str, body: str, amen
     db.session.add(revision)
     db.session.flush()
     section.current = revision
-    search.index(section)
+    text_saved.send(section)
     return revision
 
 
@@ -189,7 +190,7 @@ def _new_recommendation_revision(actor, recommendation: Recommendation, fields: 
     db.session.add(revision)
     db.session.flush()
     recommendation.current = revision
-    search.index(recommendation)
+    text_saved.send(recommendation)
     return revision
 
 
@@ -234,7 +235,7 @@ def delete_item(actor, item) -> None:
     if item.deleted_at is not None:
         raise RuleError(_("This has already been deleted."))
     item.deleted_at = utcnow()
-    search.remove(item)
+    text_removed.send(item)
     _touch(declaration)
     record(actor, f"{item.kind}_deleted", item, declaration_id=declaration.id)
 
@@ -286,12 +287,12 @@ def change_phase(actor, declaration: Declaration, target: str, *, deadline: date
                           phase=_phase_label(declaration.phase), target=_phase_label(target)))
     if not live_sections(declaration.id) and not live_recommendations(declaration.id):
         raise RuleError(_("Add at least one section or recommendation first."))
-    if target == "consultation":
+    if target == Phase.CONSULTATION:
         if deadline is None or deadline <= utcnow():
             raise RuleError(_("Choose a consultation deadline in the future."))
         declaration.consultation_deadline = deadline
         declaration.closing_reminder_sent_for = None
-    if target == "signon":
+    if target == Phase.SIGNON:
         if deadline is not None and deadline <= utcnow():
             raise RuleError(_("Choose a sign-on deadline in the future, or none."))
         declaration.signon_deadline = deadline
@@ -301,21 +302,13 @@ def change_phase(actor, declaration: Declaration, target: str, *, deadline: date
     version = snapshot(actor, declaration, target)
     record(actor, f"phase_{action}", declaration, before=before, after=target, version=version.number,
            sha256=version.sha256, deadline=deadline.isoformat() if deadline else None)
-    if target == "consultation":
-        from app.notifications.services import notify_consultation_opened
-        notify_consultation_opened(declaration)
-    from app.signatures import services as signatures
-    if before == "signon":
-        signatures.text_reopened(actor, declaration)
-    if target == "signon":
-        signatures.signon_reopened(actor, declaration)
+    phase_changed.send(declaration, actor=actor, before=before, after=target, version=version)
     return version
 
 
 def consultation_closed_message(declaration: Declaration) -> str | None:
     """Why commenting is closed right now, or None when it is open. Checked on every action."""
-    from app.formatting import format_datetime_short
-    if declaration.phase != "consultation":
+    if declaration.phase != Phase.CONSULTATION:
         return _("Comments and amendments are open only during consultation. This declaration is in the "
                  "%(phase)s phase.", phase=_phase_label(declaration.phase))
     if declaration.consultation_deadline and utcnow() >= declaration.consultation_deadline:

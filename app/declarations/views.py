@@ -6,13 +6,12 @@ from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.choices import PHASES, PILLARS, THEMES
-from app.comments.services import published_counts
 from app.declarations import services
 from app.declarations.diff import compare as compare_contents
 from app.declarations.loading import get_declaration, institution_names
+from app.declarations.signals import reading_page_context
 from app.declarations.models import ConsultationEvent, Declaration, Recommendation, RecommendationRevision
 from app.extensions import db
-from app.signatures import services as signatures
 from app.time import utcnow
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
@@ -50,27 +49,14 @@ def read(declaration_id):
                 and (theme not in THEMES or theme in r.current.themes)]
     events = db.session.scalars(select(ConsultationEvent).where(ConsultationEvent.declaration_id == declaration.id)
                                 .order_by(ConsultationEvent.held_on)).all()
+    # Comment counts, the signing state and the government's answers come from the areas that own them.
+    context = {"counts": {}, "signing_closed": None, "submission": None,
+               **reading_page_context(declaration, current_user)}
     return render_template(
         "declarations/read.html", declaration=declaration, sections=sections, recommendations=filtered,
-        total_recommendations=len(recommendations), numbers=numbers, counts=published_counts(declaration.id),
-        institutions=institution_names(), pillar=pillar if pillar in PILLARS else "",
-        theme=theme if theme in THEMES else "", events=events,
-        closed_message=services.consultation_closed_message(declaration), now=utcnow(),
-        signing_closed=signatures.signing_closed_message(declaration), **_response(declaration))
-
-
-def _response(declaration) -> dict:
-    """The submission of a submitted declaration and the government's published answers, beside each
-    recommendation."""
-    if declaration.phase not in signatures.SUBMITTED_PHASES:
-        return {"submission": None}
-    from app.responses.services import published_positions
-    from app.submissions.services import submission_for
-    submission = submission_for(declaration.id)
-    if submission is None:
-        return {"submission": None}
-    return {"submission": submission, "answers": published_positions(submission),
-            "submitted_ids": {r["id"] for r in submission.content["text"]["recommendations"]}}
+        total_recommendations=len(recommendations), numbers=numbers, institutions=institution_names(),
+        pillar=pillar if pillar in PILLARS else "", theme=theme if theme in THEMES else "", events=events,
+        closed_message=services.consultation_closed_message(declaration), now=utcnow(), **context)
 
 
 @bp.route("/<int:declaration_id>/history")

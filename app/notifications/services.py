@@ -4,9 +4,13 @@ from datetime import timedelta
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
+from app.choices import AmendmentStatus, Phase, PlatformRole
+from app import permissions
 from app.accounts.models import User
+from app.declarations.models import Declaration
+from app.declarations.signals import phase_changed
 from app.extensions import db
 from app.links import absolute_url
 from app.mail.services import queue
@@ -48,7 +52,7 @@ def notify_moderation(comment, decision) -> None:
 def notify_amendment_decision(amendment) -> None:
     link = absolute_url("amendments.detail", amendment_id=amendment.id)
     notify(amendment.proposer, "amendment", lambda: (
-        _("Your amendment was accepted") if amendment.status == "accepted" else _("Your amendment was not accepted"),
+        _("Your amendment was accepted") if amendment.status == AmendmentStatus.ACCEPTED else _("Your amendment was not accepted"),
         render_template("notifications/amendment.txt", amendment=amendment)), link)
 
 
@@ -60,9 +64,7 @@ def notify_amendment_hidden(amendment) -> None:
 
 
 def _alliance_members():
-    return db.session.scalars(select(User).where(
-        User.active.is_(True),
-        or_(User.organization_id.is_not(None), User.is_expert.is_(True), User.platform_role == "coordinator"))).all()
+    return db.session.scalars(select(User).where(permissions.alliance_members_clause())).all()
 
 
 def notify_alliance(kind: str, subject_and_body, link: str) -> None:
@@ -78,12 +80,17 @@ def notify_consultation_opened(declaration) -> None:
         absolute_url("declarations.read", declaration_id=declaration.id))
 
 
+@phase_changed.connect
+def _on_phase_changed(declaration, *, after: str, **_extra) -> None:
+    if after == Phase.CONSULTATION:
+        notify_consultation_opened(declaration)
+
+
 def send_closing_reminders() -> int:
     """Remind the alliance of consultations that close within 48 hours, once per deadline."""
-    from app.declarations.models import Declaration
     now = utcnow()
     due = db.session.scalars(select(Declaration).where(
-        Declaration.phase == "consultation", Declaration.consultation_deadline > now,
+        Declaration.phase == Phase.CONSULTATION, Declaration.consultation_deadline > now,
         Declaration.consultation_deadline <= now + CLOSING_SOON)).all()
     sent = 0
     for declaration in due:
@@ -92,7 +99,7 @@ def send_closing_reminders() -> int:
         declaration.closing_reminder_sent_for = declaration.consultation_deadline
         link = absolute_url("declarations.read", declaration_id=declaration.id)
         for user in _alliance_members():
-            notify(user, "consultation_closing", lambda: (
+            notify(user, "consultation_closing", lambda declaration=declaration: (
                 _("Consultation closing soon: %(title)s", title=declaration.title),
                 render_template("notifications/consultation_closing.txt", declaration=declaration)), link)
             sent += 1
@@ -129,7 +136,7 @@ def _comment_link(comment) -> str:
 def notify_signature_awaiting_approval(signature, declaration) -> None:
     """Tell the coordinators that an organization outside the alliance confirmed and waits for approval."""
     link = absolute_url("signatures.signatories", declaration_id=declaration.id, status="pending")
-    for coordinator in db.session.scalars(select(User).where(User.platform_role == "coordinator",
+    for coordinator in db.session.scalars(select(User).where(User.platform_role == PlatformRole.COORDINATOR,
                                                              User.active.is_(True))):
         notify(coordinator, "signature", lambda: (
             _("A signature waits for your approval"),

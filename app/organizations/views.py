@@ -10,7 +10,7 @@ from app.extensions import db
 from app.organizations import services
 from app.organizations.forms import OrganizationForm
 from app.organizations.models import Organization
-from app.views import acting_user, get_visible_organization, refuse, render_form, require
+from app.views import acting_user, attempt, get_visible_organization, refuse, render_form, require
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
@@ -49,7 +49,8 @@ def create():
     error = None
     if form.validate_on_submit():
         try:
-            organization = services.create_organization(acting_user(), **_fields(form))
+            with attempt():
+                organization = services.create_organization(acting_user(), **_fields(form))
         except RuleError as rule:
             error = str(rule)
         else:
@@ -68,7 +69,8 @@ def edit(organization_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.update_profile(acting_user(), organization, **_fields(form))
+            with attempt():
+                services.update_profile(acting_user(), organization, **_fields(form))
         except RuleError as rule:
             error = str(rule)
         else:
@@ -83,7 +85,8 @@ def set_verification(organization_id):
     require(permissions.can_verify_organization(acting_user(), organization))
     verified = request.form.get("verified") == "1"
     try:
-        services.set_verified(acting_user(), organization, verified)
+        with attempt():
+            services.set_verified(acting_user(), organization, verified)
     except RuleError as rule:
         refuse(rule)
     else:

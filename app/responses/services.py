@@ -8,21 +8,19 @@ from datetime import date
 from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
 from app.audit.services import record
-from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
+from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS, Phase
 from app.declarations.models import Declaration
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_unless_duplicate
-from app.formatting import format_datetime_short
 from app.institutions.models import Institution
 from app.links import absolute_url
 from app.notifications.services import notify_alliance
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.submissions.models import Submission, SubmissionClosure, SubmissionRecipient, SubmittedRecommendation
-from app.submissions.services import submitted_items
+from app.submissions.services import follow_up_closed_message
 from app.time import local_date, utcnow
 
 MAX_EXPLANATION = 5000
@@ -31,17 +29,8 @@ MAX_EVIDENCE = 5000
 
 # --- rules -----------------------------------------------------------------------------------
 
-def closed_message(submission: Submission) -> str | None:
-    """Why nothing more can be added to this submission's response, or None while it is open."""
-    closure = db.session.get(SubmissionClosure, submission.id)
-    if closure is None:
-        return None
-    return _("The follow-up of this submission was closed on %(date)s. Nothing more can be added.",
-             date=format_datetime_short(closure.closed_at))
-
-
 def _require_open(submission: Submission) -> None:
-    message = closed_message(submission)
+    message = follow_up_closed_message(submission)
     if message:
         raise RuleError(message)
 
@@ -61,19 +50,21 @@ def _acknowledged(actor, submission: Submission) -> SubmissionRecipient:
     return recipient
 
 
-def item_for(submission: Submission, recommendation_id: int | None) -> SubmittedRecommendation:
+def submitted_recommendation_for(submission: Submission,
+                                 recommendation_id: int | None) -> SubmittedRecommendation:
     """The submitted recommendation, or a clear refusal when it is not part of this submission."""
-    item = db.session.scalar(select(SubmittedRecommendation).where(
+    submitted = db.session.scalar(select(SubmittedRecommendation).where(
         SubmittedRecommendation.submission_id == submission.id,
         SubmittedRecommendation.recommendation_id == recommendation_id)) if recommendation_id else None
-    if item is None:
+    if submitted is None:
         raise RuleError(_("That recommendation is not part of this submission. Nothing was changed."))
-    return item
+    return submitted
 
 
-def has_published_answer(item: SubmittedRecommendation, institution_id: int) -> bool:
-    return db.session.scalar(select(Answer.id).where(Answer.item_id == item.id, Answer.institution_id == institution_id,
-                                                     Answer.published_at.is_not(None)).limit(1)) is not None
+def has_published_answer(submitted: SubmittedRecommendation, institution_id: int) -> bool:
+    return db.session.scalar(select(Answer.id).where(
+        Answer.item_id == submitted.id, Answer.institution_id == institution_id,
+        Answer.published_at.is_not(None)).limit(1)) is not None
 
 
 def _lead(institution_id: int | None) -> int | None:
@@ -112,7 +103,7 @@ def save_answer(actor, submission: Submission, recommendation_id: int | None, *,
                 lead_institution_id: int | None, target_date: date | None) -> Answer:
     """Save the institution's draft answer to one recommendation (a new revision after publication)."""
     recipient = _acknowledged(actor, submission)
-    item = item_for(submission, recommendation_id)
+    submitted = submitted_recommendation_for(submission, recommendation_id)
     if position not in POSITIONS:
         raise RuleError(_("Choose a position."))
     explanation = (explanation or "").strip()
@@ -120,12 +111,12 @@ def save_answer(actor, submission: Submission, recommendation_id: int | None, *,
         raise RuleError(_("The explanation is longer than %(max)d characters.", max=MAX_EXPLANATION))
     fields = {"position": position, "explanation": explanation, "lead_institution_id": _lead(lead_institution_id),
               "target_date": target_date, "author_id": actor.id, "updated_at": utcnow()}
-    key = (Answer.item_id == item.id, Answer.institution_id == recipient.institution_id)
+    key = (Answer.item_id == submitted.id, Answer.institution_id == recipient.institution_id)
     draft = db.session.scalar(select(Answer).where(*key, Answer.published_at.is_(None)))
     if draft is None:
         number = (db.session.scalar(select(func.max(Answer.number)).where(*key)) or 0) + 1
         new_id = db.session.execute(insert_unless_duplicate(Answer).values(
-            item_id=item.id, institution_id=recipient.institution_id, number=number, created_at=utcnow(), **fields)
+            item_id=submitted.id, institution_id=recipient.institution_id, number=number, created_at=utcnow(), **fields)
             .returning(Answer.id)).scalar()
         if new_id is not None:
             draft = db.session.get(Answer, new_id)
@@ -136,7 +127,7 @@ def save_answer(actor, submission: Submission, recommendation_id: int | None, *,
     for name, value in fields.items():
         setattr(draft, name, value)
     db.session.flush()
-    record(actor, "answer_drafted", submission, recommendation=item.recommendation_id,
+    record(actor, "answer_drafted", submission, recommendation=submitted.recommendation_id,
            institution=recipient.institution_id, revision=draft.number, position=position)
     return draft
 
@@ -159,8 +150,8 @@ def publish(actor, submission: Submission, declaration: Declaration) -> int:
         SubmissionRecipient.institution_id == recipient.institution_id,
         SubmissionRecipient.first_published_at.is_(None)).values(first_published_at=now))
     db.session.execute(update(Declaration).where(Declaration.id == declaration.id,
-                                                 Declaration.phase == "submitted")
-                       .values(phase="responded", updated_at=now))
+                                                 Declaration.phase == Phase.SUBMITTED)
+                       .values(phase=Phase.RESPONDED, updated_at=now))
     db.session.expire_all()
     record(actor, "answers_published", submission, institution=recipient.institution_id, count=count)
     institution = db.session.get(Institution, recipient.institution_id)
@@ -183,9 +174,9 @@ def publish(actor, submission: Submission, declaration: Declaration) -> int:
 def post_update(actor, submission: Submission, recommendation_id: int | None, *, status: str, evidence: str,
                 happened_on: date | None) -> ImplementationUpdate:
     recipient = _acknowledged(actor, submission)
-    item = item_for(submission, recommendation_id)
+    submitted = submitted_recommendation_for(submission, recommendation_id)
     # Progress is reported on a published position; before that it would show beside no answer.
-    if not has_published_answer(item, recipient.institution_id):
+    if not has_published_answer(submitted, recipient.institution_id):
         raise RuleError(_("Publish your answer to this recommendation first; then you can report its progress."))
     if status not in IMPLEMENTATION_STATUSES:
         raise RuleError(_("Choose a status."))
@@ -194,11 +185,11 @@ def post_update(actor, submission: Submission, recommendation_id: int | None, *,
     evidence = (evidence or "").strip()
     if len(evidence) > MAX_EVIDENCE:
         raise RuleError(_("The evidence is longer than %(max)d characters.", max=MAX_EVIDENCE))
-    entry = ImplementationUpdate(item_id=item.id, institution_id=recipient.institution_id, status=status,
+    entry = ImplementationUpdate(item_id=submitted.id, institution_id=recipient.institution_id, status=status,
                                  evidence=evidence, happened_on=happened_on, author_id=actor.id)
     db.session.add(entry)
     db.session.flush()
-    record(actor, "implementation_update_posted", submission, recommendation=item.recommendation_id,
+    record(actor, "implementation_update_posted", submission, recommendation=submitted.recommendation_id,
            institution=recipient.institution_id, status=status)
     return entry
 
@@ -208,16 +199,16 @@ def assess(actor, submission: Submission, recommendation_id: int | None, *, rati
     if not permissions.can_assess(actor):
         raise NotAllowed()
     _require_open(submission)
-    item = item_for(submission, recommendation_id)
+    submitted = submitted_recommendation_for(submission, recommendation_id)
     if rating not in ASSESSMENTS:
         raise RuleError(_("Choose the alliance's assessment."))
     notes = (notes or "").strip()
     if len(notes) > MAX_EVIDENCE:
         raise RuleError(_("The notes are longer than %(max)d characters.", max=MAX_EVIDENCE))
-    entry = Assessment(item_id=item.id, rating=rating, notes=notes, author_id=actor.id)
+    entry = Assessment(item_id=submitted.id, rating=rating, notes=notes, author_id=actor.id)
     db.session.add(entry)
     db.session.flush()
-    record(actor, "assessment_published", submission, recommendation=item.recommendation_id, rating=rating)
+    record(actor, "assessment_published", submission, recommendation=submitted.recommendation_id, rating=rating)
     return entry
 
 
@@ -244,168 +235,3 @@ def close_followup(actor, submission: Submission, reason: str) -> None:
     if done is None:
         raise RuleError(_("The follow-up of this submission is already closed."))
     record(actor, "followup_closed", submission, reason=(reason or "").strip())
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-def institution_answers(submission: Submission, institution_id: int) -> dict[int, dict]:
-    """For a reviewer's workspace: item id → {"draft": …, "published": the latest published revision}."""
-    rows = db.session.scalars(
-        select(Answer).join(SubmittedRecommendation, Answer.item_id == SubmittedRecommendation.id)
-        .where(SubmittedRecommendation.submission_id == submission.id, Answer.institution_id == institution_id)
-        .order_by(Answer.number)).all()
-    answers: dict[int, dict] = {}
-    for answer in rows:
-        slot = answers.setdefault(answer.item_id, {"draft": None, "published": None})
-        slot["draft" if answer.published_at is None else "published"] = answer
-    return answers
-
-
-def for_reviewer(user) -> list[tuple[Submission, SubmissionRecipient]]:
-    """The submissions addressed to this reviewer's institution, newest first, for the home page."""
-    if not permissions.is_reviewer(user) or user.institution_id is None:
-        return []
-    rows = db.session.execute(select(Submission, SubmissionRecipient)
-                              .join(SubmissionRecipient, SubmissionRecipient.submission_id == Submission.id)
-                              .where(SubmissionRecipient.institution_id == user.institution_id)
-                              .order_by(Submission.submitted_at.desc())).all()
-    return [(submission, recipient) for submission, recipient in rows]
-
-
-def latest_submission_item(recommendation_id: int) -> SubmittedRecommendation | None:
-    """The recommendation as last submitted."""
-    return db.session.scalar(select(SubmittedRecommendation).options(joinedload(SubmittedRecommendation.submission))
-                             .where(SubmittedRecommendation.recommendation_id == recommendation_id)
-                             .order_by(SubmittedRecommendation.id.desc()).limit(1))
-
-
-def recommendation_record(user, item: SubmittedRecommendation) -> dict:
-    """Everything said about one submitted recommendation that this person may see: per institution the
-    published answer with its earlier revisions (and the institution's own draft, for its reviewers),
-    the implementation updates, and the alliance's assessment with its history."""
-    answers = db.session.scalars(select(Answer).options(joinedload(Answer.institution),
-                                                        joinedload(Answer.lead_institution))
-                                 .where(Answer.item_id == item.id)
-                                 .order_by(Answer.institution_id, Answer.number.desc())).all()
-    own = user.institution_id if permissions.is_reviewer(user) else None
-    by_institution: dict[int, dict] = {}
-    for answer in answers:
-        if answer.published_at is None and answer.institution_id != own:
-            continue
-        slot = by_institution.setdefault(answer.institution_id, {"institution": answer.institution, "current": None,
-                                                                 "history": [], "draft": None})
-        if answer.published_at is None:
-            slot["draft"] = answer
-        elif slot["current"] is None:
-            slot["current"] = answer
-        else:
-            slot["history"].append(answer)
-    updates = db.session.scalars(select(ImplementationUpdate).options(joinedload(ImplementationUpdate.institution))
-                                 .where(ImplementationUpdate.item_id == item.id)
-                                 .order_by(ImplementationUpdate.happened_on.desc(),
-                                           ImplementationUpdate.id.desc())).all()
-    assessments = db.session.scalars(select(Assessment).where(Assessment.item_id == item.id)
-                                     .order_by(Assessment.id.desc())).all()
-    return {"answers": sorted(by_institution.values(), key=lambda s: s["institution"].name),
-            "updates": updates, "assessment": assessments[0] if assessments else None,
-            "assessment_history": assessments[1:]}
-
-
-def published_positions(submission: Submission) -> dict[int, list[Answer]]:
-    """Recommendation id → the current published answers (one per institution), for the reading page."""
-    rows = db.session.execute(
-        select(Answer, SubmittedRecommendation.recommendation_id)
-        .join(SubmittedRecommendation, Answer.item_id == SubmittedRecommendation.id)
-        .options(joinedload(Answer.institution))
-        .where(SubmittedRecommendation.submission_id == submission.id, Answer.published_at.is_not(None))
-        .order_by(Answer.number.desc())).all()
-    current: dict[tuple[int, int], Answer] = {}
-    for answer, recommendation_id in rows:
-        current.setdefault((recommendation_id, answer.institution_id), answer)
-    positions: dict[int, list[Answer]] = {}
-    for (recommendation_id, _institution), answer in current.items():
-        positions.setdefault(recommendation_id, []).append(answer)
-    return positions
-
-
-def _latest(rows, key):
-    latest = {}
-    for row in rows:
-        latest.setdefault(key(row), row)
-    return latest
-
-
-def _by_item(latest: dict) -> dict[int, list]:
-    """{(item, institution): row} as {item: [rows in institution order]}."""
-    grouped: dict[int, list] = {}
-    for (item_id, _institution), row in sorted(latest.items()):
-        grouped.setdefault(item_id, []).append(row)
-    return grouped
-
-
-def tracker(user, *, declaration_id: int | None = None, pillar: str = "", theme: str = "", position: str = "",
-            status: str = "", institution_id: int | None = None) -> list[dict]:
-    """Submitted recommendations across declarations this person may see, with the government's current
-    positions, the latest implementation status per institution and the alliance's assessment."""
-    submissions = db.session.scalars(select(Submission).options(joinedload(Submission.declaration),
-                                                                selectinload(Submission.recipients))
-                                     .order_by(Submission.submitted_at.desc())).unique().all()
-    visible = {s.id: s for s in submissions
-               if permissions.can_view_response(user, s.declaration, s.institution_ids)
-               and (declaration_id is None or s.declaration_id == declaration_id)}
-    if not visible:
-        return []
-    query = select(SubmittedRecommendation).where(SubmittedRecommendation.submission_id.in_(list(visible)))
-    if pillar:
-        query = query.where(SubmittedRecommendation.pillar == pillar)
-    items = db.session.scalars(query.order_by(SubmittedRecommendation.submission_id.desc(),
-                                              SubmittedRecommendation.number)).all()
-    if theme:
-        items = [i for i in items if theme in i.themes]
-    ids = [i.id for i in items]
-    answers = _latest(db.session.scalars(select(Answer).where(Answer.item_id.in_(ids), Answer.published_at.is_not(None))
-                                         .order_by(Answer.number.desc())), lambda a: (a.item_id, a.institution_id))
-    updates = _latest(db.session.scalars(select(ImplementationUpdate).where(ImplementationUpdate.item_id.in_(ids))
-                                         .order_by(ImplementationUpdate.happened_on.desc(),
-                                                   ImplementationUpdate.id.desc())),
-                      lambda u: (u.item_id, u.institution_id))
-    assessments = _latest(db.session.scalars(select(Assessment).where(Assessment.item_id.in_(ids))
-                                             .order_by(Assessment.id.desc())), lambda a: a.item_id)
-    answers_of, updates_of = _by_item(answers), _by_item(updates)
-    rows = []
-    for item in items:
-        submission = visible[item.submission_id]
-        item_answers, item_updates = answers_of.get(item.id, []), updates_of.get(item.id, [])
-        if position and not any(a.position == position for a in item_answers):
-            continue
-        if status and not any(u.status == status for u in item_updates):
-            continue
-        if institution_id and not (institution_id in submission.institution_ids or institution_id in item.addressees
-                                   or any(a.lead_institution_id == institution_id for a in item_answers)):
-            continue
-        rows.append({"item": item, "submission": submission, "declaration": submission.declaration,
-                     "answers": item_answers, "updates": item_updates, "assessment": assessments.get(item.id)})
-    return rows
-
-
-def statistics(submission: Submission) -> dict:
-    """Current published positions by pillar, and the latest implementation status of each answer."""
-    items = {i.id: i for i in submitted_items(submission)}
-    answers = _latest(db.session.scalars(select(Answer).where(Answer.item_id.in_(list(items)),
-                                                              Answer.published_at.is_not(None))
-                                         .order_by(Answer.number.desc())), lambda a: (a.item_id, a.institution_id))
-    updates = _latest(db.session.scalars(select(ImplementationUpdate).where(ImplementationUpdate.item_id.in_(list(items)))
-                                         .order_by(ImplementationUpdate.happened_on.desc(),
-                                                   ImplementationUpdate.id.desc())),
-                      lambda u: (u.item_id, u.institution_id))
-    by_pillar: dict[str, dict[str, int]] = {}
-    for (item_id, _institution), answer in answers.items():
-        row = by_pillar.setdefault(items[item_id].pillar, {p: 0 for p in POSITIONS})
-        row[answer.position] += 1
-    implementation = {s: 0 for s in IMPLEMENTATION_STATUSES}
-    for update_row in updates.values():
-        implementation[update_row.status] += 1
-    answered = {item_id for item_id, _institution in answers}
-    return {"by_pillar": by_pillar, "positions": {p: sum(r[p] for r in by_pillar.values()) for p in POSITIONS},
-            "implementation": implementation, "recommendations": len(items), "answered": len(answered),
-            "without_update": len(answers) - len([k for k in updates if k in answers])}

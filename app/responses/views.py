@@ -9,12 +9,14 @@ from app import charts, permissions
 from app.choices import IMPLEMENTATION_STATUSES, PILLARS, POSITIONS, THEMES
 from app.errors import RuleError
 from app.extensions import db
+from app.extensions import login_manager
 from app.institutions.models import Institution
-from app.responses import services
+from app.responses import queries, services
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, UpdateForm
-from app.submissions.views import get_submission
+from app.submissions.loading import get_submission
+from app.submissions.services import follow_up_closed_message, submitted_recommendations
 from app.time import local_date, utcnow
-from app.views import ListPage, acting_user, form_id, page_number, refuse, render_form, require
+from app.views import ListPage, acting_user, attempt, form_id, page_number, refuse, render_form, require
 
 bp = Blueprint("responses", __name__)
 TRACKER_PAGE_SIZE = 100
@@ -23,7 +25,8 @@ TRACKER_PAGE_SIZE = 100
 def _item_or_404(submission, recommendation_id):
     """The submitted recommendation; a recommendation not in the submission gets a 404 page saying so."""
     try:
-        return services.item_for(submission, recommendation_id)
+        with attempt():
+            return services.submitted_recommendation_for(submission, recommendation_id)
     except RuleError as rule:
         abort(404, description=str(rule))
 
@@ -43,7 +46,8 @@ def acknowledge(submission_id):
     submission = get_submission(submission_id)
     require(permissions.can_respond(current_user, submission.institution_ids))
     try:
-        done = services.acknowledge(acting_user(), submission, submission.declaration)
+        with attempt():
+            done = services.acknowledge(acting_user(), submission, submission.declaration)
     except RuleError as rule:
         refuse(rule)
     else:
@@ -58,11 +62,11 @@ def workspace(submission_id):
     submission = get_submission(submission_id)
     require(permissions.can_respond(current_user, submission.institution_ids))
     recipient = submission.recipient(current_user.institution_id)
-    answers = services.institution_answers(submission, recipient.institution_id)
+    answers = queries.institution_answers(submission, recipient.institution_id)
     drafts = sum(1 for a in answers.values() if a["draft"] is not None)
     return render_template("responses/workspace.html", submission=submission, declaration=submission.declaration,
-                           recipient=recipient, items=services.submitted_items(submission), answers=answers,
-                           drafts=drafts, closed=services.closed_message(submission))
+                           recipient=recipient, items=submitted_recommendations(submission), answers=answers,
+                           drafts=drafts, closed=follow_up_closed_message(submission))
 
 
 @bp.route("/submissions/<int:submission_id>/recommendations/<int:recommendation_id>/answer", methods=["GET", "POST"])
@@ -71,16 +75,17 @@ def answer(submission_id, recommendation_id):
     require(permissions.can_respond(current_user, submission.institution_ids))
     item = _item_or_404(submission, recommendation_id)
     recipient = submission.recipient(current_user.institution_id)
-    current = services.institution_answers(submission, recipient.institution_id).get(item.id, {})
+    current = queries.institution_answers(submission, recipient.institution_id).get(item.id, {})
     form = AnswerForm()
     form.lead_institution.choices = [("", _("Not stated"))] + [(str(i.id), i.name) for i in _institutions()]
     error = None
     if form.validate_on_submit():
         try:
-            services.save_answer(acting_user(), submission, recommendation_id, position=form.position.data,
-                                 explanation=form.explanation.data,
-                                 lead_institution_id=form_id(form.lead_institution.data),
-                                 target_date=form.target_date.data)
+            with attempt():
+                services.save_answer(acting_user(), submission, recommendation_id, position=form.position.data,
+                                     explanation=form.explanation.data,
+                                     lead_institution_id=form_id(form.lead_institution.data),
+                                     target_date=form.target_date.data)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -95,7 +100,7 @@ def answer(submission_id, recommendation_id):
             form.target_date.data = start.target_date
     return render_form("responses/answer.html", form=form, error=error, submission=submission, item=item,
                        declaration=submission.declaration, current=current, recipient=recipient,
-                       text=_recommendation_text(submission, item), closed=services.closed_message(submission))
+                       text=_recommendation_text(submission, item), closed=follow_up_closed_message(submission))
 
 
 def _recommendation_text(submission, item) -> dict:
@@ -107,7 +112,8 @@ def publish(submission_id):
     submission = get_submission(submission_id)
     require(permissions.can_respond(current_user, submission.institution_ids))
     try:
-        count = services.publish(acting_user(), submission, submission.declaration)
+        with attempt():
+            count = services.publish(acting_user(), submission, submission.declaration)
     except RuleError as rule:
         refuse(rule)
     else:
@@ -125,8 +131,9 @@ def post_update(submission_id, recommendation_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.post_update(acting_user(), submission, recommendation_id, status=form.status.data,
-                                 evidence=form.evidence.data, happened_on=form.happened_on.data)
+            with attempt():
+                services.post_update(acting_user(), submission, recommendation_id, status=form.status.data,
+                                     evidence=form.evidence.data, happened_on=form.happened_on.data)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -137,7 +144,7 @@ def post_update(submission_id, recommendation_id):
     answered = services.has_published_answer(item, current_user.institution_id)
     return render_form("responses/update.html", form=form, error=error, submission=submission, item=item,
                        declaration=submission.declaration, text=_recommendation_text(submission, item),
-                       closed=services.closed_message(submission), answered=answered)
+                       closed=follow_up_closed_message(submission), answered=answered)
 
 
 # --- the alliance's side ---------------------------------------------------------------------
@@ -152,8 +159,9 @@ def assess(submission_id, recommendation_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.assess(acting_user(), submission, recommendation_id, rating=form.rating.data,
-                            notes=form.notes.data)
+            with attempt():
+                services.assess(acting_user(), submission, recommendation_id, rating=form.rating.data,
+                                notes=form.notes.data)
         except RuleError as rule:
             error = str(rule)
         else:
@@ -161,8 +169,8 @@ def assess(submission_id, recommendation_id):
             return redirect(url_for("responses.recommendation", recommendation_id=recommendation_id), 303)
     return render_form("responses/assess.html", form=form, error=error, submission=submission, item=item,
                        declaration=submission.declaration, text=_recommendation_text(submission, item),
-                       record=services.recommendation_record(current_user, item),
-                       closed=services.closed_message(submission))
+                       record=queries.recommendation_record(current_user, item),
+                       closed=follow_up_closed_message(submission))
 
 
 @bp.route("/submissions/<int:submission_id>/close", methods=["GET", "POST"])
@@ -173,14 +181,15 @@ def close(submission_id):
     error = None
     if form.validate_on_submit():
         try:
-            services.close_followup(acting_user(), submission, form.reason.data)
+            with attempt():
+                services.close_followup(acting_user(), submission, form.reason.data)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("The follow-up is closed. Answers, updates and assessments stay as they are."), "success")
             return redirect(url_for("submissions.dossier", submission_id=submission.id), 303)
     return render_form("responses/close.html", form=form, error=error, submission=submission,
-                       declaration=submission.declaration, closed=services.closed_message(submission),
+                       declaration=submission.declaration, closed=follow_up_closed_message(submission),
                        unanswered=services.unanswered(submission))
 
 
@@ -190,20 +199,19 @@ def close(submission_id):
 def recommendation(recommendation_id):
     """A submitted recommendation with the government's answers, their updates and the alliance's assessment,
     side by side, with their history."""
-    item = services.latest_submission_item(recommendation_id)
+    item = queries.latest_submitted_recommendation(recommendation_id)
     if item is None:
         abort(404)
     submission = item.submission
     declaration = submission.declaration
     if not permissions.can_view_response(current_user, declaration, submission.institution_ids):
         if not current_user.is_authenticated:
-            from app.extensions import login_manager
             return login_manager.unauthorized()
         abort(404)
     return render_template("responses/recommendation.html", item=item, submission=submission,
                            declaration=declaration, text=_recommendation_text(submission, item),
-                           record=services.recommendation_record(current_user, item),
-                           closed=services.closed_message(submission))
+                           record=queries.recommendation_record(current_user, item),
+                           closed=follow_up_closed_message(submission))
 
 
 @bp.route("/tracker")
@@ -215,7 +223,7 @@ def tracker():
     position = args.get("position", "") if args.get("position") in POSITIONS else ""
     status = args.get("status", "") if args.get("status") in IMPLEMENTATION_STATUSES else ""
     institution_id, declaration_id = form_id(args.get("institution")), form_id(args.get("declaration"))
-    rows = services.tracker(current_user, declaration_id=declaration_id, pillar=pillar, theme=theme,
+    rows = queries.tracker(current_user, declaration_id=declaration_id, pillar=pillar, theme=theme,
                             position=position, status=status, institution_id=institution_id)
     institutions = _institutions()
     return render_template("responses/tracker.html", page=ListPage(rows, page_number(), TRACKER_PAGE_SIZE),
@@ -227,7 +235,7 @@ def tracker():
 @bp.route("/submissions/<int:submission_id>/statistics")
 def statistics(submission_id):
     submission = get_submission(submission_id)
-    stats = services.statistics(submission)
+    stats = queries.statistics(submission)
     return render_template("responses/statistics.html", submission=submission, declaration=submission.declaration,
                            stats=stats, positions=charts.bars(stats["positions"]),
                            implementation=charts.bars(stats["implementation"]))

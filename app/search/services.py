@@ -1,13 +1,19 @@
 """Full-text search behind one function: FTS5 on SQLite, tsvector on PostgreSQL.
 
-The services keep search_documents in step when text is saved; search() applies visibility and
-moderation again when reading, so a hidden comment or a members-only text never shows to the wrong person.
+Declarations and comments announce saved and removed text (app/declarations/signals.py); index() and
+remove() receive it and keep search_documents in step. search() applies visibility and moderation again
+when reading, so a hidden comment or a members-only text never shows to the wrong person.
 """
 import re
 
 from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.orm import selectinload
 
+from app.choices import CommentStatus
+from app import permissions
+from app.comments.models import Comment
+from app.declarations.models import Declaration, Recommendation, Section
+from app.declarations.signals import text_removed, text_saved
 from app.extensions import db
 from app.search.models import SearchDocument
 
@@ -27,7 +33,8 @@ def _document_fields(obj) -> tuple[str, int, int, str, str]:
     raise ValueError(f"not searchable: {table}")
 
 
-def index(obj) -> None:
+@text_saved.connect
+def index(obj, **_extra) -> None:
     """Add or replace the searchable text of a declaration, section, recommendation or comment."""
     kind, object_id, declaration_id, title, body = _document_fields(obj)
     document = db.session.scalar(select(SearchDocument).where(SearchDocument.kind == kind,
@@ -38,7 +45,8 @@ def index(obj) -> None:
     document.declaration_id, document.title, document.body = declaration_id, title[:300], body
 
 
-def remove(obj) -> None:
+@text_removed.connect
+def remove(obj, **_extra) -> None:
     kind = _document_fields(obj)[0]
     db.session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == obj.id))
 
@@ -75,10 +83,6 @@ def _matching_ids(query: str, limit: int, declaration_ids: list[int]) -> list[in
 
 def search(query: str, user, limit: int = 50) -> list[dict]:
     """Results the user may see: [{kind, declaration, object, snippet}], best first."""
-    from app import permissions
-    from app.comments.models import Comment
-    from app.declarations.models import Declaration, Recommendation, Section
-
     declarations = {d.id: d for d in db.session.scalars(select(Declaration).options(selectinload(Declaration.drafters)))
                     if permissions.can_view_declaration(user, d)}
     ids = _matching_ids(query, limit, list(declarations))
@@ -103,7 +107,7 @@ def search(query: str, user, limit: int = 50) -> list[dict]:
         obj = declaration if document.kind == "declaration" else objects.get((document.kind, document.object_id))
         if obj is None or getattr(obj, "deleted_at", None) is not None:
             continue
-        if document.kind == "comment" and obj.status != "published":
+        if document.kind == "comment" and obj.status != CommentStatus.PUBLISHED:
             continue
         results.append({"kind": document.kind, "declaration": declaration, "object": obj,
                         "snippet": _snippet(document.body or document.title, query)})

@@ -3,6 +3,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.choices import SignatureStatus
 from app.extensions import db
 from app.time import utcnow
 
@@ -59,7 +60,7 @@ class Signature(db.Model):
     signer_name: Mapped[str] = mapped_column(String(120))
     signer_designation: Mapped[str] = mapped_column(String(120), default="")
     visibility: Mapped[str] = mapped_column(String(12))  # public | alliance | coordinators
-    status: Mapped[str] = mapped_column(String(12), default="active", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=SignatureStatus.ACTIVE, index=True)
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Organizations outside the alliance wait for a coordinator's approval.
     approved_at: Mapped[datetime | None]

@@ -2,23 +2,24 @@
 import json
 import re
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import charts, permissions
 from app.choices import SIGNATURE_CAPACITIES
+from app.choices import ORGANIZATION_TYPES, PROVINCES, label
 from app.declarations.loading import get_declaration, institution_names
 from app.declarations.services import live_recommendations, live_sections, numbering
 from app.errors import RuleError
 from app.exports import csv_text
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.security import path_token, token_limits
-from app.signatures import services
+from app.signatures import open_signon, queries, reminders, services
 from app.signatures.forms import OpenSignonForm, RejectForm, SignForm, WithdrawForm
 from app.signatures.models import Signature
-from app.views import acting_user, form_id, get_or_404, refuse, render_form, require
+from app.views import acting_user, attempt, form_id, get_or_404, refuse, render_form, require
 
 bp = Blueprint("signatures", __name__)
 
@@ -28,7 +29,7 @@ def _open_limits():
 
 
 def _submitted_email_key():
-    return "open-signon:" + services.email_key(request.form.get("email", ""))
+    return "open-signon:" + open_signon.email_key(request.form.get("email", ""))
 
 
 # --- signing -----------------------------------------------------------------------------
@@ -47,21 +48,20 @@ def sign(declaration_id):
         form.capacity.choices = [(c, c) for c in _allowed_capacities(user, declaration)]
         if form.validate_on_submit():
             try:
-                services.sign(user, declaration, capacity=form.capacity.data, visibility=form.visibility.data,
-                              version_id=form_id(form.version_id.data), reservations=_submitted_reservations())
+                with attempt():
+                    services.sign(user, declaration, capacity=form.capacity.data, visibility=form.visibility.data,
+                                  version_id=form_id(form.version_id.data), reservations=_submitted_reservations())
             except services.AlreadySigned as rule:
                 flash(str(rule), "info")
-                g.rollback = True  # a lost race may have written half a re-confirmation
                 return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
             except RuleError as rule:
                 error = str(rule)
-                db.session.rollback()  # refused after writing (a submission came first): show what stands
             else:
                 flash(_("Thank you. The signature is recorded."), "success")
                 return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
-    own = services.own_signatures(user, declaration)
+    own = queries.own_signatures(user, declaration)
     require(permissions.can_sign(user, declaration) or bool(own))
-    version = services.signing_version(declaration)
+    version = queries.signing_version(declaration)
     signed_now = {s.capacity for s in own if version is not None and s.version_id == version.id}
     capacities = [c for c in _allowed_capacities(user, declaration) if c not in signed_now]
     earlier = {s.capacity: s for s in own if version is None or s.version_id != version.id}
@@ -79,7 +79,7 @@ def sign(declaration_id):
         "signatures/sign.html", form=form, declaration=declaration, version=version, own=own, previous=previous,
         capacities=capacities, sections=live_sections(declaration.id), recommendations=recommendations,
         numbers=numbering(recommendations), institutions=institution_names(), reservations=reservations,
-        error=error or services.signing_closed_message(declaration, version), withdraw_form=WithdrawForm(),
+        error=error or queries.signing_closed_message(declaration, version), withdraw_form=WithdrawForm(),
         status=422 if request.method == "POST" else 200)
 
 
@@ -117,7 +117,8 @@ def withdraw(signature_id):
         refuse(_("The reason can have at most 1000 characters."))
     else:
         try:
-            services.withdraw(acting_user(), signature, form.reason.data or "")
+            with attempt():
+                services.withdraw(acting_user(), signature, form.reason.data or "")
         except RuleError as rule:
             refuse(rule)
         else:
@@ -138,15 +139,15 @@ def signatories(declaration_id):
     user = current_user
     manage = permissions.can_manage_signatures(user, declaration)
     filters = {key: request.args.get(key, "").strip()[:100] for key in FILTERS} if manage else {}
-    rows = services.visible_signatures(user, declaration, **filters)
-    current = services.signing_version(declaration) or declaration.latest_version
+    rows = queries.visible_signatures(user, declaration, **filters)
+    current = queries.signing_version(declaration) or declaration.latest_version
     return render_template(
         "signatures/list.html", declaration=declaration, manage=manage, filters=filters, current=current,
         organizations=[s for s in rows if s.capacity == "organization"],
-        individuals=[s for s in rows if s.capacity == "individual"], counts=services.tally(rows, current),
-        unnamed=services.unnamed_count(user, declaration, rows), reject_form=RejectForm(),
-        duplicates=services.likely_duplicates(declaration, rows) if manage else {},
-        closed_message=services.signing_closed_message(declaration),
+        individuals=[s for s in rows if s.capacity == "individual"], counts=queries.tally(rows, current),
+        unnamed=queries.unnamed_count(user, declaration, rows), reject_form=RejectForm(),
+        duplicates=open_signon.likely_duplicates(declaration, rows) if manage else {},
+        closed_message=queries.signing_closed_message(declaration),
         can_sign=permissions.can_sign(user, declaration),
         # Who signed for an organization is shown to the alliance and government, not to everyone.
         show_signers="alliance" in permissions.signature_tiers(user))
@@ -158,15 +159,16 @@ def decide(signature_id, decision):
     declaration = get_declaration(signature.declaration_id)
     require(permissions.can_manage_signatures(acting_user(), declaration))
     try:
-        if decision == "approve":
-            services.approve(acting_user(), signature)
-            flash(_("%(name)s is now counted as a signatory.", name=signature.display_name), "success")
-        else:
-            form = RejectForm()
-            if not form.validate_on_submit():
-                raise RuleError(_("Give a reason for rejecting this signature."))
-            services.reject(acting_user(), signature, form.reason.data)
-            flash(_("The signature of %(name)s has been rejected.", name=signature.display_name), "success")
+        with attempt():
+            if decision == "approve":
+                open_signon.approve(acting_user(), signature)
+                flash(_("%(name)s is now counted as a signatory.", name=signature.display_name), "success")
+            else:
+                form = RejectForm()
+                if not form.validate_on_submit():
+                    raise RuleError(_("Give a reason for rejecting this signature."))
+                open_signon.reject(acting_user(), signature, form.reason.data)
+                flash(_("The signature of %(name)s has been rejected.", name=signature.display_name), "success")
     except RuleError as rule:
         refuse(rule)
     return redirect(url_for("signatures.signatories", declaration_id=declaration.id, status="pending"), 303)
@@ -178,7 +180,8 @@ def toggle_open_signon(declaration_id):
     require(permissions.can_manage_signatures(acting_user(), declaration))
     enabled = request.form.get("enabled") == "1"
     try:
-        services.set_open_signon(acting_user(), declaration, enabled)
+        with attempt():
+            open_signon.set_open_signon(acting_user(), declaration, enabled)
     except RuleError as rule:
         refuse(rule)
     else:
@@ -195,7 +198,7 @@ def toggle_open_signon(declaration_id):
 def open_form(declaration_id):
     """Organizations outside the alliance ask to sign; the signature exists once the emailed link is opened."""
     declaration = get_declaration(declaration_id)
-    closed = services.open_signon_closed_message(declaration)
+    closed = open_signon.open_signon_closed_message(declaration)
     if closed and not declaration.open_signon:
         abort(404)
     form = OpenSignonForm()
@@ -203,20 +206,21 @@ def open_form(declaration_id):
     if not closed and form.validate_on_submit():
         if form.fax.data:  # the honeypot: answer as if all went well, keep nothing
             return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data,
-                                   days=services.OPEN_LINK_DAYS)
+                                   days=open_signon.OPEN_LINK_DAYS)
         try:
-            services.request_open_signature(
-                declaration, language=str(get_locale() or "en"), version_id=form_id(form.version_id.data),
-                **{name: form[name].data for name in ("organization_name", "organization_type", "country",
-                                                      "province", "website", "signer_name", "signer_designation",
-                                                      "email", "visibility")})
+            with attempt():
+                open_signon.request_open_signature(
+                    declaration, language=str(get_locale() or "en"), version_id=form_id(form.version_id.data),
+                    **{name: form[name].data for name in ("organization_name", "organization_type", "country",
+                                                          "province", "website", "signer_name", "signer_designation",
+                                                          "email", "visibility")})
         except RuleError as rule:
             error = str(rule)
         else:
             return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data,
-                                   days=services.OPEN_LINK_DAYS)
+                                   days=open_signon.OPEN_LINK_DAYS)
     recommendations = live_recommendations(declaration.id)
-    version = services.signing_version(declaration)
+    version = queries.signing_version(declaration)
     if request.method == "GET" and version is not None:
         form.version_id.data = str(version.id)
     return render_form("signatures/open_form.html", form=form, declaration=declaration, error=error,
@@ -234,24 +238,23 @@ def confirm_open(token):
     signature = error = None
     if request.method == "POST":
         try:
-            signature = services.confirm_open_signature(token)
+            with attempt():
+                signature = open_signon.confirm_open_signature(token)
         except services.AlreadySigned as rule:
-            g.rollback = True
             return render_form("signatures/confirm.html", done=str(rule), request_=None, declaration=None)
         except RuleError as rule:
             error = str(rule)
-            db.session.rollback()  # refused after writing (a submission came first): show what stands
         else:
             return render_form("signatures/confirm.html", signature=signature, request_=signature.open_request,
                                declaration=get_declaration(signature.declaration_id), done=None)
-    open_request = services.open_request_for_token(token)
+    open_request = open_signon.open_request_for_token(token)
     if open_request is None:
         return render_form("signatures/confirm.html", request_=None, declaration=None, done=None, status=404,
                            error=error or _("This link is not valid, has already been used or has expired."))
     declaration = get_declaration(open_request.declaration_id)
-    version = services.signing_version(declaration)
+    version = queries.signing_version(declaration)
     return render_form("signatures/confirm.html", request_=open_request, declaration=declaration, version=version,
-                       done=None, error=error or services.open_signon_closed_message(declaration),
+                       done=None, error=error or open_signon.open_signon_closed_message(declaration),
                        status=422 if error else 200)
 
 
@@ -267,23 +270,23 @@ def chase(declaration_id):
             refuse(_("Choose at least one organization to remind."))
         else:
             try:
-                sent, skipped = services.send_reminders(acting_user(), declaration, ids)
+                with attempt():
+                    sent, skipped = reminders.send_reminders(acting_user(), declaration, ids)
             except RuleError as rule:
                 refuse(rule)
             else:
                 flash(_("Reminders sent to %(sent)d organizations; %(skipped)d skipped (already reminded today, "
                         "or no representative).", sent=sent, skipped=skipped), "success")
         return redirect(url_for("signatures.chase", declaration_id=declaration.id), 303)
-    return render_template("signatures/chase.html", declaration=declaration, rows=services.chase_list(declaration),
-                           closed_message=services.signing_closed_message(declaration))
+    return render_template("signatures/chase.html", declaration=declaration, rows=reminders.chase_list(declaration),
+                           closed_message=queries.signing_closed_message(declaration))
 
 
 # --- exports and statistics --------------------------------------------------------------
 
 def _export_rows(declaration):
-    from app.choices import ORGANIZATION_TYPES, PROVINCES, label
     numbers = numbering(live_recommendations(declaration.id))
-    for s in services.visible_signatures(acting_user(), declaration):
+    for s in queries.visible_signatures(acting_user(), declaration):
         org, req = s.organization, s.open_request
         yield {
             "id": s.id, "status": s.status, "verified": s.verified, "capacity": s.capacity,
@@ -324,7 +327,7 @@ def export(declaration_id, fmt):
 def statistics(declaration_id):
     declaration = get_declaration(declaration_id)
     require(permissions.can_manage_signatures(acting_user(), declaration))
-    stats = services.statistics(declaration)
+    stats = queries.statistics(declaration)
     return render_template("signatures/statistics.html", declaration=declaration, stats=stats,
                            chart=charts.cumulative_by_day(stats["days"]), by_type=charts.bars(stats["by_type"]),
                            by_province=charts.bars(stats["by_province"]))

@@ -7,37 +7,32 @@ anyone holding the JSON can recompute it.
 """
 import json
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import distinct, func, insert, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import selectinload
 
+from app.choices import Phase, PlatformRole, SignatureStatus
 from app import permissions
 from app.accounts.models import User
-from app.amendments.models import Amendment
 from app.audit.services import record
-from app.comments.models import Comment
-from app.declarations.models import ConsultationEvent, Declaration, Version
-from app.declarations.services import canonical_json, content_hash
+from app.declarations.models import Declaration, Version
+from app.declarations.services import content_hash
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
+from app.formatting import format_datetime_short
 from app.institutions.models import Institution
 from app.links import absolute_url
 from app.markup import render_markdown
 from app.notifications.services import notify
 from app.organizations.models import Organization
 from app.signatures.models import Signature
-from app.signatures.services import signing_version, verified_clause
-from app.submissions.models import (DossierPdf, Submission, SubmissionClosure, SubmissionRecipient,
+from app.signatures.queries import signing_version, verified_clause
+from app.submissions.dossier import DOSSIER_FORMAT, counted_signatures, dossier_content
+from app.submissions.models import (Submission, SubmissionClosure, SubmissionRecipient,
                                     SubmissionSignature, SubmittedRecommendation)
 from app.time import utcnow
 
-DOSSIER_FORMAT = "sanad-dossier/1"
-HASH_METHOD = ("sha256 is the SHA-256 of the value of 'dossier' written as JSON with sorted keys, "
-               "no spaces and UTF-8 (Python: json.dumps(dossier, sort_keys=True, separators=(',', ':'), "
-               "ensure_ascii=False).encode('utf-8'))")
-# Named in the dossier; signers who chose "coordinators only" are counted, never named.
-NAMED_TIERS = ("public", "alliance")
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -46,8 +41,6 @@ class AlreadySubmitted(RuleError):
         super().__init__(_("This declaration was already submitted. Here is its dossier."))
         self.submission = submission
 
-
-# --- reading -----------------------------------------------------------------------------
 
 def submission_for(declaration_id: int) -> Submission | None:
     return db.session.scalar(select(Submission).options(selectinload(Submission.recipients))
@@ -58,19 +51,18 @@ def get_closure(submission: Submission) -> SubmissionClosure | None:
     return db.session.get(SubmissionClosure, submission.id)
 
 
-def submitted_items(submission: Submission) -> list[SubmittedRecommendation]:
+def follow_up_closed_message(submission: Submission) -> str | None:
+    """Why nothing more can be added to this submission's response, or None while it is open."""
+    closure = db.session.get(SubmissionClosure, submission.id)
+    if closure is None:
+        return None
+    return _("The follow-up of this submission was closed on %(date)s. Nothing more can be added.",
+             date=format_datetime_short(closure.closed_at))
+
+
+def submitted_recommendations(submission: Submission) -> list[SubmittedRecommendation]:
     return db.session.scalars(select(SubmittedRecommendation).where(
         SubmittedRecommendation.submission_id == submission.id).order_by(SubmittedRecommendation.number)).all()
-
-
-def recommendations_by_pillar(content: dict) -> list[tuple[str, list[dict]]]:
-    """The submitted recommendations grouped by pillar, in the pillars' order, each group in number order."""
-    from app.choices import PILLARS
-    groups: dict[str, list[dict]] = {}
-    for rec in content["text"]["recommendations"]:
-        groups.setdefault(rec["pillar"], []).append(rec)
-    order = list(PILLARS) + sorted(set(groups) - set(PILLARS))
-    return [(pillar, groups[pillar]) for pillar in order if pillar in groups]
 
 
 def submission_readiness(declaration: Declaration) -> dict:
@@ -80,7 +72,7 @@ def submission_readiness(declaration: Declaration) -> dict:
         return {"version": None, "counted": 0, "pending": 0}
     active = (select(func.count(Signature.id)).outerjoin(Organization, Signature.organization_id == Organization.id)
               .where(Signature.declaration_id == declaration.id, Signature.version_id == version.id,
-                     Signature.status == "active"))
+                     Signature.status == SignatureStatus.ACTIVE))
     counted = db.session.scalar(active.where(verified_clause()))
     return {"version": version, "counted": counted, "pending": db.session.scalar(active) - counted}
 
@@ -94,13 +86,11 @@ def suggested_recipients(declaration: Declaration) -> list[int]:
     return sorted({a for rec in content["recommendations"] for a in rec["addressees"]})
 
 
-# --- closing sign-on and submitting --------------------------------------------------------
-
 def close_signon(actor, declaration: Declaration) -> None:
     """End signing now (the deadline becomes now); the coordinator then submits."""
     if not permissions.can_submit(actor, declaration):
         raise NotAllowed()
-    if declaration.phase != "signon":
+    if declaration.phase != Phase.SIGNON:
         raise RuleError(_("Only a declaration in sign-on can have its sign-on closed."))
     now = utcnow()
     if declaration.signon_deadline is not None and declaration.signon_deadline <= now:
@@ -118,7 +108,7 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
     if existing is not None:
         raise AlreadySubmitted(existing)
     version = signing_version(declaration)
-    if declaration.phase != "signon" or version is None:
+    if declaration.phase != Phase.SIGNON or version is None:
         raise RuleError(_("Only a declaration in sign-on can be submitted."))
     if version.id != version_id:
         raise RuleError(_("The text changed while you were preparing the submission: version %(number)d is "
@@ -130,8 +120,8 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
     now = utcnow()
     # Claim the declaration first: of two submits racing, the second finds the phase moved and stops here.
     claimed = db.session.execute(update(Declaration).where(Declaration.id == declaration.id,
-                                                           Declaration.phase == "signon")
-                                 .values(phase="submitted", updated_at=now)).rowcount
+                                                           Declaration.phase == Phase.SIGNON)
+                                 .values(phase=Phase.SUBMITTED, updated_at=now)).rowcount
     if not claimed:
         db.session.expire(declaration)
         existing = submission_for(declaration.id)
@@ -141,7 +131,7 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
     if declaration.signon_deadline is None or declaration.signon_deadline > now:
         declaration.signon_deadline = now
     full_version = db.session.get(Version, version.id)
-    signatures = _counted_signatures(declaration, version.id)
+    signatures = counted_signatures(declaration, version.id)
     content = dossier_content(declaration, full_version, institutions, signatures, actor, now)
     submission = Submission(declaration_id=declaration.id, version_id=version.id, text_sha256=version.sha256,
                             sha256=content_hash(content), title=declaration.title, content=content,
@@ -169,205 +159,15 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
     return submission
 
 
-def _counted_signatures(declaration: Declaration, version_id: int) -> list[Signature]:
-    """The active signatures on the version that count as signed, by name (then id, so the order is fixed)."""
-    rows = db.session.scalars(
-        select(Signature).outerjoin(Organization, Signature.organization_id == Organization.id)
-        .options(joinedload(Signature.organization), joinedload(Signature.open_request),
-                 selectinload(Signature.reservations))
-        .where(Signature.declaration_id == declaration.id, Signature.version_id == version_id,
-               Signature.status == "active", verified_clause())).unique().all()
-    return sorted(rows, key=lambda s: (s.display_name.casefold(), s.id))
-
-
-def _iso(moment) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment is not None else None
-
-
-def _signatory(signature: Signature, numbers: dict[int, int]) -> dict:
-    name = signature.organization.name if signature.organization is not None else signature.display_name
-    entry = {"name": name, "signer": signature.signer_name,
-             "designation": signature.signer_designation, "signed_at": _iso(signature.signed_at),
-             "visibility": signature.visibility,
-             "reservations": sorted(({"recommendation": numbers[r.recommendation_id], "text": r.text}
-                                     for r in signature.reservations if r.recommendation_id in numbers),
-                                    key=lambda r: r["recommendation"])}
-    if signature.capacity == "organization":
-        organization, outside = signature.organization, signature.open_request
-        entry.update(
-            acronym=organization.acronym if organization is not None else "",
-            type=organization.type if organization is not None else outside.organization_type,
-            province=(organization.province if organization is not None else outside.province) or "",
-            country="" if organization is not None else outside.country,
-            member=organization is not None)
-    return entry
-
-
-def dossier_content(declaration: Declaration, version: Version, institutions: list[Institution],
-                    signatures: list[Signature], actor, submitted_at) -> dict:
-    """Everything the dossier says, as plain JSON values (what the hash covers)."""
-    text = version.content
-    numbers = {rec["id"]: rec["number"] for rec in text["recommendations"]}
-    addressee_ids = sorted({a for rec in text["recommendations"] for a in rec["addressees"]})
-    named = {i.id: i for i in db.session.scalars(select(Institution).where(Institution.id.in_(addressee_ids)))}
-    organizations, individuals = [], []
-    unnamed = {"organizations": 0, "individuals": 0}
-    for signature in signatures:
-        group = "organizations" if signature.capacity == "organization" else "individuals"
-        if signature.visibility in NAMED_TIERS:
-            (organizations if group == "organizations" else individuals).append(_signatory(signature, numbers))
-        else:
-            unnamed[group] += 1
-    organization_count = len(organizations) + unnamed["organizations"]
-    individual_count = len(individuals) + unnamed["individuals"]
-    return {
-        "format": DOSSIER_FORMAT,
-        "alliance": current_app.config["ALLIANCE_NAME"],
-        "declaration": {"id": declaration.id, "kind": declaration.kind, "title": declaration.title,
-                        "summary": declaration.summary},
-        "version": {"number": version.number, "sha256": version.sha256, "frozen_at": _iso(version.created_at)},
-        "submitted_at": _iso(submitted_at),
-        "submitted_by": actor.name,
-        "recipients": [{"id": i.id, "name": i.name, "acronym": i.acronym} for i in institutions],
-        "institutions": {str(i): {"name": named[i].name, "acronym": named[i].acronym}
-                         for i in addressee_ids if i in named},
-        "text": text,
-        "signatories": {
-            "organizations": organizations, "individuals": individuals, "unnamed": unnamed,
-            "counts": {"organizations": organization_count, "individuals": individual_count,
-                       "total": organization_count + individual_count},
-        },
-        "consultation": consultation_record(declaration, submitted_at),
-    }
-
-
-def consultation_record(declaration: Declaration, submitted_at) -> dict:
-    """Phase dates, events with their participants, who took part, and what was said and changed."""
-    versions = db.session.execute(select(Version.number, Version.phase, Version.created_at, Version.sha256)
-                                  .where(Version.declaration_id == declaration.id)
-                                  .order_by(Version.number)).all()
-    phases = [{"phase": v.phase, "version": v.number, "date": _iso(v.created_at), "sha256": v.sha256}
-              for v in versions] + [{"phase": "submitted", "version": versions[-1].number if versions else 0,
-                                     "date": _iso(submitted_at), "sha256": versions[-1].sha256 if versions else ""}]
-    events = db.session.scalars(select(ConsultationEvent).where(ConsultationEvent.declaration_id == declaration.id)
-                                .order_by(ConsultationEvent.held_on, ConsultationEvent.id)).all()
-    event_rows = []
-    for e in events:
-        stated = (e.women or 0) + (e.men or 0) + (e.other_gender or 0)
-        event_rows.append({"title": e.title, "held_on": e.held_on.isoformat(), "venue": e.venue, "online": e.online,
-                           "organizers": e.organizers, "in_person": e.participants_in_person,
-                           "online_participants": e.participants_online, "women": e.women or 0, "men": e.men or 0,
-                           "other": e.other_gender or 0, "not_stated": max(0, e.participants - stated)})
-    totals = {key: sum(row[key] for row in event_rows)
-              for key in ("in_person", "online_participants", "women", "men", "other", "not_stated")}
-    received = db.session.scalar(select(func.count(Comment.id)).where(Comment.declaration_id == declaration.id))
-    published = db.session.scalar(select(func.count(Comment.id)).where(
-        Comment.declaration_id == declaration.id, Comment.status == "published", Comment.deleted_at.is_(None)))
-    proposed = db.session.scalar(select(func.count(Amendment.id)).where(Amendment.declaration_id == declaration.id))
-    accepted = db.session.scalar(select(func.count(Amendment.id)).where(Amendment.declaration_id == declaration.id,
-                                                                         Amendment.status == "accepted"))
-    people = select(Comment.author_id.label("user_id")).where(Comment.declaration_id == declaration.id).union(
-        select(Amendment.proposer_id).where(Amendment.declaration_id == declaration.id)).subquery()
-    genders = {"woman": 0, "man": 0, "other": 0, "not_stated": 0}
-    organization_ids = set(db.session.scalars(select(distinct(Comment.organization_id)).where(
-        Comment.declaration_id == declaration.id, Comment.organization_id.is_not(None))))
-    for gender, organization_id in db.session.execute(
-            select(User.gender, User.organization_id).join(people, people.c.user_id == User.id)):
-        genders[gender if gender in genders else "not_stated"] += 1
-        if organization_id is not None:
-            organization_ids.add(organization_id)
-    organizations = sorted(db.session.scalars(select(Organization.name).where(
-        Organization.id.in_(organization_ids), Organization.verified.is_(True))), key=str.casefold)
-    return {
-        "phases": phases,
-        "consultation_deadline": _iso(declaration.consultation_deadline),
-        "signon_deadline": _iso(declaration.signon_deadline),
-        "events": event_rows, "event_totals": totals,
-        "organizations": organizations,
-        # Unverified organizations that took part are counted, not named.
-        "organization_count": len(organization_ids),
-        "participants": sum(genders.values()), "participants_by_gender": genders,
-        "comments": {"received": received, "published": published},
-        "amendments": {"proposed": proposed, "accepted": accepted},
-    }
-
-
 def _notify_recipients(submission: Submission, declaration: Declaration, institutions: list[Institution]) -> None:
     link = absolute_url("submissions.dossier", submission_id=submission.id)
     reviewers = db.session.scalars(select(User).where(User.institution_id.in_([i.id for i in institutions]),
-                                                      User.platform_role == "reviewer", User.active.is_(True)))
+                                                      User.platform_role == PlatformRole.REVIEWER, User.active.is_(True)))
     for reviewer in reviewers:
         notify(reviewer, "submission", lambda: (
             _("A declaration was submitted to you: %(title)s", title=declaration.title),
             render_template("notifications/submission.txt", submission=submission, declaration=declaration)), link)
 
-
-# --- the forms of the dossier ----------------------------------------------------------------
-
-def dossier_json(submission: Submission) -> bytes:
-    """The dossier as canonical JSON, with its hash and how to recompute it."""
-    return canonical_json({"dossier": submission.content, "sha256": submission.sha256, "hash_method": HASH_METHOD})
-
-
-def recommendation_rows(submission: Submission) -> tuple[list[str], list[list]]:
-    from app.choices import PILLARS, THEMES, label
-    content = submission.content
-    names = submission.institution_names
-    header = [_("Number"), _("Pillar"), _("Themes"), _("Addressees"), _("Convention articles"), _("Recommendation"),
-              _("SHA-256")]
-    rows = [[rec["number"], label(PILLARS, rec["pillar"]), "; ".join(label(THEMES, t) for t in rec["themes"]),
-             "; ".join(names.get(a, "") for a in rec["addressees"]), rec["convention_articles"], rec["text"],
-             submission.sha256] for rec in content["text"]["recommendations"]]
-    return header, rows
-
-
-def signatory_rows(submission: Submission) -> tuple[list[str], list[list]]:
-    """Named signatories as the dossier names them; those who chose "coordinators only" as one counted row each
-    group, without a name."""
-    from app.choices import ORGANIZATION_TYPES, PROVINCES, SIGNATURE_VISIBILITIES, label
-    signatories = submission.content["signatories"]
-    header = [_("Capacity"), _("Name"), _("Type"), _("Province"), _("Country"), _("Signed by"), _("Designation"),
-              _("Signed at (UTC)"), _("Visibility"), _("Reservations"), _("SHA-256")]
-    rows = []
-    for group, capacity in (("organizations", _("Organization")), ("individuals", _("Individual"))):
-        for s in signatories[group]:
-            rows.append([capacity, s["name"], label(ORGANIZATION_TYPES, s.get("type")),
-                         label(PROVINCES, s.get("province")), s.get("country", ""), s["signer"], s["designation"],
-                         s["signed_at"], label(SIGNATURE_VISIBILITIES, s["visibility"]),
-                         " | ".join(f"{r['recommendation']}: {r['text']}" for r in s["reservations"]),
-                         submission.sha256])
-        if signatories["unnamed"][group]:
-            rows.append([capacity, _("%(count)d further signatories who asked not to be named",
-                                     count=signatories["unnamed"][group]), "", "", "", "", "", "", "", "",
-                         submission.sha256])
-    return header, rows
-
-
-def dossier_pdf(submission: Submission, language: str, render_html) -> bytes:
-    """The PDF in this interface language, made once and kept (the dossier never changes)."""
-    stored = db.session.get(DossierPdf, (submission.id, language))
-    if stored is not None:
-        return stored.pdf
-    pdf = render_pdf(render_html())
-    # Two first downloads at once both render; the second keeps the first one's file.
-    from app.extensions import insert_unless_duplicate
-    db.session.execute(insert_unless_duplicate(DossierPdf).values(submission_id=submission.id, language=language,
-                                                                  pdf=pdf, created_at=utcnow()))
-    return pdf
-
-
-def _no_fetching(url: str, *args, **kwargs):
-    raise ValueError(f"the dossier PDF fetches nothing: {url[:80]}")
-
-
-def render_pdf(html: str) -> bytes:
-    """HTML to PDF with WeasyPrint. The stylesheet is read from disk; nothing else is fetched."""
-    from weasyprint import CSS, HTML
-    stylesheet = CSS(filename=str(current_app.static_folder) + "/css/dossier-print.css", url_fetcher=_no_fetching)
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[stylesheet])
-
-
-# --- verification ----------------------------------------------------------------------------
 
 def find_by_hash(value: str) -> tuple[Submission | None, str]:
     """The submission whose dossier hash, or whose signed text's hash, this is; and which one matched."""

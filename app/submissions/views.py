@@ -1,5 +1,5 @@
 """Submitting a declaration, the dossier in its four forms, the list of submissions, and the public check."""
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,23 +12,15 @@ from app.errors import RuleError
 from app.exports import csv_text
 from app.extensions import db, limiter
 from app.institutions.models import Institution
-from app.signatures.services import signing_closed_message
+from app.signatures.queries import signing_closed_message
+from app.submissions import dossier as dossier_builder
 from app.submissions import services
+from app.submissions.loading import get_submission
 from app.submissions.forms import SubmitForm, VerifyForm
 from app.submissions.models import Submission
-from app.views import acting_user, form_id, refuse, render_form, require
+from app.views import acting_user, attempt, form_id, refuse, render_form, require
 
 bp = Blueprint("submissions", __name__)
-
-
-def get_submission(submission_id: int) -> Submission:
-    """The submission if this person may open its dossier; 404 otherwise (other institutions' reviewers
-    do not learn that it exists)."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or not permissions.can_view_dossier(current_user, submission.declaration,
-                                                              submission.institution_ids):
-        abort(404)
-    return submission
 
 
 # --- submitting ------------------------------------------------------------------------------
@@ -38,7 +30,8 @@ def close_signon(declaration_id):
     declaration = get_declaration(declaration_id)
     require(permissions.can_submit(current_user, declaration))
     try:
-        services.close_signon(acting_user(), declaration)
+        with attempt():
+            services.close_signon(acting_user(), declaration)
     except RuleError as rule:
         refuse(rule)
     else:
@@ -61,11 +54,11 @@ def submit(declaration_id):
     error = None
     if form.validate_on_submit():
         try:
-            submission = services.submit(acting_user(), declaration, version_id=form_id(form.version_id.data),
-                                         institution_ids=form.recipients.data)
+            with attempt():
+                submission = services.submit(acting_user(), declaration, version_id=form_id(form.version_id.data),
+                                             institution_ids=form.recipients.data)
         except services.AlreadySubmitted as done:
             flash(str(done), "info")
-            g.rollback = True
             return redirect(url_for("submissions.dossier", submission_id=done.submission.id), 303)
         except RuleError as rule:
             error = str(rule)
@@ -97,18 +90,18 @@ def index():
 def _dossier_context(submission: Submission) -> dict:
     content = submission.content
     return {"submission": submission, "content": content, "declaration": submission.declaration,
-            "groups": services.recommendations_by_pillar(content),
+            "groups": dossier_builder.recommendations_by_pillar(content),
             "institutions": submission.institution_names,
-            "html": {rec.recommendation_id: rec.text_html for rec in services.submitted_items(submission)}}
+            "html": {rec.recommendation_id: rec.text_html
+                     for rec in services.submitted_recommendations(submission)}}
 
 
 @bp.route("/submissions/<int:submission_id>")
 def dossier(submission_id):
     """The dossier as a web page: cover, contents, text, recommendations by pillar, annexes, record."""
     submission = get_submission(submission_id)
-    from app.responses.services import closed_message
     return render_template("submissions/dossier.html", **_dossier_context(submission),
-                           closed=closed_message(submission))
+                           closed=services.follow_up_closed_message(submission))
 
 
 def _download(body, mimetype: str, submission: Submission, name: str) -> Response:
@@ -122,20 +115,20 @@ def _download(body, mimetype: str, submission: Submission, name: str) -> Respons
 @bp.route("/submissions/<int:submission_id>/dossier.json")
 def dossier_json(submission_id):
     submission = get_submission(submission_id)
-    return _download(services.dossier_json(submission), "application/json", submission, "dossier.json")
+    return _download(dossier_builder.dossier_json(submission), "application/json", submission, "dossier.json")
 
 
 @bp.route("/submissions/<int:submission_id>/recommendations.csv")
 def recommendations_csv(submission_id):
     submission = get_submission(submission_id)
-    return _download(csv_text(*services.recommendation_rows(submission)), "text/csv; charset=utf-8", submission,
+    return _download(csv_text(*dossier_builder.recommendation_rows(submission)), "text/csv; charset=utf-8", submission,
                      "recommendations.csv")
 
 
 @bp.route("/submissions/<int:submission_id>/signatories.csv")
 def signatories_csv(submission_id):
     submission = get_submission(submission_id)
-    return _download(csv_text(*services.signatory_rows(submission)), "text/csv; charset=utf-8", submission,
+    return _download(csv_text(*dossier_builder.signatory_rows(submission)), "text/csv; charset=utf-8", submission,
                      "signatories.csv")
 
 
@@ -143,7 +136,7 @@ def signatories_csv(submission_id):
 def dossier_pdf(submission_id):
     submission = get_submission(submission_id)
     language = str(get_locale())
-    pdf = services.dossier_pdf(submission, language, lambda: render_template(
+    pdf = dossier_builder.dossier_pdf(submission, language, lambda: render_template(
         "submissions/dossier_pdf.html", **_dossier_context(submission)))
     return _download(pdf, "application/pdf", submission, f"{language}.pdf")
 
@@ -159,15 +152,16 @@ def verify():
     if form.validate_on_submit():
         upload = form.dossier.data
         try:
-            if upload is not None and upload.filename:
-                result = services.verify_json(upload.read(services.MAX_UPLOAD + 1))
-                result["kind"] = "json"
-            elif form.sha256.data:
-                submission, matched = services.find_by_hash(form.sha256.data)
-                result = {"kind": "hash", "submission": submission, "matched": matched,
-                          "computed": form.sha256.data.strip().lower()}
-            else:
-                error = _("Enter a hash or choose the dossier's JSON file.")
+            with attempt():
+                if upload is not None and upload.filename:
+                    result = services.verify_json(upload.read(services.MAX_UPLOAD + 1))
+                    result["kind"] = "json"
+                elif form.sha256.data:
+                    submission, matched = services.find_by_hash(form.sha256.data)
+                    result = {"kind": "hash", "submission": submission, "matched": matched,
+                              "computed": form.sha256.data.strip().lower()}
+                else:
+                    error = _("Enter a hash or choose the dossier's JSON file.")
         except RuleError as rule:
             error = str(rule)
     status = 422 if error or form.errors else 200

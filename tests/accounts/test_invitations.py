@@ -8,7 +8,7 @@ from app.accounts.models import Invitation, User
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.time import utcnow
-from tests.conftest import login
+from tests.helpers import login
 
 
 def invite(client, email, **fields):

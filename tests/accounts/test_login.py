@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from tests.conftest import PASSWORD, login, without_tokens
+from tests.helpers import PASSWORD, login, without_tokens
 
 
 def test_a_member_logs_in_and_the_login_is_audited(app, client, people):

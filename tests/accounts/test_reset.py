@@ -3,7 +3,7 @@ import re
 from app.accounts import services
 from app.accounts.models import User
 from app.extensions import db
-from tests.conftest import PASSWORD, login, without_tokens
+from tests.helpers import PASSWORD, login, without_tokens
 
 NEW_PASSWORD = "a brand new password"
 

@@ -4,7 +4,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.institutions.models import Institution
-from tests.conftest import login
+from tests.helpers import login
 
 
 def roles(**fields):

@@ -3,7 +3,7 @@ from sqlalchemy import select
 from app.amendments.models import Amendment
 from app.declarations.models import Recommendation, RecommendationRevision, Section
 from app.extensions import db
-from tests.conftest import login
+from tests.helpers import login
 
 
 def propose(client, d, kind="recommendation", index=1, text="Open shelters in every district.", rationale="Closer."):

@@ -5,7 +5,7 @@ from sqlalchemy.exc import DatabaseError
 from app.audit.models import AuditEntry, AuditLogIsAppendOnly
 from app.audit.services import record
 from app.extensions import db
-from tests.conftest import login
+from tests.helpers import login
 
 
 def _entry(app):

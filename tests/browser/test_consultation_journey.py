@@ -5,7 +5,7 @@ from sqlalchemy import update
 
 from app.accounts.models import User
 from app.extensions import db
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from app.comments.models import Comment
 from app.declarations.models import Declaration
 from app.extensions import db
 from app.time import utcnow
-from tests.conftest import login
+from tests.helpers import login
 
 
 def thread_url(d, kind="section", index=0):

@@ -4,7 +4,7 @@ import io
 from app.exports import safe_cell
 from tests.comments.test_comments import _comment, post, thread_url
 from tests.comments.test_moderation import _moderate
-from tests.conftest import login
+from tests.helpers import login
 
 
 def test_coordinators_export_published_comments_only(app, client, people, consultation):

@@ -3,7 +3,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.comments.models import Comment, ModerationDecision
 from app.extensions import db
-from tests.conftest import login
+from tests.helpers import login
 from tests.comments.test_comments import _comment, post, thread_url
 
 

@@ -11,7 +11,7 @@ from app.search.services import search
 from app.time import utcnow
 from tests.comments.test_comments import _comment, post, thread_url
 from tests.comments.test_moderation import _moderate
-from tests.conftest import login
+from tests.helpers import login
 
 
 def test_an_approved_comment_edited_under_pre_moderation_waits_again(app, client, people, make_declaration):

@@ -6,7 +6,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from app.permissions import PUBLIC_ENDPOINTS
-from tests.conftest import login
+from tests.helpers import login
 
 ROLES = ["anonymous", "member", "representative", "expert", "coordinator", "reviewer", "admin"]
 
@@ -50,24 +50,26 @@ def objects(app, people, consultation, make_declaration):
                    held_on=date(2026, 10, 1), participants_in_person=10)
         # Signature 1 from an outside organization (pending approval), signature 2 from the representative.
         from app.security import token_hash
-        from app.signatures import services as signatures
+        from app.signatures import open_signon
+        from app.signatures import queries as signature_queries
+        from app.signatures import services as signing
         statement = db.session.get(Declaration, signon.id)
-        signatures.set_open_signon(db.session.get(User, people["coordinator"].id), statement, True)
-        version = signatures.signing_version(statement)
-        request = signatures.request_open_signature(
+        open_signon.set_open_signon(db.session.get(User, people["coordinator"].id), statement, True)
+        version = signature_queries.signing_version(statement)
+        request = open_signon.request_open_signature(
             statement, language="en", version_id=version.id, organization_name="Outside NGO", organization_type="ngo",
             country="Pakistan", province=None, website="", signer_name="Outsider", signer_designation="Head",
             email="outsider@example.org", visibility="public")
         request.token_hash = token_hash("known-token")
-        signatures.confirm_open_signature("known-token")
-        signatures.sign(db.session.get(User, people["representative"].id), statement, capacity="organization",
+        open_signon.confirm_open_signature("known-token")
+        signing.sign(db.session.get(User, people["representative"].id), statement, capacity="organization",
                         version_id=version.id, visibility="public")
         # Submission 1, acknowledged, with one published answer, an update and an assessment.
         from app.responses import services as responses
         from app.submissions import services as submissions
         coordinator, reviewer = db.session.get(User, people["coordinator"].id), db.session.get(User, people["reviewer"].id)
         to_submit = db.session.get(Declaration, submitted.id)
-        submission = submissions.submit(coordinator, to_submit, version_id=signatures.signing_version(to_submit).id,
+        submission = submissions.submit(coordinator, to_submit, version_id=signature_queries.signing_version(to_submit).id,
                                         institution_ids=[reviewer.institution_id])
         responses.acknowledge(reviewer, submission, to_submit)
         responses.save_answer(reviewer, submission, submitted.recommendations[0], position="supported",

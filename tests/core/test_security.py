@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from app.accounts.models import User
 from app.extensions import db
-from tests.conftest import PASSWORD, login, password_hash
+from tests.helpers import PASSWORD, login, password_hash
 
 
 def _assert_security_headers(response):

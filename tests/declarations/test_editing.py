@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEntry
 from app.declarations.models import Declaration, Recommendation, RecommendationRevision, Section, SectionRevision
 from app.extensions import db
-from tests.conftest import login
+from tests.helpers import login
 
 REC = {"text": "Fund shelters.", "pillar": "protect", "themes": ["victims"], "convention_articles": ""}
 

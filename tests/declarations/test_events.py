@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from app.declarations.models import ConsultationEvent
 from app.extensions import db
-from tests.conftest import login
+from tests.helpers import login
 
 EVENT = {"title": "Provincial consultation, Quetta", "held_on": "2026-10-12", "venue": "Quetta Serena",
          "online": "y", "organizers": "BMSI", "participants_in_person": "40", "participants_online": "28",

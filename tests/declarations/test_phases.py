@@ -8,7 +8,7 @@ from app.audit.models import AuditEntry
 from app.declarations.models import Declaration, Section, Version
 from app.extensions import db
 from app.time import utcnow
-from tests.conftest import login
+from tests.helpers import login
 
 
 def _phase(client, declaration_id, target, deadline=None):

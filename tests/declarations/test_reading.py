@@ -2,7 +2,7 @@ from app.comments.services import add_comment
 from app.declarations.models import Declaration, Section
 from app.accounts.models import User
 from app.extensions import db
-from tests.conftest import QueryCounter, login
+from tests.helpers import QueryCounter, login
 
 
 def test_a_public_declaration_in_consultation_is_readable_by_visitors(client, make_declaration):

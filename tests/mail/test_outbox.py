@@ -9,7 +9,7 @@ from app.permissions import PUBLIC_ENDPOINTS
 from app.mail.models import OutboxMessage
 from app.mail.services import queue
 from app.extensions import db
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 def _outbox(app):

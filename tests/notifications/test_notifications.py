@@ -8,7 +8,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.time import utcnow
 from tests.comments.test_comments import _comment, post, thread_url
-from tests.conftest import login
+from tests.helpers import login
 
 
 def _mode(app, user, mode):

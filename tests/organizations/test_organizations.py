@@ -3,7 +3,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.organizations.models import Organization
-from tests.conftest import login
+from tests.helpers import login
 
 PROFILE = {"name": "Human Rights Action Forum", "acronym": "HRAF", "type": "ngo", "province": "punjab",
            "city": "Lahore", "website": "https://hraf.example.org", "description": "We defend rights."}

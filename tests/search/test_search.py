@@ -3,7 +3,7 @@ from app.comments.services import add_comment
 from app.declarations.models import Declaration, Section
 from app.extensions import db
 from app.search.services import search
-from tests.conftest import login
+from tests.helpers import login
 
 
 def _comment(app, people, d, body, role="member"):

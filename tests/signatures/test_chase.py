@@ -6,8 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.signatures.models import SignatureReminder
 from app.time import local_date, utcnow
-from tests.conftest import login
-from tests.signatures.conftest import sign
+from tests.helpers import login, sign
 
 
 @pytest.fixture

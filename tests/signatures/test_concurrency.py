@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.declarations.models import Declaration
 from app.extensions import db
 from app.signatures.models import Signature
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.webclient import WebClient
 
 # Both databases run these; the issue asks for PostgreSQL, where the requests truly overlap in the database.

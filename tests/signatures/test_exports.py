@@ -4,8 +4,7 @@ import json
 
 from app.extensions import db
 from app.accounts.models import User
-from tests.conftest import login
-from tests.signatures.conftest import sign
+from tests.helpers import login, sign
 
 
 def _sign_with_a_formula_name(app, client, people, signon):

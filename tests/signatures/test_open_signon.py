@@ -7,10 +7,9 @@ from sqlalchemy import select
 from app.declarations.models import Declaration
 from app.extensions import db
 from app.signatures.models import OpenSignonRequest, Signature
-from app.signatures.services import email_key, name_key
+from app.signatures.open_signon import email_key, name_key
 from app.time import utcnow
-from tests.conftest import login
-from tests.signatures.conftest import signatures_of
+from tests.helpers import login, signatures_of, submit
 
 FORM = {"organization_name": "Hazara Women's Collective", "organization_type": "ngo", "country": "Pakistan",
         "province": "balochistan", "website": "https://hwc.example.org", "signer_name": "Shabana Ali",
@@ -190,7 +189,6 @@ def test_the_form_is_rate_limited_per_address_and_per_email(app, limited_client,
 
 def test_after_submission_a_pending_outside_signature_can_be_neither_approved_nor_rejected(
         app, client, people, open_signon, mailbox):
-    from tests.submissions.conftest import submit
     client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id))
     client.post(_link(mailbox, FORM["email"]))
     [signature] = signatures_of(app, open_signon.id)

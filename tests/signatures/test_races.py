@@ -5,11 +5,11 @@ from app.accounts.models import User
 from app.declarations.models import Declaration
 from app.errors import RuleError
 from app.extensions import db
-from app.signatures import services
+from app.signatures import open_signon, reminders
+from app.signatures import services as signing
 from app.signatures.models import Signature, SignatureReminder
 from app.time import local_date, utcnow
-from tests.conftest import login
-from tests.signatures.conftest import sign, signatures_of
+from tests.helpers import login, sign, signatures_of
 
 
 def test_a_reminder_sent_a_moment_ago_by_someone_else_is_skipped_not_a_500(app, people, signon, mailbox,
@@ -18,12 +18,12 @@ def test_a_reminder_sent_a_moment_ago_by_someone_else_is_skipped_not_a_500(app, 
         coordinator = db.session.get(User, people["coordinator"].id)
         declaration = db.session.get(Declaration, signon.id)
         organization_id = people["representative"].organization_id
-        stale = services.chase_list(declaration)  # read before the other coordinator's reminder lands
+        stale = reminders.chase_list(declaration)  # read before the other coordinator's reminder lands
         db.session.add(SignatureReminder(declaration_id=signon.id, organization_id=organization_id,
                                          sent_on=local_date(utcnow()), sent_by_id=coordinator.id))
         db.session.commit()
-        monkeypatch.setattr(services, "chase_list", lambda _declaration: stale)
-        assert services.send_reminders(coordinator, declaration, [organization_id]) == (0, 1)
+        monkeypatch.setattr(reminders, "chase_list", lambda _declaration: stale)
+        assert reminders.send_reminders(coordinator, declaration, [organization_id]) == (0, 1)
         db.session.commit()
         assert db.session.query(SignatureReminder).count() == 1
     assert mailbox.to("rep@example.org") == []
@@ -38,7 +38,7 @@ def test_withdrawing_a_signature_that_was_replaced_meanwhile_is_refused(app, cli
             other_request.execute(db.update(Signature).values(status="superseded"))
         assert signature.status == "active"
         with pytest.raises(RuleError):
-            services.withdraw(db.session.get(User, people["representative"].id), signature, "")
+            signing.withdraw(db.session.get(User, people["representative"].id), signature, "")
         db.session.rollback()
     assert [s.status for s in signatures_of(app, signon.id)] == ["superseded"]
 
@@ -71,4 +71,4 @@ def test_visitors_see_which_organizations_signed_but_not_who_signed_for_them(app
 
 
 def test_a_long_unusual_organization_name_fits_its_comparison_key():
-    assert len(services.name_key("\ufdfa" * 200)) <= 200
+    assert len(open_signon.name_key("\ufdfa" * 200)) <= 200

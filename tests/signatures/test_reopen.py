@@ -2,8 +2,7 @@ import re
 
 from app.declarations.models import Declaration
 from app.extensions import db
-from tests.conftest import login
-from tests.signatures.conftest import sign, signatures_of
+from tests.helpers import login, sign, signatures_of
 from tests.signatures.test_open_signon import FORM, form
 
 

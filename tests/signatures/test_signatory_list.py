@@ -7,8 +7,7 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.organizations.models import Organization
 from app.signatures.models import Signature
-from tests.conftest import login
-from tests.signatures.conftest import sign
+from tests.helpers import login, sign
 
 
 @pytest.fixture
@@ -119,7 +118,7 @@ def test_the_reading_page_invites_signers(app, client, people, signon):
 
 
 def test_tally_counts_rows_and_only_the_current_version_as_signed(app, people, signon):
-    from app.signatures.services import tally
+    from app.signatures.queries import tally
     current = SimpleNamespace(id=2)
     rows = [SimpleNamespace(status="active", verified=True, capacity="organization", version_id=2),
             SimpleNamespace(status="active", verified=False, capacity="organization", version_id=2),

@@ -11,8 +11,7 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.signatures.models import Reservation, Signature
 from app.time import utcnow
-from tests.conftest import login
-from tests.signatures.conftest import sign, signatures_of, version_id
+from tests.helpers import login, sign, signatures_of, version_id
 
 
 def test_sign_page_shows_the_frozen_version_its_hash_and_the_capacity(app, client, people, signon):

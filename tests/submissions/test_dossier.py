@@ -5,7 +5,7 @@ import re
 import subprocess
 
 from app.declarations.services import canonical_json
-from tests.conftest import QueryCounter, login
+from tests.helpers import QueryCounter, login, sign, submit, the_submission
 
 
 def test_web_dossier_has_every_part_and_honours_visibility(client, submitted, people):
@@ -31,8 +31,6 @@ def test_the_dossier_page_costs_the_same_few_queries_whatever_its_size(app, clie
 
 def test_csv_files_carry_the_hash_and_neutralise_formulas(app, client, people, make_declaration, make_user,
                                                            make_organization):
-    from tests.signatures.conftest import sign
-    from tests.submissions.conftest import submit, the_submission
     declaration = make_declaration("signon")
     risky = make_organization("=HYPERLINK(\"http://evil\")", acronym="EVIL")
     rep = make_user(organization=risky, org_role="representative", name="+cmd|' /C calc'!A0")

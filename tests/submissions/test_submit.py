@@ -13,8 +13,7 @@ from app.extensions import db
 from app.institutions.models import Institution
 from app.submissions.models import (ImmutableRecord, Submission, SubmissionRecipient, SubmissionSignature,
                                     SubmittedRecommendation)
-from tests.conftest import login
-from tests.submissions.conftest import submit, the_submission
+from tests.helpers import login, sign, submit, the_submission
 
 
 def test_dossier_holds_version_hash_and_verified_signatures(app, submitted, people):
@@ -38,7 +37,6 @@ def test_dossier_holds_version_hash_and_verified_signatures(app, submitted, peop
 
 def test_unverified_and_withdrawn_signatures_are_left_out(app, client, people, make_declaration, make_user,
                                                            make_organization):
-    from tests.signatures.conftest import sign
     declaration = make_declaration("signon")
     pending = make_organization("Unverified Trust", verified=False)
     pending_rep = make_user(organization=pending, org_role="representative")
@@ -123,7 +121,6 @@ def test_only_coordinators_submit(client, people, make_declaration, role):
 
 
 def test_close_signon_stops_signing(app, client, people, make_declaration):
-    from tests.signatures.conftest import sign
     declaration = make_declaration("signon")
     login(client, people["coordinator"].email)
     assert client.post(f"/declarations/{declaration.id}/close-signon").status_code == 303
@@ -225,7 +222,8 @@ def test_signing_or_withdrawing_while_the_submission_is_made_leaves_the_dossier_
     """Two requests at the same moment, each in its own transaction: the one that started second waits for
     the first to commit. No signature is ever active but missing from the dossier, nor withdrawn but in it."""
     from app.accounts.models import User
-    from app.signatures import services as signatures
+    from app.signatures import queries as signature_queries
+    from app.signatures import services as signing
     from app.signatures.models import Signature
     from app.submissions import services as submissions
     declaration_id = make_declaration("signon").id
@@ -233,8 +231,8 @@ def test_signing_or_withdrawing_while_the_submission_is_made_leaves_the_dossier_
     if action == "withdraw":
         with app.test_request_context():
             declaration = db.session.get(Declaration, declaration_id)
-            signatures.sign(db.session.get(User, representative), declaration, capacity="organization",
-                            version_id=signatures.signing_version(declaration).id, visibility="public")
+            signing.sign(db.session.get(User, representative), declaration, capacity="organization",
+                            version_id=signature_queries.signing_version(declaration).id, visibility="public")
             db.session.commit()
     started, release = threading.Event(), threading.Event()
 
@@ -247,7 +245,7 @@ def test_signing_or_withdrawing_while_the_submission_is_made_leaves_the_dossier_
         with app.test_request_context():
             declaration = db.session.get(Declaration, declaration_id)
             submission = submissions.submit(db.session.get(User, people["coordinator"].id), declaration,
-                                            version_id=signatures.signing_version(declaration).id,
+                                            version_id=signature_queries.signing_version(declaration).id,
                                             institution_ids=[people["reviewer"].institution_id])
             hold_if_first("submit")
             db.session.commit()
@@ -258,11 +256,11 @@ def test_signing_or_withdrawing_while_the_submission_is_made_leaves_the_dossier_
             declaration = db.session.get(Declaration, declaration_id)
             user = db.session.get(User, representative)
             if action == "sign":
-                signatures.sign(user, declaration, capacity="organization",
-                                version_id=signatures.signing_version(declaration).id, visibility="public")
+                signing.sign(user, declaration, capacity="organization",
+                                version_id=signature_queries.signing_version(declaration).id, visibility="public")
             else:
                 signature = db.session.scalar(select(Signature).where(Signature.declaration_id == declaration_id))
-                signatures.withdraw(user, signature, "no longer")
+                signing.withdraw(user, signature, "no longer")
             hold_if_first(action)
             db.session.commit()
             return True

@@ -1,8 +1,14 @@
-"""The demo alliance loaded by `make run`. Idempotent: running it again adds only what is missing."""
+"""The demo alliance loaded by `make run`. Idempotent: running it again adds only what is missing.
+
+Its consultation is in declarations.py, its sign-on in signatures.py, its submission and the
+government's answers in submissions.py."""
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import hash_password
+from app.demo.declarations import load_demo_declarations
+from app.demo.signatures import load_demo_signatures
+from app.demo.submissions import load_demo_submission
 from app.extensions import db
 from app.institutions.models import Institution
 from app.organizations.models import Organization
@@ -54,7 +60,7 @@ PEOPLE = [
     ("rep5@example.org", "Rashid Lone", "President", "man", "punjab", None, "SPLRC", "representative", False, None),
 ]
 
-# The logins printed by `make run`.
+# The logins `flask demo logins` prints when `make run` starts.
 DEMO_LOGINS = [
     ("admin@example.org", "admin"),
     ("coordinator@example.org", "coordinator"),
@@ -102,11 +108,8 @@ def load_demo() -> int:
             org_role=org_role, is_expert=expert, institution=institutions.get(institution)))
         created += 1
     db.session.flush()
-    from app.demo_declarations import load_demo_declarations
     people = {u.email: u for u in db.session.scalars(select(User))}
     created += load_demo_declarations(people)
-    from app.demo_signatures import load_demo_signatures
     created += load_demo_signatures(people, password_hash or hash_password(DEMO_PASSWORD))
-    from app.demo_submissions import load_demo_submission
     created += load_demo_submission({u.email: u for u in db.session.scalars(select(User))})
     return created

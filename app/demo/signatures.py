@@ -9,7 +9,8 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.organizations.models import Organization
 from app.security import token_hash
-from app.signatures import services as signatures
+from app.signatures import open_signon
+from app.signatures import services as signing
 from app.time import utcnow
 
 TITLE = "Joint Statement on the Protection of Survivors of Trafficking"
@@ -107,31 +108,31 @@ def load_demo_signatures(people: dict[str, User], password_hash: str) -> int:
     declarations.change_phase(coordinator, declaration, "consultation", deadline=utcnow() + timedelta(days=1))
     declarations.change_phase(coordinator, declaration, "revision")
     version = declarations.change_phase(coordinator, declaration, "signon", deadline=utcnow() + timedelta(days=21))
-    signatures.set_open_signon(coordinator, declaration, True)
+    open_signon.set_open_signon(coordinator, declaration, True)
 
     made = []
     for n, person in enumerate(representatives):
         visibility = "coordinators" if n % 9 == 4 else "alliance" if n % 5 == 3 else "public"
         reservations = {recommendations[2].id: "We would allow twelve months for complex cases."} if n == 6 else {}
-        made.append(signatures.sign(person, declaration, capacity="organization", version_id=version.id,
+        made.append(signing.sign(person, declaration, capacity="organization", version_id=version.id,
                                     visibility=visibility, reservations=reservations))
     for email in ("expert@example.org", "expert2@example.org", "expert3@example.org"):
-        made.append(signatures.sign(people[email], declaration, capacity="individual", version_id=version.id,
+        made.append(signing.sign(people[email], declaration, capacity="individual", version_id=version.id,
                                     visibility="public"))
     for name, type_, country, province, signer, approved in OUTSIDE:
-        request = signatures.request_open_signature(
+        request = open_signon.request_open_signature(
             declaration, language="en", version_id=version.id, organization_name=name, organization_type=type_, country=country,
             province=province, website="", signer_name=signer, signer_designation="Coordinator",
             email=f"{signer.split()[0].lower()}@outside.example.org", visibility="public")
         token = "demo-" + name  # the emailed token is not kept; a known one stands in for it here
         request.token_hash = token_hash(token)
-        signature = signatures.confirm_open_signature(token)
+        signature = open_signon.confirm_open_signature(token)
         if approved:
-            signatures.approve(coordinator, signature)
+            open_signon.approve(coordinator, signature)
         made.append(signature)
     for signature, reason in ((made[8], "Our board has not yet approved the final text."),
                               (made[15], ""), (made[21], "Signed by mistake for the wrong statement.")):
-        signatures.withdraw(signature.user, signature, reason)
+        signing.withdraw(signature.user, signature, reason)
     # Spread the signing over the past two weeks, for the chart.
     for n, signature in enumerate(made):
         signature.signed_at = utcnow() - timedelta(days=14 - (n * 14) // len(made), hours=n % 7)

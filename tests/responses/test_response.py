@@ -5,7 +5,7 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.submissions.models import SubmissionRecipient
-from tests.conftest import login
+from tests.helpers import login, submit
 
 
 def answer(client, submission, recommendation_id, **data):
@@ -229,7 +229,6 @@ def test_tracker_filters_and_statistics(app, client, acknowledged, people):
 
 
 def test_members_only_declarations_stay_out_of_the_public_tracker(app, client, people, make_declaration):
-    from tests.submissions.conftest import submit
     declaration = make_declaration("signon", visibility="members")
     login(client, people["coordinator"].email)
     submit(client, declaration.id, [people["reviewer"].institution_id])

@@ -11,7 +11,7 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.institutions.models import Institution
 from app.responses import services as responses
-from app.signatures import services as signatures
+from app.signatures import services as signing
 from app.submissions import services as submissions
 from app.time import utcnow
 
@@ -92,11 +92,11 @@ def load_demo_submission(people: dict[str, User]) -> int:
     signers = [u for u in people.values() if u.org_role == "representative" and u.organization is not None
                and u.organization.verified][:14]
     for n, person in enumerate(signers):
-        signatures.sign(person, declaration, capacity="organization", version_id=version.id,
+        signing.sign(person, declaration, capacity="organization", version_id=version.id,
                         visibility="coordinators" if n == 3 else "alliance" if n % 4 == 1 else "public",
                         reservations={})
     for email in ("expert@example.org", "expert2@example.org"):
-        signatures.sign(people[email], declaration, capacity="individual", version_id=version.id,
+        signing.sign(people[email], declaration, capacity="individual", version_id=version.id,
                         visibility="public", reservations={})
     submission = submissions.submit(coordinator, declaration, version_id=version.id,
                                     institution_ids=[institutions[a].id for a in ("MoI", "FIA") if a in institutions])

@@ -1,0 +1,40 @@
+"""The comment form under a text — a section, a recommendation or an amendment — shared by the comment
+threads and the amendment pages."""
+from flask import abort, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.choices import CommentStatus
+from app import permissions
+from app.comments import services
+from app.comments.forms import CommentForm
+from app.comments.models import Comment
+from app.errors import RuleError
+from app.extensions import db, login_manager
+from app.views import acting_user, form_id, require
+
+
+def post_comment(declaration, form: CommentForm, **target):
+    """Handle the comment form under a text (section, recommendation or amendment).
+
+    Returns (comment, error): the new comment when it was posted, or the rule that refused it."""
+    if request.method == "POST" and not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not form.validate_on_submit():
+        return None, None
+    require(permissions.can_take_part(acting_user(), declaration))
+    parent_id = form_id(form.parent_id.data)
+    parent = db.session.get(Comment, parent_id) if parent_id else None
+    if parent is not None and parent.declaration_id != declaration.id:
+        parent = None  # the service then refuses a reply across texts
+    try:
+        comment = services.add_comment(acting_user(), declaration, body=form.body.data, parent=parent, **target)
+    except RuleError as rule:
+        return None, str(rule)
+    return comment, None
+
+
+def posted_message(comment: Comment) -> str:
+    """What the author is told once the comment is in."""
+    return (_("Your comment has been published.") if comment.status == CommentStatus.PUBLISHED else
+            _("Thank you. Your comment will appear once a coordinator approves it."))

@@ -1,0 +1,31 @@
+"""What declarations announce to the areas built on them. Imports point one way — signatures,
+notifications, search, comments and responses import declarations, never the reverse — so declarations
+tell them through these signals (blinker, which Flask ships) and each area connects its own receivers,
+in its own modules, which create_app imports (app/__init__.py, _connect_receivers).
+
+Receivers run inside the sender's transaction: what they write commits or rolls back with it.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+# A coordinator moved a declaration to another phase. Sender: the declaration; keyword arguments: actor,
+# before, after (phase names) and version (the Version just frozen).
+phase_changed = _signals.signal("phase-changed")
+
+# The searchable text of a declaration, section, recommendation or comment was saved, or it was removed.
+# Sender: that object.
+text_saved = _signals.signal("text-saved")
+text_removed = _signals.signal("text-removed")
+
+# The reading page of a declaration is being rendered. Sender: the declaration; keyword argument: user.
+# Each receiver returns a dict that is added to the template's context (what its area shows on the page).
+reading_page = _signals.signal("reading-page")
+
+
+def reading_page_context(declaration, user) -> dict:
+    """Everything the other areas add to the reading page of this declaration."""
+    context: dict = {}
+    for _receiver, extra in reading_page.send(declaration, user=user):
+        context.update(extra or {})
+    return context

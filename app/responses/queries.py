@@ -1,0 +1,190 @@
+"""Reading the government's response: a reviewer's answers, the submissions addressed to them, a
+recommendation's whole record, the published positions beside the text, the tracker and statistics."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app import permissions
+from app.choices import IMPLEMENTATION_STATUSES, POSITIONS, SUBMITTED_PHASES
+from app.declarations.models import Declaration
+from app.declarations.signals import reading_page
+from app.extensions import db
+from app.responses.models import Answer, Assessment, ImplementationUpdate
+from app.submissions.models import Submission, SubmissionRecipient, SubmittedRecommendation
+from app.submissions.services import submission_for, submitted_recommendations
+
+
+def institution_answers(submission: Submission, institution_id: int) -> dict[int, dict]:
+    """For a reviewer's workspace: item id → {"draft": …, "published": the latest published revision}."""
+    rows = db.session.scalars(
+        select(Answer).join(SubmittedRecommendation, Answer.item_id == SubmittedRecommendation.id)
+        .where(SubmittedRecommendation.submission_id == submission.id, Answer.institution_id == institution_id)
+        .order_by(Answer.number)).all()
+    answers: dict[int, dict] = {}
+    for answer in rows:
+        slot = answers.setdefault(answer.item_id, {"draft": None, "published": None})
+        slot["draft" if answer.published_at is None else "published"] = answer
+    return answers
+
+
+def for_reviewer(user) -> list[tuple[Submission, SubmissionRecipient]]:
+    """The submissions addressed to this reviewer's institution, newest first, for the home page."""
+    if not permissions.is_reviewer(user) or user.institution_id is None:
+        return []
+    rows = db.session.execute(select(Submission, SubmissionRecipient)
+                              .join(SubmissionRecipient, SubmissionRecipient.submission_id == Submission.id)
+                              .where(SubmissionRecipient.institution_id == user.institution_id)
+                              .order_by(Submission.submitted_at.desc())).all()
+    return [(submission, recipient) for submission, recipient in rows]
+
+
+def latest_submitted_recommendation(recommendation_id: int) -> SubmittedRecommendation | None:
+    """The recommendation as last submitted."""
+    return db.session.scalar(select(SubmittedRecommendation).options(joinedload(SubmittedRecommendation.submission))
+                             .where(SubmittedRecommendation.recommendation_id == recommendation_id)
+                             .order_by(SubmittedRecommendation.id.desc()).limit(1))
+
+
+def recommendation_record(user, item: SubmittedRecommendation) -> dict:
+    """Everything said about one submitted recommendation that this person may see: per institution the
+    published answer with its earlier revisions (and the institution's own draft, for its reviewers),
+    the implementation updates, and the alliance's assessment with its history."""
+    answers = db.session.scalars(select(Answer).options(joinedload(Answer.institution),
+                                                        joinedload(Answer.lead_institution))
+                                 .where(Answer.item_id == item.id)
+                                 .order_by(Answer.institution_id, Answer.number.desc())).all()
+    own = user.institution_id if permissions.is_reviewer(user) else None
+    by_institution: dict[int, dict] = {}
+    for answer in answers:
+        if answer.published_at is None and answer.institution_id != own:
+            continue
+        slot = by_institution.setdefault(answer.institution_id, {"institution": answer.institution, "current": None,
+                                                                 "history": [], "draft": None})
+        if answer.published_at is None:
+            slot["draft"] = answer
+        elif slot["current"] is None:
+            slot["current"] = answer
+        else:
+            slot["history"].append(answer)
+    updates = db.session.scalars(select(ImplementationUpdate).options(joinedload(ImplementationUpdate.institution))
+                                 .where(ImplementationUpdate.item_id == item.id)
+                                 .order_by(ImplementationUpdate.happened_on.desc(),
+                                           ImplementationUpdate.id.desc())).all()
+    assessments = db.session.scalars(select(Assessment).where(Assessment.item_id == item.id)
+                                     .order_by(Assessment.id.desc())).all()
+    return {"answers": sorted(by_institution.values(), key=lambda s: s["institution"].name),
+            "updates": updates, "assessment": assessments[0] if assessments else None,
+            "assessment_history": assessments[1:]}
+
+
+def published_positions(submission: Submission) -> dict[int, list[Answer]]:
+    """Recommendation id → the current published answers (one per institution), for the reading page."""
+    rows = db.session.execute(
+        select(Answer, SubmittedRecommendation.recommendation_id)
+        .join(SubmittedRecommendation, Answer.item_id == SubmittedRecommendation.id)
+        .options(joinedload(Answer.institution))
+        .where(SubmittedRecommendation.submission_id == submission.id, Answer.published_at.is_not(None))
+        .order_by(Answer.number.desc())).all()
+    current: dict[tuple[int, int], Answer] = {}
+    for answer, recommendation_id in rows:
+        current.setdefault((recommendation_id, answer.institution_id), answer)
+    positions: dict[int, list[Answer]] = {}
+    for (recommendation_id, _institution), answer in current.items():
+        positions.setdefault(recommendation_id, []).append(answer)
+    return positions
+
+
+def _latest(rows, key):
+    latest = {}
+    for row in rows:
+        latest.setdefault(key(row), row)
+    return latest
+
+
+def _by_item(latest: dict) -> dict[int, list]:
+    """{(item, institution): row} as {item: [rows in institution order]}."""
+    grouped: dict[int, list] = {}
+    for (item_id, _institution), row in sorted(latest.items()):
+        grouped.setdefault(item_id, []).append(row)
+    return grouped
+
+
+def tracker(user, *, declaration_id: int | None = None, pillar: str = "", theme: str = "", position: str = "",
+            status: str = "", institution_id: int | None = None) -> list[dict]:
+    """Submitted recommendations across declarations this person may see, with the government's current
+    positions, the latest implementation status per institution and the alliance's assessment."""
+    submissions = db.session.scalars(select(Submission).options(joinedload(Submission.declaration),
+                                                                selectinload(Submission.recipients))
+                                     .order_by(Submission.submitted_at.desc())).unique().all()
+    visible = {s.id: s for s in submissions
+               if permissions.can_view_response(user, s.declaration, s.institution_ids)
+               and (declaration_id is None or s.declaration_id == declaration_id)}
+    if not visible:
+        return []
+    query = select(SubmittedRecommendation).where(SubmittedRecommendation.submission_id.in_(list(visible)))
+    if pillar:
+        query = query.where(SubmittedRecommendation.pillar == pillar)
+    items = db.session.scalars(query.order_by(SubmittedRecommendation.submission_id.desc(),
+                                              SubmittedRecommendation.number)).all()
+    if theme:
+        items = [i for i in items if theme in i.themes]
+    ids = [i.id for i in items]
+    answers = _latest(db.session.scalars(select(Answer).where(Answer.item_id.in_(ids), Answer.published_at.is_not(None))
+                                         .order_by(Answer.number.desc())), lambda a: (a.item_id, a.institution_id))
+    updates = _latest(db.session.scalars(select(ImplementationUpdate).where(ImplementationUpdate.item_id.in_(ids))
+                                         .order_by(ImplementationUpdate.happened_on.desc(),
+                                                   ImplementationUpdate.id.desc())),
+                      lambda u: (u.item_id, u.institution_id))
+    assessments = _latest(db.session.scalars(select(Assessment).where(Assessment.item_id.in_(ids))
+                                             .order_by(Assessment.id.desc())), lambda a: a.item_id)
+    answers_of, updates_of = _by_item(answers), _by_item(updates)
+    rows = []
+    for item in items:
+        submission = visible[item.submission_id]
+        item_answers, item_updates = answers_of.get(item.id, []), updates_of.get(item.id, [])
+        if position and not any(a.position == position for a in item_answers):
+            continue
+        if status and not any(u.status == status for u in item_updates):
+            continue
+        if institution_id and not (institution_id in submission.institution_ids or institution_id in item.addressees
+                                   or any(a.lead_institution_id == institution_id for a in item_answers)):
+            continue
+        rows.append({"item": item, "submission": submission, "declaration": submission.declaration,
+                     "answers": item_answers, "updates": item_updates, "assessment": assessments.get(item.id)})
+    return rows
+
+
+def statistics(submission: Submission) -> dict:
+    """Current published positions by pillar, and the latest implementation status of each answer."""
+    items = {i.id: i for i in submitted_recommendations(submission)}
+    answers = _latest(db.session.scalars(select(Answer).where(Answer.item_id.in_(list(items)),
+                                                              Answer.published_at.is_not(None))
+                                         .order_by(Answer.number.desc())), lambda a: (a.item_id, a.institution_id))
+    updates = _latest(db.session.scalars(select(ImplementationUpdate).where(ImplementationUpdate.item_id.in_(list(items)))
+                                         .order_by(ImplementationUpdate.happened_on.desc(),
+                                                   ImplementationUpdate.id.desc())),
+                      lambda u: (u.item_id, u.institution_id))
+    by_pillar: dict[str, dict[str, int]] = {}
+    for (item_id, _institution), answer in answers.items():
+        row = by_pillar.setdefault(items[item_id].pillar, {p: 0 for p in POSITIONS})
+        row[answer.position] += 1
+    implementation = {s: 0 for s in IMPLEMENTATION_STATUSES}
+    for update_row in updates.values():
+        implementation[update_row.status] += 1
+    answered = {item_id for item_id, _institution in answers}
+    return {"by_pillar": by_pillar, "positions": {p: sum(r[p] for r in by_pillar.values()) for p in POSITIONS},
+            "implementation": implementation, "recommendations": len(items), "answered": len(answered),
+            "without_update": len(answers) - len([k for k in updates if k in answers])}
+
+
+@reading_page.connect
+def _government_answers(declaration: Declaration, **_extra) -> dict:
+    """The reading page of a submitted declaration shows the government's published answers beside each
+    recommendation."""
+    if declaration.phase not in SUBMITTED_PHASES:
+        return {}
+    submission = submission_for(declaration.id)
+    if submission is None:
+        return {}
+    return {"submission": submission, "answers": published_positions(submission),
+            "submitted_ids": {r["id"] for r in submission.content["text"]["recommendations"]}}

@@ -1,0 +1,173 @@
+"""Reading signatures: the version being signed, who may see which signatures, counts and statistics.
+The functions other areas use (submissions, the home page, the reading page) live here."""
+from flask_babel import gettext as _
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.choices import Phase, SignatureStatus
+from app import permissions
+from app.declarations.models import Declaration, Version
+from app.declarations.signals import reading_page
+from app.extensions import db
+from app.formatting import format_datetime_short
+from app.organizations.models import Organization
+from app.signatures.models import OpenSignonRequest, Signature
+from app.time import local_date, utcnow
+
+
+def signing_version(declaration: Declaration):
+    """The version being signed: the latest one, when it was frozen for sign-on; None otherwise.
+
+    A light row (id, number, phase, sha256, created_at), not the ORM object with its whole content:
+    it is read on every signing request."""
+    version = db.session.execute(
+        select(Version.id, Version.number, Version.phase, Version.sha256, Version.created_at)
+        .where(Version.declaration_id == declaration.id).order_by(Version.number.desc()).limit(1)).first()
+    return version if version is not None and version.phase == Phase.SIGNON else None
+
+
+def signing_closed_message(declaration: Declaration, version: Version | None = None) -> str | None:
+    """Why signing is closed right now, or None when it is open. Checked on every action."""
+    if declaration.phase != Phase.SIGNON or (version or signing_version(declaration)) is None:
+        return _("Signing is open only during sign-on.")
+    if declaration.signon_deadline and utcnow() >= declaration.signon_deadline:
+        return _("Sign-on closed on %(date)s.", date=format_datetime_short(declaration.signon_deadline))
+    return None
+
+
+def verified_clause():
+    """SQL for 'counted as signed' (needs the outer join on Organization, see base_query)."""
+    return or_(Signature.capacity == "individual", Organization.verified.is_(True),
+               and_(Signature.open_request_id.is_not(None), Signature.approved_at.is_not(None)))
+
+
+def base_query(declaration: Declaration):
+    return (select(Signature).outerjoin(Organization, Signature.organization_id == Organization.id)
+            .where(Signature.declaration_id == declaration.id))
+
+
+def with_details(query):
+    return query.options(joinedload(Signature.organization), joinedload(Signature.open_request),
+                         joinedload(Signature.version), selectinload(Signature.reservations))
+
+
+def own_signatures(user, declaration: Declaration) -> list[Signature]:
+    """The active signatures this person may withdraw or re-confirm: their own and their organization's."""
+    if not permissions.logged_in(user):
+        return []
+    mine = and_(Signature.capacity == "individual", Signature.user_id == user.id)
+    if user.organization_id is not None:
+        mine = or_(mine, Signature.organization_id == user.organization_id)
+    return db.session.scalars(with_details(base_query(declaration))
+                              .where(Signature.status == SignatureStatus.ACTIVE, mine).order_by(Signature.id)).unique().all()
+
+
+def visible_signatures(user, declaration: Declaration, *, status: str = "", capacity: str = "",
+                       visibility: str = "", version: str = "", q: str = "") -> list[Signature]:
+    """The signatures this person may see. Others than coordinators see active, verified ones in their
+    tiers (and their own); coordinators see everything and may filter."""
+    query = with_details(base_query(declaration)).outerjoin(
+        OpenSignonRequest, Signature.open_request_id == OpenSignonRequest.id)
+    if permissions.can_manage_signatures(user, declaration):
+        if status == "pending":  # a filter, not a status: active but not yet verified or approved
+            query = query.where(Signature.status == SignatureStatus.ACTIVE, ~verified_clause())
+        elif status:
+            query = query.where(Signature.status == status)
+        if visibility:
+            query = query.where(Signature.visibility == visibility)
+    else:
+        shown = and_(Signature.status == SignatureStatus.ACTIVE, verified_clause(),
+                     Signature.visibility.in_(permissions.signature_tiers(user)))
+        if permissions.logged_in(user):
+            own = and_(Signature.status == SignatureStatus.ACTIVE, or_(
+                and_(Signature.capacity == "individual", Signature.user_id == user.id),
+                Signature.organization_id == user.organization_id if user.organization_id else false()))
+            shown = or_(shown, own)
+        query = query.where(shown)
+    if capacity:
+        query = query.where(Signature.capacity == capacity)
+    current = signing_version(declaration) or declaration.latest_version
+    if version == "current" and current is not None:
+        query = query.where(Signature.version_id == current.id)
+    elif version == "earlier" and current is not None:
+        query = query.where(Signature.version_id != current.id)
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(Organization.name).like(pattern), func.lower(Signature.signer_name)
+                                .like(pattern), func.lower(OpenSignonRequest.organization_name).like(pattern)))
+    rows = db.session.scalars(query.order_by(Signature.signed_at, Signature.id)).unique().all()
+    return sorted(rows, key=lambda s: s.display_name.casefold())
+
+
+def unnamed_count(user, declaration: Declaration, listed: list[Signature]) -> int:
+    """Active, verified signatures on this declaration that are not listed for this person (their tier)."""
+    query = (select(func.count()).select_from(Signature)
+             .outerjoin(Organization, Signature.organization_id == Organization.id)
+             .where(Signature.declaration_id == declaration.id, Signature.status == SignatureStatus.ACTIVE, verified_clause(),
+                    Signature.visibility.not_in(permissions.signature_tiers(user)),
+                    Signature.id.not_in([s.id for s in listed])))
+    return db.session.scalar(query)
+
+
+def tally(signatures: list[Signature], current: Version | None) -> dict:
+    """Counts computed from the very rows that are listed, so the two can never disagree."""
+    active = [s for s in signatures if s.status == SignatureStatus.ACTIVE]
+    earlier = [s for s in active if current is None or s.version_id != current.id]
+    counted = [s for s in active if s.verified and s not in earlier]  # signed the current text
+    return {
+        "organizations": sum(1 for s in counted if s.capacity == "organization"),
+        "individuals": sum(1 for s in counted if s.capacity == "individual"),
+        "pending": sum(1 for s in active if not s.verified and s not in earlier),
+        "earlier": len(earlier),
+        "ended": len(signatures) - len(active),
+    }
+
+
+def statistics(declaration: Declaration) -> dict:
+    """Signatures counted as signed on the current version: by day, by organization type and by province."""
+    current = signing_version(declaration) or declaration.latest_version
+    rows = db.session.scalars(with_details(base_query(declaration)).where(
+        Signature.status == SignatureStatus.ACTIVE, verified_clause(), Signature.version_id == (current.id if current else -1))
+        .options(joinedload(Signature.user))).unique().all()
+    by_type: dict[str, int] = {}
+    by_province: dict[str, int] = {}
+    for signature in rows:
+        if signature.capacity == "organization":
+            kind = (signature.organization.type if signature.organization is not None
+                    else signature.open_request.organization_type)
+            by_type[kind] = by_type.get(kind, 0) + 1
+        if signature.organization is not None:
+            province = signature.organization.province
+        elif signature.open_request is not None:
+            province = signature.open_request.province
+        else:
+            province = signature.user.province if signature.user is not None else None
+        by_province[province or ""] = by_province.get(province or "", 0) + 1
+    return {"days": [local_date(s.signed_at) for s in rows], "by_type": by_type, "by_province": by_province,
+            "total": len(rows)}
+
+
+def awaiting_signature(user) -> list[dict]:
+    """Declarations in sign-on that this person could sign (for their organization or themselves) and
+    has not signed on the current version, for the home page."""
+    waiting = []
+    if not permissions.logged_in(user):
+        return waiting
+    for declaration in db.session.scalars(select(Declaration).where(Declaration.phase == Phase.SIGNON)
+                                          .order_by(Declaration.signon_deadline, Declaration.id)):
+        version = signing_version(declaration)
+        if not permissions.can_sign(user, declaration) or signing_closed_message(declaration, version):
+            continue
+        signed = {s.capacity for s in own_signatures(user, declaration) if s.version_id == version.id}
+        missing = [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
+                                    ("individual", permissions.can_sign_as_expert(user, declaration)))
+                   if may and c not in signed]
+        if missing:
+            waiting.append({"declaration": declaration, "capacities": missing})
+    return waiting
+
+
+@reading_page.connect
+def _signing_state(declaration: Declaration, **_extra) -> dict:
+    """The reading page says whether signing is open."""
+    return {"signing_closed": signing_closed_message(declaration)}

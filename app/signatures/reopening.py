@@ -1,0 +1,85 @@
+"""When the text is reopened or sign-on opens on a new version: every signer of the earlier version is told
+and asked to re-confirm. Declarations announce the phase change; this module listens."""
+import secrets
+from datetime import timedelta
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.choices import OrganizationRole, Phase, SignatureStatus
+from app.accounts.models import User
+from app.audit.services import record
+from app.declarations.models import Declaration
+from app.declarations.signals import phase_changed
+from app.extensions import db
+from app.links import absolute_url
+from app.mail.services import queue
+from app.security import token_hash
+from app.signatures.models import Signature
+from app.signatures.open_signon import open_signon_closed_message, send_confirmation
+from app.signatures.queries import base_query, signing_version, with_details
+from app.time import utcnow
+
+RECONFIRM_LINK_DAYS = 14
+
+
+@phase_changed.connect
+def _on_phase_changed(declaration: Declaration, *, actor, before: str, after: str, **_extra) -> None:
+    if before == Phase.SIGNON:
+        text_reopened(actor, declaration)
+    if after == Phase.SIGNON:
+        signon_reopened(actor, declaration)
+
+
+def signer_addresses(signature: Signature) -> list[tuple[str, str]]:
+    """(email, language) of who speaks for a signature: the outside signer, or the expert, or the
+    organization's active representatives and the person who signed."""
+    if signature.open_request is not None:
+        return [(signature.open_request.email, signature.open_request.language)]
+    people = [signature.user] if signature.user is not None else []
+    if signature.organization_id is not None:
+        people += db.session.scalars(select(User).where(User.organization_id == signature.organization_id,
+                                                        User.org_role == OrganizationRole.REPRESENTATIVE)).all()
+    return sorted({(p.email, p.language) for p in people if p.active})
+
+
+def text_reopened(actor, declaration: Declaration) -> int:
+    """Sign-on went back to revision: every active signature is now on an earlier version; tell its signer."""
+    signatures = db.session.scalars(with_details(base_query(declaration)).where(
+        Signature.status == SignatureStatus.ACTIVE)).unique().all()
+    for signature in signatures:
+        for email, language in signer_addresses(signature):
+            with force_locale(language):
+                queue(email, _("The text you signed has been reopened: %(title)s", title=declaration.title),
+                      "signature_reopened", signature=signature, declaration=declaration,
+                      link=absolute_url("declarations.read", declaration_id=declaration.id))
+    record(actor, "signatures_marked_earlier_version", declaration, count=len(signatures))
+    return len(signatures)
+
+
+def signon_reopened(actor, declaration: Declaration) -> int:
+    """Sign-on opened again on a new version: ask every signer of an earlier version to re-confirm."""
+    version = signing_version(declaration)
+    signatures = db.session.scalars(with_details(base_query(declaration)).where(
+        Signature.status == SignatureStatus.ACTIVE, Signature.version_id != version.id)).unique().all()
+    for signature in signatures:
+        if signature.open_request is not None:
+            if open_signon_closed_message(declaration):
+                continue  # the public form is closed: their link could not be used
+            token = secrets.token_urlsafe(32)
+            open_request = signature.open_request
+            open_request.token_hash, open_request.confirmed_at = token_hash(token), None
+            open_request.version_id = version.id
+            open_request.expires_at = utcnow() + timedelta(days=RECONFIRM_LINK_DAYS)
+            send_confirmation(declaration, open_request, token, RECONFIRM_LINK_DAYS, reconfirm=True)
+            continue
+        for email, language in signer_addresses(signature):
+            with force_locale(language):
+                queue(email, _("Please confirm your signature again: %(title)s", title=declaration.title),
+                      "signature_reconfirm", signature=signature, declaration=declaration, version=version,
+                      link=absolute_url("signatures.sign", declaration_id=declaration.id))
+    if signatures:
+        record(actor, "signature_reconfirmation_requested", declaration, count=len(signatures),
+               version=version.number)
+    return len(signatures)

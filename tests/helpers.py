@@ -1,0 +1,113 @@
+"""What the tests share besides fixtures: the test password, logging in, counting queries, and signing and
+submitting through the forms as a person would. The fixtures are in conftest.py."""
+import os
+import re
+import socket
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import undefer_group
+
+from app.accounts.services import hash_password
+from app.declarations.models import Declaration
+from app.extensions import db
+from app.signatures.models import Signature
+from app.submissions.models import Submission
+
+PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- people ------------------------------------------------------------------------------
+
+_HASH = {}
+
+
+def password_hash():
+    if "h" not in _HASH:
+        _HASH["h"] = hash_password(PASSWORD)
+    return _HASH["h"]
+
+
+def without_tokens(response) -> str:
+    """The page's HTML without its CSRF tokens, which differ on every request."""
+    return re.sub(r'name="csrf_token" (type="hidden" )?value="[^"]*"', "", response.get_data(as_text=True))
+
+
+def login(client, email, password=PASSWORD, **extra):
+    return client.post("/login", data={"email": email, "password": password, **extra})
+
+
+class QueryCounter:
+    """Counts the SQL statements an app runs while active."""
+
+    def __init__(self, app):
+        self.app, self.count = app, 0
+
+    def _count(self, *args):
+        self.count += 1
+
+    def __enter__(self):
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+# --- signatures --------------------------------------------------------------------------
+
+def version_id(app, declaration_id) -> int:
+    with app.app_context():
+        return db.session.get(Declaration, declaration_id).latest_version.id
+
+
+def sign(client, declaration_id, **data):
+    """Open the sign page and send its form, as a person would."""
+    page = client.get(f"/declarations/{declaration_id}/sign")
+    assert page.status_code == 200, page.status_code
+    found = re.search(r'name="version_id" type="hidden" value="(\d+)"', page.get_data(as_text=True))
+    form = {"version_id": found.group(1) if found else "", "capacity": "organization", "visibility": "public"}
+    form.update(data)
+    return client.post(f"/declarations/{declaration_id}/sign", data=form)
+
+
+def signatures_of(app, declaration_id) -> list[Signature]:
+    with app.app_context():
+        rows = db.session.scalars(select(Signature).where(Signature.declaration_id == declaration_id)
+                                  .order_by(Signature.id)).all()
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+# --- submissions -------------------------------------------------------------------------
+
+def form_value(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
+    return found.group(1) if found else ""
+
+
+def submit(client, declaration_id, recipients, **extra):
+    """Open the submit page and send its form, as a coordinator would."""
+    page = client.get(f"/declarations/{declaration_id}/submit")
+    assert page.status_code == 200, page.status_code
+    data = {"version_id": form_value(page.get_data(as_text=True), "version_id"), "recipients": recipients}
+    data.update(extra)
+    return client.post(f"/declarations/{declaration_id}/submit", data=data)
+
+
+def the_submission(app, declaration_id) -> Submission | None:
+    with app.app_context():
+        found = db.session.query(Submission).options(undefer_group("dossier")).filter_by(
+            declaration_id=declaration_id).one_or_none()
+        if found is not None:
+            db.session.expunge(found)
+        return found
