@@ -19,8 +19,10 @@ ERROR_MESSAGES = {
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too large"), _l("What you sent is larger than this site accepts. Shorten it and try again.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
-    500: (_l("Something went wrong"), _l("An error on our side stopped this page. Nothing was saved. Please try again later.")),
-    503: (_l("Temporarily unavailable"), _l("The site cannot reach its database right now. Please try again in a few minutes.")),
+    500: (_l("Something went wrong"),
+          _l("An error on our side stopped this page. Nothing was saved. Please try again later.")),
+    503: (_l("Temporarily unavailable"),
+          _l("The site cannot reach its database right now. Please try again in a few minutes.")),
 }
 
 
@@ -211,8 +213,7 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app import permissions
-    from app import choices
+    from app import choices, permissions
     from app.formatting import format_date_only, format_datetime_short, stored_html, text_direction
 
     @app.context_processor

@@ -1,7 +1,6 @@
 """Form pieces shared by several areas, and the base class of every form."""
-from flask_babel import get_translations
+from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 

@@ -3,20 +3,36 @@ from app.accounts.models import Invitation, LoginSession, User
 from app.amendments.models import Amendment
 from app.audit.models import AuditEntry
 from app.comments.models import Comment, CommentFlag, ModerationDecision
-from app.declarations.models import (ConsultationEvent, Declaration, DeclarationDrafter, Recommendation,
-                                     RecommendationRevision, Section, SectionRevision, Version)
+from app.declarations.models import (
+                                     ConsultationEvent,
+                                     Declaration,
+                                     DeclarationDrafter,
+                                     Recommendation,
+                                     RecommendationRevision,
+                                     Section,
+                                     SectionRevision,
+                                     Version,
+)
 from app.institutions.models import Institution
 from app.mail.models import OutboxMessage
 from app.notifications.models import Notification
 from app.organizations.models import Organization
-from app.search.models import SearchDocument
 from app.responses.models import Answer, Assessment, ImplementationUpdate
+from app.search.models import SearchDocument
 from app.signatures.models import OpenSignonRequest, Reservation, Signature, SignatureReminder
-from app.submissions.models import (DossierPdf, Submission, SubmissionClosure, SubmissionRecipient, SubmissionSignature,
-                                    SubmittedRecommendation)
+from app.submissions.models import (
+                                     DossierPdf,
+                                     Submission,
+                                     SubmissionClosure,
+                                     SubmissionRecipient,
+                                     SubmissionSignature,
+                                     SubmittedRecommendation,
+)
 
 __all__ = ["Amendment", "Answer", "Assessment", "DossierPdf", "ImplementationUpdate", "Submission",
-           "SubmissionClosure", "SubmissionRecipient", "SubmissionSignature", "SubmittedRecommendation", "AuditEntry", "Comment", "CommentFlag", "ConsultationEvent", "Declaration",
+           "SubmissionClosure", "SubmissionRecipient", "SubmissionSignature", "SubmittedRecommendation", "AuditEntry",
+           "Comment", "CommentFlag", "ConsultationEvent", "Declaration",
            "DeclarationDrafter", "Institution", "Invitation", "LoginSession", "ModerationDecision", "Notification",
            "OpenSignonRequest", "OutboxMessage", "Organization", "Recommendation", "RecommendationRevision",
-           "Reservation", "SearchDocument", "Section", "SectionRevision", "Signature", "SignatureReminder", "User", "Version"]
+           "Reservation", "SearchDocument", "Section", "SectionRevision", "Signature", "SignatureReminder", "User",
+           "Version"]

@@ -6,9 +6,8 @@ listed in PUBLIC_ENDPOINTS.
 """
 from sqlalchemy import and_, or_
 
-from app.choices import OrganizationRole, Phase, PlatformRole
 from app.accounts.models import User
-
+from app.choices import OrganizationRole, Phase, PlatformRole
 
 PUBLIC_ENDPOINTS = frozenset({
     "static",

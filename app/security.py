@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from flask_login import current_user
 
-from app.permissions import PUBLIC_ENDPOINTS
 from app.extensions import login_manager
+from app.permissions import PUBLIC_ENDPOINTS
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",

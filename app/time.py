@@ -1,12 +1,12 @@
 """Time helpers: the app stores naive UTC datetimes everywhere and shows them in SANAD_TIMEZONE."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def local_to_utc(value: datetime | None) -> datetime | None:
@@ -15,7 +15,7 @@ def local_to_utc(value: datetime | None) -> datetime | None:
         return None
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     try:
-        return value.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+        return value.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
     except OverflowError:  # a date at the edge of the calendar: treated as no date, which the rules refuse
         return None
 
@@ -23,4 +23,4 @@ def local_to_utc(value: datetime | None) -> datetime | None:
 def local_date(value: datetime):
     """The calendar day in the site's time zone of a naive UTC datetime."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.replace(tzinfo=timezone.utc).astimezone(zone).date()
+    return value.replace(tzinfo=UTC).astimezone(zone).date()

@@ -68,7 +68,8 @@ def submitted(title, recommendations, comments, signatories, author, organizatio
     db.session.add_all(experts)
     db.session.flush()
     rows += [{"declaration_id": declaration_id, "version_id": version.id, "sha256": version.sha256,
-              "capacity": "individual", "organization_id": None, "user_id": u.id, "signer_name": u.name, "signer_designation": "Expert",
+              "capacity": "individual", "organization_id": None, "user_id": u.id, "signer_name": u.name,
+              "signer_designation": "Expert",
               "visibility": VISIBILITIES[n % 4], "status": "active"} for n, u in enumerate(experts)]
     db.session.execute(Signature.__table__.insert(), rows)
     started = time.perf_counter()

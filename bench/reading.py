@@ -30,8 +30,13 @@ from app.accounts.services import hash_password  # noqa: E402
 from app.comments.models import Comment  # noqa: E402
 from app.config import TestingConfig  # noqa: E402
 from app.declarations import services  # noqa: E402
-from app.declarations.models import (Declaration, Recommendation, RecommendationRevision, Section,  # noqa: E402
-                                     SectionRevision)
+from app.declarations.models import (  # noqa: E402
+    Declaration,
+    Recommendation,
+    RecommendationRevision,
+    Section,
+    SectionRevision,
+)
 from app.extensions import db  # noqa: E402
 from app.markup import render_markdown  # noqa: E402
 from app.organizations.models import Organization  # noqa: E402

@@ -122,7 +122,7 @@ def cpu_by_program() -> dict[str, float]:
 def cpu_busy(before: list[int]) -> float:
     """Share of the machine's CPU time spent busy since `before` (idle and iowait count as not busy)."""
     after = cpu_times()
-    delta = [a - b for a, b in zip(after, before)]
+    delta = [a - b for a, b in zip(after, before, strict=True)]
     total = sum(delta) or 1
     return 1 - (delta[3] + delta[4]) / total
 

@@ -4,10 +4,10 @@ test files import are in helpers.py."""
 import shutil
 import threading
 import time
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from email import message_from_bytes
 from email.policy import default as default_policy
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -24,7 +24,6 @@ from app.organizations.models import Organization
 
 pytest.register_assert_rewrite("tests.helpers")
 from tests.helpers import POSTGRES_URL, free_port, login, password_hash, sign, submit, the_submission  # noqa: E402
-
 
 # --- mail --------------------------------------------------------------------------------
 

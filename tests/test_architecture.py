@@ -78,7 +78,7 @@ def test_imports_between_areas_form_no_cycle():
     explained = []
     for cycle in cycles:
         explained.append(" → ".join(cycle))
-        explained += ["    " + graph[a][b][0] for a, b in zip(cycle, cycle[1:])]
+        explained += ["    " + graph[a][b][0] for a, b in zip(cycle, cycle[1:], strict=False)]
     assert not cycles, "import cycles between areas:\n" + "\n".join(explained)
 
 

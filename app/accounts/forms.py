@@ -7,7 +7,6 @@ from app.choices import NOTIFICATION_MODES
 from app.forms import Form, choices, gender_field, language_field, province_field, strip
 
 
-
 def _new_password(label):
     return PasswordField(label, validators=[
         DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
@@ -70,7 +69,8 @@ INVITATION_CAPACITIES = {
 
 
 class InvitationForm(Form):
-    email = EmailField(_l("Email address to invite"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email address to invite"), filters=[strip],
+                       validators=[DataRequired(), Email(), Length(max=254)])
     capacity = RadioField(_l("Invite as"), validators=[DataRequired()], default="member")
     organization = SelectField(_l("Organization"), coerce=str, default="")
     institution = SelectField(_l("Recipient institution"), coerce=str, default="")

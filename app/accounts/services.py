@@ -12,10 +12,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.choices import OrganizationRole, PlatformRole
 from app import permissions
 from app.accounts.models import Invitation, LoginSession, User
 from app.audit.services import client_address, record
+from app.choices import OrganizationRole, PlatformRole
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
 from app.links import absolute_url

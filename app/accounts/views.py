@@ -5,8 +5,16 @@ from sqlalchemy import select
 
 from app import permissions
 from app.accounts import services
-from app.accounts.forms import (INVITATION_CAPACITIES, AcceptInvitationForm, ChangePasswordForm, InvitationForm,
-                                LoginForm, ResetPasswordForm, ResetRequestForm, SettingsForm)
+from app.accounts.forms import (
+    INVITATION_CAPACITIES,
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    InvitationForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SettingsForm,
+)
 from app.accounts.models import Invitation
 from app.errors import RuleError
 from app.extensions import db, limiter

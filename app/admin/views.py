@@ -73,9 +73,11 @@ def user(user_id):
             with attempt():
                 accounts.set_roles(
                     acting_user(), person, platform_role=form.platform_role.data or None,
-                    organization=db.session.get(Organization, int(form.organization.data)) if form.organization.data else None,
+                    organization=(db.session.get(Organization, int(form.organization.data))
+                                  if form.organization.data else None),
                     org_role=form.org_role.data or None, is_expert=form.is_expert.data,
-                    institution=db.session.get(Institution, int(form.institution.data)) if form.institution.data else None,
+                    institution=(db.session.get(Institution, int(form.institution.data))
+                                 if form.institution.data else None),
                     active=form.active.data)
         except RuleError as rule:
             error = str(rule)

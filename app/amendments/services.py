@@ -2,10 +2,10 @@
 proposer) or reject with a reason."""
 from flask_babel import gettext as _
 
-from app.choices import AmendmentStatus, Phase
 from app import permissions
 from app.amendments.models import Amendment
 from app.audit.services import record
+from app.choices import AmendmentStatus, Phase
 from app.declarations import services as declarations
 from app.errors import NotAllowed, RuleError
 from app.extensions import db

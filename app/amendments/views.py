@@ -5,11 +5,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.choices import AmendmentStatus
 from app import permissions
 from app.amendments import services
 from app.amendments.forms import AmendmentForm, DecisionForm, MergeForm
 from app.amendments.models import Amendment
+from app.choices import AmendmentStatus
 from app.comments import services as comments
 from app.comments.forms import CommentForm
 from app.comments.models import Comment

@@ -4,8 +4,8 @@ from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.choices import CommentStatus
 from app import permissions
+from app.choices import CommentStatus
 from app.comments import services
 from app.comments.forms import CommentForm
 from app.comments.models import Comment

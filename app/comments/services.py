@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.choices import CommentStatus, PlatformRole
 from app import permissions
-from app.audit.services import record
 from app.accounts.models import User
+from app.audit.services import record
+from app.choices import CommentStatus, PlatformRole
 from app.comments.models import Comment, CommentFlag, ModerationDecision
 from app.declarations.services import consultation_closed_message
 from app.declarations.signals import reading_page, text_removed, text_saved
@@ -46,7 +46,8 @@ THREADS_PER_PAGE = 20
 def visible_thread_page(declaration, target_filter, page: int, user):
     """One page of threads: published top-level comments (and tombstones that still have replies), each
     with its published replies. Two queries whatever the size of the thread."""
-    live_replies = select(Comment.parent_id).where(Comment.status == CommentStatus.PUBLISHED, Comment.deleted_at.is_(None),
+    live_replies = select(Comment.parent_id).where(Comment.status == CommentStatus.PUBLISHED,
+                                                   Comment.deleted_at.is_(None),
                                                    Comment.parent_id.is_not(None))
     taken_down = select(Comment.id).where(target_filter, Comment.status.in_(TAKEN_DOWN))
     # A hidden or rejected comment leaves no trace: the replies under it stand on their own.
@@ -61,7 +62,8 @@ def visible_thread_page(declaration, target_filter, page: int, user):
     if ids:
         for reply in db.session.scalars(
                 select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
-                .where(Comment.parent_id.in_(ids), Comment.status == CommentStatus.PUBLISHED).order_by(Comment.created_at)):
+                .where(Comment.parent_id.in_(ids),
+                       Comment.status == CommentStatus.PUBLISHED).order_by(Comment.created_at)):
             replies.setdefault(reply.parent_id, []).append(reply)
     own_pending = []
     if user.is_authenticated:
@@ -83,8 +85,8 @@ def add_comment(actor, declaration, *, body: str, section=None, recommendation=N
         raise RuleError(_("Write something first."))
     replied_to = parent
     if parent is not None:
-        if parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None or parent.target_key != _target_key(
-                section, recommendation, amendment):
+        if (parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None
+                or parent.target_key != _target_key(section, recommendation, amendment)):
             raise RuleError(_("You can only reply to a published comment on the same text."))
         parent = parent.parent or parent  # replies to replies join the same thread
         if parent.status != CommentStatus.PUBLISHED:
@@ -94,7 +96,8 @@ def add_comment(actor, declaration, *, body: str, section=None, recommendation=N
         recommendation_id=recommendation.id if recommendation else None,
         amendment_id=amendment.id if amendment else None, parent_id=parent.id if parent else None,
         author_id=actor.id, organization_id=actor.organization_id, body_source=body, body_html=render_markdown(body),
-        version_number=declaration.version_number, status=CommentStatus.PENDING if declaration.moderation == "pre" else CommentStatus.PUBLISHED)
+        version_number=declaration.version_number,
+        status=CommentStatus.PENDING if declaration.moderation == "pre" else CommentStatus.PUBLISHED)
     db.session.add(comment)
     db.session.flush()
     comment.replied_to = replied_to
@@ -229,7 +232,8 @@ def moderation_queue():
         select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization),
                                 selectinload(Comment.declaration))
         .where(Comment.deleted_at.is_(None),
-                              (Comment.status == CommentStatus.PENDING) | ((Comment.status == CommentStatus.PUBLISHED) & Comment.id.in_(flagged)))
+               (Comment.status == CommentStatus.PENDING)
+               | ((Comment.status == CommentStatus.PUBLISHED) & Comment.id.in_(flagged)))
         .order_by(Comment.created_at)).all()
 
 

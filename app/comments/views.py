@@ -5,12 +5,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.choices import CommentStatus
 from app import permissions
+from app.choices import CommentStatus
 from app.comments import services
-from app.comments.posting import post_comment, posted_message
 from app.comments.forms import CommentForm, FlagForm, ModerationForm
 from app.comments.models import Comment, ModerationDecision
+from app.comments.posting import post_comment, posted_message
 from app.declarations.loading import get_declaration, get_item
 from app.declarations.services import consultation_closed_message, live_recommendations, live_sections, numbering
 from app.errors import RuleError
@@ -137,7 +137,8 @@ def queue():
     comments = services.moderation_queue()
     allowed = {c.id for c in comments if permissions.can_moderate_comment(
         acting_user(), c, services.another_coordinator_exists(acting_user(), c))}
-    return render_template("comments/queue.html", comments=comments, flags=services.open_flags([c.id for c in comments]),
+    return render_template("comments/queue.html", comments=comments,
+                           flags=services.open_flags([c.id for c in comments]),
                            mine=lambda c: c.id in allowed,
                            form=ModerationForm(), back=_back)
 

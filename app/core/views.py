@@ -5,8 +5,8 @@ from sqlalchemy import func, select, text
 from app.choices import LANGUAGES
 from app.extensions import db
 from app.organizations.models import Organization
-from app.security import safe_next
 from app.responses.queries import for_reviewer
+from app.security import safe_next
 from app.signatures.queries import awaiting_signature
 
 bp = Blueprint("core", __name__)

@@ -6,8 +6,7 @@ from sqlalchemy import select
 from app import permissions
 from app.accounts.models import User
 from app.declarations import services
-from app.declarations.forms import (DeclarationForm, DraftersForm, EventForm, PhaseForm, RecommendationForm,
-                                    SectionForm)
+from app.declarations.forms import DeclarationForm, DraftersForm, EventForm, PhaseForm, RecommendationForm, SectionForm
 from app.declarations.loading import get_declaration, get_item, institution_names
 from app.declarations.models import ConsultationEvent
 from app.declarations.views import bp
@@ -80,7 +79,8 @@ def settings(declaration_id):
 
 
 def _institution_choices(form: RecommendationForm) -> None:
-    form.addressees.choices = [(i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name))]
+    institutions = db.session.scalars(select(Institution).order_by(Institution.name))
+    form.addressees.choices = [(i.id, i.name) for i in institutions]
 
 
 def _recommendation_fields(form: RecommendationForm) -> dict:
@@ -100,7 +100,8 @@ def add_item(declaration_id, kind):
         try:
             with attempt():
                 if kind == "section":
-                    item = services.add_section(acting_user(), declaration, heading=form.heading.data, body=form.body.data)
+                    item = services.add_section(acting_user(), declaration, heading=form.heading.data,
+                                                body=form.body.data)
                 else:
                     item = services.add_recommendation(acting_user(), declaration, **_recommendation_fields(form))
         except RuleError as rule:
@@ -117,7 +118,8 @@ def edit_item(declaration_id, kind, item_id):
     item = get_item(declaration, kind, item_id)
     require(permissions.can_edit_text(acting_user(), declaration))
     if kind == "section":
-        form = SectionForm(obj=item.current, body=item.current.body_source) if request.method == "GET" else SectionForm()
+        form = (SectionForm(obj=item.current, body=item.current.body_source) if request.method == "GET"
+                else SectionForm())
     else:
         form = RecommendationForm(obj=item.current, text=item.current.text_source) \
             if request.method == "GET" else RecommendationForm()
@@ -133,7 +135,8 @@ def edit_item(declaration_id, kind, item_id):
                     services.edit_section(acting_user(), item, base_revision_id=base, heading=form.heading.data,
                                           body=form.body.data)
                 else:
-                    services.edit_recommendation(acting_user(), item, base_revision_id=base, **_recommendation_fields(form))
+                    services.edit_recommendation(acting_user(), item, base_revision_id=base,
+                                                 **_recommendation_fields(form))
         except services.EditConflict as clash:
             conflict = clash.current
             form.base_revision_id.data = str(conflict.id)  # saving again replaces the other change knowingly

@@ -1,12 +1,20 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.choices import DECLARATION_KINDS, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
 from app.forms import Form, choices, strip
-
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -3,8 +3,8 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.choices import Phase
 from app import permissions
+from app.choices import Phase
 from app.declarations.models import Declaration, Recommendation, Section
 from app.extensions import db, login_manager
 from app.institutions.models import Institution

@@ -10,8 +10,15 @@ from sqlalchemy.orm import selectinload
 from app import permissions
 from app.audit.services import record
 from app.choices import PHASES, Phase
-from app.declarations.models import (ConsultationEvent, Declaration, Recommendation, RecommendationRevision, Section,
-                                     SectionRevision, Version)
+from app.declarations.models import (
+    ConsultationEvent,
+    Declaration,
+    Recommendation,
+    RecommendationRevision,
+    Section,
+    SectionRevision,
+    Version,
+)
 from app.declarations.signals import phase_changed, text_removed, text_saved
 from app.errors import NotAllowed, RuleError
 from app.extensions import db

@@ -9,8 +9,8 @@ from app.choices import PHASES, PILLARS, THEMES
 from app.declarations import services
 from app.declarations.diff import compare as compare_contents
 from app.declarations.loading import get_declaration, institution_names
-from app.declarations.signals import reading_page_context
 from app.declarations.models import ConsultationEvent, Declaration, Recommendation, RecommendationRevision
+from app.declarations.signals import reading_page_context
 from app.extensions import db
 from app.time import utcnow
 
@@ -30,7 +30,8 @@ def index():
             select(Recommendation.declaration_id, RecommendationRevision.pillar, RecommendationRevision.themes)
             .join(RecommendationRevision, Recommendation.current_revision_id == RecommendationRevision.id)
             .where(Recommendation.deleted_at.is_(None))).all()
-        matching = {d for d, p, t in rows if (pillar not in PILLARS or p == pillar) and (theme not in THEMES or theme in t)}
+        matching = {d for d, p, t in rows
+                    if (pillar not in PILLARS or p == pillar) and (theme not in THEMES or theme in t)}
         declarations = [d for d in declarations if d.id in matching]
     return render_template("declarations/index.html", declarations=declarations, phase=phase, pillar=pillar,
                            theme=theme)

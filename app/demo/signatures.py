@@ -121,7 +121,8 @@ def load_demo_signatures(people: dict[str, User], password_hash: str) -> int:
                                     visibility="public"))
     for name, type_, country, province, signer, approved in OUTSIDE:
         request = open_signon.request_open_signature(
-            declaration, language="en", version_id=version.id, organization_name=name, organization_type=type_, country=country,
+            declaration, language="en", version_id=version.id, organization_name=name, organization_type=type_,
+            country=country,
             province=province, website="", signer_name=signer, signer_designation="Coordinator",
             email=f"{signer.split()[0].lower()}@outside.example.org", visibility="public")
         token = "demo-" + name  # the emailed token is not kept; a known one stands in for it here

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
 from app.forms import Form
 
 

@@ -6,9 +6,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.choices import AmendmentStatus, Phase, PlatformRole
 from app import permissions
 from app.accounts.models import User
+from app.choices import AmendmentStatus, Phase, PlatformRole
 from app.declarations.models import Declaration
 from app.declarations.signals import phase_changed
 from app.extensions import db
@@ -52,7 +52,8 @@ def notify_moderation(comment, decision) -> None:
 def notify_amendment_decision(amendment) -> None:
     link = absolute_url("amendments.detail", amendment_id=amendment.id)
     notify(amendment.proposer, "amendment", lambda: (
-        _("Your amendment was accepted") if amendment.status == AmendmentStatus.ACCEPTED else _("Your amendment was not accepted"),
+        _("Your amendment was accepted") if amendment.status == AmendmentStatus.ACCEPTED
+        else _("Your amendment was not accepted"),
         render_template("notifications/amendment.txt", amendment=amendment)), link)
 
 

@@ -160,7 +160,8 @@ def statistics(submission: Submission) -> dict:
     answers = _latest(db.session.scalars(select(Answer).where(Answer.item_id.in_(list(items)),
                                                               Answer.published_at.is_not(None))
                                          .order_by(Answer.number.desc())), lambda a: (a.item_id, a.institution_id))
-    updates = _latest(db.session.scalars(select(ImplementationUpdate).where(ImplementationUpdate.item_id.in_(list(items)))
+    updates = _latest(db.session.scalars(select(ImplementationUpdate)
+                                         .where(ImplementationUpdate.item_id.in_(list(items)))
                                          .order_by(ImplementationUpdate.happened_on.desc(),
                                                    ImplementationUpdate.id.desc())),
                       lambda u: (u.item_id, u.institution_id))

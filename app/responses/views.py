@@ -8,8 +8,7 @@ from sqlalchemy import select
 from app import charts, permissions
 from app.choices import IMPLEMENTATION_STATUSES, PILLARS, POSITIONS, THEMES
 from app.errors import RuleError
-from app.extensions import db
-from app.extensions import login_manager
+from app.extensions import db, login_manager
 from app.institutions.models import Institution
 from app.responses import queries, services
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, UpdateForm

@@ -9,8 +9,8 @@ import re
 from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.orm import selectinload
 
-from app.choices import CommentStatus
 from app import permissions
+from app.choices import CommentStatus
 from app.comments.models import Comment
 from app.declarations.models import Declaration, Recommendation, Section
 from app.declarations.signals import text_removed, text_saved

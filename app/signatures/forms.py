@@ -5,8 +5,6 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional, Valid
 from app.choices import ORGANIZATION_TYPES, SIGNATURE_VISIBILITIES
 from app.forms import Form, choices, province_field, strip
 
-
-
 REQUIRED = _l("This field is required.")
 
 

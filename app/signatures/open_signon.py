@@ -22,8 +22,15 @@ from app.organizations.models import Organization
 from app.security import token_hash
 from app.signatures.models import OpenSignonRequest, Signature
 from app.signatures.queries import signing_closed_message, signing_version
-from app.signatures.services import (AlreadySigned, active_signature, changed_text_message, end_signature,
-                                     insert_signature, still_in_signon, submitted_now)
+from app.signatures.services import (
+    AlreadySigned,
+    active_signature,
+    changed_text_message,
+    end_signature,
+    insert_signature,
+    still_in_signon,
+    submitted_now,
+)
 from app.time import utcnow
 
 OPEN_LINK_DAYS = 3

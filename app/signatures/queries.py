@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.choices import Phase, SignatureStatus
 from app import permissions
+from app.choices import Phase, SignatureStatus
 from app.declarations.models import Declaration, Version
 from app.declarations.signals import reading_page
 from app.extensions import db
@@ -59,7 +59,8 @@ def own_signatures(user, declaration: Declaration) -> list[Signature]:
     if user.organization_id is not None:
         mine = or_(mine, Signature.organization_id == user.organization_id)
     return db.session.scalars(with_details(base_query(declaration))
-                              .where(Signature.status == SignatureStatus.ACTIVE, mine).order_by(Signature.id)).unique().all()
+                              .where(Signature.status == SignatureStatus.ACTIVE, mine)
+                              .order_by(Signature.id)).unique().all()
 
 
 def visible_signatures(user, declaration: Declaration, *, status: str = "", capacity: str = "",
@@ -103,7 +104,8 @@ def unnamed_count(user, declaration: Declaration, listed: list[Signature]) -> in
     """Active, verified signatures on this declaration that are not listed for this person (their tier)."""
     query = (select(func.count()).select_from(Signature)
              .outerjoin(Organization, Signature.organization_id == Organization.id)
-             .where(Signature.declaration_id == declaration.id, Signature.status == SignatureStatus.ACTIVE, verified_clause(),
+             .where(Signature.declaration_id == declaration.id, Signature.status == SignatureStatus.ACTIVE,
+                    verified_clause(),
                     Signature.visibility.not_in(permissions.signature_tiers(user)),
                     Signature.id.not_in([s.id for s in listed])))
     return db.session.scalar(query)
@@ -127,7 +129,8 @@ def statistics(declaration: Declaration) -> dict:
     """Signatures counted as signed on the current version: by day, by organization type and by province."""
     current = signing_version(declaration) or declaration.latest_version
     rows = db.session.scalars(with_details(base_query(declaration)).where(
-        Signature.status == SignatureStatus.ACTIVE, verified_clause(), Signature.version_id == (current.id if current else -1))
+        Signature.status == SignatureStatus.ACTIVE, verified_clause(),
+        Signature.version_id == (current.id if current else -1))
         .options(joinedload(Signature.user))).unique().all()
     by_type: dict[str, int] = {}
     by_province: dict[str, int] = {}

@@ -3,10 +3,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.choices import OrganizationRole, SignatureStatus
 from app import permissions
 from app.accounts.models import User
 from app.audit.services import record
+from app.choices import OrganizationRole, SignatureStatus
 from app.declarations.models import Declaration
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_unless_duplicate
@@ -30,7 +30,8 @@ def chase_list(declaration: Declaration) -> list[dict]:
     organizations = db.session.scalars(select(Organization).where(Organization.id.not_in(signed))
                                        .order_by(Organization.name)).all()
     representatives: dict[int, list[User]] = {}
-    for user in db.session.scalars(select(User).where(User.org_role == OrganizationRole.REPRESENTATIVE, User.active.is_(True),
+    for user in db.session.scalars(select(User).where(User.org_role == OrganizationRole.REPRESENTATIVE,
+                                                      User.active.is_(True),
                                                       User.organization_id.in_([o.id for o in organizations]))
                                    .order_by(User.name)):
         representatives.setdefault(user.organization_id, []).append(user)

@@ -7,9 +7,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.choices import OrganizationRole, Phase, SignatureStatus
 from app.accounts.models import User
 from app.audit.services import record
+from app.choices import OrganizationRole, Phase, SignatureStatus
 from app.declarations.models import Declaration
 from app.declarations.signals import phase_changed
 from app.extensions import db

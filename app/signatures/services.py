@@ -6,7 +6,7 @@ from sqlalchemy import insert, select, update
 
 from app import permissions
 from app.audit.services import record
-from app.choices import Phase, SIGNATURE_VISIBILITIES, SUBMITTED_PHASES, SignatureStatus
+from app.choices import SIGNATURE_VISIBILITIES, SUBMITTED_PHASES, Phase, SignatureStatus
 from app.declarations.models import Declaration, Recommendation
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_unless_duplicate

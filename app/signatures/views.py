@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import charts, permissions
-from app.choices import SIGNATURE_CAPACITIES
-from app.choices import ORGANIZATION_TYPES, PROVINCES, label
+from app.choices import ORGANIZATION_TYPES, PROVINCES, SIGNATURE_CAPACITIES, label
 from app.declarations.loading import get_declaration, institution_names
 from app.declarations.services import live_recommendations, live_sections, numbering
 from app.errors import RuleError

@@ -9,7 +9,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.amendments.models import Amendment
-from app.choices import AmendmentStatus, CommentStatus, ORGANIZATION_TYPES, PILLARS, PROVINCES, SIGNATURE_VISIBILITIES, SignatureStatus, THEMES, label
+from app.choices import (
+    ORGANIZATION_TYPES,
+    PILLARS,
+    PROVINCES,
+    SIGNATURE_VISIBILITIES,
+    THEMES,
+    AmendmentStatus,
+    CommentStatus,
+    SignatureStatus,
+    label,
+)
 from app.comments.models import Comment
 from app.declarations.models import ConsultationEvent, Declaration, Version
 from app.declarations.services import canonical_json
@@ -131,7 +141,8 @@ def consultation_record(declaration: Declaration, submitted_at) -> dict:
               for key in ("in_person", "online_participants", "women", "men", "other", "not_stated")}
     received = db.session.scalar(select(func.count(Comment.id)).where(Comment.declaration_id == declaration.id))
     published = db.session.scalar(select(func.count(Comment.id)).where(
-        Comment.declaration_id == declaration.id, Comment.status == CommentStatus.PUBLISHED, Comment.deleted_at.is_(None)))
+        Comment.declaration_id == declaration.id, Comment.status == CommentStatus.PUBLISHED,
+        Comment.deleted_at.is_(None)))
     proposed = db.session.scalar(select(func.count(Amendment.id)).where(Amendment.declaration_id == declaration.id))
     accepted = db.session.scalar(select(func.count(Amendment.id)).where(Amendment.declaration_id == declaration.id,
                                                                          Amendment.status == AmendmentStatus.ACCEPTED))

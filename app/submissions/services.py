@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import selectinload
 
-from app.choices import Phase, PlatformRole, SignatureStatus
 from app import permissions
 from app.accounts.models import User
 from app.audit.services import record
+from app.choices import Phase, PlatformRole, SignatureStatus
 from app.declarations.models import Declaration, Version
 from app.declarations.services import content_hash
 from app.errors import NotAllowed, RuleError
@@ -29,8 +29,13 @@ from app.organizations.models import Organization
 from app.signatures.models import Signature
 from app.signatures.queries import signing_version, verified_clause
 from app.submissions.dossier import DOSSIER_FORMAT, counted_signatures, dossier_content
-from app.submissions.models import (Submission, SubmissionClosure, SubmissionRecipient,
-                                    SubmissionSignature, SubmittedRecommendation)
+from app.submissions.models import (
+    Submission,
+    SubmissionClosure,
+    SubmissionRecipient,
+    SubmissionSignature,
+    SubmittedRecommendation,
+)
 from app.time import utcnow
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -161,8 +166,9 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
 
 def _notify_recipients(submission: Submission, declaration: Declaration, institutions: list[Institution]) -> None:
     link = absolute_url("submissions.dossier", submission_id=submission.id)
-    reviewers = db.session.scalars(select(User).where(User.institution_id.in_([i.id for i in institutions]),
-                                                      User.platform_role == PlatformRole.REVIEWER, User.active.is_(True)))
+    reviewers = db.session.scalars(select(User).where(
+        User.institution_id.in_([i.id for i in institutions]), User.platform_role == PlatformRole.REVIEWER,
+        User.active.is_(True)))
     for reviewer in reviewers:
         notify(reviewer, "submission", lambda: (
             _("A declaration was submitted to you: %(title)s", title=declaration.title),

@@ -15,8 +15,8 @@ from app.institutions.models import Institution
 from app.signatures.queries import signing_closed_message
 from app.submissions import dossier as dossier_builder
 from app.submissions import services
-from app.submissions.loading import get_submission
 from app.submissions.forms import SubmitForm, VerifyForm
+from app.submissions.loading import get_submission
 from app.submissions.models import Submission
 from app.views import acting_user, attempt, form_id, refuse, render_form, require
 

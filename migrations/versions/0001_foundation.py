@@ -1,13 +1,12 @@
 """foundation: accounts, organizations, institutions, audit, outbox
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-23 15:06:22.666335
 
 """
 import sqlalchemy as sa
 from alembic import op
-
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'

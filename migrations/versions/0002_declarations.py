@@ -8,7 +8,6 @@ Create Date: 2026-11-23 15:20:02.764812
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0002_declarations'
 down_revision = '0001_foundation'

@@ -5,8 +5,8 @@ Revises: 0003_signatures
 Create Date: 2026-11-23 19:20:30.907297
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 IMMUTABLE_TABLES = ("submissions", "submission_signatures", "submitted_recommendations")
 # A recipient row changes wrongly when it moves, or when a filled-in moment or person changes.

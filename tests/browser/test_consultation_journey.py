@@ -1,6 +1,5 @@
 """Draft → consultation → comment and amendment → flag and hide → accept → diff, in both languages."""
 import pytest
-
 from sqlalchemy import update
 
 from app.accounts.models import User

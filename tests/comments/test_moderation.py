@@ -3,8 +3,8 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.comments.models import Comment, ModerationDecision
 from app.extensions import db
-from tests.helpers import login
 from tests.comments.test_comments import _comment, post, thread_url
+from tests.helpers import login
 
 
 def _moderate(client, comment_id, action, reason=""):

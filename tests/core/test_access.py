@@ -24,7 +24,7 @@ def _routes(app):
             options[argument] = (sorted(converter.items) if name == "AnyConverter" else
                                  [1, 999999] if isinstance(converter, IntegerConverter) else ["not-a-real-token"])
         for values in itertools.product(*options.values()):
-            url = rule.build(dict(zip(options, values)), append_unknown=False)[1]
+            url = rule.build(dict(zip(options, values, strict=True)), append_unknown=False)[1]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule.endpoint, url, method
 
@@ -67,9 +67,11 @@ def objects(app, people, consultation, make_declaration):
         # Submission 1, acknowledged, with one published answer, an update and an assessment.
         from app.responses import services as responses
         from app.submissions import services as submissions
-        coordinator, reviewer = db.session.get(User, people["coordinator"].id), db.session.get(User, people["reviewer"].id)
+        coordinator = db.session.get(User, people["coordinator"].id)
+        reviewer = db.session.get(User, people["reviewer"].id)
         to_submit = db.session.get(Declaration, submitted.id)
-        submission = submissions.submit(coordinator, to_submit, version_id=signature_queries.signing_version(to_submit).id,
+        submission = submissions.submit(coordinator, to_submit,
+                                        version_id=signature_queries.signing_version(to_submit).id,
                                         institution_ids=[reviewer.institution_id])
         responses.acknowledge(reviewer, submission, to_submit)
         responses.save_answer(reviewer, submission, submitted.recommendations[0], position="supported",

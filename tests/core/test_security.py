@@ -85,7 +85,8 @@ def csrf_client(make_app):
 
 
 def _token(client, path):
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
+                     client.get(path).get_data(as_text=True)).group(1)
 
 
 def test_a_post_without_csrf_token_gets_the_friendly_400_page(csrf_client, people):

@@ -59,7 +59,8 @@ def test_a_save_from_a_stale_revision_gets_the_conflict_page_with_both_texts(app
     with app.app_context():
         base = db.session.get(Section, section_id).current_revision_id
     url = f"/declarations/{d.id}/section/{section_id}/edit"
-    assert alice.post(url, data={"base_revision_id": base, "heading": "Preamble", "body": "Alice's words"}).status_code == 302
+    assert alice.post(url, data={"base_revision_id": base, "heading": "Preamble",
+                                 "body": "Alice's words"}).status_code == 302
     response = bob.post(url, data={"base_revision_id": base, "heading": "Preamble", "body": "Bob's words"})
     body = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -68,7 +69,8 @@ def test_a_save_from_a_stale_revision_gets_the_conflict_page_with_both_texts(app
         assert db.session.get(Section, section_id).current.body_source == "Alice's words"
         current = db.session.get(Section, section_id).current_revision_id
     # Saving again from the conflict page (which carries the new base) replaces the text knowingly.
-    assert bob.post(url, data={"base_revision_id": current, "heading": "Preamble", "body": "Bob's words"}).status_code == 302
+    assert bob.post(url, data={"base_revision_id": current, "heading": "Preamble",
+                               "body": "Bob's words"}).status_code == 302
 
 
 def test_recommendations_are_reordered_and_deleted_with_history_kept(app, client, people, make_declaration):
@@ -125,7 +127,8 @@ def test_a_recommendation_needs_a_pillar_and_a_theme_and_keeps_the_text(client, 
 
 
 @pytest.mark.parametrize("path", ["/declarations/999999", "/declarations/999999/edit",
-                                  "/declarations/1/section/999999/edit", "/declarations/1/recommendation/999999/comments"])
+                                  "/declarations/1/section/999999/edit",
+                                  "/declarations/1/recommendation/999999/comments"])
 def test_unknown_ids_give_404(client, people, consultation, path):
     login(client, people["coordinator"].email)
     assert client.get(path).status_code == 404

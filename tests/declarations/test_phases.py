@@ -118,9 +118,11 @@ def test_members_cannot_change_the_phase_of_a_consultation(app, client, people, 
 def test_the_title_is_frozen_outside_drafting_and_revision(app, client, people, consultation):
     login(client, people["coordinator"].email)
     response = client.post(f"/declarations/{consultation.id}/settings",
-                           data={"edit_count": "0", "kind": "declaration", "title": "A new title", "summary": "A summary.",
+                           data={"edit_count": "0", "kind": "declaration", "title": "A new title",
+                                 "summary": "A summary.",
                                  "moderation": "pre", "visibility": "members"})
-    assert response.status_code == 422 and "only be changed while drafting or in revision" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "only be changed while drafting or in revision" in response.get_data(as_text=True)
     assert 'value="A new title"' in response.get_data(as_text=True)
     response = client.post(f"/declarations/{consultation.id}/settings",
                            data={"edit_count": "0", "kind": "declaration", "title": "Declaration on trafficking",

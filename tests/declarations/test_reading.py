@@ -1,6 +1,6 @@
+from app.accounts.models import User
 from app.comments.services import add_comment
 from app.declarations.models import Declaration, Section
-from app.accounts.models import User
 from app.extensions import db
 from tests.helpers import QueryCounter, login
 

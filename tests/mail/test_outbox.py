@@ -4,11 +4,10 @@ from unittest.mock import patch
 from flask import abort
 from sqlalchemy import select
 
-from app.permissions import PUBLIC_ENDPOINTS
-
+from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import queue
-from app.extensions import db
+from app.permissions import PUBLIC_ENDPOINTS
 from tests.helpers import free_port
 
 

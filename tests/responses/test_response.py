@@ -175,7 +175,8 @@ def test_implementation_updates_and_assessments(app, client, acknowledged, peopl
     assert "Publish your answer to this recommendation first" in before and 'name="status"' not in before
     early = client.post(path, data={"status": "in_progress", "evidence": "Before any answer",
                                     "happened_on": date.today().isoformat()})
-    assert early.status_code == 422 and "Publish your answer to this recommendation first" in early.get_data(as_text=True)
+    assert early.status_code == 422
+    assert "Publish your answer to this recommendation first" in early.get_data(as_text=True)
     assert "Before any answer" in early.get_data(as_text=True)
     answer(client, submission, rec, position="supported")
     early = client.post(path, data={"status": "in_progress", "happened_on": date.today().isoformat()})

@@ -2,8 +2,8 @@ import csv
 import io
 import json
 
-from app.extensions import db
 from app.accounts.models import User
+from app.extensions import db
 from tests.helpers import login, sign
 
 

@@ -11,8 +11,13 @@ from app.declarations.services import canonical_json, content_hash
 from app.errors import RuleError
 from app.extensions import db
 from app.institutions.models import Institution
-from app.submissions.models import (ImmutableRecord, Submission, SubmissionRecipient, SubmissionSignature,
-                                    SubmittedRecommendation)
+from app.submissions.models import (
+    ImmutableRecord,
+    Submission,
+    SubmissionRecipient,
+    SubmissionSignature,
+    SubmittedRecommendation,
+)
 from tests.helpers import login, sign, submit, the_submission
 
 
