@@ -5,9 +5,18 @@ import sys
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from app.accounts.models import User
+from app.accounts.services import check_password_rules, hash_password, normalize_email, user_by_email
+from app.audit.services import record
 from app.choices import PlatformRole
+from app.demo import DEMO_LOGINS, DEMO_PASSWORD, holds_real_accounts, load_demo
+from app.errors import RuleError
 from app.extensions import db
+from app.mail.models import OutboxMessage
+from app.mail.services import deliver, take_queued_ids
+from app.notifications.services import send_closing_reminders, send_digests
 
 
 def register_cli(app: Flask) -> None:
@@ -19,8 +28,6 @@ def register_cli(app: Flask) -> None:
     @notifications.command("digest")
     def notifications_digest():
         """Email each person who chose the daily digest what is new for them (run once a day)."""
-        from app.mail.services import deliver, take_queued_ids
-        from app.notifications.services import send_digests
         count = send_digests()
         db.session.commit()
         sent, failed = deliver(take_queued_ids())
@@ -29,8 +36,6 @@ def register_cli(app: Flask) -> None:
     @notifications.command("remind")
     def notifications_remind():
         """Tell the alliance about consultations closing within 48 hours (run every hour)."""
-        from app.mail.services import deliver, take_queued_ids
-        from app.notifications.services import send_closing_reminders
         count = send_closing_reminders()
         db.session.commit()
         sent, failed = deliver(take_queued_ids())
@@ -39,7 +44,6 @@ def register_cli(app: Flask) -> None:
     @mail.command("send")
     def mail_send():
         """Send every message that is due, retrying earlier failures."""
-        from app.mail.services import deliver
         sent, failed = deliver()
         click.echo(f"sent {sent}, failed {failed}")
         if failed:
@@ -48,9 +52,6 @@ def register_cli(app: Flask) -> None:
     @mail.command("status")
     def mail_status():
         """How many messages wait, and the last error of each failed one."""
-        from sqlalchemy import select
-
-        from app.mail.models import OutboxMessage
         waiting = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all()
         click.echo(f"{len(waiting)} message(s) waiting")
         for message in waiting:
@@ -61,7 +62,6 @@ def register_cli(app: Flask) -> None:
         """Load the demo alliance (idempotent). Refused in production."""
         if app.config["ENV_NAME"] == "production":
             raise click.ClickException("Demo data is for development only (set SANAD_ENV=development).")
-        from app.demo import DEMO_PASSWORD, holds_real_accounts, load_demo
         if holds_real_accounts():
             raise click.ClickException("This database has accounts that are not demo accounts: refusing to add "
                                        "demo logins with a known password to it.")
@@ -73,7 +73,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--port", type=int, default=5000, show_default=True, help="The port the site is served on.")
     def demo_logins(port):
         """Print the site's address and the demo logins. `make run` shows them before serving."""
-        from app.demo import DEMO_LOGINS, DEMO_PASSWORD
         click.echo(f"\n  Sanad is starting on http://127.0.0.1:{port}/\n")
         click.echo(f"  Demo logins (password for all: {DEMO_PASSWORD}, development only):")
         for email, role in DEMO_LOGINS:
@@ -85,10 +84,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--name", default="Administrator")
     def create_admin(email, name):
         """Create the first admin account; the password is read from SANAD_ADMIN_PASSWORD or asked for."""
-        from app.accounts.models import User
-        from app.accounts.services import check_password_rules, hash_password, normalize_email, user_by_email
-        from app.audit.services import record
-        from app.errors import RuleError
         password = os.environ.get("SANAD_ADMIN_PASSWORD") or click.prompt(
             "Password", hide_input=True, confirmation_prompt=True)
         try:

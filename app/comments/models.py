@@ -79,6 +79,9 @@ class ModerationDecision(db.Model):
     moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(12))
     reason: Mapped[str] = mapped_column(String(1000), default="")
+    # The text as it stood when the decision was taken: the record keeps what was moderated even if the
+    # author later deletes the comment.
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     moderator: Mapped["User"] = relationship()  # noqa: F821

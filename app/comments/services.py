@@ -209,7 +209,8 @@ def moderate(actor, comment: Comment, action: str, reason: str = "") -> Moderati
     if action in ("hide", "reject") and not reason.strip():
         raise RuleError(_("Give the reason: the author will see it."))
     comment.status = result
-    decision = ModerationDecision(comment_id=comment.id, moderator_id=actor.id, action=action, reason=reason.strip())
+    decision = ModerationDecision(comment_id=comment.id, moderator_id=actor.id, action=action, reason=reason.strip(),
+                                  text=comment.body_source)
     db.session.add(decision)
     for flag in db.session.scalars(select(CommentFlag).where(CommentFlag.comment_id == comment.id,
                                                              CommentFlag.resolved_at.is_(None))):

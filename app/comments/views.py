@@ -77,8 +77,13 @@ def edit(comment_id):
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
 def delete(comment_id):
     comment = _own_comment(comment_id)
-    services.delete_comment(acting_user(), comment)
-    flash(_("Your comment has been deleted."), "success")
+    try:
+        with attempt():
+            services.delete_comment(acting_user(), comment)
+    except RuleError as rule:
+        refuse(rule)
+    else:
+        flash(_("Your comment has been deleted."), "success")
     return redirect(_back(comment))
 
 

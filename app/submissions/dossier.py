@@ -221,12 +221,22 @@ def dossier_pdf(submission: Submission, language: str, render_html) -> bytes:
     return pdf
 
 
-def _no_fetching(url: str, *args, **kwargs):
-    raise ValueError(f"the dossier PDF fetches nothing: {url[:80]}")
-
-
 def render_pdf(html: str) -> bytes:
-    """HTML to PDF with WeasyPrint. The stylesheet is read from disk; nothing else is fetched."""
+    """HTML to PDF with WeasyPrint. The stylesheet is read from disk; no URL is ever fetched."""
     from weasyprint import CSS, HTML  # heavy (Pango): loaded on the first PDF, not at start-up
-    stylesheet = CSS(filename=str(current_app.static_folder) + "/css/dossier-print.css", url_fetcher=_no_fetching)
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[stylesheet])
+    fetcher = _refusing_fetcher()
+    stylesheet = CSS(filename=str(current_app.static_folder) + "/css/dossier-print.css", url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+
+
+def _refusing_fetcher():
+    """A WeasyPrint URL fetcher that refuses every URL (an image or stylesheet a text refers to is left out,
+    and the PDF still renders). WeasyPrint calls methods of its own URLFetcher on whatever it is given, so
+    a plain function no longer works: this subclasses it."""
+    from weasyprint.urls import URLFetcher
+
+    class RefusingFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"the dossier PDF fetches nothing: {url[:80]}")
+
+    return RefusingFetcher()

@@ -174,3 +174,23 @@ def test_reviewers_cannot_comment_on_a_public_declaration(client, people, make_d
     d = make_declaration(visibility="public")
     login(client, people["reviewer"].email)
     assert post(client, thread_url(d), "From government").status_code == 403
+
+
+def _close_consultation(app, declaration_id):
+    with app.app_context():
+        db.session.get(Declaration, declaration_id).consultation_deadline = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+
+
+def test_after_the_consultation_closes_deleting_is_refused_with_a_message_and_not_offered(app, client, people,
+                                                                                          consultation):
+    login(client, people["member"].email)
+    post(client, thread_url(consultation), "Written while it was open")
+    comment = _comment(app, "Written while it was open")
+    assert "Delete</button>" in client.get(thread_url(consultation)).get_data(as_text=True)
+    _close_consultation(app, consultation.id)
+    page = client.get(thread_url(consultation)).get_data(as_text=True)
+    assert "Written while it was open" in page and "Delete</button>" not in page and ">Edit<" not in page
+    response = client.post(f"/comments/{comment.id}/delete", follow_redirects=True)
+    assert response.status_code == 200 and "consultation closed" in response.get_data(as_text=True)
+    assert _comment(app, "Written while it was open").deleted_at is None

@@ -96,3 +96,24 @@ def test_a_coordinator_does_not_moderate_their_own_organization_while_another_ex
     assert _moderate(client, comment.id, "restore").status_code == 302
     with app.app_context():
         assert db.session.get(Comment, comment.id).status == "published"
+
+
+def test_the_moderated_text_stays_in_the_record_when_the_author_deletes_the_comment(app, client, people,
+                                                                                    consultation):
+    login(client, people["member"].email)
+    post(client, thread_url(consultation), "Names the informant in Quetta")
+    comment = _comment(app, "Names the informant in Quetta")
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    assert _moderate(client, comment.id, "hide", "It endangers a person.").status_code == 302
+    client.post("/logout")
+    login(client, people["member"].email)
+    assert client.post(f"/comments/{comment.id}/delete").status_code == 302
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    history = client.get("/moderation/history").get_data(as_text=True)
+    assert "Names the informant in Quetta" in history and "since deleted by its author" in history
+    with app.app_context():
+        [decision] = db.session.scalars(select(ModerationDecision)).all()
+        assert decision.text == "Names the informant in Quetta"
+        assert db.session.get(Comment, comment.id).body_source == ""  # gone from the public thread

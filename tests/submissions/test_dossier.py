@@ -4,6 +4,8 @@ import json
 import re
 import subprocess
 
+import pytest
+
 from app.declarations.services import canonical_json
 from tests.helpers import QueryCounter, login, sign, submit, the_submission
 
@@ -125,3 +127,16 @@ def test_verify_takes_a_dossier_larger_than_other_forms_with_csrf_on(make_app):
                                            "dossier": (io.BytesIO(b"x" * (21 * 1024 * 1024)), "dossier.json")},
                           content_type="multipart/form-data")
     assert too_big.status_code == 413
+
+
+@pytest.mark.parametrize("reference", ['<img src="http://example.org/logo.png" alt="logo">',
+                                       '<link rel="stylesheet" href="https://example.org/style.css">',
+                                       '<p style="background: url(file:///etc/passwd)">text</p>',
+                                       '<img src="data:image/png;base64,iVBORw0KGgo=">'])
+def test_a_pdf_whose_html_refers_to_a_resource_still_renders_and_fetches_nothing(app, reference):
+    """WeasyPrint asks its fetcher for every image or stylesheet the HTML names; the fetcher refuses them
+    all (nothing leaves the server, no local file is read) and the PDF is made without them."""
+    from app.submissions.dossier import render_pdf
+    with app.test_request_context():
+        pdf = render_pdf(f"<html><body><h1>Dossier</h1>{reference}<p>The text stands.</p></body></html>")
+    assert pdf.startswith(b"%PDF")
