@@ -124,9 +124,14 @@ def save_answer(actor, submission: Submission, recommendation_id: int | None, *,
             draft = db.session.scalar(select(Answer).where(*key, Answer.published_at.is_(None)))
             if draft is None:
                 raise RuleError(_("Someone else published the answers a moment ago. Save your answer again."))
-    for name, value in fields.items():
-        setattr(draft, name, value)
-    db.session.flush()
+    # Only a draft is ever rewritten: the update holds on the state it was read in, so a publication that
+    # landed since (another tab, another reviewer) makes it a no-op, and the reviewer is asked to save
+    # again — which then starts a new revision beside the published answer.
+    changed = db.session.execute(update(Answer).where(Answer.id == draft.id, Answer.published_at.is_(None))
+                                 .values(**fields).execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        raise RuleError(_("Someone else published the answers a moment ago. Save your answer again."))
+    db.session.refresh(draft)
     record(actor, "answer_drafted", submission, recommendation=submitted.recommendation_id,
            institution=recipient.institution_id, revision=draft.number, position=position)
     return draft
