@@ -8,9 +8,10 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 # Named constraints so that Alembic migrations can drop them again on every database.
 NAMING = {
@@ -53,6 +54,21 @@ def insert_unless_duplicate(model):
     from sqlalchemy.dialects import postgresql, sqlite
     dialect = db.session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model).on_conflict_do_nothing()
+
+
+def update_if(obj, *conditions, **values) -> bool:
+    """Write values to obj's row only while the row still meets the conditions it was read in: one
+    conditional UPDATE, so of two requests racing on the same object only one changes it (on PostgreSQL
+    the second waits for the first and then re-checks). False, and nothing written, when the row had
+    moved on. The object in the session shows the new values."""
+    model = type(obj)
+    result = db.session.execute(update(model).where(model.id == obj.id, *conditions).values(**values)
+                                .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    for key, value in values.items():
+        set_committed_value(obj, key, value)
+    return True
 
 
 @event.listens_for(Engine, "connect")

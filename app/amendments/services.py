@@ -8,7 +8,7 @@ from app.audit.services import record
 from app.choices import AmendmentStatus, Phase
 from app.declarations import services as declarations
 from app.errors import NotAllowed, RuleError
-from app.extensions import db
+from app.extensions import db, update_if
 from app.markup import render_markdown
 from app.notifications import services as notifications
 from app.time import utcnow
@@ -55,6 +55,14 @@ def _check_decision(actor, amendment: Amendment) -> None:
         raise RuleError(_("This amendment has already been decided."))
 
 
+def _decide(actor, amendment: Amendment, status: str, **extra) -> None:
+    """Record the decision only while the amendment is still pending: of two coordinators deciding at the
+    same moment, the second is told it was decided."""
+    if not update_if(amendment, Amendment.status == AmendmentStatus.PENDING, status=status, decided_by_id=actor.id,
+                     decided_at=utcnow(), **extra):
+        raise RuleError(_("This amendment has already been decided."))
+
+
 def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_revision_id: int | None = None):
     """Make the proposal (or a coordinator's merge of it) the new revision, credited to the proposer."""
     _check_decision(actor, amendment)
@@ -77,7 +85,7 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
         revision = declarations.edit_recommendation(
             actor, target, base_revision_id=base, amendment=amendment, text=text, pillar=current.pillar,
             themes=current.themes, addressees=current.addressees, convention_articles=current.convention_articles)
-    amendment.status, amendment.decided_by_id, amendment.decided_at = AmendmentStatus.ACCEPTED, actor.id, utcnow()
+    _decide(actor, amendment, AmendmentStatus.ACCEPTED)
     record(actor, "amendment_accepted", amendment, revision=revision.number, merged=merged_text is not None)
     notifications.notify_amendment_decision(amendment)
     return revision
@@ -89,8 +97,7 @@ def reject(actor, amendment: Amendment, reason: str) -> None:
         raise RuleError(_("Amendments are decided in the revision phase. Close the consultation first."))
     if not reason.strip():
         raise RuleError(_("Give the reason: the proposer will see it."))
-    amendment.status, amendment.decided_by_id, amendment.decided_at = AmendmentStatus.REJECTED, actor.id, utcnow()
-    amendment.decision_reason = reason.strip()
+    _decide(actor, amendment, AmendmentStatus.REJECTED, decision_reason=reason.strip())
     record(actor, "amendment_rejected", amendment, reason=amendment.decision_reason)
     notifications.notify_amendment_decision(amendment)
 
@@ -103,7 +110,9 @@ def set_hidden(actor, amendment: Amendment, hidden: bool, reason: str = "") -> N
         raise RuleError(_("Nothing to change: the amendment is already in this state."))
     if hidden and not reason.strip():
         raise RuleError(_("Give the reason: the proposer will see it."))
-    amendment.hidden_at = utcnow() if hidden else None
-    amendment.hidden_reason = reason.strip() if hidden else ""
+    now_hidden = Amendment.hidden_at.is_(None) if hidden else Amendment.hidden_at.is_not(None)
+    if not update_if(amendment, now_hidden, hidden_at=utcnow() if hidden else None,
+                     hidden_reason=reason.strip() if hidden else ""):
+        raise RuleError(_("Nothing to change: the amendment is already in this state."))
     record(actor, "amendment_hidden" if hidden else "amendment_restored", amendment, reason=reason.strip())
     notifications.notify_amendment_hidden(amendment)

@@ -13,7 +13,7 @@ from app.comments.models import Comment, CommentFlag, ModerationDecision
 from app.declarations.services import consultation_closed_message
 from app.declarations.signals import reading_page, text_removed, text_saved
 from app.errors import NotAllowed, RuleError
-from app.extensions import db
+from app.extensions import db, update_if
 from app.markup import render_markdown
 from app.notifications import services as notifications
 from app.time import utcnow
@@ -135,10 +135,15 @@ def edit_comment(actor, comment: Comment, body: str) -> None:
         raise RuleError(closed)
     if not body.strip():
         raise RuleError(_("Write something first."))
-    comment.body_source, comment.body_html, comment.edited_at = body, render_markdown(body), utcnow()
-    if comment.status == CommentStatus.PUBLISHED and comment.declaration.moderation == "pre":
-        # Under pre-moderation an edited text is approved again before anyone else sees it.
-        comment.status = CommentStatus.PENDING
+    status = comment.status
+    if status == CommentStatus.PUBLISHED and comment.declaration.moderation == "pre":
+        status = CommentStatus.PENDING  # under pre-moderation an edited text is approved again before it shows
+    # Only the text as it was read: a moderator's decision or the author's delete in between wins.
+    if not update_if(comment, Comment.status == comment.status, Comment.deleted_at.is_(None), body_source=body,
+                     body_html=render_markdown(body), edited_at=utcnow(), status=status):
+        raise RuleError(_("This comment changed a moment ago (a moderator's decision, or a delete); "
+                          "nothing was saved. Your text is below."))
+    if status == CommentStatus.PENDING:
         text_removed.send(comment)
     record(actor, "comment_edited", comment, status=comment.status)
     if comment.status == CommentStatus.PUBLISHED:
@@ -152,8 +157,8 @@ def delete_comment(actor, comment: Comment) -> None:
     closed = consultation_closed_message(comment.declaration)
     if closed:
         raise RuleError(closed)
-    comment.deleted_at = utcnow()
-    comment.body_source = comment.body_html = ""
+    if not update_if(comment, Comment.deleted_at.is_(None), deleted_at=utcnow(), body_source="", body_html=""):
+        raise RuleError(_("This comment has already been deleted."))
     text_removed.send(comment)
     record(actor, "comment_deleted", comment)
 
@@ -208,9 +213,14 @@ def moderate(actor, comment: Comment, action: str, reason: str = "") -> Moderati
         raise RuleError(_("This comment has changed since the queue was loaded; nothing was done."))
     if action in ("hide", "reject") and not reason.strip():
         raise RuleError(_("Give the reason: the author will see it."))
-    comment.status = result
+    text = comment.body_source
+    # A decision holds on the text the moderator read: of two moderators, or a moderator and the author
+    # editing or deleting at the same moment, the first wins and the other is told.
+    if not update_if(comment, Comment.status.in_(allowed_from), Comment.deleted_at.is_(None),
+                     Comment.body_source == text, status=result):
+        raise RuleError(_("This comment has changed since the queue was loaded; nothing was done."))
     decision = ModerationDecision(comment_id=comment.id, moderator_id=actor.id, action=action, reason=reason.strip(),
-                                  text=comment.body_source)
+                                  text=text)
     db.session.add(decision)
     for flag in db.session.scalars(select(CommentFlag).where(CommentFlag.comment_id == comment.id,
                                                              CommentFlag.resolved_at.is_(None))):

@@ -21,7 +21,7 @@ from app.declarations.models import (
 )
 from app.declarations.signals import phase_changed, text_removed, text_saved
 from app.errors import NotAllowed, RuleError
-from app.extensions import db
+from app.extensions import db, update_if
 from app.formatting import format_datetime_short
 from app.markup import render_markdown
 from app.time import utcnow
@@ -304,8 +304,10 @@ def change_phase(actor, declaration: Declaration, target: str, *, deadline: date
             raise RuleError(_("Choose a sign-on deadline in the future, or none."))
         declaration.signon_deadline = deadline
     before = declaration.phase
-    declaration.phase = target
-    _touch(declaration)
+    # Of two coordinators moving the same declaration at once, only the first moves it.
+    if not update_if(declaration, Declaration.phase == before, phase=target, updated_at=utcnow()):
+        raise RuleError(_("Someone else changed the phase of this declaration a moment ago. Check it and try "
+                          "again."))
     version = snapshot(actor, declaration, target)
     record(actor, f"phase_{action}", declaration, before=before, after=target, version=version.number,
            sha256=version.sha256, deadline=deadline.isoformat() if deadline else None)
