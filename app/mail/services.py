@@ -8,6 +8,7 @@ from flask import current_app, g, has_app_context, render_template
 from sqlalchemy import or_, select
 
 from app.extensions import db
+from app.links import redact_tokens
 from app.mail.models import OutboxMessage
 from app.time import utcnow
 
@@ -127,6 +128,8 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
             else:
                 sent += 1
                 message.sent_at = utcnow()
+                # The copy kept for the record holds no usable link (invitation, reset, confirmation).
+                message.body = redact_tokens(message.body)
                 message.last_error = ""
                 message.claimed_until = None
                 db.session.commit()
