@@ -215,6 +215,7 @@ def _register_error_pages(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from app import choices, permissions
     from app.formatting import format_date_only, format_datetime_short, stored_html, text_direction
+    from app.forms import new_form_key
 
     @app.context_processor
     def globals_for_templates():
@@ -227,7 +228,8 @@ def _register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(can=permissions, label=choices.label, **{name: getattr(choices, name) for name in (
+    app.jinja_env.globals.update(can=permissions, label=choices.label, new_form_key=new_form_key,
+                                 **{name: getattr(choices, name) for name in (
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
         "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES", "POSITIONS", "IMPLEMENTATION_STATUSES",

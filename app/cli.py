@@ -87,7 +87,7 @@ def register_cli(app: Flask) -> None:
         password = os.environ.get("SANAD_ADMIN_PASSWORD") or click.prompt(
             "Password", hide_input=True, confirmation_prompt=True)
         try:
-            check_password_rules(password)
+            check_password_rules(password, (email, name))
         except RuleError as rule:
             raise click.ClickException(str(rule)) from None
         if user_by_email(email) is not None:

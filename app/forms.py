@@ -1,8 +1,10 @@
 """Form pieces shared by several areas, and the base class of every form."""
+import secrets
+
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import HiddenField, SelectField
 
 from app.choices import GENDERS, LANGUAGES, PROVINCES
 
@@ -48,6 +50,17 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _CatalogueTranslations()
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CreateForm(Form):
+    """A form that makes something (a comment, an answer, an invitation …): its one-time key, sent back
+    with it, lets a repeat of the same sending find what the first made (app/form_keys)."""
+
+    form_key = HiddenField(default=new_form_key)
 
 
 def _wtforms_messages():  # never called: marks the WTForms messages our forms can show, for `make messages`

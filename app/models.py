@@ -13,6 +13,7 @@ from app.declarations.models import (
                                      SectionRevision,
                                      Version,
 )
+from app.form_keys.models import FormKey
 from app.institutions.models import Institution
 from app.mail.models import OutboxMessage
 from app.notifications.models import Notification
@@ -29,7 +30,7 @@ from app.submissions.models import (
                                      SubmittedRecommendation,
 )
 
-__all__ = ["Amendment", "Answer", "Assessment", "DossierPdf", "ImplementationUpdate", "Submission",
+__all__ = ["FormKey", "Amendment", "Answer", "Assessment", "DossierPdf", "ImplementationUpdate", "Submission",
            "SubmissionClosure", "SubmissionRecipient", "SubmissionSignature", "SubmittedRecommendation", "AuditEntry",
            "Comment", "CommentFlag", "ConsultationEvent", "Declaration",
            "DeclarationDrafter", "Institution", "Invitation", "LoginSession", "ModerationDecision", "Notification",

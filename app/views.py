@@ -1,7 +1,7 @@
 """Small helpers shared by the views of every area."""
 from contextlib import contextmanager
 
-from flask import abort, flash, render_template, request
+from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -75,6 +75,13 @@ def _begin_writing_on_sqlite() -> None:
         driver_connection = connection.connection.driver_connection
         if not driver_connection.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def answer_repeat(repeat):
+    """A create form sent again (double click, resent page): answer where the first sending led, without
+    making anything twice (app/form_keys)."""
+    flash(str(repeat), "info")
+    return redirect(repeat.answer_url or request.path, 303)
 
 
 def refuse(rule) -> None:

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
 from app.choices import NOTIFICATION_MODES
-from app.forms import Form, choices, gender_field, language_field, province_field, strip
+from app.forms import CreateForm, Form, choices, gender_field, language_field, province_field, strip
 
 
 def _new_password(label):
@@ -68,7 +68,7 @@ INVITATION_CAPACITIES = {
 }
 
 
-class InvitationForm(Form):
+class InvitationForm(CreateForm):
     email = EmailField(_l("Email address to invite"), filters=[strip],
                        validators=[DataRequired(), Email(), Length(max=254)])
     capacity = RadioField(_l("Invite as"), validators=[DataRequired()], default="member")

@@ -1,5 +1,7 @@
 """Accounts: invitations, login, password reset, profile and roles. Services flush; the request commits."""
+import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 
@@ -8,9 +10,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from zxcvbn import zxcvbn
 
 from app import permissions
 from app.accounts.models import Invitation, LoginSession, User
@@ -28,6 +31,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4 scale
 
 
 def normalize_email(email: str) -> str:
@@ -42,9 +46,17 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def check_password_rules(password: str) -> None:
+def check_password_rules(password: str, user_inputs: tuple[str, ...] = ()) -> None:
+    """Long enough (at least 10 characters; up to 200 are taken) and hard to guess: zxcvbn's estimate, which
+    knows the most common passwords, names and words and their usual variations, must reach 3 of 4 (about
+    10^8 guesses). The person's own name and address count as easy words."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise RuleError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    inputs = [part for value in user_inputs if value for part in re.split(r"[\s@._-]+", value.lower()) if part]
+    if zxcvbn(password[:72], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE:  # zxcvbn reads 72 at most
+        raise RuleError(_("This password is too common or too easy to guess (it is on lists of common passwords, "
+                          "or made of a name, a word or a pattern with small changes). Choose a longer phrase of "
+                          "several words only you would put together."))
 
 
 # --- login -------------------------------------------------------------------------------
@@ -165,7 +177,7 @@ def accept_invitation(invitation: Invitation, *, name: str, designation: str, pa
     now = utcnow()
     if not invitation.is_usable(now):
         raise RuleError(_("This invitation link has already been used or has expired."))
-    check_password_rules(password)
+    check_password_rules(password, (invitation.email, name))
     if user_by_email(invitation.email) is not None:
         raise RuleError(_("Someone with this email address already has an account."))
     # Mark the invitation used with a guarded UPDATE so two simultaneous acceptances cannot both win.
@@ -240,7 +252,7 @@ def user_for_reset_token(token: str) -> User | None:
 
 def set_password(user: User, password: str, *, reason: str) -> None:
     """Set a new password and end every login session of this user but the current one."""
-    check_password_rules(password)
+    check_password_rules(password, (user.email, user.name))
     user.password_hash = hash_password(password)
     end_login_sessions(user, keep_token=user.login_token)
     record(user, "password_changed", user, reason=reason)
@@ -300,3 +312,37 @@ def _roles(user: User) -> dict:
             "institution_id": user.institution.id if user.institution else None, "active": user.active}
 
 
+
+
+# --- device cookies ------------------------------------------------------------------------------------
+
+DEVICE_SECONDS = 365 * 24 * 3600
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="sanad-device")
+
+
+def _account_hash(email: str) -> str:
+    return hashlib.sha256(normalize_email(email).encode()).hexdigest()[:32]
+
+
+def device_cookie(user) -> str:
+    """Given at each successful login: this browser has logged in to this account before. It names the
+    account only by a hash and carries a random id for the device; it grants nothing but its own bucket
+    of login attempts."""
+    return _device_serializer().dumps({"a": _account_hash(user.email), "d": secrets.token_urlsafe(12)})
+
+
+def trusted_device(cookie: str | None, email: str) -> str | None:
+    """The device id when the cookie is genuine, unexpired and for this account; otherwise None."""
+    if not cookie or not email:
+        return None
+    try:
+        data = _device_serializer().loads(cookie, max_age=DEVICE_SECONDS)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or data.get("a") != _account_hash(email):
+        return None
+    device = data.get("d")
+    return device if isinstance(device, str) and device else None

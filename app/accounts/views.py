@@ -18,13 +18,25 @@ from app.accounts.forms import (
 from app.accounts.models import Invitation
 from app.errors import RuleError
 from app.extensions import db, limiter
+from app.form_keys import services as form_keys
+from app.form_keys.services import Repeated
 from app.institutions.models import Institution
 from app.organizations.models import Organization
 from app.security import path_token, safe_next, token_limits
 from app.time import utcnow
-from app.views import acting_user, attempt, get_or_404, get_visible_organization, refuse, render_form, require
+from app.views import (
+    acting_user,
+    answer_repeat,
+    attempt,
+    get_or_404,
+    get_visible_organization,
+    refuse,
+    render_form,
+    require,
+)
 
 bp = Blueprint("accounts", __name__)
+DEVICE_COOKIE = "sanad_device"
 
 
 def _login_limits():
@@ -33,6 +45,14 @@ def _login_limits():
 
 def _submitted_email():
     return "email:" + services.normalize_email(request.form.get("email", ""))
+
+
+def _account_or_trusted_device():
+    """The per-account limit's key. A browser that logged in to this account before carries a device cookie
+    for it, and counts on its own: someone guessing the password from elsewhere fills the account's bucket,
+    never this one, so the owner is not locked out (OWASP's "device cookies")."""
+    device = services.trusted_device(request.cookies.get(DEVICE_COOKIE), request.form.get("email", ""))
+    return f"device:{device}" if device else _submitted_email()
 
 
 def _login_failed(response) -> bool:
@@ -52,7 +72,7 @@ def _start_session(user) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limits, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(_login_limits, key_func=_submitted_email, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_login_limits, key_func=_account_or_trusted_device, methods=["POST"], deduct_when=_login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
@@ -62,7 +82,10 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             _start_session(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
+            response = redirect(safe_next(request.args.get("next")) or url_for("core.index"))
+            response.set_cookie(DEVICE_COOKIE, services.device_cookie(user), max_age=services.DEVICE_SECONDS,
+                                secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+            return response
         error = _("The email or password is not correct.")
         # 200, not 422: the failed attempt's audit entry must be committed.
         return render_form("accounts/login.html", status=200, form=form, error=error)
@@ -131,13 +154,19 @@ def reset_password(token):
     if user is None:
         return render_template("accounts/link_invalid.html", kind="reset"), 404
     form = ResetPasswordForm()
+    error = None
     if form.validate_on_submit():
-        services.set_password(user, form.password.data, reason="reset")
-        logout_user()
-        session.clear()
-        flash(_("Your password has been changed. Log in with the new password."), "success")
-        return redirect(url_for("accounts.login"))
-    return render_form("accounts/reset_password.html", form=form)
+        try:
+            with attempt():
+                services.set_password(user, form.password.data, reason="reset")
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your password has been changed. Log in with the new password."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_form("accounts/reset_password.html", form=form, error=error)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -219,16 +248,19 @@ def _invitation_page(organization=None):
     if form.validate_on_submit():
         try:
             with attempt():
+                form_keys.claim(form.form_key.data)
                 _send_invitation(form, actor)
+        except Repeated as repeat:
+            return answer_repeat(repeat)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("Invitation sent to %(email)s. The link works once and expires in %(days)d days.",
                     email=services.normalize_email(form.email.data), days=current_app.config["INVITATION_DAYS"]),
                   "success")
-            if organization is not None:
-                return redirect(url_for("organizations.detail", organization_id=organization.id))
-            return redirect(url_for("accounts.invitations"))
+            answer = (url_for("organizations.detail", organization_id=organization.id) if organization is not None
+                      else url_for("accounts.invitations"))
+            return redirect(form_keys.answered(form.form_key.data, answer))
     return render_form("accounts/invite.html", form=form, organization=organization, error=error)
 
 

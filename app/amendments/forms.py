@@ -2,10 +2,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.forms import Form
+from app.forms import CreateForm, Form
 
 
-class AmendmentForm(Form):
+class AmendmentForm(CreateForm):
     text = TextAreaField(_l("Proposed text"), validators=[DataRequired(), Length(max=20000)],
                          description=_l("The whole replacement text. Markdown is allowed."))
     rationale = TextAreaField(_l("Why this change?"), validators=[DataRequired(), Length(max=5000)])

@@ -13,15 +13,27 @@ from app.choices import AmendmentStatus
 from app.comments import services as comments
 from app.comments.forms import CommentForm
 from app.comments.models import Comment
-from app.comments.posting import post_comment, posted_message
+from app.comments.posting import post_comment
 from app.declarations.diff import word_diff
 from app.declarations.loading import get_declaration, get_item
 from app.declarations.models import RecommendationRevision, SectionRevision
 from app.declarations.services import consultation_closed_message
 from app.errors import RuleError
 from app.extensions import db
+from app.form_keys import services as form_keys
+from app.form_keys.services import Repeated
 from app.time import utcnow
-from app.views import acting_user, attempt, form_id, get_or_404, page_number, refuse, render_form, require
+from app.views import (
+    acting_user,
+    answer_repeat,
+    attempt,
+    form_id,
+    get_or_404,
+    page_number,
+    refuse,
+    render_form,
+    require,
+)
 
 bp = Blueprint("amendments", __name__)
 
@@ -37,14 +49,18 @@ def propose(declaration_id, kind, item_id):
     if form.validate_on_submit():
         try:
             with attempt():
+                form_keys.claim(form.form_key.data)
                 amendment = services.propose(acting_user(), declaration, item, text=form.text.data,
                                              rationale=form.rationale.data)
+        except Repeated as repeat:
+            return answer_repeat(repeat)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("Your amendment has been proposed. Coordinators will decide on it after the consultation."),
                   "success")
-            return redirect(url_for("amendments.detail", amendment_id=amendment.id))
+            return redirect(form_keys.answered(form.form_key.data,
+                                               url_for("amendments.detail", amendment_id=amendment.id)))
     return render_form("amendments/propose.html", form=form, declaration=declaration, item=item, kind=kind,
                        error=error, status=422 if error and request.method == "POST" else 200)
 
@@ -64,10 +80,12 @@ def detail(amendment_id):
     amendment = _load(amendment_id)
     declaration = amendment.declaration
     form = CommentForm()
-    comment, error = post_comment(declaration, form, amendment=amendment)
-    if comment is not None:
-        flash(posted_message(comment), "success")
-        return redirect(url_for("amendments.detail", amendment_id=amendment.id, _anchor=f"c{comment.id}"))
+    answer, message, error = post_comment(
+        declaration, form, lambda comment: url_for("amendments.detail", amendment_id=amendment.id,
+                                                   _anchor=f"c{comment.id}"), amendment=amendment)
+    if answer is not None:
+        flash(message, "success")
+        return redirect(answer)
     threads, replies, own_pending = comments.visible_thread_page(
         declaration, Comment.amendment_id == amendment.id, page_number(), current_user)
     target = amendment.target

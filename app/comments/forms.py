@@ -3,16 +3,16 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.comments.services import MAX_LENGTH
-from app.forms import Form
+from app.forms import CreateForm, Form
 
 
-class CommentForm(Form):
+class CommentForm(CreateForm):
     parent_id = HiddenField()
     body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
                          description=_l("Markdown is allowed. Be specific: quote the words you would change."))
 
 
-class FlagForm(Form):
+class FlagForm(CreateForm):
     reason = StringField(_l("Why should a coordinator look at this comment?"),
                          validators=[DataRequired(), Length(max=500)])
 

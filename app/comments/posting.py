@@ -11,27 +11,36 @@ from app.comments.forms import CommentForm
 from app.comments.models import Comment
 from app.errors import RuleError
 from app.extensions import db, login_manager
-from app.views import acting_user, form_id, require
+from app.form_keys import services as form_keys
+from app.form_keys.services import Repeated
+from app.views import acting_user, attempt, form_id, require
 
 
-def post_comment(declaration, form: CommentForm, **target):
+def post_comment(declaration, form: CommentForm, answer_for, **target):
     """Handle the comment form under a text (section, recommendation or amendment).
 
-    Returns (comment, error): the new comment when it was posted, or the rule that refused it."""
+    Returns (answer_url, message, error): where to go and what to say once the comment is in (or where the
+    first sending of this same form led, when it is a repeat), or the rule that refused it.
+    answer_for(comment) gives the page to go to."""
     if request.method == "POST" and not current_user.is_authenticated:
         abort(login_manager.unauthorized())
     if not form.validate_on_submit():
-        return None, None
+        return None, None, None
     require(permissions.can_take_part(acting_user(), declaration))
     parent_id = form_id(form.parent_id.data)
     parent = db.session.get(Comment, parent_id) if parent_id else None
     if parent is not None and parent.declaration_id != declaration.id:
         parent = None  # the service then refuses a reply across texts
     try:
-        comment = services.add_comment(acting_user(), declaration, body=form.body.data, parent=parent, **target)
+        with attempt():
+            form_keys.claim(form.form_key.data)
+            comment = services.add_comment(acting_user(), declaration, body=form.body.data, parent=parent,
+                                           **target)
+    except Repeated as repeat:
+        return repeat.answer_url or request.path, str(repeat), None
     except RuleError as rule:
-        return None, str(rule)
-    return comment, None
+        return None, None, str(rule)
+    return form_keys.answered(form.form_key.data, answer_for(comment)), posted_message(comment), None
 
 
 def posted_message(comment: Comment) -> str:

@@ -10,14 +10,16 @@ from app.choices import CommentStatus
 from app.comments import services
 from app.comments.forms import CommentForm, FlagForm, ModerationForm
 from app.comments.models import Comment, ModerationDecision
-from app.comments.posting import post_comment, posted_message
+from app.comments.posting import post_comment
 from app.declarations.loading import get_declaration, get_item
 from app.declarations.services import consultation_closed_message, live_recommendations, live_sections, numbering
 from app.errors import RuleError
 from app.exports import csv_text
 from app.extensions import db
+from app.form_keys import services as form_keys
+from app.form_keys.services import Repeated
 from app.time import utcnow
-from app.views import acting_user, attempt, get_or_404, page_number, refuse, render_form, require
+from app.views import acting_user, answer_repeat, attempt, get_or_404, page_number, refuse, render_form, require
 
 bp = Blueprint("comments", __name__)
 
@@ -27,11 +29,12 @@ def thread(declaration_id, kind, item_id):
     declaration = get_declaration(declaration_id)
     item = get_item(declaration, kind, item_id)
     form = CommentForm()
-    comment, error = post_comment(declaration, form, **{kind: item})
-    if comment is not None:
-        flash(posted_message(comment), "success")
-        return redirect(url_for("comments.thread", declaration_id=declaration.id, kind=kind, item_id=item.id,
-                                _anchor=f"c{comment.id}"))
+    answer, message, error = post_comment(
+        declaration, form, lambda comment: url_for("comments.thread", declaration_id=declaration.id, kind=kind,
+                                                   item_id=item.id, _anchor=f"c{comment.id}"), **{kind: item})
+    if answer is not None:
+        flash(message, "success")
+        return redirect(answer)
     target = Comment.section_id == item.id if kind == "section" else Comment.recommendation_id == item.id
     threads, replies, own_pending = services.visible_thread_page(declaration, target, page_number(), current_user)
     number = numbering(live_recommendations(declaration.id)).get(item.id) if kind == "recommendation" else None
@@ -99,12 +102,15 @@ def flag(comment_id):
     if form.validate_on_submit():
         try:
             with attempt():
+                form_keys.claim(form.form_key.data)
                 services.flag_comment(acting_user(), comment, form.reason.data)
+        except Repeated as repeat:
+            return answer_repeat(repeat)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("Thank you. A coordinator will look at this comment."), "success")
-            return redirect(_back(comment))
+            return redirect(form_keys.answered(form.form_key.data, _back(comment)))
     return render_form("comments/flag.html", form=form, comment=comment, error=error, back=_back(comment))
 
 

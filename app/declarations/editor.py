@@ -12,9 +12,11 @@ from app.declarations.models import ConsultationEvent
 from app.declarations.views import bp
 from app.errors import RuleError
 from app.extensions import db
+from app.form_keys import services as form_keys
+from app.form_keys.services import Repeated
 from app.institutions.models import Institution
 from app.time import local_to_utc
-from app.views import acting_user, attempt, form_id, get_or_404, refuse, render_form, require
+from app.views import acting_user, answer_repeat, attempt, form_id, get_or_404, refuse, render_form, require
 
 
 def _count(value) -> int:
@@ -229,11 +231,15 @@ def event(declaration_id, event_id=None):
     if form.validate_on_submit():
         try:
             with attempt():
+                form_keys.claim(form.form_key.data)
                 services.save_event(acting_user(), declaration, record,
                                     **{name: getattr(form, name).data for name in services.EVENT_FIELDS})
+        except Repeated as repeat:
+            return answer_repeat(repeat)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("The consultation event has been saved."), "success")
-            return redirect(url_for("declarations.events", declaration_id=declaration.id))
+            return redirect(form_keys.answered(form.form_key.data,
+                                               url_for("declarations.events", declaration_id=declaration.id)))
     return render_form("declarations/event_form.html", form=form, declaration=declaration, event=record, error=error)

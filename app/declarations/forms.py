@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.choices import DECLARATION_KINDS, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
-from app.forms import Form, choices, strip
+from app.forms import CreateForm, Form, choices, strip
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -66,7 +66,7 @@ class DraftersForm(Form):
     drafters = MultiCheckboxField(_l("Co-drafters"), coerce=int)
 
 
-class EventForm(Form):
+class EventForm(CreateForm):
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[DataRequired()])
     venue = StringField(_l("Venue"), filters=[strip], validators=[Optional(), Length(max=200)])

@@ -3,11 +3,11 @@ from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
-from app.forms import Form, choices, strip
+from app.forms import CreateForm, Form, choices, strip
 from app.responses.services import MAX_EVIDENCE, MAX_EXPLANATION
 
 
-class AnswerForm(Form):
+class AnswerForm(CreateForm):
     position = RadioField(_l("Position"), choices=choices(POSITIONS),
                           validators=[DataRequired(_l("Choose a position."))])
     explanation = TextAreaField(_l("Explanation"), filters=[strip],
@@ -23,7 +23,7 @@ class AnswerForm(Form):
             raise ValidationError(_l("Choose the lead institution from the list."))
 
 
-class UpdateForm(Form):
+class UpdateForm(CreateForm):
     status = RadioField(_l("Implementation status"), choices=choices(IMPLEMENTATION_STATUSES),
                         validators=[DataRequired(_l("Choose a status."))])
     happened_on = DateField(_l("Date"), validators=[DataRequired(_l("Give the date of this update."))])
@@ -32,7 +32,7 @@ class UpdateForm(Form):
                                             "reference or address)."))
 
 
-class AssessmentForm(Form):
+class AssessmentForm(CreateForm):
     rating = RadioField(_l("The alliance's assessment"), choices=choices(ASSESSMENTS),
                         validators=[DataRequired(_l("Choose the alliance's assessment."))])
     notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Optional(), Length(max=MAX_EVIDENCE)],

@@ -9,13 +9,15 @@ from app import charts, permissions
 from app.choices import IMPLEMENTATION_STATUSES, PILLARS, POSITIONS, THEMES
 from app.errors import RuleError
 from app.extensions import db, login_manager
+from app.form_keys import services as form_keys
+from app.form_keys.services import Repeated
 from app.institutions.models import Institution
 from app.responses import queries, services
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, UpdateForm
 from app.submissions.loading import get_submission
 from app.submissions.services import follow_up_closed_message, submitted_recommendations
 from app.time import local_date, utcnow
-from app.views import ListPage, acting_user, attempt, form_id, page_number, refuse, render_form, require
+from app.views import ListPage, acting_user, answer_repeat, attempt, form_id, page_number, refuse, render_form, require
 
 bp = Blueprint("responses", __name__)
 TRACKER_PAGE_SIZE = 100
@@ -81,16 +83,20 @@ def answer(submission_id, recommendation_id):
     if form.validate_on_submit():
         try:
             with attempt():
+                form_keys.claim(form.form_key.data)
                 services.save_answer(acting_user(), submission, recommendation_id, position=form.position.data,
                                      explanation=form.explanation.data,
                                      lead_institution_id=form_id(form.lead_institution.data),
                                      target_date=form.target_date.data)
+        except Repeated as repeat:
+            return answer_repeat(repeat)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("Answer to recommendation %(number)d saved as a draft. Nobody outside your institution sees it "
                     "until you publish.", number=item.number), "success")
-            return _back_to_workspace(submission)
+            return redirect(form_keys.answered(form.form_key.data,
+                                               url_for("responses.workspace", submission_id=submission.id)), 303)
     elif request.method == "GET":
         start = current.get("draft") or current.get("published")
         if start is not None:
@@ -131,13 +137,17 @@ def post_update(submission_id, recommendation_id):
     if form.validate_on_submit():
         try:
             with attempt():
+                form_keys.claim(form.form_key.data)
                 services.post_update(acting_user(), submission, recommendation_id, status=form.status.data,
                                      evidence=form.evidence.data, happened_on=form.happened_on.data)
+        except Repeated as repeat:
+            return answer_repeat(repeat)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("Implementation update published."), "success")
-            return redirect(url_for("responses.recommendation", recommendation_id=recommendation_id), 303)
+            return redirect(form_keys.answered(
+                form.form_key.data, url_for("responses.recommendation", recommendation_id=recommendation_id)), 303)
     elif request.method == "GET":
         form.happened_on.data = local_date(utcnow())
     answered = services.has_published_answer(item, current_user.institution_id)
@@ -159,13 +169,17 @@ def assess(submission_id, recommendation_id):
     if form.validate_on_submit():
         try:
             with attempt():
+                form_keys.claim(form.form_key.data)
                 services.assess(acting_user(), submission, recommendation_id, rating=form.rating.data,
                                 notes=form.notes.data)
+        except Repeated as repeat:
+            return answer_repeat(repeat)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("The alliance's assessment is published."), "success")
-            return redirect(url_for("responses.recommendation", recommendation_id=recommendation_id), 303)
+            return redirect(form_keys.answered(
+                form.form_key.data, url_for("responses.recommendation", recommendation_id=recommendation_id)), 303)
     return render_form("responses/assess.html", form=form, error=error, submission=submission, item=item,
                        declaration=submission.declaration, text=_recommendation_text(submission, item),
                        record=queries.recommendation_record(current_user, item),

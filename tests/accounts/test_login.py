@@ -152,3 +152,50 @@ def test_invitation_acceptance_is_rate_limited_per_link(limited_client):
         response = limited_client.post("/invite/one-link", environ_base={"REMOTE_ADDR": f"10.0.2.{n}"})
         assert response.status_code == 404
     assert limited_client.post("/invite/one-link", environ_base={"REMOTE_ADDR": "10.0.2.9"}).status_code == 429
+
+
+def _guess(client, email, n, password="bad"):
+    return client.post("/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": f"203.0.113.{n}"})
+
+
+def test_someone_guessing_from_elsewhere_cannot_lock_the_owner_out(limited_client, make_app, people):
+    """The owner logged in from this browser before: the attacker's wrong guesses fill the account's bucket,
+    and the owner, carrying the device cookie, still gets in with the right password."""
+    owner = limited_client
+    assert login(owner, people["coordinator"].email).status_code == 302
+    assert owner.get_cookie("sanad_device") is not None
+    owner.post("/logout")
+    attacker = limited_client.application.test_client()
+    for n in range(3):
+        assert _guess(attacker, people["coordinator"].email, n).status_code == 200
+    assert _guess(attacker, people["coordinator"].email, 9, PASSWORD).status_code == 429  # bounded for guessers
+    response = owner.post("/login", data={"email": people["coordinator"].email, "password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert response.status_code == 302  # the owner's device counts on its own
+
+
+def test_a_new_browser_is_still_bounded_by_the_account_limit(limited_client, people):
+    attacker = limited_client.application.test_client()
+    for n in range(3):
+        _guess(attacker, people["coordinator"].email, n)
+    stranger = limited_client.application.test_client()
+    assert _guess(stranger, people["coordinator"].email, 50, PASSWORD).status_code == 429
+
+
+def test_a_device_cookie_works_only_for_its_own_account_and_cannot_be_forged(limited_client, people):
+    member_browser = limited_client
+    assert login(member_browser, people["member"].email).status_code == 302
+    member_browser.post("/logout")
+    attacker = limited_client.application.test_client()
+    for n in range(3):
+        _guess(attacker, people["coordinator"].email, n)
+    # The member's device cookie says nothing about the coordinator's account.
+    assert _guess(member_browser, people["coordinator"].email, 60, PASSWORD).status_code == 429
+    forged = limited_client.application.test_client()
+    forged.set_cookie("sanad_device", "eyJhIjoiMTIzIiwiZCI6InNlbGYifQ.forged.signature")
+    assert _guess(forged, people["coordinator"].email, 61, PASSWORD).status_code == 429
+    # A device's own wrong guesses are bounded too.
+    for n in range(3):
+        _guess(member_browser, people["member"].email, 70 + n)
+    assert _guess(member_browser, people["member"].email, 80, PASSWORD).status_code == 429
