@@ -76,6 +76,9 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.PERMANENT_SESSION_LIFETIME = _int("SANAD_SESSION_SECONDS", 12 * 3600)
+        # A login session left idle this long ends: shorter for the people who hold power.
+        self.IDLE_MINUTES_PRIVILEGED = _int("SANAD_IDLE_MINUTES_PRIVILEGED", 30)  # admins, coordinators, reviewers
+        self.IDLE_MINUTES = _int("SANAD_IDLE_MINUTES", 8 * 60)
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
         # WTForms has no Urdu catalogue and our forms carry their own messages: loading its English one on
         # every form was a measurable share of each request (bench/signing.py).

@@ -48,6 +48,12 @@ def logged_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
+def holds_power(user) -> bool:
+    """Admins, coordinators and government reviewers: shorter idle sessions (and, later, a second factor)."""
+    return logged_in(user) and user.platform_role in (PlatformRole.ADMIN, PlatformRole.COORDINATOR,
+                                                      PlatformRole.REVIEWER)
+
+
 def is_admin(user) -> bool:
     return logged_in(user) and user.platform_role == PlatformRole.ADMIN
 

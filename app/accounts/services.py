@@ -80,10 +80,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def start_login_session(user: User) -> str:
+def start_login_session(user: User, user_agent: str = "") -> str:
     """A new login session for this device; returns the token the session cookie will carry."""
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(token_hash=token_hash(token), user_id=user.id, ip=client_address()))
+    db.session.add(LoginSession(token_hash=token_hash(token), user_id=user.id, ip=client_address(),
+                                user_agent=(user_agent or "")[:200], last_seen_at=utcnow()))
     user.login_token = token
     return token
 
@@ -92,10 +93,42 @@ def user_for_login_token(token: str, max_age_seconds: int) -> User | None:
     """The active user of a live login session, or None (ended, expired, unknown or deactivated)."""
     row = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.user))
                             .where(LoginSession.token_hash == token_hash(token or ""), LoginSession.ended_at.is_(None)))
-    if row is None or row.created_at < utcnow() - timedelta(seconds=max_age_seconds) or not row.user.active:
+    now = utcnow()
+    if row is None or row.created_at < now - timedelta(seconds=max_age_seconds) or not row.user.active:
         return None
+    if row.last_seen_at < now - idle_limit(row.user):
+        row.ended_at = now  # idle too long: this session is over, and says so in the list of sessions
+        return None
+    if row.last_seen_at < now - SEEN_EVERY:
+        row.last_seen_at = now
     row.user.login_token = token
     return row.user
+
+
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def idle_limit(user: User) -> timedelta:
+    """How long a login may stay unused: short for admins, coordinators and reviewers (configurable)."""
+    minutes = (current_app.config["IDLE_MINUTES_PRIVILEGED"] if permissions.holds_power(user)
+               else current_app.config["IDLE_MINUTES"])
+    return timedelta(minutes=minutes)
+
+
+def active_sessions(user: User) -> list[LoginSession]:
+    """This person's live login sessions, most recently used first, for the account page."""
+    now = utcnow()
+    rows = db.session.scalars(select(LoginSession).where(LoginSession.user_id == user.id,
+                                                         LoginSession.ended_at.is_(None))
+                              .order_by(LoginSession.last_seen_at.desc())).all()
+    lifetime = timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
+    return [row for row in rows if row.created_at >= now - lifetime and row.last_seen_at >= now - idle_limit(user)]
+
+
+def logout_everywhere(user: User) -> None:
+    """End every login session of this person, this device's included."""
+    end_login_sessions(user)
+    record(user, "logout_everywhere", user)
 
 
 def end_login_sessions(user: User, keep_token: str | None = None) -> None:

@@ -22,7 +22,7 @@ from app.form_keys import services as form_keys
 from app.form_keys.services import Repeated
 from app.institutions.models import Institution
 from app.organizations.models import Organization
-from app.security import path_token, safe_next, token_limits
+from app.security import path_token, safe_next, token_hash, token_limits
 from app.time import utcnow
 from app.views import (
     acting_user,
@@ -64,7 +64,7 @@ def _start_session(user) -> None:
     """Regenerate the session at login: a new login session and a fresh cookie, nothing carried over."""
     language = session.get("lang")
     session.clear()
-    services.start_login_session(user)
+    services.start_login_session(user, request.headers.get("User-Agent", ""))
     login_user(user)
     if language:
         session["lang"] = language
@@ -183,7 +183,20 @@ def profile():
         session["lang"] = user.language
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_form("accounts/profile.html", form=form, user=user)
+    return render_form("accounts/profile.html", form=form, user=user, sessions=services.active_sessions(user),
+                       this_session=token_hash(user.login_token or ""))
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+def logout_everywhere():
+    services.logout_everywhere(acting_user())
+    language = session.get("lang")
+    logout_user()
+    session.clear()
+    if language:
+        session["lang"] = language
+    flash(_("You have been logged out on every device."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
