@@ -33,7 +33,7 @@ DANGEROUS = [
 
 def unsafe_parts(html: str) -> list[str]:
     """What a browser would run or fetch in this HTML: elements outside the allowlist, any attribute other
-    than a link's href, title and rel, and any URL outside http, https and mailto."""
+    than a link's href, title and rel, and any URL with a scheme other than http, https and mailto."""
     found = []
     for element in BeautifulSoup(html, "html.parser").find_all(True):
         if element.name not in ALLOWED_TAGS:
@@ -41,8 +41,8 @@ def unsafe_parts(html: str) -> list[str]:
         for attribute, value in element.attrs.items():
             if element.name != "a" or attribute not in ("href", "title", "rel"):
                 found.append(f"{element.name}[{attribute}]")
-            elif attribute == "href" and urlsplit(value.strip()).scheme.lower() not in ("http", "https", "mailto"):
-                found.append(f"href={value}")
+            elif attribute == "href" and urlsplit(value.strip()).scheme.lower() not in ("", "http", "https", "mailto"):
+                found.append(f"href={value}")  # a relative URL ("" scheme) stays on this site
     return found
 
 
