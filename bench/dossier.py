@@ -10,7 +10,6 @@ most 20 s and 500 MB peak memory (the whole gunicorn worker that renders it, a f
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from app.organizations.models import Organization  # noqa: E402
 from app.signatures.models import Signature  # noqa: E402
 from app.submissions import services as submissions  # noqa: E402
 from bench.reading import build, count_queries  # noqa: E402
-from bench.server import Gunicorn, Postgres, fetch, load, verdict  # noqa: E402
+from bench.server import Gunicorn, fetch, load, on_each_database, verdict  # noqa: E402
 from tests.webclient import WebClient  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 30))
@@ -172,14 +171,7 @@ def run(name: str, database_url: str) -> dict:
 
 
 def main() -> int:
-    results = {}
-    databases = os.environ.get("BENCH_DATABASES", "sqlite postgresql").split()
-    if "sqlite" in databases:
-        with tempfile.TemporaryDirectory() as folder:
-            results["sqlite"] = run("sqlite", f"sqlite:///{folder}/bench.db")
-    if "postgresql" in databases:
-        with Postgres() as postgres:
-            results["postgresql"] = run("postgresql", postgres.url)
+    results = on_each_database(run)
     missed = [f"{name}: {label}" for name, r in results.items() for label in r.pop("missed")]
     print("targets:", "met" if not missed else "MISSED: " + ", ".join(missed))
     print(json.dumps(results))

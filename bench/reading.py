@@ -40,7 +40,7 @@ from app.declarations.models import (  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.markup import render_markdown  # noqa: E402
 from app.organizations.models import Organization  # noqa: E402
-from bench.server import Gunicorn, Postgres, fetch, load, verdict  # noqa: E402
+from bench.server import Gunicorn, fetch, load, on_each_database, verdict  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 30))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 2000))
@@ -198,14 +198,7 @@ def run(name: str, url: str) -> dict:
 
 
 def main():
-    results = {}
-    databases = os.environ.get("BENCH_DATABASES", "sqlite postgresql").split()
-    if "sqlite" in databases:
-        with tempfile.TemporaryDirectory() as folder:
-            results["sqlite"] = run("sqlite", f"sqlite:///{folder}/bench.db")
-    if "postgresql" in databases:
-        with Postgres() as postgres:
-            results["postgresql"] = run("postgresql", postgres.url)
+    results = on_each_database(run)
     ok = all(r.pop("targets_met") for r in results.values())
     print("targets met" if ok else "TARGETS MISSED")
     print(json.dumps(results))

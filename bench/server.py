@@ -225,3 +225,16 @@ def verdict(server: Gunicorn, tallies: dict[str, Tally]) -> dict:
         for line in crashes[:20]:
             print("   gunicorn: " + line, file=sys.stderr)
     return figures
+
+
+def on_each_database(run) -> dict:
+    """run(name, url) on a fresh SQLite file and on a throwaway PostgreSQL cluster (BENCH_DATABASES chooses)."""
+    results = {}
+    databases = os.environ.get("BENCH_DATABASES", "sqlite postgresql").split()
+    if "sqlite" in databases:
+        with tempfile.TemporaryDirectory() as folder:
+            results["sqlite"] = run("sqlite", f"sqlite:///{folder}/bench.db")
+    if "postgresql" in databases:
+        with Postgres() as postgres:
+            results["postgresql"] = run("postgresql", postgres.url)
+    return results

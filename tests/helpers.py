@@ -3,12 +3,14 @@ submitting through the forms as a person would. The fixtures are in conftest.py.
 import os
 import re
 import socket
+import threading
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import undefer_group
 
 from app.accounts.services import hash_password
 from app.declarations.models import Declaration
+from app.errors import RuleError
 from app.extensions import db
 from app.signatures.models import Signature
 from app.submissions.models import Submission
@@ -111,3 +113,38 @@ def the_submission(app, declaration_id) -> Submission | None:
         if found is not None:
             db.session.expunge(found)
         return found
+
+
+# --- races -------------------------------------------------------------------------------
+
+def race(app, first, second):
+    """Run first(); once it has written (before its commit) start second(); release the first after the
+    second has had a second to run into it. Returns the two results: {"done": …} or {"refused": message}."""
+    wrote, release = threading.Event(), threading.Event()
+    results = ({}, {})
+
+    def run(work, result, hold):
+        try:
+            with app.test_request_context():
+                value = work()
+                if hold:
+                    wrote.set()
+                    release.wait(10)
+                db.session.commit()
+                result["done"] = value
+        except RuleError as rule:
+            result["refused"] = str(rule)
+        finally:
+            wrote.set()
+
+    one = threading.Thread(target=run, args=(first, results[0], True))
+    one.start()
+    assert wrote.wait(10)
+    two = threading.Thread(target=run, args=(second, results[1], False))
+    two.start()
+    two.join(1.0)
+    release.set()
+    one.join(15)
+    two.join(15)
+    assert not one.is_alive() and not two.is_alive()
+    return results

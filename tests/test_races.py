@@ -8,8 +8,6 @@ the same comment, two coordinators deciding the same amendment (accept against r
 two coordinators moving the same declaration. The government's answers: tests/responses/test_races.py;
 signatures against the submission: tests/submissions/test_submit.py and tests/signatures/test_races.py.
 """
-import threading
-
 import pytest
 from sqlalchemy import select
 
@@ -20,41 +18,8 @@ from app.comments import services as comments
 from app.comments.models import Comment, ModerationDecision
 from app.declarations import services as declarations
 from app.declarations.models import Declaration, Section
-from app.errors import RuleError
 from app.extensions import db
-
-
-def race(app, first, second):
-    """Run first(); once it has written (before its commit) start second(); release the first after the
-    second has had a second to run into it. Returns the two results: {"done": …} or {"refused": message}."""
-    wrote, release = threading.Event(), threading.Event()
-    results = ({}, {})
-
-    def run(work, result, hold):
-        try:
-            with app.test_request_context():
-                value = work()
-                if hold:
-                    wrote.set()
-                    release.wait(10)
-                db.session.commit()
-                result["done"] = value
-        except RuleError as rule:
-            result["refused"] = str(rule)
-        finally:
-            wrote.set()
-
-    one = threading.Thread(target=run, args=(first, results[0], True))
-    one.start()
-    assert wrote.wait(10)
-    two = threading.Thread(target=run, args=(second, results[1], False))
-    two.start()
-    two.join(1.0)
-    release.set()
-    one.join(15)
-    two.join(15)
-    assert not one.is_alive() and not two.is_alive()
-    return results
+from tests.helpers import race
 
 
 def _person(people, role):
