@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import check_password_rules, hash_password, normalize_email, user_by_email
+from app.audit import chain
 from app.audit.services import record
 from app.choices import PlatformRole
 from app.demo import DEMO_LOGINS, DEMO_PASSWORD, holds_real_accounts, load_demo
@@ -24,6 +25,16 @@ def register_cli(app: Flask) -> None:
     demo = AppGroup("demo", help="Demo data for development.")
     users = AppGroup("users", help="Accounts.")
     notifications = AppGroup("notifications", help="Digests and deadline reminders (run from cron).")
+    audit = AppGroup("audit", help="The audit log.")
+
+    @audit.command("verify")
+    def audit_verify():
+        """Walk the audit log's hash chain; name the first entry that was changed or removed (exit 1)."""
+        checked, broken = chain.verify()
+        if broken:
+            click.echo(f"audit log BROKEN after {checked} good entries: {broken}")
+            sys.exit(1)
+        click.echo(f"audit log intact: {checked} entries, each chained to the one before")
 
     @notifications.command("digest")
     def notifications_digest():
@@ -100,6 +111,7 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"admin {user.email} created")
 
+    app.cli.add_command(audit)
     app.cli.add_command(mail)
     app.cli.add_command(demo)
     app.cli.add_command(users)

@@ -21,6 +21,10 @@ class AuditEntry(db.Model):
     target_id: Mapped[int | None]
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip: Mapped[str] = mapped_column(String(45), default="")
+    # The chain that makes the log tamper-evident: the previous entry's sha256, and this entry's own, over
+    # its content and that link (app/audit/chain.py). A changed or removed entry breaks it.
+    prev_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821
 

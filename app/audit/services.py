@@ -1,9 +1,12 @@
+import json
 from typing import Any
 
 from flask import has_request_context, request
 
+from app.audit import chain
 from app.audit.models import AuditEntry
 from app.extensions import db
+from app.time import utcnow
 
 
 def client_address() -> str:
@@ -12,14 +15,14 @@ def client_address() -> str:
 
 
 def record(actor, action: str, target=None, **details: Any) -> AuditEntry:
-    """Add an audit entry to the current transaction; it is committed with the change it describes."""
-    entry = AuditEntry(
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        target_type=target.__tablename__ if target is not None else "",
-        target_id=target.id if target is not None else None,
-        details=details,
-        ip=client_address(),
-    )
+    """Add an audit entry to the current transaction, chained to the one before it (app/audit/chain.py);
+    it is committed with the change it describes."""
+    fields = {"actor_id": actor.id if actor is not None else None, "action": action,
+              "target_type": target.__tablename__ if target is not None else "",
+              "target_id": target.id if target is not None else None,
+              "details": json.loads(json.dumps(details, default=str)),  # as the JSON column will give it back
+              "ip": client_address(), "created_at": utcnow()}
+    prev = chain.last_link()
+    entry = AuditEntry(**fields, prev_sha256=prev, sha256=chain.entry_hash(prev, **fields))
     db.session.add(entry)
     return entry
