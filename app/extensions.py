@@ -71,6 +71,19 @@ def update_if(obj, *conditions, **values) -> bool:
     return True
 
 
+def begin_writing_on_sqlite() -> None:
+    """On SQLite, take the write lock now, before reading what will be changed (BEGIN IMMEDIATE, waiting as
+    busy_timeout allows), unless this transaction already holds it. Used by app.views.attempt (a savepoint
+    must sit inside an explicitly begun transaction: one begun by the SAVEPOINT itself would be committed by
+    its RELEASE) and by the audit chain (the last link is read under the lock). SQLite has one writer at a
+    time, so this only queues the writers earlier; reads before it stay outside any transaction."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        driver_connection = connection.connection.driver_connection
+        if not driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """WAL for concurrent readers, enforced foreign keys, and waiting instead of failing on locks."""

@@ -6,7 +6,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from app import permissions
-from app.extensions import db
+from app.extensions import begin_writing_on_sqlite, db
 from app.organizations.models import Organization
 
 FORM_ERROR = 422
@@ -49,7 +49,7 @@ def attempt():
     The one way a view abandons writes. The request's single commit (app/__init__.py,
     finish_unit_of_work) then has nothing of the refused action to commit; and a response with an error
     status (4xx, 5xx) is never committed at all."""
-    _begin_writing_on_sqlite()
+    begin_writing_on_sqlite()
     savepoint = db.session.begin_nested()
     try:
         yield
@@ -63,18 +63,6 @@ def attempt():
 def acting_user():
     """The logged-in user object, as services take it."""
     return current_user._get_current_object()
-
-
-def _begin_writing_on_sqlite() -> None:
-    """On SQLite a savepoint must sit inside a transaction that was begun explicitly: one begun by the
-    SAVEPOINT itself would be committed by its RELEASE. BEGIN IMMEDIATE takes the write lock now (waiting
-    as busy_timeout allows), before the service reads what it will change — as SQLite has one writer at a
-    time, this only queues the writers earlier; reads before it stay outside any transaction."""
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        driver_connection = connection.connection.driver_connection
-        if not driver_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def answer_repeat(repeat):

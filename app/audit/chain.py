@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 
 from app.audit.models import AuditEntry
-from app.extensions import db
+from app.extensions import begin_writing_on_sqlite, db
 
 CHAIN_LOCK = 727_001  # the advisory lock key of the audit chain on PostgreSQL
 
@@ -29,8 +29,8 @@ def last_link() -> str:
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    elif not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        begin_writing_on_sqlite()
     return db.session.scalar(select(AuditEntry.sha256).order_by(AuditEntry.id.desc()).limit(1)) or ""
 
 
