@@ -5,6 +5,7 @@ import gc
 import os
 import subprocess
 import sys
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -19,32 +20,9 @@ REDUCTION = Path(__file__).with_name("crash311.py")
 BUILD_LARGE_DECLARATION = """
 import sys
 sys.path.insert(0, {root!r})
-from flask_migrate import upgrade
-from app import create_app
-from app.accounts.models import User
-from app.config import TestingConfig
-from app.declarations.models import Declaration
-from app.extensions import db
-from app.organizations.models import Organization
-from bench.reading import build
+from bench.reading import prepare
 
-config = TestingConfig()
-config.SQLALCHEMY_DATABASE_URI = {url!r}
-config.SECRET_KEY = "test"
-app = create_app(config)
-with app.app_context():
-    upgrade()
-    organization = Organization(name="Forum", acronym="F", type="ngo", verified=True)
-    db.session.add(organization)
-    db.session.flush()
-    author = User(email="c@example.org", name="Coordinator", password_hash="x", platform_role="coordinator",
-                  organization_id=organization.id, org_role="member")
-    db.session.add(author)
-    db.session.flush()
-    declaration_id, _ = build(app, "Large", 30, 500, 5000, author, organization)
-    db.session.get(Declaration, declaration_id).visibility = "public"
-    db.session.commit()
-print(declaration_id)
+print(prepare({url!r})["urls"]["large"])
 """
 
 # A fresh process serves the page: the one that built the rows had warmed the interpreter differently and
@@ -60,7 +38,7 @@ config.SQLALCHEMY_DATABASE_URI = {url!r}
 config.SECRET_KEY = "test"
 client = create_app(config).test_client()
 for n in range({requests}):
-    response = client.get("/declarations/{declaration_id}")
+    response = client.get({path!r})
     assert response.status_code == 200 and b"Recommendation 500:" in response.data, (n, response.status_code)
 print("served", n + 1)
 """
@@ -78,9 +56,8 @@ def test_large_reading_page_survives_repeated_requests(tmp_path):
     url = f"sqlite:///{tmp_path}/large.db"
     built = run_child(BUILD_LARGE_DECLARATION.format(root=str(ROOT), url=url), timeout=120)
     assert built.returncode == 0, built.stderr[-3000:]
-    declaration_id = int(built.stdout.split()[-1])
-    served = run_child(READ_LARGE_PAGE.format(root=str(ROOT), url=url, requests=40, declaration_id=declaration_id),
-                       timeout=240)
+    path = built.stdout.split()[-1]
+    served = run_child(READ_LARGE_PAGE.format(root=str(ROOT), url=url, requests=40, path=path), timeout=240)
     assert served.returncode == 0, f"exit {served.returncode}\n{served.stderr[-3000:]}"
     assert "served 40" in served.stdout
 
@@ -116,7 +93,7 @@ def test_cyclic_garbage_is_still_collected():
 def test_on_3_11_allocations_never_start_a_collection():
     runtime.prepare_process()
     assert not gc.isenabled()
-    assert any(t.name == "sanad-gc" and t.is_alive() for t in __import__("threading").enumerate())
+    assert any(t.name == "sanad-gc" and t.is_alive() for t in threading.enumerate())
 
 
 def test_crashes_leave_a_python_traceback():
