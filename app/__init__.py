@@ -104,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.accounts import second_factor  # noqa: F401  (registers the second-factor pages on the blueprint)
     from app.accounts.views import bp as accounts
     from app.admin.views import bp as admin
     from app.amendments.views import bp as amendments

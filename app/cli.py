@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.services import check_password_rules, hash_password, normalize_email, user_by_email
+from app.accounts.two_factor import demo_code
 from app.audit import chain
 from app.audit.services import record
 from app.choices import PlatformRole
-from app.demo import DEMO_LOGINS, DEMO_PASSWORD, holds_real_accounts, load_demo
+from app.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, holds_real_accounts, load_demo
 from app.errors import RuleError
 from app.extensions import db
 from app.mail.models import OutboxMessage
@@ -88,7 +89,21 @@ def register_cli(app: Flask) -> None:
         click.echo(f"  Demo logins (password for all: {DEMO_PASSWORD}, development only):")
         for email, role in DEMO_LOGINS:
             click.echo(f"    {email:<26} {role}")
+        click.echo("\n  Admins, coordinators and reviewers also need a code (two-step login). Print it with\n"
+                   "    .venv/bin/flask demo totp coordinator@example.org\n"
+                   f"  or add the key {DEMO_TOTP_SECRET} to an authenticator app.")
         click.echo()
+
+    @demo.command("totp")
+    @click.argument("email")
+    def demo_totp(email):
+        """Print the current two-step login code of a demo account (development only)."""
+        if app.config["ENV_NAME"] == "production":
+            raise click.ClickException("Demo codes are for development only.")
+        user = user_by_email(email)
+        if user is None or user.totp_secret != DEMO_TOTP_SECRET or not user.has_second_factor:
+            raise click.ClickException(f"{email} is not a demo account with two-step login.")
+        click.echo(demo_code(DEMO_TOTP_SECRET))
 
     @users.command("create-admin")
     @click.argument("email")

@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "core.healthz",
     "core.set_language",
     "accounts.login",
+    "accounts.login_code",
     "accounts.accept_invitation",
     "accounts.reset_request",
     "accounts.reset_password",
@@ -49,9 +50,19 @@ def logged_in(user) -> bool:
 
 
 def holds_power(user) -> bool:
-    """Admins, coordinators and government reviewers: shorter idle sessions (and, later, a second factor)."""
+    """Admins, coordinators and government reviewers: shorter idle sessions and a required second factor."""
     return logged_in(user) and user.platform_role in (PlatformRole.ADMIN, PlatformRole.COORDINATOR,
                                                       PlatformRole.REVIEWER)
+
+
+def must_use_second_factor(user) -> bool:
+    return holds_power(user)
+
+
+def must_enrol_second_factor(user) -> bool:
+    """Logged in with a password alone although the role requires a second factor: until they set it up,
+    such a person can reach only the setup page (and log out)."""
+    return must_use_second_factor(user) and not user.has_second_factor
 
 
 def is_admin(user) -> bool:

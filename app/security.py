@@ -2,11 +2,15 @@
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
 from app.extensions import login_manager
-from app.permissions import PUBLIC_ENDPOINTS
+from app.permissions import PUBLIC_ENDPOINTS, must_enrol_second_factor
+
+# What a person who must set up the second factor can reach before doing so.
+ENROLMENT_ENDPOINTS = frozenset({"accounts.two_factor", "accounts.two_factor_confirm", "accounts.logout", "static",
+                                 "core.healthz", "core.set_language"})
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
@@ -23,10 +27,15 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 def require_login():
-    """before_request: every endpoint not in PUBLIC_ENDPOINTS needs a logged-in user."""
-    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+    """before_request: every endpoint not in PUBLIC_ENDPOINTS needs a logged-in user, and one whose role
+    requires a second factor must have set it up."""
+    if request.endpoint is None:
         return None
     if current_user.is_authenticated:
+        if must_enrol_second_factor(current_user) and request.endpoint not in ENROLMENT_ENDPOINTS:
+            return redirect(url_for("accounts.two_factor"))
+        return None
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     return login_manager.unauthorized()
 

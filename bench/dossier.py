@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import pyotp  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -28,8 +29,10 @@ from app.institutions.models import Institution  # noqa: E402
 from app.organizations.models import Organization  # noqa: E402
 from app.signatures.models import Signature  # noqa: E402
 from app.submissions import services as submissions  # noqa: E402
+from app.time import utcnow  # noqa: E402
 from bench.reading import build, count_queries  # noqa: E402
 from bench.server import Gunicorn, fetch, load, on_each_database, verdict  # noqa: E402
+from tests.helpers import login, totp_code  # noqa: E402
 from tests.webclient import WebClient  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 30))
@@ -92,9 +95,11 @@ def worker_peak_mb(master_pid: int) -> float:
     return max(peaks, default=0.0)
 
 
-def session_cookie(server: Gunicorn) -> str:
+def session_cookie(server: Gunicorn, database_url: str) -> str:
+    """A logged-in coordinator's cookies, second factor included."""
+    app = make_app(database_url)
     client = WebClient(server.base)
-    client.login("bench@example.org", PASSWORD)
+    client.login("bench@example.org", PASSWORD, code=lambda: totp_code(app, "bench@example.org"))
     return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
@@ -107,7 +112,7 @@ def prepare(database_url: str) -> dict:
         db.session.add_all([organization, institution])
         db.session.flush()
         author = User(email="bench@example.org", name="Bench Coordinator", password_hash=hash_password(PASSWORD),
-                      platform_role="coordinator")
+                      platform_role="coordinator", totp_secret=pyotp.random_base32(), totp_confirmed_at=utcnow())
         db.session.add(author)
         db.session.flush()
         started = time.perf_counter()
@@ -116,7 +121,7 @@ def prepare(database_url: str) -> dict:
         print(f"   built both submissions in {time.perf_counter() - started:.1f} s "
               f"(submitting the large one: {submit_seconds:.2f} s)", flush=True)
     client = app.test_client()
-    assert client.post("/login", data={"email": "bench@example.org", "password": PASSWORD}).status_code == 302
+    assert login(client, "bench@example.org", PASSWORD).status_code == 302
     client.get(f"/submissions/{large_id}")  # templates compiled before counting
     queries = {"large": count_queries(app, client, f"/submissions/{large_id}"),
                "small": count_queries(app, client, f"/submissions/{small_id}")}
@@ -131,7 +136,7 @@ def run(name: str, database_url: str) -> dict:
     large_url = f"/submissions/{prepared['large_id']}"
     queries = prepared["queries"]
     with Gunicorn(database_url, workers=2) as server:
-        cookie = session_cookie(server)
+        cookie = session_cookie(server, database_url)
         load(server, large_url, clients=2, requests=4, cookie=cookie)
         sequential = load(server, large_url, clients=1, requests=RUNS, cookie=cookie, expect=b"SHA-256")
         formats = {suffix: load(server, f"{large_url}/dossier.{suffix}", clients=1, requests=3, cookie=cookie)
@@ -141,7 +146,7 @@ def run(name: str, database_url: str) -> dict:
         json_body = fetch([None], server.port, f"{large_url}/dossier.json", cookie)[1]
         outcome = verdict(server, {"sequential": sequential, "concurrent": concurrent, **formats})
     with Gunicorn(database_url, workers=1) as pdf_server:  # a fresh worker: its peak memory is the PDF's
-        cookie = session_cookie(pdf_server)
+        cookie = session_cookie(pdf_server, database_url)
         started = time.perf_counter()
         status, pdf = fetch([None], pdf_server.port, f"{large_url}/dossier.pdf", cookie)
         pdf_seconds = time.perf_counter() - started

@@ -9,6 +9,7 @@ from email.policy import default as default_policy
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
@@ -21,6 +22,7 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.institutions.models import Institution
 from app.organizations.models import Organization
+from app.time import utcnow
 
 pytest.register_assert_rewrite("tests.helpers")
 from tests.helpers import POSTGRES_URL, free_port, login, password_hash, sign, submit, the_submission  # noqa: E402
@@ -204,6 +206,9 @@ def make_user(app):
         with app.app_context():
             if role == "reviewer" and institution is None:
                 institution = _saved(Institution(name=f"Ministry {n}", acronym=f"M{n}"))
+            if role in ("admin", "coordinator", "reviewer") and "totp_secret" not in fields:
+                # The second factor these roles must have, with a key of their own (tests.helpers.login).
+                fields.update(totp_secret=pyotp.random_base32(), totp_confirmed_at=utcnow())
             return _saved(User(
                 email=email or f"person{n}@example.org", name=fields.pop("name", f"Person {n}"),
                 password_hash=password_hash(), platform_role=role,

@@ -61,8 +61,15 @@ class WebClient:
             raise AssertionError(f"no CSRF token on {path} (status {status})")
         return found.group(1)
 
-    def login(self, email: str, password: str) -> None:
+    def login(self, email: str, password: str, code=None) -> None:
+        """Log in through the form; `code` gives the second factor when the site asks for it (a function
+        called at that moment, since codes change every 30 seconds)."""
         token = self.csrf("/login")
         status, headers, _text, _t = self.post("/login", {"csrf_token": token, "email": email, "password": password})
+        if status == 302 and headers.get("Location", "").endswith("/login/code"):
+            if code is None:
+                raise AssertionError(f"{email} needs a second-factor code")
+            status, headers, _text, _t = self.post("/login/code", {"csrf_token": self.csrf("/login/code"),
+                                                                    "code": code()})
         if status != 302:
             raise AssertionError(f"login of {email} failed with {status}")

@@ -83,3 +83,8 @@ class RolesForm(Form):
     is_expert = BooleanField(_l("Individual expert"))
     institution = SelectField(_l("Recipient institution"), default="")
     active = BooleanField(_l("Account active"), default=True)
+
+
+class CodeForm(Form):
+    """A code from the authenticator app (or, at login, a recovery code)."""
+    code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(), Length(max=40)])

@@ -36,12 +36,21 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Second factor (TOTP): the shared secret, set at enrolment and in use once confirmed by a first code;
+    # the last time step a code was accepted for, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     organization: Mapped[Organization | None] = relationship(back_populates="people")
     institution: Mapped[Institution | None] = relationship(back_populates="reviewers")
 
     # The token of the login session this object was loaded for (see LoginSession); not a column.
     login_token = None
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     def get_id(self) -> str | None:
         return self.login_token
@@ -97,3 +106,15 @@ class LoginSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that stand in for the authenticator app. Only a hash is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

@@ -62,7 +62,8 @@ def check_password_rules(password: str, user_inputs: tuple[str, ...] = ()) -> No
 # --- login -------------------------------------------------------------------------------
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None. Both outcomes are audited."""
+    """The user for these credentials, or None (audited). A success is only the first step when the
+    person has a second factor: complete_login records the login once every step has passed."""
     user = user_by_email(email)
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -74,10 +75,13 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    record(user, "login", user)
-    db.session.flush()
     return user
+
+
+def complete_login(user: User, **details) -> None:
+    user.last_login_at = utcnow()
+    record(user, "login", user, **details)
+    db.session.flush()
 
 
 def start_login_session(user: User, user_agent: str = "") -> str:

@@ -1,21 +1,24 @@
+import time
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from app import permissions
-from app.accounts import services
+from app.accounts import services, two_factor
 from app.accounts.forms import (
     INVITATION_CAPACITIES,
     AcceptInvitationForm,
     ChangePasswordForm,
+    CodeForm,
     InvitationForm,
     LoginForm,
     ResetPasswordForm,
     ResetRequestForm,
     SettingsForm,
 )
-from app.accounts.models import Invitation
+from app.accounts.models import Invitation, User
 from app.errors import RuleError
 from app.extensions import db, limiter
 from app.form_keys import services as form_keys
@@ -80,16 +83,73 @@ def login():
     error = None
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_second_factor:
+            # The password was right; the login is complete only after the second step.
+            session[PENDING_LOGIN] = {"user": user.id, "at": int(time.time()), "next": request.args.get("next")}
+            return redirect(url_for("accounts.login_code"))
         if user is not None:
-            _start_session(user)
-            response = redirect(safe_next(request.args.get("next")) or url_for("core.index"))
-            response.set_cookie(DEVICE_COOKIE, services.device_cookie(user), max_age=services.DEVICE_SECONDS,
-                                secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
-            return response
+            services.complete_login(user)
+            return _logged_in(user, request.args.get("next"))
         error = _("The email or password is not correct.")
         # 200, not 422: the failed attempt's audit entry must be committed.
         return render_form("accounts/login.html", status=200, form=form, error=error)
     return render_form("accounts/login.html", form=form)
+
+
+PENDING_LOGIN = "pending_login"
+PENDING_SECONDS = 5 * 60
+
+
+def _pending_user() -> User | None:
+    """The person who gave the right password in this browser in the last five minutes and has still to
+    give the second factor."""
+    pending = session.get(PENDING_LOGIN)
+    if not isinstance(pending, dict) or not isinstance(pending.get("at"), int):
+        return None
+    if time.time() - pending["at"] > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user"))
+    return user if user is not None and user.active and user.has_second_factor else None
+
+
+def _pending_account() -> str:
+    pending = session.get(PENDING_LOGIN)
+    return f"code:{pending.get('user')}" if isinstance(pending, dict) else "code:none"
+
+
+def _logged_in(user, next_url):
+    _start_session(user)
+    response = redirect(safe_next(next_url) or url_for("core.index"))
+    response.set_cookie(DEVICE_COOKIE, services.device_cookie(user), max_age=services.DEVICE_SECONDS,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+    return response
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limits, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_login_limits, key_func=_pending_account, methods=["POST"], deduct_when=_login_failed)
+def login_code():
+    """The second step of a login: a code from the authenticator app, or a recovery code."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.index"))
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_LOGIN, None)
+        flash(_("Your login has expired. Enter your email and password again."), "error")
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        with attempt():
+            accepted = two_factor.check_code(user, form.code.data)
+        if accepted:
+            services.complete_login(user, second_factor=True)
+            return _logged_in(user, session.get(PENDING_LOGIN, {}).get("next"))
+        two_factor.record_failure(user)
+        error = _("That code is not correct or has already been used. Type the code your app shows now, "
+                  "or one of your recovery codes.")
+        return render_form("accounts/login_code.html", status=200, form=form, error=error)
+    return render_form("accounts/login_code.html", form=form, error=error)
 
 
 @bp.route("/logout", methods=["POST"])

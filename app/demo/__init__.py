@@ -12,6 +12,7 @@ from app.demo.submissions import load_demo_submission
 from app.extensions import db
 from app.institutions.models import Institution
 from app.organizations.models import Organization
+from app.permissions import holds_power
 from app.time import utcnow
 
 DEMO_PASSWORD = "sanad-demo"
@@ -59,6 +60,10 @@ PEOPLE = [
     ("rep4@example.org", "Abdul Wahid", "Director", "man", "balochistan", None, "BMSI", "representative", False, None),
     ("rep5@example.org", "Rashid Lone", "President", "man", "punjab", None, "SPLRC", "representative", False, None),
 ]
+
+# Demo admins, coordinators and reviewers have two-step login on with this key (development only): add it to
+# an authenticator app, or print the current code with `flask demo totp EMAIL`.
+DEMO_TOTP_SECRET = "SANADDEMOSANADDEMOSANADDEMOSANAD"
 
 # The logins `flask demo logins` prints when `make run` starts.
 DEMO_LOGINS = [
@@ -109,6 +114,9 @@ def load_demo() -> int:
         created += 1
     db.session.flush()
     people = {u.email: u for u in db.session.scalars(select(User))}
+    for email, *_rest in PEOPLE:
+        if holds_power(people[email]) and not people[email].has_second_factor:
+            people[email].totp_secret, people[email].totp_confirmed_at = DEMO_TOTP_SECRET, utcnow()
     created += load_demo_declarations(people)
     created += load_demo_signatures(people, password_hash or hash_password(DEMO_PASSWORD))
     created += load_demo_submission({u.email: u for u in db.session.scalars(select(User))})

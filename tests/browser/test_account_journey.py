@@ -1,9 +1,13 @@
 """Invite → accept → log in → edit profile → log out, in English (JavaScript on) and Urdu (JavaScript off)."""
 import re
 
+import pyotp
 import pytest
+from sqlalchemy import func, select
 
-from tests.helpers import PASSWORD
+from app.accounts.models import RecoveryCode
+from app.extensions import db
+from tests.helpers import PASSWORD, totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +35,10 @@ def test_invite_accept_login_edit_profile_logout(live_server, browser, screensho
     page.fill("input[name=password]", PASSWORD)
     shot("02-login")
     page.click("form:not(.language-switcher) button[type=submit]")
+    assert page.url.endswith("/login/code")  # coordinators have a second factor
+    page.fill("input[name=code]", totp_code(app, people["coordinator"].email))
+    shot("02b-login-code")
+    page.click("main form button[type=submit]")
     page.goto(base + "/invitations/new")
     page.fill("input[name=email]", email)
     page.check("input[name=capacity][value=expert]")
@@ -81,6 +89,37 @@ def test_invite_accept_login_edit_profile_logout(live_server, browser, screensho
     assert page.locator(".flash-success").count() == 1
     assert page.get_attribute("html", "dir") == ("rtl" if language == "ur" else "ltr")
     shot("08-profile-saved")
+
+    # Turn on two-step login from the account page: the key is shown as text beside the QR code.
+    page.click("a[href='/account/two-factor']")
+    assert page.locator("img.qr").count() == 1
+    key = page.inner_text("code.secret").replace(" ", "")
+    page.fill("input[name=code]", "000000" if pyotp.TOTP(key).now() != "000000" else "111111")
+    page.click("main form button[type=submit]")
+    assert page.locator(".field-error input[name=code], .alert-error").count() >= 1
+    shot("08b-two-factor-wrong-code")
+    page.fill("input[name=code]", pyotp.TOTP(key).now())
+    shot("08c-two-factor-setup")
+    page.click("main form button[type=submit]")
+    codes = page.locator(".recovery-codes code").all_inner_texts()
+    assert len(codes) == 10 and len(set(codes)) == 10
+    shot("08d-recovery-codes")
+
+    # The next login asks for a code; a recovery code works once.
+    page.click("form[action='/logout'] button")
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", NEW_PASSWORD)
+    page.click("main form button[type=submit]")
+    assert page.url.endswith("/login/code")
+    page.fill("input[name=code]", codes[0])
+    page.click("main form button[type=submit]")
+    assert "/login" not in page.url
+    with app.app_context():
+        left = db.session.scalar(select(func.count()).select_from(RecoveryCode).where(RecoveryCode.used_at.is_(None)))
+    assert left == 9
+    page.goto(base + "/account/two-factor")
+    shot("08e-two-factor-on")
 
     page.click("form[action='/logout'] button")
     assert page.locator("a[href='/login']").count() >= 1

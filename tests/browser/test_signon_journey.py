@@ -31,7 +31,7 @@ def test_a_sign_on_from_signature_to_approval(live_server, browser, screenshot, 
     list_url = f"{read_url}/signatories"
 
     # The representative signs from the reading page, with a reservation on recommendation 2.
-    log_in(page, base, people["representative"].email)
+    log_in(page, base, people["representative"].email, app)
     page.goto(read_url)
     page.click(f"a.button[href$='/declarations/{declaration.id}/sign']")
     assert page.locator(".version-box code").inner_text() and page.locator("input[name=capacity]").count() == 1
@@ -62,7 +62,7 @@ def test_a_sign_on_from_signature_to_approval(live_server, browser, screenshot, 
     log_out(page)
 
     # The coordinator opens the public form.
-    log_in(page, base, people["coordinator"].email)
+    log_in(page, base, people["coordinator"].email, app)
     page.goto(list_url)
     page.click(f"form[action$='/declarations/{declaration.id}/open-signon'] button")
     shot("04-coordinator-list")
@@ -90,7 +90,7 @@ def test_a_sign_on_from_signature_to_approval(live_server, browser, screenshot, 
     assert "Hazara" not in page.goto(list_url).text()  # not listed before approval
 
     # The coordinator approves it; now everyone sees it.
-    log_in(page, base, people["coordinator"].email)
+    log_in(page, base, people["coordinator"].email, app)
     page.goto(list_url + "?status=pending")
     assert page.locator("tbody tr").count() == 1
     page.click("form[action$='/approve'] button")

@@ -35,11 +35,11 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     read_url = f"{base}/declarations/{declaration.id}"
 
     # The coordinator closes sign-on and submits to the ministry the recommendations are addressed to.
-    log_in(page, base, people["representative"].email)
+    log_in(page, base, people["representative"].email, app)
     page.goto(read_url + "/sign")
     page.click("form.sign-form button[type=submit]")
     log_out(page)
-    log_in(page, base, people["coordinator"].email)
+    log_in(page, base, people["coordinator"].email, app)
     page.goto(read_url)
     page.click(f"a[href$='/declarations/{declaration.id}/submit']")
     page.click(f"form[action$='/declarations/{declaration.id}/close-signon'] button")
@@ -55,7 +55,7 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     log_out(page)
 
     # The reviewer finds it on the home page, acknowledges, drafts two answers and publishes them.
-    log_in(page, base, people["reviewer"].email)
+    log_in(page, base, people["reviewer"].email, app)
     page.goto(base + "/")
     page.click(f".awaiting a[href$='/submissions/{submission_id}']")
     page.click(f"form[action$='/submissions/{submission_id}/acknowledge'] button")
@@ -97,7 +97,7 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     log_out(page)
 
     # The coordinator publishes the alliance's own assessment beside the government's answer.
-    log_in(page, base, people["coordinator"].email)
+    log_in(page, base, people["coordinator"].email, app)
     page.goto(f"{base}/recommendations/{first}")
     page.click(f"a[href$='/submissions/{submission_id}/recommendations/{first}/assessment']")
     page.check("input[name=rating][value=partly]")
