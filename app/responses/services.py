@@ -20,7 +20,7 @@ from app.links import absolute_url
 from app.notifications.services import notify_alliance
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.submissions.models import Submission, SubmissionClosure, SubmissionRecipient, SubmittedRecommendation
-from app.submissions.services import follow_up_closed_message
+from app.submissions.services import require_follow_up_open
 from app.time import local_date, utcnow
 
 MAX_EXPLANATION = 5000
@@ -28,12 +28,6 @@ MAX_EVIDENCE = 5000
 
 
 # --- rules -----------------------------------------------------------------------------------
-
-def _require_open(submission: Submission) -> None:
-    message = follow_up_closed_message(submission)
-    if message:
-        raise RuleError(message)
-
 
 def _respondent(actor, submission: Submission) -> SubmissionRecipient:
     """The actor's institution as a recipient of this submission (or NotAllowed)."""
@@ -44,7 +38,7 @@ def _respondent(actor, submission: Submission) -> SubmissionRecipient:
 
 def _acknowledged(actor, submission: Submission) -> SubmissionRecipient:
     recipient = _respondent(actor, submission)
-    _require_open(submission)
+    require_follow_up_open(submission)
     if recipient.acknowledged_at is None:
         raise RuleError(_("Acknowledge receipt of the submission first; then you can answer."))
     return recipient
@@ -80,7 +74,7 @@ def _lead(institution_id: int | None) -> int | None:
 def acknowledge(actor, submission: Submission, declaration: Declaration) -> bool:
     """Log receipt for the actor's institution; False when it was already acknowledged."""
     recipient = _respondent(actor, submission)
-    _require_open(submission)
+    require_follow_up_open(submission)
     now = utcnow()
     done = db.session.execute(update(SubmissionRecipient).where(
         SubmissionRecipient.submission_id == submission.id,
@@ -203,7 +197,7 @@ def assess(actor, submission: Submission, recommendation_id: int | None, *, rati
     """Publish the alliance's assessment of one recommendation; the earlier ones stay as its history."""
     if not permissions.can_assess(actor):
         raise NotAllowed()
-    _require_open(submission)
+    require_follow_up_open(submission)
     submitted = submitted_recommendation_for(submission, recommendation_id)
     if rating not in ASSESSMENTS:
         raise RuleError(_("Choose the alliance's assessment."))
@@ -234,6 +228,8 @@ def unanswered(submission: Submission) -> list[tuple[str, int]]:
 def close_followup(actor, submission: Submission, reason: str) -> None:
     if not permissions.can_assess(actor):
         raise NotAllowed()
+    # The lock every addition takes first (require_follow_up_open): one that started before waits for us.
+    db.session.execute(select(Submission.id).where(Submission.id == submission.id).with_for_update())
     done = db.session.execute(insert_unless_duplicate(SubmissionClosure).values(
         submission_id=submission.id, closed_at=utcnow(), closed_by_id=actor.id, reason=(reason or "").strip())
         .returning(SubmissionClosure.submission_id)).scalar()

@@ -56,6 +56,16 @@ def get_closure(submission: Submission) -> SubmissionClosure | None:
     return db.session.get(SubmissionClosure, submission.id)
 
 
+def require_follow_up_open(submission: Submission) -> None:
+    """Before adding to a submission's response: lock the submission's row (PostgreSQL; on SQLite the
+    request already holds the write lock, app.views.attempt), then check the follow-up is open. Closing
+    takes the same lock, so nothing is added after a closure that another request just committed."""
+    db.session.execute(select(Submission.id).where(Submission.id == submission.id).with_for_update())
+    message = follow_up_closed_message(submission)
+    if message:
+        raise RuleError(message)
+
+
 def follow_up_closed_message(submission: Submission) -> str | None:
     """Why nothing more can be added to this submission's response, or None while it is open."""
     closure = db.session.get(SubmissionClosure, submission.id)
