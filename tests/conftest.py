@@ -40,7 +40,9 @@ class Mailbox:
         message = message_from_bytes(envelope.content, policy=default_policy)
         with self.lock:
             self.messages.append({"to": list(envelope.rcpt_tos), "subject": str(message["Subject"]),
-                                  "body": message.get_body(("plain",)).get_content()})
+                                  "body": message.get_body(("plain",)).get_content(),
+                                  "parts": [part.get_content_type() for part in message.walk()],
+                                  "headers": sorted(set(message.keys()))})
         return "250 OK"
 
     def clear(self):

@@ -52,6 +52,11 @@ def _ours(tag) -> bool:
     return True
 
 
+MAIL_HEADERS = {"Subject", "From", "To", "Date", "Message-ID", "Content-Type", "Content-Transfer-Encoding",
+                "MIME-Version", "Auto-Submitted", "List-Unsubscribe", "List-Unsubscribe-Post", "Reply-To",
+                "X-Auto-Response-Suppress", "Precedence"}
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_the_sanitizer_leaves_every_payload_inert(payload):
     assert not unsafe_parts(render_markdown(payload)), payload
@@ -63,7 +68,7 @@ def test_the_corpus_is_at_least_two_hundred_distinct_payloads():
 
 @pytest.mark.parametrize("batch", BATCHES, ids=[f"payloads {n * BATCH + 1}-{n * BATCH + len(b)}"
                                                  for n, b in enumerate(BATCHES)])
-def test_every_field_and_page_shows_the_payloads_inert(app, client, people, make_declaration, batch):
+def test_every_field_and_page_shows_the_payloads_inert(app, client, people, make_declaration, mailbox, batch):
     text = "\n\n".join(batch)
     short = [p.replace("\n", " ")[:180] for p in batch]
     declaration = make_declaration(phase="revision", visibility="public")
@@ -127,6 +132,13 @@ def test_every_field_and_page_shows_the_payloads_inert(app, client, people, make
         response = client.get(path)
         assert response.status_code == 200, path
         assert_inert(response.get_data(as_text=True), path)
+    # The emails that carried these texts (the consultation's opening, the flag, the moderation decision)
+    # are plain text only, with no header a payload's line breaks could have added.
+    assert mailbox.wait_for(people["member"].email, "T ")
+    for message in mailbox.messages:
+        assert message["parts"] == ["text/plain"], message["parts"]
+        assert set(message["headers"]) <= MAIL_HEADERS, message["headers"]
+        assert "\n" not in message["subject"] and "\r" not in message["subject"]
 
 
 @pytest.mark.parametrize("html", ['<p><img src=x onerror="alert(1)"></p>', "<script>alert(1)</script>",

@@ -95,7 +95,7 @@ def detail(amendment_id):
                        stale=target.current_revision_id != amendment.base_revision_id,
                        decision_form=DecisionForm(), threads=threads, replies=replies, own_pending=own_pending,
                        closed_message=consultation_closed_message(declaration), now=utcnow(),
-                       edit_window=comments.EDIT_WINDOW)
+                       edit_window=comments.EDIT_WINDOW, flagged=comments.flagged_by(current_user, threads, replies))
 
 
 def _base_text(amendment: Amendment) -> str:

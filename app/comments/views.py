@@ -41,7 +41,7 @@ def thread(declaration_id, kind, item_id):
     return render_form("comments/thread.html", form=form, error=error, declaration=declaration, item=item, kind=kind,
                        number=number, threads=threads, replies=replies, own_pending=own_pending,
                        closed_message=consultation_closed_message(declaration), now=utcnow(),
-                       edit_window=services.EDIT_WINDOW)
+                       edit_window=services.EDIT_WINDOW, flagged=services.flagged_by(current_user, threads, replies))
 
 
 def _back(comment: Comment):
@@ -97,6 +97,9 @@ def flag(comment_id):
     if comment.status != CommentStatus.PUBLISHED or comment.deleted_at is not None:
         abort(404)
     require(permissions.can_flag_comment(acting_user(), comment))
+    if services.has_open_flag(acting_user(), comment):
+        flash(_("You have already flagged this comment. A coordinator will look at it."), "info")
+        return redirect(_back(comment))
     form = FlagForm()
     error = None
     if form.validate_on_submit():
