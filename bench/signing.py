@@ -12,6 +12,7 @@ settings), unless BENCH_POSTGRES_URL points at an empty database.
 """
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -42,6 +43,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
 WORKERS = 4
 WORKER_ARGS = os.environ.get("BENCH_WORKER_ARGS", "-k gthread --threads 4").split()
 PASSWORD = "benchmark password"
+PROFILE = os.environ.get("BENCH_PROFILE") == "1"
 
 
 def prepare(url: str) -> tuple[int, int]:
@@ -130,8 +132,10 @@ def cpu_busy(before: list[int]) -> float:
 def run(name: str, url: str) -> dict:
     print(f"== {name}: preparing {SIGNERS} organizations", flush=True)
     warm_up_id, declaration_id = prepare(url)
+    profile_dir = tempfile.mkdtemp(prefix="sanad-bench-profile.") if PROFILE else ""
     server = Gunicorn(url, workers=WORKERS, worker_args=tuple(WORKER_ARGS),
-                      wsgi=os.environ.get("BENCH_WSGI", "wsgi:app"))
+                      wsgi="bench.profiled_wsgi:app" if PROFILE else os.environ.get("BENCH_WSGI", "wsgi:app"),
+                      env={"BENCH_PROFILE_DIR": profile_dir} if PROFILE else None)
     server.__enter__()
     base = server.base
     try:
@@ -202,6 +206,8 @@ def run(name: str, url: str) -> dict:
     engine.dispose()
     per_second = organizations / elapsed
     plain = plain_inserts_per_second(url, declaration_id)
+    server_cpu = sum(seconds - programs_before.get(name, 0.0) for name, seconds in programs.items()
+                     if name.startswith("gunicorn"))
     result = {
         "signers": SIGNERS,
         "lost": SIGNERS - organizations,
@@ -211,6 +217,8 @@ def run(name: str, url: str) -> dict:
         "per_second": round(per_second, 1),
         "p95_ms": round(statistics.quantiles(latencies, n=20)[18], 1),
         "insert_ratio": round(per_second / plain, 3),
+        "server_cpu_ms_per_signature": round(server_cpu * 1000 / max(organizations, 1), 2),
+        "requests_per_signature": round(len(statuses) / max(organizations, 1), 2),
     }
     print(f"   {len(statuses)} requests in {elapsed:.2f} s; statuses {sorted(set(statuses))}; "
           f"p50 {statistics.median(latencies):.1f} ms; plain inserts {plain:.0f}/s", flush=True)
@@ -219,8 +227,46 @@ def run(name: str, url: str) -> dict:
         spent.items(), key=lambda kv: -kv[1])[:5]), flush=True)
     print(f"   machine CPU busy {busy:.0%} of {os.cpu_count()} cores while signing; of which the benchmark's own "
           f"clients {client_cpu / elapsed / os.cpu_count():.0%}", flush=True)
+    if PROFILE:
+        print_profile(profile_dir, organizations)
     print(f"   {name}: {json.dumps(result)}", flush=True)
     return result
+
+
+# Where a signing request's time goes, by the function that starts each layer (cumulative CPU of the calls).
+LAYERS = [
+    ("whole request (Flask)", "flask/app.py", "wsgi_app"),
+    ("session load (login session → user)", "app/__init__.py", "load_user"),
+    ("CSRF check", "flask_wtf/csrf.py", "protect"),
+    ("form validation", "wtforms/form.py", "validate"),
+    ("signing service", "app/signatures/services.py", "sign"),
+    ("  of which audit entry", "app/audit/services.py", "record"),
+    ("commit", "app/__init__.py", "finish_unit_of_work"),
+    ("session cookie (flash message)", "flask/sessions.py", "save_session"),
+]
+
+
+def print_profile(folder: str, signatures: int) -> None:
+    """Merge the workers' profiles; print the layers and the top functions, per signature."""
+    import pstats
+    files = sorted(Path(folder).glob("*.prof"))
+    if not files:
+        print("   (no profile written)")
+        return
+    stats = pstats.Stats(*map(str, files))
+    print(f"   profile of {len(files)} request threads (cProfile inflates times), per signature:")
+    for label, path, function in LAYERS:
+        calls = cumulative = 0.0
+        for (filename, _line, name), (_cc, nc, _tt, ct, _callers) in stats.stats.items():
+            if filename.endswith(path) and name == function:
+                calls, cumulative = calls + nc, cumulative + ct
+        print(f"     {label:<40} {cumulative * 1000 / signatures:6.2f} ms  ({calls / signatures:.1f} calls)")
+    print("   top functions by own time:")
+    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:15]
+    for (filename, line, name), (_cc, _nc, tt, ct, _callers) in rows:
+        where = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
+        print(f"     {tt * 1000 / signatures:6.2f} ms own {ct * 1000 / signatures:6.2f} ms cum  {where}:{line} {name}")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> int:
