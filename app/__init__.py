@@ -74,9 +74,11 @@ def _body_limit():
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before mappers configure)
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate, ping_after_idle
 
     db.init_app(app)
+    with app.app_context():
+        ping_after_idle(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     # Rate limits first, then the body limit, then CSRFProtect (which reads the form): a flood is refused
     # before anything is parsed.

@@ -40,7 +40,8 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI = database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No pool_pre_ping: app.extensions.ping_after_idle checks only connections that sat unused.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.ALLIANCE_NAME = os.environ.get("SANAD_ALLIANCE_NAME", "Civil Society Alliance against Organized Crime")
         self.SITE_URL = os.environ.get("SANAD_SITE_URL", "http://127.0.0.1:5000").rstrip("/")
 

@@ -1,5 +1,6 @@
 """Unbound extension objects, attached to the app in create_app()."""
 import sqlite3
+import time
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -10,6 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -93,3 +95,30 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+# A pooled connection unused for longer than this is checked before it is handed out.
+PING_AFTER_IDLE_SECONDS = 10
+
+
+def ping_after_idle(engine) -> None:
+    """pool_pre_ping's check, but only for a connection that sat in the pool for a while: a database that
+    restarted or dropped idle connections is noticed before a request uses one, while a busy server (a
+    signing storm) does not pay a round trip on every request. A connection that fails the check is
+    replaced (DisconnectionError makes the pool take a new one). A restart within the idle window costs
+    the next request on each stale connection a 503; SQLAlchemy then invalidates the whole pool."""
+    if engine.dialect.name == "sqlite":
+        return  # a file, not a server: nothing to go stale
+
+    @event.listens_for(engine.pool, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        since = record.info.get("idle_since")
+        if since is not None and time.monotonic() - since > PING_AFTER_IDLE_SECONDS:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except Exception as error:  # noqa: BLE001 - any failure means: do not use this connection
+                raise DisconnectionError("stale connection") from error

@@ -41,7 +41,9 @@ from tests.webclient import WebClient  # noqa: E402
 SIGNERS = int(os.environ.get("BENCH_SIGNERS", 300))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
 WORKERS = 4
-WORKER_ARGS = os.environ.get("BENCH_WORKER_ARGS", "-k gthread --threads 4").split()
+# gunicorn's default sync workers, as the README's production command runs them (behind a reverse proxy
+# that buffers slow clients); BENCH_WORKER_ARGS="-k gthread --threads 4" compares threaded workers.
+WORKER_ARGS = os.environ.get("BENCH_WORKER_ARGS", "").split()
 PASSWORD = "benchmark password"
 PROFILE = os.environ.get("BENCH_PROFILE") == "1"
 
@@ -135,7 +137,8 @@ def run(name: str, url: str) -> dict:
     profile_dir = tempfile.mkdtemp(prefix="sanad-bench-profile.") if PROFILE else ""
     server = Gunicorn(url, workers=WORKERS, worker_args=tuple(WORKER_ARGS),
                       wsgi="bench.profiled_wsgi:app" if PROFILE else os.environ.get("BENCH_WSGI", "wsgi:app"),
-                      env={"BENCH_PROFILE_DIR": profile_dir} if PROFILE else None)
+                      env={"BENCH_PROFILE_DIR": profile_dir,
+                           "BENCH_PROFILE_PATH": f"/declarations/{declaration_id}/sign"} if PROFILE else None)
     server.__enter__()
     base = server.base
     try:
@@ -254,7 +257,8 @@ def print_profile(folder: str, signatures: int) -> None:
         print("   (no profile written)")
         return
     stats = pstats.Stats(*map(str, files))
-    print(f"   profile of {len(files)} request threads (cProfile inflates times), per signature:")
+    print(f"   CPU profile of the signing POSTs in {len(files)} request threads (cProfile inflates times), "
+          "per signature:")
     for label, path, function in LAYERS:
         calls = cumulative = 0.0
         for (filename, _line, name), (_cc, nc, _tt, ct, _callers) in stats.stats.items():

@@ -70,15 +70,15 @@ def insert_signature(values: dict, replaced_id: int | None, reservations: dict[i
     signer is told it is already signed; the view then rolls the request back, so nothing is half-written."""
     if replaced_id is not None and not end_signature(replaced_id, SignatureStatus.SUPERSEDED, None):
         raise AlreadySigned()
-    signature_id = db.session.execute(insert_unless_duplicate(Signature).values(**values, replaces_id=replaced_id)
-                                      .returning(Signature.id)).scalar()
-    if signature_id is None:
+    signature = db.session.scalar(insert_unless_duplicate(Signature).values(**values, replaces_id=replaced_id)
+                                  .returning(Signature))  # the new row as an object, in one statement
+    if signature is None:
         raise AlreadySigned()
     if reservations:
         db.session.execute(insert(Reservation), [
-            {"signature_id": signature_id, "recommendation_id": recommendation_id, "text": text}
+            {"signature_id": signature.id, "recommendation_id": recommendation_id, "text": text}
             for recommendation_id, text in sorted(reservations.items())])
-    return db.session.get(Signature, signature_id)
+    return signature
 
 
 def phase_now(declaration_id: int) -> str:
