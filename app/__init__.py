@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import runtime
+from app import availability, runtime
 from app.config import BASE_DIR, Config, load_config
 from app.errors import NotAllowed
 
@@ -76,9 +76,25 @@ def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before mappers configure)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate, ping_after_idle
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A database server that does not answer is given up on after 5 seconds (the 503 page).
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
     db.init_app(app)
     with app.app_context():
         ping_after_idle(db.engine)
+
+    @app.teardown_appcontext
+    def _end_session(_error):
+        """Runs before Flask-SQLAlchemy's own teardown: a connection the server dropped during the request
+        cannot even roll back; it is discarded instead of turning an answered request into a 500."""
+        try:
+            db.session.remove()
+        except Exception:  # noqa: BLE001 - whatever the driver raises, the connection is unusable
+            try:
+                db.session().invalidate()
+            finally:
+                db.session.registry.clear()
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     # Rate limits first, then the body limit, then CSRFProtect (which reads the form): a flood is refused
     # before anything is parsed.
@@ -100,8 +116,8 @@ def _init_extensions(app: Flask) -> None:
         from app.accounts.services import user_for_login_token
         try:
             return user_for_login_token(token, app.config["PERMANENT_SESSION_LIFETIME"])
-        except OperationalError:  # database down: treat as anonymous so the 503 page can render
-            db.session.rollback()
+        except OperationalError:  # the 503 page follows (app.security.require_login), never the login form
+            availability.note_error()
             return None
 
 
@@ -197,8 +213,8 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
-        app.logger.error("database error: %s", error)
-        db.session.rollback()
+        app.logger.error("database error: %s", error)  # the engine hides statement parameters (config.py)
+        availability.note_error()  # (rolls the session back, whatever state the connection is in)
         return render_error(503)
 
     @app.errorhandler(Exception)

@@ -40,8 +40,10 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI = database_url()
-        # No pool_pre_ping: app.extensions.ping_after_idle checks only connections that sat unused.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {}
+        # No pool_pre_ping: app.extensions.ping_after_idle checks only connections that sat unused. Statement
+        # parameters (what people typed) never appear in error messages or logs. (create_app adds a connect
+        # timeout on PostgreSQL.)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
         self.ALLIANCE_NAME = os.environ.get("SANAD_ALLIANCE_NAME", "Civil Society Alliance against Organized Crime")
         self.SITE_URL = os.environ.get("SANAD_SITE_URL", "http://127.0.0.1:5000").rstrip("/")
 

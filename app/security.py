@@ -2,9 +2,10 @@
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from app import availability
 from app.extensions import login_manager
 from app.permissions import PUBLIC_ENDPOINTS, must_enrol_second_factor
 
@@ -29,9 +30,14 @@ CONTENT_SECURITY_POLICY = "; ".join([
 def require_login():
     """before_request: every endpoint not in PUBLIC_ENDPOINTS needs a logged-in user, and one whose role
     requires a second factor must have set it up."""
-    if request.endpoint is None:
+    if request.endpoint in (None, "static", "core.healthz"):
         return None
-    if current_user.is_authenticated:
+    if availability.is_down():
+        abort(503)
+    authenticated = current_user.is_authenticated
+    if not authenticated and availability.is_down():
+        abort(503)  # the login session could not be read: never serve a page as if the visitor were logged out
+    if authenticated:
         if must_enrol_second_factor(current_user) and request.endpoint not in ENROLMENT_ENDPOINTS:
             return redirect(url_for("accounts.two_factor"))
         return None
