@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The test stages of `make test`: the suite on SQLite, again on a throwaway PostgreSQL cluster started
-# here, then the browser journeys in headless Chromium. One summary line per stage; non-zero if any fails.
+# here, two app servers on one PostgreSQL and Redis, then the browser journeys in headless Chromium. One summary line per stage; non-zero if any fails.
 # Under CI=true a missing PostgreSQL or Chromium fails its stage instead of skipping it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-STAGES=${STAGES:-"lint sqlite postgresql browser"}
+STAGES=${STAGES:-"lint sqlite postgresql servers browser"}
 PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider)
 CI=${CI:-false}
 summaries=()
@@ -46,7 +46,7 @@ stage_lint() {  # ruff, with the rules the team keeps (pyproject.toml)
 }
 
 stage_sqlite() {
-  TEST_DATABASE_URL= run_stage sqlite -m "not browser"
+  TEST_DATABASE_URL= run_stage sqlite -m "not browser and not servers"
 }
 
 stage_postgresql() {
@@ -65,8 +65,13 @@ stage_postgresql() {
     skip_or_fail postgresql "could not start a PostgreSQL cluster"; pg_stop; trap - EXIT; return
   fi
   "$bin/createdb" -h "$dir" -U sanad sanad_test
-  TEST_DATABASE_URL="postgresql://sanad@/sanad_test?host=$dir" run_stage "postgresql ($("$bin/postgres" --version | awk '{print $3}'))" -m "not browser"
+  TEST_DATABASE_URL="postgresql://sanad@/sanad_test?host=$dir" run_stage "postgresql ($("$bin/postgres" --version | awk '{print $3}'))" -m "not browser and not servers"
   pg_stop; trap - EXIT
+}
+
+stage_servers() {  # two gunicorn servers, one PostgreSQL, one Redis: the tests start them (tests/test_servers.py)
+  if ! command -v redis-server >/dev/null 2>&1; then skip_or_fail servers "Debian's redis-server is not installed"; return; fi
+  TEST_DATABASE_URL= run_stage servers -m servers tests/test_servers.py
 }
 
 stage_browser() {

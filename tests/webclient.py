@@ -10,16 +10,17 @@ CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 class WebClient:
     """One browser-like visitor: its own connection and cookies. Not shared between threads."""
 
-    def __init__(self, base: str, timeout: float = 60):
+    def __init__(self, base: str, timeout: float = 60, headers: dict | None = None):
         parts = urlsplit(base)
         self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
         self.cookies: dict[str, str] = {}
+        self.headers = headers or {}  # e.g. X-Forwarded-For, as a reverse proxy in front would add
         self.connection = None
 
     def request(self, method: str, path: str, data=None, keep_cookies: bool = True):
         """(status, headers, body text, seconds taken); one retry on a dropped keep-alive connection."""
         body = urlencode(data, doseq=True) if data is not None else None
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **self.headers}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in (1, 2):
