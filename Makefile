@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-sqlite test-postgresql test-browser translations messages bench clean system-deps
+.PHONY: run test test-sqlite test-postgresql test-servers test-browser translations messages bench clean system-deps
 
 # The virtual environment, rebuilt when a requirements file changes.
 $(BIN)/.runtime: requirements.txt
@@ -47,11 +47,16 @@ test-sqlite: $(BIN)/.dev translations
 test-postgresql: $(BIN)/.dev translations
 	@STAGES=postgresql bash scripts/test-stages.sh
 
+test-servers: $(BIN)/.dev translations
+	@STAGES=servers bash scripts/test-stages.sh
+
 test-browser: $(BIN)/.dev translations
 	@STAGES=browser bash scripts/test-stages.sh
 
+# The benchmarks (bench/server.py and the *_wsgi.py modules are their helpers, not benchmarks).
+BENCHES := reading signing dossier soak
 bench: $(BIN)/.dev translations
-	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance test-artifacts
