@@ -31,7 +31,7 @@ from app.signatures.models import Signature  # noqa: E402
 from app.submissions import services as submissions  # noqa: E402
 from app.time import utcnow  # noqa: E402
 from bench.reading import build, count_queries  # noqa: E402
-from bench.server import Gunicorn, fetch, load, on_each_database, verdict  # noqa: E402
+from bench.server import Gunicorn, fetch, load, on_each_database, verdict, workers_memory_mb  # noqa: E402
 from tests.helpers import login, totp_code  # noqa: E402
 from tests.webclient import WebClient  # noqa: E402
 
@@ -82,17 +82,7 @@ def submitted(title, recommendations, comments, signatories, author, organizatio
 
 def worker_peak_mb(master_pid: int) -> float:
     """The highest peak resident memory (VmHWM) among the gunicorn master's workers."""
-    peaks = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-            if int(text[text.rindex(")") + 2:].split()[1]) != master_pid:
-                continue
-            status = (stat.parent / "status").read_text()
-        except (OSError, ValueError):
-            continue
-        peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")]
-    return max(peaks, default=0.0)
+    return max(workers_memory_mb(master_pid, "VmHWM"), default=0.0)
 
 
 def session_cookie(server: Gunicorn, database_url: str) -> str:

@@ -238,3 +238,18 @@ def on_each_database(run) -> dict:
         with Postgres() as postgres:
             results["postgresql"] = run("postgresql", postgres.url)
     return results
+
+
+def workers_memory_mb(master_pid: int, field: str) -> list[float]:
+    """A /proc/<pid>/status figure (VmRSS now, VmHWM peak), in MB, for each of a gunicorn master's workers."""
+    figures = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            if int(text[text.rindex(")") + 2:].split()[1]) != master_pid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, ValueError):
+            continue
+        figures += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith(field + ":")]
+    return figures

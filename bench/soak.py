@@ -41,7 +41,7 @@ from app.signatures.queries import signing_version  # noqa: E402
 from app.submissions import services as submitting  # noqa: E402
 from app.time import utcnow  # noqa: E402
 from bench.reading import build, count_queries  # noqa: E402
-from bench.server import Gunicorn, Postgres  # noqa: E402
+from bench.server import Gunicorn, Postgres, workers_memory_mb  # noqa: E402
 from tests.webclient import WebClient  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SOAK_SECONDS", 300))
@@ -239,17 +239,7 @@ def run_traffic(server: Gunicorn, prepared: dict, recorder: Recorder, until: flo
 
 
 def workers_rss_mb(master_pid: int) -> float:
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-            if int(text[text.rindex(")") + 2:].split()[1]) != master_pid:
-                continue
-            status = (stat.parent / "status").read_text()
-        except (OSError, ValueError):
-            continue
-        total += sum(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:"))
-    return total
+    return sum(workers_memory_mb(master_pid, "VmRSS"))
 
 
 def main() -> int:

@@ -33,45 +33,39 @@ def two_factor_view(form=None, error=None, status=200):
                            required=permissions.must_use_second_factor(user)), status
 
 
-@bp.route("/account/two-factor", methods=["POST"])
-def two_factor_confirm():
-    user = acting_user()
+def _with_code(service):
+    """Run a second-factor service with the code the form carries: (its result, None), or (None, the page
+    again with what to fix)."""
     form = CodeForm()
     if not form.validate_on_submit():
-        return two_factor_view(form, status=422)
+        return None, two_factor_view(form, status=422)
     try:
         with attempt():
-            codes = two_factor.confirm_enrolment(user, session.get(SETUP_SECRET, ""), form.code.data)
+            return service(acting_user(), form.code.data), None
     except RuleError as rule:
-        return two_factor_view(form, str(rule), status=422)
+        return None, two_factor_view(form, str(rule), status=422)
+
+
+@bp.route("/account/two-factor", methods=["POST"])
+def two_factor_confirm():
+    secret = session.get(SETUP_SECRET, "")
+    codes, page = _with_code(lambda user, code: two_factor.confirm_enrolment(user, secret, code))
+    if page is not None:
+        return page
     session.pop(SETUP_SECRET, None)
     return render_template("accounts/recovery_codes.html", codes=codes, first_time=True)
 
 
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
 def renew_recovery_codes():
-    user = acting_user()
-    form = CodeForm()
-    if not form.validate_on_submit():
-        return two_factor_view(form, status=422)
-    try:
-        with attempt():
-            codes = two_factor.new_recovery_codes(user, form.code.data)
-    except RuleError as rule:
-        return two_factor_view(form, str(rule), status=422)
-    return render_template("accounts/recovery_codes.html", codes=codes, first_time=False)
+    codes, page = _with_code(two_factor.new_recovery_codes)
+    return page or render_template("accounts/recovery_codes.html", codes=codes, first_time=False)
 
 
 @bp.route("/account/two-factor/off", methods=["POST"])
 def two_factor_off():
-    user = acting_user()
-    form = CodeForm()
-    if not form.validate_on_submit():
-        return two_factor_view(form, status=422)
-    try:
-        with attempt():
-            two_factor.turn_off(user, form.code.data)
-    except RuleError as rule:
-        return two_factor_view(form, str(rule), status=422)
+    _done, page = _with_code(two_factor.turn_off)
+    if page is not None:
+        return page
     flash(_("Two-step login is off."), "info")
     return redirect(url_for("accounts.profile"))
