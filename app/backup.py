@@ -17,7 +17,9 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
+from app.declarations.services import content_hash
 from app.extensions import db
+from app.submissions.models import Submission
 
 
 class BackupError(Exception):
@@ -124,8 +126,6 @@ def counts(url_override: Path | None = None) -> dict[str, int]:
 
 def check_dossiers() -> tuple[int, list[int]]:
     """Recompute every submission's dossier hash from its stored content: (how many, ids that differ)."""
-    from app.declarations.services import content_hash
-    from app.submissions.models import Submission
     checked, wrong = 0, []
     for submission in db.session.scalars(select(Submission).execution_options(yield_per=50)):
         checked += 1
