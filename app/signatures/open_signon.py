@@ -15,6 +15,7 @@ from app.choices import ORGANIZATION_TYPES, PROVINCES, SIGNATURE_VISIBILITIES, S
 from app.declarations.models import Declaration
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
+from app.formatting import format_datetime_short
 from app.links import absolute_url
 from app.mail.services import queue
 from app.notifications import services as notifications
@@ -114,6 +115,29 @@ def open_request_for_token(token: str) -> OpenSignonRequest | None:
     if open_request is None or open_request.confirmed_at is not None or open_request.expires_at < utcnow():
         return None
     return open_request
+
+
+def used_link_message(token: str) -> str | None:
+    """For a confirmation link opened again after it was used: what became of that signature, in words
+    (awaiting approval, approved, rejected, withdrawn, replaced by a later confirmation); else None."""
+    open_request = db.session.scalar(select(OpenSignonRequest)
+                                     .where(OpenSignonRequest.token_hash == token_hash(token)))
+    if open_request is None or open_request.confirmed_at is None:
+        return None
+    signature = db.session.scalar(select(Signature).where(Signature.open_request_id == open_request.id)
+                                  .order_by(Signature.id.desc()).limit(1))
+    if signature is None or signature.status == SignatureStatus.SUPERSEDED:
+        state = _("it has since been confirmed again on a newer version")
+    elif signature.status == SignatureStatus.REJECTED:
+        state = _("a coordinator did not approve it")
+    elif signature.status == SignatureStatus.WITHDRAWN:
+        state = _("it has been withdrawn")
+    elif signature.approved_at is None:
+        state = _("it is waiting for a coordinator's approval")
+    else:
+        state = _("a coordinator approved it and it is counted")
+    return _("This link was already used: the signature was confirmed on %(date)s, and %(state)s.",
+             date=format_datetime_short(open_request.confirmed_at), state=state)
 
 
 def confirm_open_signature(token: str) -> Signature:

@@ -247,6 +247,9 @@ def confirm_open(token):
             return render_form("signatures/confirm.html", signature=signature, request_=signature.open_request,
                                declaration=get_declaration(signature.declaration_id), done=None)
     open_request = open_signon.open_request_for_token(token)
+    used = open_signon.used_link_message(token) if open_request is None and error is None else None
+    if used is not None:
+        return render_form("signatures/confirm.html", done=used, request_=None, declaration=None)
     if open_request is None:
         return render_form("signatures/confirm.html", request_=None, declaration=None, done=None, status=404,
                            error=error or _("This link is not valid, has already been used or has expired."))

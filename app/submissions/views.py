@@ -121,14 +121,14 @@ def dossier_json(submission_id):
 @bp.route("/submissions/<int:submission_id>/recommendations.csv")
 def recommendations_csv(submission_id):
     submission = get_submission(submission_id)
-    return _download(csv_text(*dossier_builder.recommendation_rows(submission)), "text/csv; charset=utf-8", submission,
+    return _download(csv_text(*dossier_builder.recommendation_rows(submission)), "text/csv", submission,
                      "recommendations.csv")
 
 
 @bp.route("/submissions/<int:submission_id>/signatories.csv")
 def signatories_csv(submission_id):
     submission = get_submission(submission_id)
-    return _download(csv_text(*dossier_builder.signatory_rows(submission)), "text/csv; charset=utf-8", submission,
+    return _download(csv_text(*dossier_builder.signatory_rows(submission)), "text/csv", submission,
                      "signatories.csv")
 
 

@@ -199,3 +199,19 @@ def test_after_submission_a_pending_outside_signature_can_be_neither_approved_no
         assert "its signatures can no longer change" in response.get_data(as_text=True)
     [unchanged] = signatures_of(app, open_signon.id)
     assert (unchanged.status, unchanged.approved_at) == ("active", None)
+
+
+def test_a_used_link_opened_again_says_what_became_of_the_signature(app, client, people, open_signon, mailbox):
+    client.post(f"/declarations/{open_signon.id}/sign/open", data=form(app, open_signon.id))
+    link = _link(mailbox, FORM["email"])
+    assert client.post(link).status_code == 200
+    waiting = client.get(link)
+    assert waiting.status_code == 200
+    assert "already used" in waiting.get_data(as_text=True)
+    assert "waiting for a coordinator" in waiting.get_data(as_text=True)
+    [signature] = signatures_of(app, open_signon.id)
+    login(client, "coordinator@example.org")
+    assert client.post(f"/signatures/{signature.id}/approve").status_code == 303
+    client.post("/logout")
+    assert "approved it and it is counted" in client.get(link).get_data(as_text=True)
+    assert client.get("/sign/confirm/not-a-real-token").status_code == 404

@@ -140,3 +140,15 @@ def test_a_pdf_whose_html_refers_to_a_resource_still_renders_and_fetches_nothing
     with app.test_request_context():
         pdf = render_pdf(f"<html><body><h1>Dossier</h1>{reference}<p>The text stands.</p></body></html>")
     assert pdf.startswith(b"%PDF")
+
+
+def test_every_csv_says_its_charset_once_and_names_the_addressees(client, people, submitted):
+    declaration, submission = submitted
+    login(client, people["coordinator"].email)
+    for path in (f"/submissions/{submission.id}/recommendations.csv", f"/submissions/{submission.id}/signatories.csv",
+                 f"/declarations/{declaration.id}/comments.csv", f"/declarations/{declaration.id}/signatories.csv"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8", (path, response.headers["Content-Type"])
+    rows = client.get(f"/submissions/{submission.id}/recommendations.csv").get_data(as_text=True).splitlines()[1:]
+    assert rows and all(row.split(",")[3] for row in rows)  # the Addressees column is filled
