@@ -63,6 +63,20 @@ def own_signatures(user, declaration: Declaration) -> list[Signature]:
                               .order_by(Signature.id)).unique().all()
 
 
+def withdrawn_signatures(user, declaration: Declaration) -> dict[str, Signature]:
+    """Per capacity, the latest signature this person (or their organization) withdrew: signing again starts
+    from its reservations and visibility."""
+    if not permissions.logged_in(user):
+        return {}
+    mine = and_(Signature.capacity == "individual", Signature.user_id == user.id)
+    if user.organization_id is not None:
+        mine = or_(mine, Signature.organization_id == user.organization_id)
+    rows = db.session.scalars(with_details(base_query(declaration))
+                              .where(Signature.status == SignatureStatus.WITHDRAWN, mine)
+                              .order_by(Signature.id)).unique().all()
+    return {row.capacity: row for row in rows}  # the later one of a capacity wins
+
+
 def visible_signatures(user, declaration: Declaration, *, status: str = "", capacity: str = "",
                        visibility: str = "", version: str = "", q: str = "") -> list[Signature]:
     """The signatures this person may see. Others than coordinators see active, verified ones in their

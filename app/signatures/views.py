@@ -69,10 +69,13 @@ def sign(declaration_id):
         form.capacity.data = capacities[0] if capacities else None
     form.capacity.choices = [(c, _capacity_label(c, user)) for c in capacities]
     previous = earlier.get(form.capacity.data)  # a re-confirmation starts from what was signed before
-    if request.method == "GET" and previous is not None:
-        form.visibility.data = previous.visibility
+    # ... and signing again after a withdrawal starts from the withdrawn signature's choices.
+    starting_from = previous or (queries.withdrawn_signatures(user, declaration).get(form.capacity.data)
+                                 if request.method == "GET" else None)
+    if request.method == "GET" and starting_from is not None:
+        form.visibility.data = starting_from.visibility
     reservations = _submitted_reservations() if request.method == "POST" else (
-        {r.recommendation_id: r.text for r in previous.reservations} if previous else {})
+        {r.recommendation_id: r.text for r in starting_from.reservations} if starting_from else {})
     recommendations = live_recommendations(declaration.id)
     return render_form(
         "signatures/sign.html", form=form, declaration=declaration, version=version, own=own, previous=previous,

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -224,3 +225,17 @@ def test_the_home_page_lists_what_waits_for_ones_signature(client, people, signo
     client.post("/logout")
     login(client, "member@example.org")  # a member who is not a representative signs nothing
     assert "Waiting for your signature" not in client.get("/").get_data(as_text=True)
+
+
+def test_signing_again_after_a_withdrawal_offers_the_withdrawn_reservations_and_visibility(app, client, people,
+                                                                                          signon):
+    login(client, "rep@example.org")
+    first = signon.recommendations[0]
+    assert sign(client, signon.id, visibility="alliance", **{f"reservation-{first}": "Two years, not one."}
+                ).status_code == 303
+    [signature] = signatures_of(app, signon.id)
+    assert client.post(f"/signatures/{signature.id}/withdraw", data={"reason": "Board review."}).status_code in (
+        302, 303)
+    page = client.get(f"/declarations/{signon.id}/sign").get_data(as_text=True)
+    assert "Two years, not one." in page  # the reservation is offered again, not lost
+    assert re.search(r'value="alliance"[^>]*checked|checked[^>]*value="alliance"', page)
