@@ -30,9 +30,9 @@ run: $(BIN)/.runtime translations
 	@bash scripts/system-deps.sh || echo "system-deps: the site runs; dossier PDFs need Pango and the Noto fonts"
 	@mkdir -p instance
 	SANAD_ENV=development $(BIN)/flask db upgrade
-	SANAD_ENV=development $(BIN)/flask demo load
+	SANAD_ENV=development SANAD_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/flask demo load
 	@SANAD_ENV=development $(BIN)/flask demo logins --port $(PORT)
-	SANAD_ENV=development $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
+	SANAD_ENV=development SANAD_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
 
 # Browsers and fonts for the end-to-end stage come from Debian (never a tool's own download).
 system-deps:

@@ -45,7 +45,9 @@ class Config:
         # timeout on PostgreSQL.)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
         self.ALLIANCE_NAME = os.environ.get("SANAD_ALLIANCE_NAME", "Civil Society Alliance against Organized Crime")
-        self.SITE_URL = os.environ.get("SANAD_SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # The address every link in an email points to. Required in production (validate); `make run` sets it
+        # from the port it serves on.
+        self.SITE_URL = os.environ.get("SANAD_SITE_URL", "").rstrip("/")
 
         # Mail: "smtp" sends through the SMTP server, "console" prints (development).
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
@@ -99,6 +101,9 @@ class Config:
     def validate(self) -> None:
         if not self.SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set in the environment outside development and testing.")
+        if not self.SITE_URL.startswith(("http://", "https://")):
+            raise RuntimeError("SANAD_SITE_URL must be set in production: the site's public address, which the "
+                               "links in emails point to (for example https://sanad.example.org).")
 
 
 class DevelopmentConfig(Config):
@@ -107,6 +112,7 @@ class DevelopmentConfig(Config):
 
     def __init__(self) -> None:
         super().__init__()
+        self.SITE_URL = self.SITE_URL or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE

@@ -68,8 +68,29 @@ def test_session_cookie_is_httponly_and_lax(client, people):
 def test_production_cookies_are_secure(monkeypatch):
     from app.config import load_config
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("SANAD_SITE_URL", "https://sanad.example.org")
     config = load_config("production")
     assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
+
+
+def test_production_refuses_to_start_without_the_sites_address(monkeypatch):
+    """Every email link is built on SANAD_SITE_URL: production does not guess it (it used to say port 5000)."""
+    from app.config import load_config
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("SANAD_SITE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SANAD_SITE_URL"):
+        load_config("production")
+    monkeypatch.setenv("SANAD_SITE_URL", "https://sanad.example.org/")
+    assert load_config("production").SITE_URL == "https://sanad.example.org"
+
+
+def test_development_links_point_at_the_port_the_site_is_served_on(monkeypatch):
+    from app.config import load_config
+    monkeypatch.delenv("SANAD_SITE_URL", raising=False)
+    monkeypatch.setenv("PORT", "5123")
+    assert load_config("development").SITE_URL == "http://127.0.0.1:5123"
+    makefile = open("Makefile").read()
+    assert "SANAD_SITE_URL=http://127.0.0.1:$(PORT)" in makefile  # make run PORT=… sets it for what it serves
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
