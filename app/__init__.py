@@ -52,11 +52,12 @@ def create_app(config: Config | str | None = None) -> Flask:
 
 
 def _select_locale():
+    """The language chosen in this browser (it survives logging in), else the profile's, else the browser's."""
     languages = _languages()
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
     if session.get("lang") in languages:
         return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
     return request.accept_languages.best_match(languages) or "en"
 
 
