@@ -185,7 +185,7 @@ def _problem(client, page, form) -> str | None:
         return f"refused: {refusal.group(1)}" if refusal else None
     text = response.get_data(as_text=True)
     if status == 422 and "field-error" not in text:
-        refusal = re.search(r'class="alert alert-error"[^>]*>\s*<p>([^<]+)<', text)
+        refusal = re.search(r'class="alert alert-error[^"]*"[^>]*>\s*<p>([^<]+)<', text)
         return f"refused: {refusal.group(1) if refusal else '422 with nothing to correct'}"
     return None
 

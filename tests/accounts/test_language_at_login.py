@@ -17,11 +17,11 @@ def test_urdu_chosen_before_login_stays_after_it_and_saving_it_is_offered(app, c
     assert login(client, people["member"].email).status_code == 302
     page = client.get("/declarations")
     assert _lang(page) == "ur"
-    assert 'class="language-offer"' in page.get_data(as_text=True)
+    assert 'class="language-offer wrap"' in page.get_data(as_text=True)
     client.post("/language", data={"language": "ur", "next": "/declarations"})  # "Make Urdu my language"
     with app.app_context():
         assert db.session.get(User, people["member"].id).language == "ur"
-    assert 'class="language-offer"' not in client.get("/declarations").get_data(as_text=True)
+    assert 'class="language-offer wrap"' not in client.get("/declarations").get_data(as_text=True)
 
 
 def test_the_profiles_language_applies_where_this_browser_chose_none(app, client, people):
@@ -30,7 +30,7 @@ def test_the_profiles_language_applies_where_this_browser_chose_none(app, client
         db.session.commit()
     login(client, people["member"].email)
     page = client.get("/declarations")
-    assert _lang(page) == "ur" and 'class="language-offer"' not in page.get_data(as_text=True)
+    assert _lang(page) == "ur" and 'class="language-offer wrap"' not in page.get_data(as_text=True)
 
 
 def test_the_dossier_page_follows_the_language_chosen_before_login(client, people, submitted):
