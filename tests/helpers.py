@@ -55,13 +55,15 @@ def login(client, email, password=PASSWORD, **extra):
 
 def totp_code(app, email) -> str:
     """The code an authenticator app holding this person's key shows, for a time step the server has not
-    accepted yet (each is taken once): this step's, the next one's, or after waiting for the next."""
+    accepted yet (each is taken once): this step's or the next one's (a phone a little ahead), else after
+    waiting for the next step. Never the previous step's: at a step boundary the server may already be one
+    step on, and two steps back is beyond what it takes."""
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         secret, last = user.totp_secret, user.totp_last_step
     while True:
         current = int(time.time() // 30)
-        step = max(current - 1, (last or 0) + 1)
+        step = max(current, (last or 0) + 1)
         if step <= current + 1:
             return pyotp.TOTP(secret).generate_otp(step)
         time.sleep(30 - time.time() % 30 + 0.05)
