@@ -38,7 +38,8 @@ def _libpq_url(url) -> str:
 
 
 def _tool(name: str) -> str:
-    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))[::-1]), None)
+    versioned = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    found = shutil.which(name) or (versioned[-1] if versioned else None)
     if not found:
         raise BackupError(f"{name} not found: install the PostgreSQL client (Debian: postgresql-client).")
     return found
@@ -70,7 +71,7 @@ def create(path: str) -> dict[str, int] | None:
         _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}",
               f"--dbname={_libpq_url(url)}"])
     os.replace(partial, target)
-    return counts(url_override=target) if url.get_backend_name() == "sqlite" else None
+    return counts(sqlite_file=target) if url.get_backend_name() == "sqlite" else None
 
 
 def restore(path: str) -> dict:
@@ -109,10 +110,10 @@ def is_empty() -> bool:
     return True
 
 
-def counts(url_override: Path | None = None) -> dict[str, int]:
+def counts(sqlite_file: Path | None = None) -> dict[str, int]:
     """Rows per table of ours: of the database in use, or of a SQLite backup file."""
-    if url_override is not None:
-        connection = sqlite3.connect(url_override)
+    if sqlite_file is not None:
+        connection = sqlite3.connect(sqlite_file)
         try:
             names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             return {table.name: connection.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]

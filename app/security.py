@@ -10,8 +10,9 @@ from app.extensions import login_manager
 from app.permissions import PUBLIC_ENDPOINTS, must_enrol_second_factor
 
 # What a person who must set up the second factor can reach before doing so.
-ENROLMENT_ENDPOINTS = frozenset({"accounts.two_factor", "accounts.two_factor_confirm", "accounts.logout", "static",
-                                 "core.healthz", "core.set_language"})
+# (Static files and the health check never get this far: require_login lets them through first.)
+ENROLMENT_ENDPOINTS = frozenset({"accounts.two_factor", "accounts.two_factor_confirm", "accounts.logout",
+                                 "core.set_language"})
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",

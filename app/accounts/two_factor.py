@@ -10,7 +10,7 @@ import time
 import pyotp
 import segno
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from app import permissions
 from app.accounts.models import RecoveryCode, User
@@ -120,8 +120,8 @@ def _code_hash(code: str) -> str:
 
 
 def recovery_codes_left(user: User) -> int:
-    return len(db.session.scalars(select(RecoveryCode.id).where(RecoveryCode.user_id == user.id,
-                                                                RecoveryCode.used_at.is_(None))).all())
+    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
 # --- login -------------------------------------------------------------------------------------------

@@ -51,15 +51,20 @@ def with_details(query):
                          joinedload(Signature.version), selectinload(Signature.reservations))
 
 
+def _own(user):
+    """Signatures that are this person's: as an individual, or their organization's."""
+    mine = and_(Signature.capacity == "individual", Signature.user_id == user.id)
+    if user.organization_id is not None:
+        mine = or_(mine, Signature.organization_id == user.organization_id)
+    return mine
+
+
 def own_signatures(user, declaration: Declaration) -> list[Signature]:
     """The active signatures this person may withdraw or re-confirm: their own and their organization's."""
     if not permissions.logged_in(user):
         return []
-    mine = and_(Signature.capacity == "individual", Signature.user_id == user.id)
-    if user.organization_id is not None:
-        mine = or_(mine, Signature.organization_id == user.organization_id)
     return db.session.scalars(with_details(base_query(declaration))
-                              .where(Signature.status == SignatureStatus.ACTIVE, mine)
+                              .where(Signature.status == SignatureStatus.ACTIVE, _own(user))
                               .order_by(Signature.id)).unique().all()
 
 
@@ -68,11 +73,8 @@ def withdrawn_signatures(user, declaration: Declaration) -> dict[str, Signature]
     from its reservations and visibility."""
     if not permissions.logged_in(user):
         return {}
-    mine = and_(Signature.capacity == "individual", Signature.user_id == user.id)
-    if user.organization_id is not None:
-        mine = or_(mine, Signature.organization_id == user.organization_id)
     rows = db.session.scalars(with_details(base_query(declaration))
-                              .where(Signature.status == SignatureStatus.WITHDRAWN, mine)
+                              .where(Signature.status == SignatureStatus.WITHDRAWN, _own(user))
                               .order_by(Signature.id)).unique().all()
     return {row.capacity: row for row in rows}  # the later one of a capacity wins
 
