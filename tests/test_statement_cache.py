@@ -1,0 +1,28 @@
+"""The hot path's statements are compiled once per process, not on every request: SQLAlchemy's statement
+cache must be able to key them (bench/signing.py measures what it saves)."""
+from sqlalchemy import event
+
+from app.extensions import db, insert_unless_duplicate
+from app.form_keys.models import FormKey
+from app.time import utcnow
+
+
+def test_insert_unless_duplicate_is_cached_and_still_skips_duplicates(app):
+    compiled = []
+    with app.app_context():
+        def remember(_conn, _cursor, _sql, _params, context, _many):
+            compiled.append(context.compiled)
+        event.listen(db.engine, "before_cursor_execute", remember)
+        first = insert_unless_duplicate(FormKey).values(key="k1", answer_url="", created_at=utcnow())
+        second = insert_unless_duplicate(FormKey).values(key="k2", answer_url="", created_at=utcnow())
+        assert first._generate_cache_key() is not None
+        assert first._generate_cache_key() == second._generate_cache_key()
+        assert "ON CONFLICT DO NOTHING" in str(first.compile(db.engine))
+        returning = insert_unless_duplicate(FormKey).values(key="k1", answer_url="", created_at=utcnow())
+        assert db.session.scalar(returning.returning(FormKey.key)) == "k1"
+        # The same statement again meets the unique key: nothing is inserted, nothing fails.
+        assert db.session.scalar(returning.returning(FormKey.key)) is None
+        db.session.rollback()
+        event.remove(db.engine, "before_cursor_execute", remember)
+    # The second execution reused the first one's compiled form.
+    assert compiled[-1] is compiled[-2]
