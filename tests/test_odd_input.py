@@ -33,9 +33,10 @@ def test_a_deadline_at_the_edge_of_the_calendar_is_refused_with_a_message(client
     login(client, people["coordinator"].email)
     response = client.post(f"/declarations/{d.id}/phase", data={"target": "consultation",
                                                                 "deadline": "0001-01-01T01:00"})
-    assert response.status_code == 302
-    assert "Choose a consultation deadline in the future." in client.get(response.headers["Location"]).get_data(
-        as_text=True)
+    # The confirmation page again, with the message and the date as typed.
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Choose a consultation deadline in the future." in page and 'value="0001-01-01T01:00"' in page
 
 
 def test_the_discussion_of_a_taken_down_amendment_is_not_searchable(app, client, people, consultation):

@@ -5,11 +5,12 @@ from sqlalchemy import select
 
 from app import permissions
 from app.accounts.models import User
-from app.declarations import services
+from app.declarations import phases, services
 from app.declarations.forms import DeclarationForm, DraftersForm, EventForm, PhaseForm, RecommendationForm, SectionForm
 from app.declarations.loading import get_declaration, get_item, institution_names
 from app.declarations.models import ConsultationEvent
 from app.declarations.views import bp
+from app.choices import Phase
 from app.errors import RuleError
 from app.extensions import db
 from app.form_keys import services as form_keys
@@ -171,21 +172,50 @@ def change_item(declaration_id, kind, item_id, action):
     return redirect(url_for("declarations.edit", declaration_id=declaration.id, _anchor=item.anchor))
 
 
+@bp.route("/<int:declaration_id>/phase/<any(consultation, revision, signon):target>")
+def confirm_phase(declaration_id, target):
+    """Every change of phase is irreversible in part (a version is frozen, people are told): this page says
+    what will happen before the coordinator confirms it with a POST."""
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_declaration(acting_user(), declaration))
+    form = PhaseForm(target=target)
+    if request.args.get("deadline"):
+        form.deadline.process_formdata([request.args["deadline"]])
+    return _phase_page(declaration, target, form)
+
+
+def _phase_page(declaration, target, form, error=None, status=200):
+    change = phases.preview(declaration, target)
+    if change is None:
+        refuse(_("A declaration in the %(phase)s phase cannot move to %(target)s.",
+                 phase=services._phase_label(declaration.phase), target=services._phase_label(target)))
+        return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+    form.target.data, form.expected_sha256.data = target, change.sha256
+    if target == Phase.CONSULTATION:
+        form.deadline.label.text = _("Consultation deadline")
+        form.deadline.description = _("Comments and amendments are accepted until then (your local time).")
+    elif target == Phase.SIGNON:
+        form.deadline.label.text = _("Sign-on deadline (optional)")
+        form.deadline.description = _("Signing stops then. Leave it empty to close sign-on by hand when you submit.")
+    return render_form("declarations/confirm_phase.html", form=form, declaration=declaration, target=target,
+                       change=change, error=error, status=status)
+
+
 @bp.route("/<int:declaration_id>/phase", methods=["POST"])
 def change_phase(declaration_id):
     declaration = get_declaration(declaration_id)
     require(permissions.can_manage_declaration(acting_user(), declaration))
     form = PhaseForm()
+    target = form.target.data or ""
     if not form.validate_on_submit():
-        refuse(_("Choose a valid date and time."))
-        return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+        return _phase_page(declaration, target, form, _("Choose a valid date and time."), 422)
     try:
         with attempt():
-            version = services.change_phase(acting_user(), declaration, form.target.data,
-                                            deadline=local_to_utc(form.deadline.data))
+            version = services.change_phase(acting_user(), declaration, target,
+                                            deadline=local_to_utc(form.deadline.data),
+                                            expected_sha256=form.expected_sha256.data or None)
     except RuleError as rule:
-        refuse(rule)
-        return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+        return _phase_page(declaration, target, form, str(rule), 422)
     flash(_("The declaration is now in the %(phase)s phase. Version %(n)d was recorded.",
             phase=services._phase_label(declaration.phase), n=version.number), "success")
     return redirect(_read_url(declaration))

@@ -59,6 +59,7 @@ class RecommendationForm(Form):
 
 class PhaseForm(Form):
     target = HiddenField(validators=[DataRequired()])
+    expected_sha256 = HiddenField()  # the text's hash as the confirmation page showed it
     deadline = DateTimeLocalField(_l("Deadline"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 

@@ -284,8 +284,10 @@ def snapshot(actor, declaration: Declaration, phase: str) -> Version:
     return version
 
 
-def change_phase(actor, declaration: Declaration, target: str, *, deadline: datetime | None = None) -> Version:
-    """Move to the next phase (an explicit, audited coordinator action) and snapshot a version."""
+def change_phase(actor, declaration: Declaration, target: str, *, deadline: datetime | None = None,
+                 expected_sha256: str | None = None) -> Version:
+    """Move to the next phase (an explicit, audited coordinator action) and snapshot a version. With
+    expected_sha256 (the hash the confirmation page showed), a text changed since then is not frozen."""
     if not permissions.can_manage_declaration(actor, declaration):
         raise NotAllowed()
     action = TRANSITIONS.get((declaration.phase, target))
@@ -303,6 +305,9 @@ def change_phase(actor, declaration: Declaration, target: str, *, deadline: date
         if deadline is not None and deadline <= utcnow():
             raise RuleError(_("Choose a sign-on deadline in the future, or none."))
         declaration.signon_deadline = deadline
+    if expected_sha256 is not None and content_hash(canonical_content(declaration)) != expected_sha256:
+        raise RuleError(_("The text changed after this page was opened. Check the version below, which is what "
+                          "will now be frozen, and confirm again."))
     before = declaration.phase
     # Of two coordinators moving the same declaration at once, only the first moves it.
     if not update_if(declaration, Declaration.phase == before, phase=target, updated_at=utcnow()):

@@ -60,10 +60,11 @@ def test_a_consultation_from_draft_to_diff(live_server, browser, screenshot, peo
     page.click("main form button[type=submit]")
     shot("03-editor")
 
-    # Open the consultation.
-    form = page.locator("form.phase-form:has(input[name=target][value=consultation])")
-    form.locator("input[name=deadline]").fill("2099-01-01T10:00")
-    form.locator("button").click()
+    # Open the consultation: the confirmation page says what will happen and asks for the deadline.
+    page.click("a[href$='/phase/consultation']")
+    assert "Who will be told" in page.inner_text("main")
+    page.locator("main form input[name=deadline]").fill("2099-01-01T10:00")
+    page.click("main form button[type=submit]")
     assert page.url.startswith(declaration_url)
     assert "Smugglers charge" in page.inner_text("main")
     shot("04-consultation")
@@ -105,13 +106,16 @@ def test_a_consultation_from_draft_to_diff(live_server, browser, screenshot, peo
     page.click("form.moderation-form button[value=hide]")
     assert mailbox.wait_for(people["member"].email, containing="Protects a survivor's identity.")
     page.goto(declaration_url + "/edit")
-    page.locator("form.phase-form:has(input[name=target][value=revision]) button").click()
+    page.click("a[href$='/phase/revision']")
+    page.click("main form button[type=submit]")
     page.goto(amendment_url)
     page.click("form[action$='/accept'] button")
     assert page.locator(".badge-ok").count() == 1
     shot("08-accepted")
     page.goto(declaration_url + "/edit")
-    page.locator("form.phase-form:has(input[name=target][value=signon]) button").click()
+    page.click("a[href$='/phase/signon']")
+    shot("08b-confirm-signon")
+    page.click("main form button[type=submit]")
 
     # The diff between versions 2 and 3 shows the accepted change; the hidden comment is gone.
     page.goto(declaration_url + "/history")

@@ -1,0 +1,47 @@
+"""What a change of phase will do, said before it is done: the confirmation page of each irreversible step
+(open consultation, close it, reopen it, open sign-on, reopen the text) shows the version that will be frozen
+and who will be told. The change itself is services.change_phase."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app import permissions
+from app.accounts.models import User
+from app.choices import Phase, SignatureStatus
+from app.declarations.models import Declaration, Version
+from app.declarations.services import TRANSITIONS, canonical_content, content_hash
+from app.extensions import db
+from app.signatures.models import Signature
+
+
+@dataclass
+class PhasePreview:
+    action: str  # the TRANSITIONS name: open_consultation, close_consultation, reopen_consultation, …
+    number: int  # the version number the change will record
+    sha256: str  # the hash of the text as it stands now, which the change will freeze
+    sections: int
+    recommendations: int
+    members_told: int  # alliance members notified (each as they chose: at once, in the digest, or not)
+    signatures_told: int  # active signatures whose signers are emailed
+
+
+def preview(declaration: Declaration, target: str) -> PhasePreview | None:
+    """None when the declaration cannot move to target from where it is."""
+    action = TRANSITIONS.get((declaration.phase, target))
+    if action is None:
+        return None
+    content = canonical_content(declaration)
+    number = (db.session.scalar(select(func.max(Version.number)).where(Version.declaration_id == declaration.id))
+              or 0) + 1
+    members = 0
+    if target == Phase.CONSULTATION:
+        members = db.session.scalar(select(func.count()).select_from(User)
+                                    .where(permissions.alliance_members_clause()))
+    signatures = 0
+    if declaration.phase == Phase.SIGNON or target == Phase.SIGNON:
+        signatures = db.session.scalar(select(func.count()).select_from(Signature).where(
+            Signature.declaration_id == declaration.id, Signature.status == SignatureStatus.ACTIVE))
+    return PhasePreview(action=action, number=number, sha256=content_hash(content),
+                        sections=len(content.get("sections", [])),
+                        recommendations=len(content.get("recommendations", [])),
+                        members_told=members, signatures_told=signatures)
