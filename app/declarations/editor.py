@@ -5,12 +5,12 @@ from sqlalchemy import select
 
 from app import permissions
 from app.accounts.models import User
+from app.choices import Phase
 from app.declarations import phases, services
 from app.declarations.forms import DeclarationForm, DraftersForm, EventForm, PhaseForm, RecommendationForm, SectionForm
 from app.declarations.loading import get_declaration, get_item, institution_names
 from app.declarations.models import ConsultationEvent
 from app.declarations.views import bp
-from app.choices import Phase
 from app.errors import RuleError
 from app.extensions import db
 from app.form_keys import services as form_keys
