@@ -188,5 +188,9 @@ def for_declaration(declaration_id):
              .order_by(Amendment.status != AmendmentStatus.PENDING, Amendment.created_at))
     if not permissions.can_manage_declaration(current_user, declaration):
         query = query.where(Amendment.hidden_at.is_(None))
+    status = request.args.get("status", "")
+    if status in set(AmendmentStatus):  # the home page's count of amendments waiting links here
+        query = query.where(Amendment.status == status)
     rows = db.session.scalars(query).all()
-    return render_template("amendments/list.html", declaration=declaration, amendments=rows)
+    return render_template("amendments/list.html", declaration=declaration, amendments=rows,
+                           status=status if status in set(AmendmentStatus) else "")

@@ -1,23 +1,34 @@
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
+from app import permissions
 from app.choices import LANGUAGES
+from app.core import home, work
 from app.extensions import db
-from app.organizations.models import Organization
-from app.responses.queries import for_reviewer
 from app.security import safe_next
-from app.signatures.queries import awaiting_signature
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
 def index():
-    verified_count = db.session.scalar(select(func.count()).select_from(Organization).where(Organization.verified))
-    return render_template("core/index.html", verified_count=verified_count,
-                           awaiting=awaiting_signature(current_user),
-                           addressed=for_reviewer(current_user))
+    """What needs me: each role's blocks (app/core/home.py and work.py), a constant number of queries each."""
+    user = current_user
+    signon = home.in_signon(user)
+    context = {"consultations": home.open_consultations(user), "signon": signon,
+               "verified_count": home.verified_organizations()}
+    if not permissions.logged_in(user):
+        context["answers"] = home.latest_answers(user)
+    if permissions.is_alliance_member(user):
+        context.update(news=home.news_for(user), own_pending=home.own_pending(user),
+                       awaiting=home.awaiting_signature(user, signon))
+    if permissions.is_coordinator(user):
+        context.update(moderation=work.moderation_counts(), amendments=work.amendments_waiting(),
+                       progress=work.signon_progress(signon), follow_ups=work.follow_ups())
+    if permissions.is_reviewer(user):
+        context.update(reviewer_queue=work.reviewer_queue(user), updates_due=work.updates_due(user))
+    return render_template("core/index.html", **context)
 
 
 @bp.route("/healthz")

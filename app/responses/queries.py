@@ -10,7 +10,7 @@ from app.declarations.models import Declaration
 from app.declarations.signals import reading_page
 from app.extensions import db
 from app.responses.models import Answer, Assessment, ImplementationUpdate
-from app.submissions.models import Submission, SubmissionRecipient, SubmittedRecommendation
+from app.submissions.models import Submission, SubmittedRecommendation
 from app.submissions.services import submission_for, submitted_recommendations
 
 
@@ -25,17 +25,6 @@ def institution_answers(submission: Submission, institution_id: int) -> dict[int
         slot = answers.setdefault(answer.item_id, {"draft": None, "published": None})
         slot["draft" if answer.published_at is None else "published"] = answer
     return answers
-
-
-def for_reviewer(user) -> list[tuple[Submission, SubmissionRecipient]]:
-    """The submissions addressed to this reviewer's institution, newest first, for the home page."""
-    if not permissions.is_reviewer(user) or user.institution_id is None:
-        return []
-    rows = db.session.execute(select(Submission, SubmissionRecipient)
-                              .join(SubmissionRecipient, SubmissionRecipient.submission_id == Submission.id)
-                              .where(SubmissionRecipient.institution_id == user.institution_id)
-                              .order_by(Submission.submitted_at.desc())).all()
-    return [(submission, recipient) for submission, recipient in rows]
 
 
 def latest_submitted_recommendation(recommendation_id: int) -> SubmittedRecommendation | None:

@@ -166,26 +166,6 @@ def statistics(declaration: Declaration) -> dict:
             "total": len(rows)}
 
 
-def awaiting_signature(user) -> list[dict]:
-    """Declarations in sign-on that this person could sign (for their organization or themselves) and
-    has not signed on the current version, for the home page."""
-    waiting = []
-    if not permissions.logged_in(user):
-        return waiting
-    for declaration in db.session.scalars(select(Declaration).where(Declaration.phase == Phase.SIGNON)
-                                          .order_by(Declaration.signon_deadline, Declaration.id)):
-        version = signing_version(declaration)
-        if not permissions.can_sign(user, declaration) or signing_closed_message(declaration, version):
-            continue
-        signed = {s.capacity for s in own_signatures(user, declaration) if s.version_id == version.id}
-        missing = [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
-                                    ("individual", permissions.can_sign_as_expert(user, declaration)))
-                   if may and c not in signed]
-        if missing:
-            waiting.append({"declaration": declaration, "capacities": missing})
-    return waiting
-
-
 @reading_page.connect
 def _signing_state(declaration: Declaration, **_extra) -> dict:
     """The reading page says whether signing is open."""

@@ -1,0 +1,161 @@
+"""The home page's "what needs me", by role: a few grouped queries each, however many declarations,
+comments or submissions there are (tests/core/test_home.py counts them). Each block gives counts that
+link to the list they summarise; app/core/work.py has the coordinator's and the reviewer's blocks."""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import url_for
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from app import permissions
+from app.amendments.models import Amendment
+from app.choices import AmendmentStatus, CommentStatus, Phase, SignatureStatus
+from app.comments.models import Comment, ModerationDecision
+from app.declarations.models import Declaration, Version
+from app.extensions import db
+from app.organizations.models import Organization
+from app.responses.models import Answer
+from app.signatures.models import Signature
+from app.submissions.models import Submission, SubmittedRecommendation
+from app.time import utcnow
+
+RECENT = timedelta(days=30)
+LISTED = 8  # items shown per block; the count links to the whole list
+
+
+@dataclass
+class Waiting:
+    """A declaration in sign-on this person can still sign, in which capacities, and until when."""
+    declaration: Declaration
+    capacities: list[str]
+    version_number: int
+
+
+@dataclass
+class News:
+    """Something that happened to what this person wrote: a reply, a moderator's or drafter's decision."""
+    when: object
+    kind: str  # reply, moderation, amendment
+    text: str  # the other person's name, the decision, …
+    title: str  # the declaration's title
+    url: str
+    extra: dict = field(default_factory=dict)
+
+
+def comment_url(comment: Comment) -> str:
+    if comment.amendment_id:
+        return url_for("amendments.detail", amendment_id=comment.amendment_id, _anchor=f"c{comment.id}")
+    kind, item_id = (("section", comment.section_id) if comment.section_id
+                     else ("recommendation", comment.recommendation_id))
+    return url_for("comments.thread", declaration_id=comment.declaration_id, kind=kind, item_id=item_id,
+                   _anchor=f"c{comment.id}")
+
+
+def open_consultations(user) -> list[Declaration]:
+    """Declarations in consultation this person may see, soonest deadline first (one query)."""
+    rows = db.session.scalars(select(Declaration).where(Declaration.phase == Phase.CONSULTATION)
+                              .order_by(Declaration.consultation_deadline, Declaration.id)).all()
+    now = utcnow()
+    return [d for d in rows if permissions.can_view_declaration(user, d)
+            and (d.consultation_deadline is None or d.consultation_deadline > now)]
+
+
+def in_signon(user) -> list[Declaration]:
+    rows = db.session.scalars(select(Declaration).where(Declaration.phase == Phase.SIGNON)
+                              .order_by(Declaration.signon_deadline, Declaration.id)).all()
+    return [d for d in rows if permissions.can_view_declaration(user, d)]
+
+
+def awaiting_signature(user, signon: list[Declaration]) -> list[Waiting]:
+    """Of the declarations in sign-on, those this person could still sign on the version being signed:
+    two queries (the latest versions, this person's active signatures), whatever their number."""
+    now = utcnow()
+    candidates = [d for d in signon if permissions.can_sign(user, d)
+                  and (d.signon_deadline is None or d.signon_deadline > now)]
+    if not candidates:
+        return []
+    ids = [d.id for d in candidates]
+    latest = select(Version.declaration_id, func.max(Version.number).label("number")).where(
+        Version.declaration_id.in_(ids)).group_by(Version.declaration_id).subquery()
+    versions = {row.declaration_id: row for row in db.session.execute(
+        select(Version.declaration_id, Version.id, Version.number, Version.phase).join(
+            latest, and_(Version.declaration_id == latest.c.declaration_id, Version.number == latest.c.number)))}
+    mine = Signature.user_id == user.id
+    if user.organization_id is not None:
+        mine = mine | (Signature.organization_id == user.organization_id)
+    signed = {(row.declaration_id, row.capacity) for row in db.session.execute(
+        select(Signature.declaration_id, Signature.capacity, Signature.version_id).where(
+            Signature.declaration_id.in_(ids), Signature.status == SignatureStatus.ACTIVE, mine))
+        if row.version_id == versions.get(row.declaration_id, row).id}
+    waiting = []
+    for declaration in candidates:
+        version = versions.get(declaration.id)
+        if version is None or version.phase != Phase.SIGNON:
+            continue
+        missing = [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
+                                    ("individual", permissions.can_sign_as_expert(user, declaration)))
+                   if may and (declaration.id, c) not in signed]
+        if missing:
+            waiting.append(Waiting(declaration, missing, version.number))
+    return waiting
+
+
+def news_for(user) -> list[News]:
+    """Replies to this person's comments, and decisions on their comments and amendments, of the last 30 days,
+    newest first (three queries)."""
+    since = utcnow() - RECENT
+    parent = aliased(Comment)
+    replies = db.session.scalars(
+        select(Comment).join(parent, Comment.parent_id == parent.id)
+        .options(joinedload(Comment.author), joinedload(Comment.declaration))
+        .where(parent.author_id == user.id, Comment.author_id != user.id, Comment.deleted_at.is_(None),
+               Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= since)
+        .order_by(Comment.created_at.desc()).limit(LISTED)).all()
+    decisions = db.session.scalars(
+        select(ModerationDecision).join(Comment, ModerationDecision.comment_id == Comment.id)
+        .options(joinedload(ModerationDecision.comment).joinedload(Comment.declaration))
+        .where(Comment.author_id == user.id, ModerationDecision.created_at >= since)
+        .order_by(ModerationDecision.created_at.desc()).limit(LISTED)).all()
+    amendments = db.session.scalars(
+        select(Amendment).options(joinedload(Amendment.declaration))
+        .where(Amendment.proposer_id == user.id, Amendment.decided_at.is_not(None), Amendment.decided_at >= since)
+        .order_by(Amendment.decided_at.desc()).limit(LISTED)).all()
+    items = ([News(c.created_at, "reply", c.author.name, c.declaration.title, comment_url(c)) for c in replies]
+             + [News(d.created_at, "moderation", d.action, d.comment.declaration.title, comment_url(d.comment),
+                     {"reason": d.reason}) for d in decisions]
+             + [News(a.decided_at, "amendment", a.status, a.declaration.title,
+                     url_for("amendments.detail", amendment_id=a.id), {"reason": a.decision_reason})
+                for a in amendments])
+    return sorted(items, key=lambda n: n.when, reverse=True)[:LISTED]
+
+
+def own_pending(user) -> dict[str, int]:
+    """What this person wrote that still waits for someone else: comments held for moderation, amendments
+    not yet decided (one query)."""
+    row = db.session.execute(select(
+        select(func.count()).select_from(Comment).where(
+            Comment.author_id == user.id, Comment.status == CommentStatus.PENDING,
+            Comment.deleted_at.is_(None)).scalar_subquery(),
+        select(func.count()).select_from(Amendment).where(
+            Amendment.proposer_id == user.id, Amendment.status == AmendmentStatus.PENDING).scalar_subquery())).one()
+    return {"comments": row[0], "amendments": row[1]}
+
+
+def verified_organizations() -> int:
+    return db.session.scalar(select(func.count()).select_from(Organization).where(Organization.verified))
+
+
+def latest_answers(user, limit: int = 5) -> list[tuple[Answer, SubmittedRecommendation, Submission]]:
+    """The government's most recently published answers on declarations this person may see (one query)."""
+    rows = db.session.execute(
+        select(Answer, SubmittedRecommendation, Submission)
+        .join(SubmittedRecommendation, Answer.item_id == SubmittedRecommendation.id)
+        .join(Submission, SubmittedRecommendation.submission_id == Submission.id)
+        .options(joinedload(Answer.institution), joinedload(Submission.declaration),
+                 selectinload(Submission.recipients))
+        .where(Answer.published_at.is_not(None))
+        .order_by(Answer.published_at.desc(), Answer.id.desc()).limit(limit * 4)).unique().all()
+    shown = [(a, item, s) for a, item, s in rows
+             if permissions.can_view_response(user, s.declaration, s.institution_ids)]
+    return shown[:limit]

@@ -1,0 +1,149 @@
+"""The home page's work queues for coordinators and reviewers (see app/core/home.py): grouped counts, a
+constant number of queries each."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
+
+from app.amendments.models import Amendment
+from app.choices import AmendmentStatus, CommentStatus, Phase, SignatureStatus
+from app.comments.models import Comment, CommentFlag
+from app.declarations.models import Declaration
+from app.extensions import db
+from app.organizations.models import Organization
+from app.responses.models import Answer, ImplementationUpdate
+from app.signatures.models import Signature
+from app.signatures.queries import verified_clause
+from app.submissions.models import Submission, SubmissionClosure, SubmissionRecipient, SubmittedRecommendation
+from app.time import utcnow
+
+UPDATE_DUE_WITHIN = timedelta(days=30)
+
+
+@dataclass
+class SignonProgress:
+    declaration: Declaration
+    organizations: int  # member organizations whose signature counts
+    individuals: int
+    pending: int  # signatures waiting for verification or approval
+    days_left: int | None
+
+
+@dataclass
+class FollowUp:
+    submission: Submission
+    recipients: int
+    acknowledged: int
+    answered: int  # institutions that published answers
+
+
+def moderation_counts() -> dict[str, int]:
+    """Comments held for moderation, and published comments with open flags (one query)."""
+    flagged = select(CommentFlag.comment_id).where(CommentFlag.resolved_at.is_(None))
+    row = db.session.execute(select(
+        select(func.count()).select_from(Comment).where(
+            Comment.deleted_at.is_(None), Comment.status == CommentStatus.PENDING).scalar_subquery(),
+        select(func.count()).select_from(Comment).where(
+            Comment.deleted_at.is_(None), Comment.status == CommentStatus.PUBLISHED,
+            Comment.id.in_(flagged)).scalar_subquery())).one()
+    return {"pending": row[0], "flagged": row[1]}
+
+
+def amendments_waiting() -> list[tuple[Declaration, int]]:
+    """Undecided, visible amendments, by declaration (one query)."""
+    rows = db.session.execute(
+        select(Declaration, func.count(Amendment.id)).join(Amendment, Amendment.declaration_id == Declaration.id)
+        .where(Amendment.status == AmendmentStatus.PENDING, Amendment.hidden_at.is_(None),
+               Declaration.phase.in_((Phase.CONSULTATION, Phase.REVISION)))
+        .group_by(Declaration.id).order_by(Declaration.id)).all()
+    return [(declaration, count) for declaration, count in rows]
+
+
+def signon_progress(signon: list[Declaration]) -> list[SignonProgress]:
+    """Per declaration in sign-on: organizations and individuals whose signatures count, those still to
+    verify or approve, and the days left (one query)."""
+    if not signon:
+        return []
+    counts = {}
+    for row in db.session.execute(
+            select(Signature.declaration_id, Signature.capacity, verified_clause().label("counted"),
+                   func.count(Signature.id))
+            .outerjoin(Organization, Signature.organization_id == Organization.id)
+            .where(Signature.declaration_id.in_([d.id for d in signon]), Signature.status == SignatureStatus.ACTIVE)
+            .group_by(Signature.declaration_id, Signature.capacity, verified_clause())):
+        counts[(row[0], row[1], bool(row[2]))] = row[3]
+    now = utcnow()
+    return [SignonProgress(
+        declaration=d, organizations=counts.get((d.id, "organization", True), 0),
+        individuals=counts.get((d.id, "individual", True), 0),
+        pending=counts.get((d.id, "organization", False), 0) + counts.get((d.id, "individual", False), 0),
+        days_left=max(0, (d.signon_deadline - now).days) if d.signon_deadline else None) for d in signon]
+
+
+def follow_ups() -> list[FollowUp]:
+    """Submissions whose follow-up is open and where an addressed institution has not yet acknowledged
+    or published its answers (one query)."""
+    rows = db.session.execute(
+        select(Submission, func.count(), func.count(SubmissionRecipient.acknowledged_at),
+               func.count(SubmissionRecipient.first_published_at))
+        .join(SubmissionRecipient, SubmissionRecipient.submission_id == Submission.id)
+        .outerjoin(SubmissionClosure, SubmissionClosure.submission_id == Submission.id)
+        .where(SubmissionClosure.submission_id.is_(None))
+        .group_by(Submission.id).order_by(Submission.submitted_at.desc())).all()
+    return [FollowUp(s, total, acknowledged, answered) for s, total, acknowledged, answered in rows
+            if acknowledged < total or answered < total]
+
+
+@dataclass
+class ReviewerQueue:
+    submission: Submission
+    recipient: SubmissionRecipient
+    items: int
+    answered: int  # recommendations with a published answer from this institution
+
+
+def reviewer_queue(user) -> list[ReviewerQueue]:
+    """The submissions addressed to this reviewer's institution, with how many recommendations still have no
+    published answer from it (two queries)."""
+    if user.institution_id is None:
+        return []
+    mine = user.institution_id
+    rows = db.session.execute(
+        select(Submission, SubmissionRecipient)
+        .join(SubmissionRecipient, and_(SubmissionRecipient.submission_id == Submission.id,
+                                        SubmissionRecipient.institution_id == mine))
+        .options(joinedload(Submission.declaration)).order_by(Submission.submitted_at.desc())).all()
+    if not rows:
+        return []
+    answered = func.count(func.distinct(Answer.item_id))
+    counts = {row[0]: (row[1], row[2]) for row in db.session.execute(
+        select(SubmittedRecommendation.submission_id, func.count(func.distinct(SubmittedRecommendation.id)), answered)
+        .outerjoin(Answer, and_(Answer.item_id == SubmittedRecommendation.id, Answer.institution_id == mine,
+                                Answer.published_at.is_not(None)))
+        .where(SubmittedRecommendation.submission_id.in_([s.id for s, _r in rows]))
+        .group_by(SubmittedRecommendation.submission_id))}
+    return [ReviewerQueue(s, r, *counts.get(s.id, (0, 0))) for s, r in rows]
+
+
+def updates_due(user, today: date | None = None) -> list[tuple[Answer, SubmittedRecommendation]]:
+    """This institution's published answers whose target date has passed or comes within 30 days, for
+    recommendations it has not reported implemented (one query)."""
+    if user.institution_id is None:
+        return []
+    today = today or utcnow().date()
+    implemented = select(ImplementationUpdate.item_id).where(
+        ImplementationUpdate.institution_id == user.institution_id, ImplementationUpdate.status == "implemented")
+    rows = db.session.execute(
+        select(Answer, SubmittedRecommendation).join(SubmittedRecommendation,
+                                                     Answer.item_id == SubmittedRecommendation.id)
+        .options(joinedload(SubmittedRecommendation.submission))
+        .where(Answer.institution_id == user.institution_id, Answer.published_at.is_not(None),
+               Answer.item_id.not_in(implemented))
+        .order_by(Answer.number.desc())).all()
+    latest = {}
+    for answer, item in rows:  # the newest published answer of each recommendation says the target date
+        latest.setdefault(item.id, (answer, item))
+    due = [(a, item) for a, item in latest.values()
+           if a.target_date is not None and a.target_date <= today + UPDATE_DUE_WITHIN]
+    return sorted(due, key=lambda pair: pair[0].target_date)
