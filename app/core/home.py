@@ -105,12 +105,16 @@ def news_for(user) -> list[News]:
     """Replies to this person's comments, and decisions on their comments and amendments, of the last 30 days,
     newest first (three queries)."""
     since = utcnow() - RECENT
-    parent = aliased(Comment)
+    # A reply to this person: in a thread they started, or one they replied in before (replies are one
+    # level deep, so a later reply in the thread answers them too).
+    mine = aliased(Comment)
+    earlier_in_thread = select(mine.id).where(
+        mine.author_id == user.id, mine.deleted_at.is_(None), mine.created_at < Comment.created_at,
+        (mine.id == Comment.parent_id) | (mine.parent_id == Comment.parent_id)).exists()
     replies = db.session.scalars(
-        select(Comment).join(parent, Comment.parent_id == parent.id)
-        .options(joinedload(Comment.author), joinedload(Comment.declaration))
-        .where(parent.author_id == user.id, Comment.author_id != user.id, Comment.deleted_at.is_(None),
-               Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= since)
+        select(Comment).options(joinedload(Comment.author), joinedload(Comment.declaration))
+        .where(Comment.parent_id.is_not(None), Comment.author_id != user.id, Comment.deleted_at.is_(None),
+               Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= since, earlier_in_thread)
         .order_by(Comment.created_at.desc()).limit(LISTED)).all()
     decisions = db.session.scalars(
         select(ModerationDecision).join(Comment, ModerationDecision.comment_id == Comment.id)
@@ -159,3 +163,10 @@ def latest_answers(user, limit: int = 5) -> list[tuple[Answer, SubmittedRecommen
     shown = [(a, item, s) for a, item, s in rows
              if permissions.can_view_response(user, s.declaration, s.institution_ids)]
     return shown[:limit]
+
+
+def public_submissions(limit: int = 5) -> list[Submission]:
+    """The latest submissions of public declarations, whose dossiers anyone may read (one query)."""
+    return db.session.scalars(select(Submission).join(Declaration, Submission.declaration_id == Declaration.id)
+                              .where(Declaration.visibility == "public")
+                              .order_by(Submission.submitted_at.desc()).limit(limit)).all()

@@ -19,13 +19,14 @@ def index():
     context = {"consultations": home.open_consultations(user), "signon": signon,
                "verified_count": home.verified_organizations()}
     if not permissions.logged_in(user):
-        context["answers"] = home.latest_answers(user)
+        context.update(answers=home.latest_answers(user), submissions=home.public_submissions())
     if permissions.is_alliance_member(user):
         context.update(news=home.news_for(user), own_pending=home.own_pending(user),
                        awaiting=home.awaiting_signature(user, signon))
     if permissions.is_coordinator(user):
         context.update(moderation=work.moderation_counts(), amendments=work.amendments_waiting(),
-                       progress=work.signon_progress(signon), follow_ups=work.follow_ups())
+                       progress=work.signon_progress(signon), follow_ups=work.follow_ups(),
+                       in_progress=work.texts_in_progress())
     if permissions.is_reviewer(user):
         context.update(reviewer_queue=work.reviewer_queue(user), updates_due=work.updates_due(user))
     return render_template("core/index.html", **context)

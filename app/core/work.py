@@ -50,6 +50,13 @@ def moderation_counts() -> dict[str, int]:
     return {"pending": row[0], "flagged": row[1]}
 
 
+def texts_in_progress() -> list[Declaration]:
+    """Declarations being drafted or revised: the next step (open the consultation, open sign-on) is the
+    secretariat's (one query)."""
+    return db.session.scalars(select(Declaration).where(Declaration.phase.in_((Phase.DRAFTING, Phase.REVISION)))
+                              .order_by(Declaration.updated_at.desc())).all()
+
+
 def amendments_waiting() -> list[tuple[Declaration, int]]:
     """Undecided, visible amendments, by declaration (one query)."""
     rows = db.session.execute(

@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from app import permissions
 from app.accounts.models import User
-from app.choices import Phase, SignatureStatus
+from app.choices import Phase
 from app.declarations.models import Declaration, Version
 from app.declarations.services import TRANSITIONS, canonical_content, content_hash
+from app.declarations.signals import phase_preview_context
 from app.extensions import db
-from app.signatures.models import Signature
 
 
 @dataclass
@@ -37,11 +37,8 @@ def preview(declaration: Declaration, target: str) -> PhasePreview | None:
     if target == Phase.CONSULTATION:
         members = db.session.scalar(select(func.count()).select_from(User)
                                     .where(permissions.alliance_members_clause()))
-    signatures = 0
-    if declaration.phase == Phase.SIGNON or target == Phase.SIGNON:
-        signatures = db.session.scalar(select(func.count()).select_from(Signature).where(
-            Signature.declaration_id == declaration.id, Signature.status == SignatureStatus.ACTIVE))
+    extra = phase_preview_context(declaration, target)  # the signatures area: signers it would email
     return PhasePreview(action=action, number=number, sha256=content_hash(content),
                         sections=len(content.get("sections", [])),
                         recommendations=len(content.get("recommendations", [])),
-                        members_told=members, signatures_told=signatures)
+                        members_told=members, signatures_told=extra.get("signatures_told", 0))

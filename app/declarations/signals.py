@@ -29,3 +29,16 @@ def reading_page_context(declaration, user) -> dict:
     for _receiver, extra in reading_page.send(declaration, user=user):
         context.update(extra or {})
     return context
+
+
+# The confirmation page of a change of phase is being rendered. Sender: the declaration; keyword arguments:
+# target (the phase it would move to). Each receiver returns a dict of what its area would do, e.g. how many
+# signers it would email (app/declarations/phases.py).
+phase_preview = _signals.signal("phase-preview")
+
+
+def phase_preview_context(declaration, target: str) -> dict:
+    context: dict = {}
+    for _receiver, extra in phase_preview.send(declaration, target=target):
+        context.update(extra or {})
+    return context

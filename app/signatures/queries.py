@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app import permissions
 from app.choices import Phase, SignatureStatus
 from app.declarations.models import Declaration, Version
-from app.declarations.signals import reading_page
+from app.declarations.signals import phase_preview, reading_page
 from app.extensions import db
 from app.formatting import format_datetime_short
 from app.organizations.models import Organization
@@ -170,3 +170,13 @@ def statistics(declaration: Declaration) -> dict:
 def _signing_state(declaration: Declaration, **_extra) -> dict:
     """The reading page says whether signing is open."""
     return {"signing_closed": signing_closed_message(declaration)}
+
+
+@phase_preview.connect
+def _signers_told(declaration: Declaration, *, target: str, **_extra) -> dict:
+    """The confirmation page of reopening the text or of opening sign-on says how many signatures' signers
+    will be emailed (app/signatures/reopening.py: told of the reopening, or asked to confirm again)."""
+    if declaration.phase != Phase.SIGNON and target != Phase.SIGNON:
+        return {}
+    return {"signatures_told": db.session.scalar(select(func.count()).select_from(Signature).where(
+        Signature.declaration_id == declaration.id, Signature.status == SignatureStatus.ACTIVE))}

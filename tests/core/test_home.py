@@ -152,3 +152,38 @@ def test_a_visitor_sees_public_declarations_and_the_latest_answers(app, client, 
     assert "Public consultation" in page and "Members only consultation" not in page
     assert "Open for signature" in page and "No answer has been published yet." in page
     assert f'href="/declarations/{public.id}"' in page
+
+
+def test_a_visitor_finds_a_submitted_public_dossier_from_the_home_page(client, submitted):
+    _declaration, submission = submitted
+    page = _home(client)
+    assert "Submitted to government" in page and f'href="/submissions/{submission.id}"' in page
+    assert client.get(f"/submissions/{submission.id}").status_code == 200
+
+
+def test_a_coordinator_finds_the_texts_whose_next_step_is_theirs(client, people, make_declaration):
+    d = make_declaration("revision", title="Text in revision")
+    login(client, people["coordinator"].email)
+    page = _home(client)
+    assert "Texts being drafted or revised" in page and f'href="/declarations/{d.id}/edit"' in page
+
+
+def test_a_reply_later_in_a_thread_one_replied_in_counts_as_a_reply_to_them(app, client, people, make_declaration):
+    d = make_declaration("consultation")
+    with app.app_context():
+        member, expert = db.session.get(User, people["member"].id), db.session.get(User, people["expert"].id)
+        coordinator = db.session.get(User, people["coordinator"].id)
+        declaration = db.session.get(Declaration, d.id)
+        section = db.session.scalars(db.select(Section).where(Section.declaration_id == d.id)).first()
+        top = comments.add_comment(expert, declaration, body="Who funds the shelters?", section=section)
+        db.session.flush()
+        comments.add_comment(member, declaration, body="The provinces do.", section=section, parent=top)
+        db.session.flush()
+        for later in db.session.scalars(db.select(Comment).where(Comment.author_id == member.id)):
+            later.created_at -= timedelta(minutes=5)  # the member's reply came first
+        comments.add_comment(coordinator, declaration, body="Only two of them.", section=section, parent=top)
+        db.session.commit()
+    login(client, people["member"].email)
+    page = _home(client)
+    assert f"{people['coordinator'].name} replied to your comment" in page
+    assert f"{people['expert'].name} replied to your comment" not in page  # that came before the member's

@@ -7,12 +7,13 @@ from sqlalchemy import func, select
 from app.declarations.models import Declaration, Version
 from app.declarations.services import canonical_content, content_hash
 from app.extensions import db
-from tests.helpers import login
+from tests.helpers import login, sign
 
 
 def _versions(app, declaration_id):
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Version).where(Version.declaration_id == declaration_id))
+        return db.session.scalar(select(func.count()).select_from(Version)
+                                 .where(Version.declaration_id == declaration_id))
 
 
 def _hidden(page, name):
@@ -88,11 +89,15 @@ def test_a_text_changed_after_the_page_was_opened_is_not_frozen(app, client, peo
     assert _versions(app, d.id) == before
 
 
-def test_reopening_the_text_says_the_signers_are_emailed(client, people, make_declaration, app):
+def test_reopening_the_text_says_how_many_signers_are_emailed(client, people, make_declaration, app):
     d = make_declaration(phase="signon")
+    login(client, people["representative"].email)
+    assert sign(client, d.id).status_code == 303
+    client.post("/logout")
     login(client, people["coordinator"].email)
     page = client.get(f"/declarations/{d.id}/phase/revision").get_data(as_text=True)
     assert "Reopen the text for revision?" in page and "Signing stops." in page
+    assert "The signers of 1 signature are emailed that the text they signed was reopened." in page
 
 
 def test_only_who_manages_the_declaration_sees_the_page_and_a_wrong_step_is_refused(client, people,
