@@ -1,16 +1,19 @@
-"""The demo consultation: a declaration open for comments and one still being drafted."""
-from datetime import date, timedelta
+"""The demo consultation: the UNTOC declaration, drafted a month ago and open for comments for the past three
+weeks (threads, two amendments waiting for the revision, a comment taken down, a flag waiting, two events);
+and a set of recommendations started this week, still being drafted."""
+from functools import partial
 
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.amendments import services as amendments
 from app.comments import services as comments
 from app.declarations import services as declarations
 from app.declarations.models import Declaration
+from app.demo.consultation_threads import DISPUTED, TAKEN_DOWN, THREADS
+from app.demo.story import Calendar, Story, in_order
+from app.demo.threads import Conversation, propose
 from app.extensions import db
 from app.institutions.models import Institution
-from app.time import utcnow
 
 TITLE = "Civil Society Declaration on the UNTOC Review 2026"
 
@@ -73,68 +76,96 @@ RECOMMENDATIONS = [
     ("promote", ["victims", "trafficking"], "Fund civil-society organizations that run shelters and legal clinics."),
 ]
 
-COMMENTS = [
-    "We fully support this. In our district most victims were recruited through relatives.",
-    "Could we name the districts? Our data from 2025 shows the highest numbers in south Punjab.",
-    "The text should mention children explicitly.",
-    "This needs a timeline: within one year of the review.",
-    "Agree, but the funding source must be identified.",
-    "Please add a reference to article 6 of the Trafficking Protocol.",
-    "Our lawyers see this every week in Karachi courts. Strongly support.",
-    "I would soften this: the government will not accept 'never'.",
-    "Shelters exist on paper in two provinces but are not running.",
-    "Add women police officers to this recommendation.",
+
+# (proposer, days ago, time, target, text, rationale)
+AMENDMENTS = [
+    ("rep@example.org", 18, "11:05", ("recommendation", 17), "Do not prosecute or punish victims of trafficking "
+     "for offences they were compelled to commit as a direct result of being trafficked.",
+     "The standard wording of the non-punishment principle, which the government will recognise from the UN "
+     "Working Group's recommendations; an absolute 'never' would be rejected."),
+    ("expert@example.org", 9, "18:00", ("section", 1), SECTIONS[1][1] + "\n- Survivors rarely receive compensation.",
+     "The context should mention compensation, which recommendation 23 addresses."),
+]
+
+# (title, held days ago, venue, in person, online, women, men)
+EVENTS = [
+    ("Provincial consultation, Lahore", 12, "Lahore", 41, 12, 19, 34),
+    ("Online consultation with experts and groups in the north", 4, "", 0, 27, 11, 15),
 ]
 
 
-def load_demo_declarations(people: dict[str, User]) -> int:
-    """Create the demo declarations once. Returns how many were created."""
+def _addressees(pillar: str, themes: list[str]) -> list[str]:
+    """Pursuit is the FIA's; trafficking, smuggling and cybercrime concern both; the rest the Ministry."""
+    if pillar == "pursue":
+        return ["FIA"]
+    return ["MoI", "FIA"] if {"trafficking", "smuggling", "cybercrime"} & set(themes) else ["MoI"]
+
+
+def consultation_story(people: dict[str, User], days: Calendar) -> Story:
+    """The declaration in consultation, once. Returns how many records it created (roughly)."""
     if db.session.scalar(select(Declaration.id).where(Declaration.title == TITLE)) is not None:
         return 0
     coordinator = people["coordinator@example.org"]
-    institutions = db.session.scalars(select(Institution).order_by(Institution.id)).all()
+    institutions = {i.acronym: i for i in db.session.scalars(select(Institution))}
+    yield days.at(30, "10:00")
     declaration = declarations.create_declaration(
         coordinator, kind="declaration", title=TITLE, moderation="post", visibility="public",
         summary="Recommendations of the alliance to the government for the review of the UN Convention against "
                 "Transnational Organized Crime, organised by the four pillars Prevent, Pursue, Protect and Promote.")
-    sections = [declarations.add_section(coordinator, declaration, heading=h, body=b) for h, b in SECTIONS]
+    sections = [declarations.add_section(coordinator, declaration, heading=h, body=b) for h, b in SECTIONS[:4]]
     recommendations = [
         declarations.add_recommendation(coordinator, declaration, text=text, pillar=pillar, themes=themes,
-                                        addressees=[institutions[n % len(institutions)].id] if institutions else [],
+                                        addressees=[institutions[a].id for a in _addressees(pillar, themes)],
                                         convention_articles="UNTOC art. 31" if pillar == "prevent" else "")
-        for n, (pillar, themes, text) in enumerate(RECOMMENDATIONS)]
-    declarations.change_phase(coordinator, declaration, "consultation", deadline=utcnow() + timedelta(days=14))
+        for pillar, themes, text in RECOMMENDATIONS]
+    yield days.at(26, "15:30")
+    sections.append(declarations.add_section(coordinator, declaration, heading=SECTIONS[4][0], body=SECTIONS[4][1]))
 
-    voices = [people[e] for e in ("rep@example.org", "member@example.org", "rep2@example.org", "expert@example.org",
-                                  "rep3@example.org", "rep4@example.org", "expert2@example.org")]
-    items = [("section", s) for s in sections[:3]] + [("recommendation", r) for r in recommendations]
-    posted, first_on = [], {}
-    for n in range(60):
-        kind, item = items[(n * 7) % len(items)] if n % 5 != 4 else items[(n * 3) % 6]
-        parent = first_on.get((kind, item.id)) if n % 5 == 4 else None  # every fifth comment is a reply
-        comment = comments.add_comment(voices[n % len(voices)], declaration, body=COMMENTS[n % len(COMMENTS)],
-                                       parent=parent, **{kind: item})
-        first_on.setdefault((kind, item.id), comment)
-        posted.append(comment)
-    comments.flag_comment(people["rep2@example.org"], posted[7], "This comment names a victim's village.")
-    amendments.propose(people["rep@example.org"], declaration, recommendations[17],
-                       text="Never prosecute or punish victims of trafficking for offences they were compelled to "
-                            "commit as a direct result of being trafficked.",
-                       rationale="Aligns the wording with the non-punishment principle.")
-    amendments.propose(people["expert@example.org"], declaration, sections[1],
-                       text=SECTIONS[1][1] + "\n- Survivors rarely receive compensation.",
-                       rationale="The context should mention compensation, which recommendation 23 addresses.")
-    for title, day, city, in_person, online, women, men in (
-            ("Provincial consultation, Lahore", 20, "Lahore", 41, 12, 19, 34),
-            ("Online consultation with experts", 27, "", 0, 27, 11, 15)):
-        declarations.save_event(coordinator, declaration, None, title=title, held_on=date(2026, 10, day),
-                                venue=city, online=online > 0, organizers="Alliance secretariat",
-                                participants_in_person=in_person, participants_online=online, women=women, men=men,
-                                other_gender=None, notes="")
+    yield days.at(21, "10:00")
+    declarations.change_phase(coordinator, declaration, "consultation", deadline=days.at(-9, "18:00"))
+    proposed = []
+    targets = {"section": sections, "recommendation": recommendations, "amendment": proposed}
+    conversation = Conversation(people, declaration, targets)
+    taken_down, disputed = len(THREADS), len(THREADS) + 1
+    steps = conversation.steps(days, THREADS + [TAKEN_DOWN, DISPUTED])
+    for who, days_ago, clock, (kind, index), text, rationale in AMENDMENTS:
+        steps.append((days.at(days_ago, clock), partial(propose, proposed, people[who], declaration,
+                                                        targets[kind][index], text, rationale)))
+    steps += [
+        (days.at(10, "16:30"), lambda: comments.flag_comment(
+            people["rep2@example.org"], conversation.comment(taken_down),
+            "This names the village of a survivor and could identify her.")),
+        (days.at(9, "10:00"), lambda: comments.moderate(
+            coordinator, conversation.comment(taken_down), "hide",
+            "Hidden because it could identify a survivor. Please post it again without the place.")),
+        (days.at(2, "09:00"), lambda: comments.flag_comment(
+            people["rep@example.org"], conversation.comment(disputed),
+            "A serious accusation against an office, with no evidence; it could also put the author at risk.")),
+    ]
+    for title, held, city, in_person, online, women, men in EVENTS:
+        steps.append((days.at(held - 1, "18:00"), partial(
+            declarations.save_event, coordinator, declaration, None, title=title, held_on=days.day(held), venue=city,
+            online=online > 0, organizers="Alliance secretariat", participants_in_person=in_person,
+            participants_online=online, women=women, men=men, other_gender=None, notes="")))
+    yield from in_order(steps)
+    return 1 + len(SECTIONS) + len(RECOMMENDATIONS) + len(AMENDMENTS) + len(EVENTS) + sum(
+        len(entries) for _target, entries in THREADS + [TAKEN_DOWN, DISPUTED])
+
+
+DRAFT_TITLE = "Recommendations on victim and witness protection (draft)"
+
+
+def draft_story(people: dict[str, User], days: Calendar) -> Story:
+    """A members-only set of recommendations started this week, once."""
+    if db.session.scalar(select(Declaration.id).where(Declaration.title == DRAFT_TITLE)) is not None:
+        return 0
+    coordinator = people["coordinator@example.org"]
+    ministry = db.session.scalar(select(Institution).where(Institution.acronym == "MoI"))
+    yield days.at(3, "16:00")
     draft = declarations.create_declaration(
-        coordinator, kind="recommendations", title="Recommendations on victim and witness protection (draft)",
-        moderation="pre", visibility="members", summary="A short set of recommendations still being drafted.")
+        coordinator, kind="recommendations", title=DRAFT_TITLE, moderation="pre", visibility="members",
+        summary="A short set of recommendations still being drafted.")
     declarations.add_section(coordinator, draft, heading="Purpose", body="To be completed by the drafting group.")
     declarations.add_recommendation(coordinator, draft, text="Enact a witness protection law.", pillar="protect",
-                                    themes=["victims"], addressees=[], convention_articles="UNTOC art. 24")
-    return 2
+                                    themes=["victims"], addressees=[ministry.id], convention_articles="UNTOC art. 24")
+    return 3
