@@ -36,9 +36,19 @@ PUBLIC_ENDPOINTS = frozenset({
     "signatures.signatories",
     "signatures.open_form",
     "signatures.confirm_open",
+    # The one-click unsubscribe link of bulk notification emails (signed; a GET only asks).
+    "notifications.unsubscribe",
     # Anyone may check a hash or a dossier's JSON. The recommendation pages and the tracker show the
     # government's published answers for declarations the reader may see, and check that themselves.
     "submissions.verify",
+    # A public declaration's dossier is public, as an extract that names only public signatories; these
+    # views check can_read_dossier themselves (app/submissions/loading.py) and send visitors to log in
+    # for any other dossier.
+    "submissions.dossier",
+    "submissions.dossier_pdf",
+    "submissions.dossier_json",
+    "submissions.recommendations_csv",
+    "submissions.signatories_csv",
     "responses.recommendation",
     "responses.tracker",
 })
@@ -260,13 +270,22 @@ def is_recipient_reviewer(user, institution_ids) -> bool:
 
 
 def can_view_dossier(user, declaration, institution_ids) -> bool:
-    """The coordinators, the alliance (who signed it) and the reviewers it was addressed to; not visitors,
-    and not the reviewers of other institutions."""
+    """The complete dossier (every signatory it names, and who signed for each organization): the
+    coordinators, the alliance (who signed it) and the reviewers it was addressed to; not visitors, and not
+    the reviewers of other institutions."""
     if is_coordinator(user) or is_admin(user):
         return True
     if is_reviewer(user):
         return is_recipient_reviewer(user, institution_ids)
     return is_alliance_member(user) and can_view_declaration(user, declaration)
+
+
+def can_read_dossier(user, declaration, institution_ids) -> bool:
+    """The dossier's page, PDF, JSON and CSV in some form: the complete dossier for those above, and the
+    public extract of a public declaration's dossier for anyone else. Only signatures in the public tier
+    are named in that extract (see signature_tiers: a visitor's only tier)."""
+    return can_view_dossier(user, declaration, institution_ids) or (
+        declaration.visibility == "public" and can_view_declaration(user, declaration))
 
 
 def can_respond(user, institution_ids) -> bool:

@@ -188,35 +188,45 @@ def recommendation_rows(submission: Submission) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def signatory_rows(submission: Submission) -> tuple[list[str], list[list]]:
-    """Named signatories as the dossier names them; those who chose "coordinators only" as one counted row each
-    group, without a name."""
-    signatories = submission.content["signatories"]
+def signatory_rows(submission: Submission, content: dict, complete: bool) -> tuple[list[str], list[list]]:
+    """Named signatories as this content (the dossier, or its public extract) names them; the others as one
+    counted row each group, without a name."""
+    signatories = content["signatories"]
     header = [_("Capacity"), _("Name"), _("Type"), _("Province"), _("Country"), _("Signed by"), _("Designation"),
               _("Signed at (UTC)"), _("Visibility"), _("Reservations"), _("SHA-256")]
     rows = []
     for group, capacity in (("organizations", _("Organization")), ("individuals", _("Individual"))):
         for s in signatories[group]:
             rows.append([capacity, s["name"], label(ORGANIZATION_TYPES, s.get("type")),
-                         label(PROVINCES, s.get("province")), s.get("country", ""), s["signer"], s["designation"],
+                         label(PROVINCES, s.get("province")), s.get("country", ""), s.get("signer", ""),
+                         s.get("designation", ""),
                          s["signed_at"], label(SIGNATURE_VISIBILITIES, s["visibility"]),
                          " | ".join(f"{r['recommendation']}: {r['text']}" for r in s["reservations"]),
                          submission.sha256])
         if signatories["unnamed"][group]:
-            rows.append([capacity, _("%(count)d further signatories who asked not to be named",
-                                     count=signatories["unnamed"][group]), "", "", "", "", "", "", "", "",
-                         submission.sha256])
+            count = signatories["unnamed"][group]
+            unnamed = (_("%(count)d further signatories who asked not to be named", count=count) if complete
+                       else _("%(count)d further signatories who asked not to be named publicly", count=count))
+            rows.append([capacity, unnamed, "", "", "", "", "", "", "", "", submission.sha256])
     return header, rows
 
 
-def dossier_pdf(submission: Submission, language: str, render_html) -> bytes:
-    """The PDF in this interface language, made once and kept (the dossier never changes)."""
-    stored = db.session.get(DossierPdf, (submission.id, language))
+def pdf_key(language: str, complete: bool) -> str:
+    """What a kept PDF is filed under: the language, marked "p:" for the public extract (never served as,
+    nor instead of, the complete dossier)."""
+    return language if complete else f"p:{language}"
+
+
+def dossier_pdf(submission: Submission, language: str, complete: bool, render_html) -> bytes:
+    """The PDF of the dossier, or of its public extract, in this interface language, made once and kept (the
+    dossier never changes)."""
+    key = pdf_key(language, complete)
+    stored = db.session.get(DossierPdf, (submission.id, key))
     if stored is not None:
         return stored.pdf
     pdf = render_pdf(render_html())
     # Two first downloads at once both render; the second keeps the first one's file.
-    db.session.execute(insert_unless_duplicate(DossierPdf).values(submission_id=submission.id, language=language,
+    db.session.execute(insert_unless_duplicate(DossierPdf).values(submission_id=submission.id, language=key,
                                                                   pdf=pdf, created_at=utcnow()))
     return pdf
 

@@ -101,11 +101,13 @@ class SubmissionClosure(db.Model):
 
 
 class DossierPdf(db.Model):
-    """The PDF of a dossier in one interface language, made once on first download (the dossier never changes)."""
+    """The PDF of a dossier, or of its public extract, in one interface language, made once on first download
+    (the dossier never changes)."""
 
     __tablename__ = "dossier_pdfs"
 
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    # The interface language; "p:" before it for the public extract's PDF (dossier.pdf_key).
     language: Mapped[str] = mapped_column(String(5), primary_key=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

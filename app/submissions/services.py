@@ -27,7 +27,9 @@ from app.markup import render_markdown
 from app.notifications.services import notify
 from app.organizations.models import Organization
 from app.signatures.models import Signature
+from app.signatures.open_signon import tell_outside_signers_of_submission
 from app.signatures.queries import signing_version, verified_clause
+from app.submissions import extract
 from app.submissions.dossier import DOSSIER_FORMAT, counted_signatures, dossier_content
 from app.submissions.models import (
     Submission,
@@ -84,12 +86,22 @@ def submission_readiness(declaration: Declaration) -> dict:
     """What a submission made now would hold: the version, and its counted and not-yet-counted signatures."""
     version = signing_version(declaration)
     if version is None:
-        return {"version": None, "counted": 0, "pending": 0}
+        return {"version": None, "counted": 0, "pending": 0, "outside": 0}
     active = (select(func.count(Signature.id)).outerjoin(Organization, Signature.organization_id == Organization.id)
               .where(Signature.declaration_id == declaration.id, Signature.version_id == version.id,
                      Signature.status == SignatureStatus.ACTIVE))
     counted = db.session.scalar(active.where(verified_clause()))
-    return {"version": version, "counted": counted, "pending": db.session.scalar(active) - counted}
+    outside = db.session.scalar(active.where(verified_clause(), Signature.open_request_id.is_not(None)))
+    return {"version": version, "counted": counted, "pending": db.session.scalar(active) - counted,
+            "outside": outside}
+
+
+def reviewers_by_institution() -> dict[int, int]:
+    """How many active reviewers each institution has: the people a submission to it emails."""
+    return dict(db.session.execute(
+        select(User.institution_id, func.count(User.id)).where(
+            User.platform_role == PlatformRole.REVIEWER, User.active.is_(True), User.institution_id.is_not(None))
+        .group_by(User.institution_id)).all())
 
 
 def suggested_recipients(declaration: Declaration) -> list[int]:
@@ -171,6 +183,7 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
            sha256=submission.sha256, text_sha256=version.sha256, recipients=[i.id for i in institutions],
            signatures=len(signatures))
     _notify_recipients(submission, declaration, institutions)
+    tell_outside_signers_of_submission(submission, signatures)
     return submission
 
 
@@ -216,7 +229,21 @@ def verify_json(data: bytes) -> dict:
         computed = content_hash(dossier)
     except RecursionError:  # nesting that decodes but is too deep to encode again
         raise RuleError(_("The file is not a dossier's JSON: it has no “dossier” part.")) from None
+    if parsed.get("extract") == extract.EXTRACT:
+        return _verify_extract(parsed, computed)
     claimed = parsed.get("sha256") if isinstance(parsed.get("sha256"), str) else None
     submission = db.session.scalar(select(Submission).where(Submission.sha256 == computed))
     return {"computed": computed, "claimed": claimed, "claim_matches": claimed in (None, computed),
-            "submission": submission}
+            "submission": submission, "extract": False}
+
+
+def _verify_extract(parsed: dict, computed: str) -> dict:
+    """A public extract has no hash of its own on record: it matches when it is, as uploaded, the extract
+    this site makes of the submitted dossier it names (extract_of, whatever the answer)."""
+    claimed = parsed.get("extract_sha256") if isinstance(parsed.get("extract_sha256"), str) else None
+    dossier_hash = parsed.get("dossier_sha256")
+    of = (db.session.scalar(select(Submission).where(Submission.sha256 == dossier_hash.strip().lower()))
+          if isinstance(dossier_hash, str) else None)
+    matches = of is not None and extract.is_extract_of(of, computed)
+    return {"computed": computed, "claimed": claimed, "claim_matches": claimed in (None, computed),
+            "submission": of if matches else None, "extract": True, "extract_of": of}

@@ -1,6 +1,6 @@
 """Submitting a declaration, the dossier in its four forms, the list of submissions, and the public check."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,9 +14,9 @@ from app.extensions import db, limiter
 from app.institutions.models import Institution
 from app.signatures.queries import signing_closed_message
 from app.submissions import dossier as dossier_builder
-from app.submissions import services
+from app.submissions import extract, services
 from app.submissions.forms import SubmitForm, VerifyForm
-from app.submissions.loading import get_submission
+from app.submissions.loading import get_readable_submission
 from app.submissions.models import Submission
 from app.views import acting_user, attempt, form_id, refuse, render_form, require
 
@@ -49,8 +49,9 @@ def submit(declaration_id):
         flash(_("This declaration was already submitted. Here is its dossier."), "info")
         return redirect(url_for("submissions.dossier", submission_id=existing.id), 303)
     form = SubmitForm()
-    form.recipients.choices = [(i.id, i.name) for i in db.session.scalars(select(Institution)
-                                                                          .order_by(Institution.name))]
+    told = services.reviewers_by_institution()
+    form.recipients.choices = [(i.id, _recipient_label(i, told.get(i.id, 0)))
+                               for i in db.session.scalars(select(Institution).order_by(Institution.name))]
     error = None
     if form.validate_on_submit():
         try:
@@ -74,6 +75,14 @@ def submit(declaration_id):
                        readiness=readiness, signing_open=signing_closed_message(declaration) is None)
 
 
+def _recipient_label(institution: Institution, reviewers: int) -> str:
+    """An institution to choose, with how many of its reviewers the submission will email."""
+    if not reviewers:
+        return _("%(name)s (no reviewer account yet: nobody there is emailed)", name=institution.name)
+    return ngettext("%(name)s (%(num)d reviewer is emailed)", "%(name)s (%(num)d reviewers are emailed)",
+                    reviewers, name=institution.name)
+
+
 # --- the dossier -----------------------------------------------------------------------------
 
 @bp.route("/submissions")
@@ -87,10 +96,11 @@ def index():
     return render_template("submissions/index.html", submissions=visible)
 
 
-def _dossier_context(submission: Submission) -> dict:
-    content = submission.content
+def _dossier_context(submission: Submission, complete: bool) -> dict:
+    """What the dossier's page and PDF show: the complete dossier, or the public extract of it."""
+    content = submission.content if complete else extract.public_extract(submission.content)
     return {"submission": submission, "content": content, "declaration": submission.declaration,
-            "groups": dossier_builder.recommendations_by_pillar(content),
+            "complete": complete, "groups": dossier_builder.recommendations_by_pillar(content),
             "institutions": submission.institution_names,
             "html": {rec.recommendation_id: rec.text_html
                      for rec in services.submitted_recommendations(submission)}}
@@ -99,46 +109,51 @@ def _dossier_context(submission: Submission) -> dict:
 @bp.route("/submissions/<int:submission_id>")
 def dossier(submission_id):
     """The dossier as a web page: cover, contents, text, recommendations by pillar, annexes, record."""
-    submission = get_submission(submission_id)
-    return render_template("submissions/dossier.html", **_dossier_context(submission),
+    submission, complete = get_readable_submission(submission_id)
+    return render_template("submissions/dossier.html", **_dossier_context(submission, complete),
                            closed=services.follow_up_closed_message(submission))
 
 
-def _download(body, mimetype: str, submission: Submission, name: str) -> Response:
+def _download(body, mimetype: str, submission: Submission, complete: bool, name: str) -> Response:
     response = Response(body, mimetype=mimetype)
+    name = name if complete else f"public-extract-{name}"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="dossier-{submission.id}-{submission.sha256[:12]}-{name}"')
     response.headers["X-Dossier-SHA256"] = submission.sha256
+    if not complete:
+        response.headers["X-Dossier-Extract"] = extract.EXTRACT
     return response
 
 
 @bp.route("/submissions/<int:submission_id>/dossier.json")
 def dossier_json(submission_id):
-    submission = get_submission(submission_id)
-    return _download(dossier_builder.dossier_json(submission), "application/json", submission, "dossier.json")
+    submission, complete = get_readable_submission(submission_id)
+    body = dossier_builder.dossier_json(submission) if complete else extract.extract_json(submission)
+    return _download(body, "application/json", submission, complete, "dossier.json")
 
 
 @bp.route("/submissions/<int:submission_id>/recommendations.csv")
 def recommendations_csv(submission_id):
-    submission = get_submission(submission_id)
-    return _download(csv_text(*dossier_builder.recommendation_rows(submission)), "text/csv", submission,
+    submission, complete = get_readable_submission(submission_id)
+    return _download(csv_text(*dossier_builder.recommendation_rows(submission)), "text/csv", submission, complete,
                      "recommendations.csv")
 
 
 @bp.route("/submissions/<int:submission_id>/signatories.csv")
 def signatories_csv(submission_id):
-    submission = get_submission(submission_id)
-    return _download(csv_text(*dossier_builder.signatory_rows(submission)), "text/csv", submission,
-                     "signatories.csv")
+    submission, complete = get_readable_submission(submission_id)
+    content = submission.content if complete else extract.public_extract(submission.content)
+    return _download(csv_text(*dossier_builder.signatory_rows(submission, content, complete)), "text/csv",
+                     submission, complete, "signatories.csv")
 
 
 @bp.route("/submissions/<int:submission_id>/dossier.pdf")
 def dossier_pdf(submission_id):
-    submission = get_submission(submission_id)
+    submission, complete = get_readable_submission(submission_id)
     language = str(get_locale())
-    pdf = dossier_builder.dossier_pdf(submission, language, lambda: render_template(
-        "submissions/dossier_pdf.html", **_dossier_context(submission)))
-    return _download(pdf, "application/pdf", submission, f"{language}.pdf")
+    pdf = dossier_builder.dossier_pdf(submission, language, complete, lambda: render_template(
+        "submissions/dossier_pdf.html", **_dossier_context(submission, complete)))
+    return _download(pdf, "application/pdf", submission, complete, f"{language}.pdf")
 
 
 # --- verification ----------------------------------------------------------------------------

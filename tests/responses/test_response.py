@@ -51,10 +51,10 @@ def test_other_institutions_and_the_public_cannot_open_or_answer(app, client, su
     outsider = make_user("reviewer")  # a reviewer of another ministry
     login(client, outsider.email)
     rec = declaration.recommendations[0]
-    for path in (f"/submissions/{submission.id}", f"/submissions/{submission.id}/respond",
-                 f"/submissions/{submission.id}/dossier.json", f"/submissions/{submission.id}/dossier.pdf",
-                 f"/submissions/{submission.id}/signatories.csv"):
-        assert client.get(path).status_code == 404, path
+    assert client.get(f"/submissions/{submission.id}/respond").status_code == 404
+    # The declaration is public: they read only its dossier's public extract (see test_public_dossier.py).
+    for path in (f"/submissions/{submission.id}/dossier.json", f"/submissions/{submission.id}/signatories.csv"):
+        assert client.get(path).headers["X-Dossier-Extract"] == "public", path
     for path in (f"/submissions/{submission.id}/acknowledge", f"/submissions/{submission.id}/publish",
                  f"/submissions/{submission.id}/recommendations/{rec}/answer"):
         assert client.post(path, data={"position": "supported"}).status_code == 404, path
@@ -65,7 +65,7 @@ def test_other_institutions_and_the_public_cannot_open_or_answer(app, client, su
         assert client.post(f"/submissions/{submission.id}/acknowledge").status_code == 403
         assert answer(client, submission, rec).status_code == 403
         client.post("/logout")
-    assert client.get(f"/submissions/{submission.id}").status_code == 302  # visitors log in first
+    assert "public extract" in client.get(f"/submissions/{submission.id}").get_data(as_text=True)  # visitors too
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
