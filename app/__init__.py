@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.views import bp as core
     from app.declarations import editor  # noqa: F401  (registers the editing views on the blueprint)
     from app.declarations.views import bp as declarations
+    from app.notifications.views import bp as notifications
     from app.organizations.views import bp as organizations
     from app.responses.views import bp as responses
     from app.search.views import bp as search
@@ -139,7 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.views import IdConverter
     app.url_map.converters["int"] = IdConverter
     for blueprint in (core, accounts, organizations, admin, declarations, comments, amendments, search,
-                      signatures, submissions, responses):
+                      signatures, submissions, responses, notifications):
         app.register_blueprint(blueprint)
 
 

@@ -45,6 +45,9 @@ class Config:
         # timeout on PostgreSQL.)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
         self.ALLIANCE_NAME = os.environ.get("SANAD_ALLIANCE_NAME", "Civil Society Alliance against Organized Crime")
+        # The secretariat's shared address, given to organizations outside the alliance (e.g. whom to ask about
+        # a rejected signature); without it, the coordinator who decided is named and receives the replies.
+        self.CONTACT_EMAIL = os.environ.get("SANAD_CONTACT_EMAIL", "")
         # The address every link in an email points to. Required in production (validate); `make run` sets it
         # from the port it serves on.
         self.SITE_URL = os.environ.get("SANAD_SITE_URL", "").rstrip("/")

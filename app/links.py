@@ -14,9 +14,9 @@ def absolute_url(endpoint: str, **values) -> str:
     return current_app.config["SITE_URL"] + path
 
 
-# The paths whose last part is a secret (an invitation, a password reset, an open sign-on confirmation):
-# such a link must not survive in a sent email's copy or in a log.
-_TOKEN_IN_PATH = re.compile(r"(/(?:invite|reset|sign/confirm)/)[^/?#\s\"'<>]+")
+# The paths whose last part is a secret (an invitation, a password reset, an open sign-on confirmation,
+# a one-click unsubscribe): such a link must not survive in a sent email's copy or in a log.
+_TOKEN_IN_PATH = re.compile(r"(/(?:invite|reset|sign/confirm|notifications/unsubscribe)/)[^/?#\s\"'<>]+")
 REDACTED = "[removed]"
 
 

@@ -13,10 +13,13 @@ from app.mail.models import OutboxMessage
 from app.time import utcnow
 
 
-def queue(recipient: str, subject: str, template: str, **context) -> OutboxMessage:
-    """Write a message to the outbox in the current transaction; it leaves after the commit."""
+def queue(recipient: str, subject: str, template: str, *, headers: dict[str, str] | None = None,
+          **context) -> OutboxMessage:
+    """Write a message to the outbox in the current transaction; it leaves after the commit.
+    headers: extra headers for the email, such as List-Unsubscribe."""
     body = render_template(f"mail/{template}.txt", **context)
-    message = OutboxMessage(recipient=recipient, subject=str(subject), body=body)
+    message = OutboxMessage(recipient=recipient, subject=str(subject), body=body,
+                            headers=dict(headers) if headers else None)
     db.session.add(message)
     db.session.flush()
     if has_app_context():
@@ -63,6 +66,8 @@ def _email(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="sanad.invalid")
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body)
     return email
 
@@ -110,7 +115,8 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
             message.attempts += 1
             try:
                 if transport is None:
-                    print(f"\n----- mail to {message.recipient} -----\nSubject: {message.subject}\n\n"
+                    extra = "".join(f"{name}: {value}\n" for name, value in (message.headers or {}).items())
+                    print(f"\n----- mail to {message.recipient} -----\nSubject: {message.subject}\n{extra}\n"
                           f"{message.body}\n-----", flush=True)
                 else:
                     transport.send(_email(message))
@@ -130,6 +136,8 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
                 message.sent_at = utcnow()
                 # The copy kept for the record holds no usable link (invitation, reset, confirmation).
                 message.body = redact_tokens(message.body)
+                if message.headers:  # the one-click unsubscribe link too
+                    message.headers = {name: redact_tokens(value) for name, value in message.headers.items()}
                 message.last_error = ""
                 message.claimed_until = None
                 db.session.commit()

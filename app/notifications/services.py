@@ -1,7 +1,7 @@
 """Notifications: each person chooses immediate email, a daily digest, or none."""
 from datetime import timedelta
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,13 +15,18 @@ from app.extensions import db
 from app.links import absolute_url
 from app.mail.services import queue
 from app.notifications.models import Notification
+from app.notifications.unsubscribe import unsubscribe_headers
 from app.time import utcnow
 
 CLOSING_SOON = timedelta(hours=48)
 
 
-def notify(user: User, kind: str, subject_and_body, link: str) -> Notification | None:
-    """Tell one person, in their language and as they chose. subject_and_body() is called in that language."""
+def notify(user: User, kind: str, subject_and_body, link: str, *, bulk: bool = False,
+           why=None) -> Notification | None:
+    """Tell one person, in their language and as they chose: an email now, a line in the daily digest, or
+    nothing. subject_and_body() is called in that language, and so is why(), the line saying why they get
+    it (by default derived from the kind). A bulk notification (one sent to many people at once) carries
+    a one-click unsubscribe link."""
     if not user.active:
         return None
     with force_locale(user.language):
@@ -30,9 +35,38 @@ def notify(user: User, kind: str, subject_and_body, link: str) -> Notification |
                                     delivery=user.notification_mode)
         db.session.add(notification)
         if user.notification_mode == "immediate":
-            queue(user.email, notification.subject, "notification", user=user, notification=notification)
+            queue(user.email, notification.subject, "notification",
+                  headers=unsubscribe_headers(user) if bulk else None, user=user, notification=notification,
+                  why=str(why() if why is not None else why_line(user, kind)), settings_link=settings_link())
             notification.emailed_at = utcnow()
     return notification
+
+
+def settings_link() -> str:
+    """Where a person chooses immediate email, a daily digest or none."""
+    return absolute_url("accounts.profile", _anchor="notification_mode")
+
+
+def why_line(user: User, kind: str) -> str:
+    """Why this person gets a notification of this kind, in the current language."""
+    alliance = current_app.config["ALLIANCE_NAME"]
+    if kind == "reply":
+        return _("You get this because someone replied to a comment you wrote.")
+    if kind == "moderation":
+        return _("You get this because a moderator decided on something you wrote.")
+    if kind == "amendment":
+        return _("You get this because you proposed this amendment.")
+    if kind == "signature":
+        return _("You get this because you are a coordinator of %(alliance)s, and signatures from outside the "
+                 "alliance wait for a coordinator's approval.", alliance=alliance)
+    if kind == "submission" and user.institution is not None:
+        return _("You get this because you review what is submitted to %(institution)s.",
+                 institution=user.institution.name)
+    if kind == "signature_reminder" and user.organization is not None:
+        return _("You get this because you are a representative of %(organization)s.",
+                 organization=user.organization.name)
+    # what is told to the whole alliance: phases, deadlines, acknowledgements, published answers
+    return _("You get this because you are a member of %(alliance)s.", alliance=alliance)
 
 
 def notify_reply(comment, recipient) -> None:
@@ -71,7 +105,7 @@ def _alliance_members():
 def notify_alliance(kind: str, subject_and_body, link: str) -> None:
     """Tell every active member of the alliance, each in their language and as they chose."""
     for user in _alliance_members():
-        notify(user, kind, subject_and_body, link)
+        notify(user, kind, subject_and_body, link, bulk=True)
 
 
 def notify_consultation_opened(declaration) -> None:
@@ -102,27 +136,37 @@ def send_closing_reminders() -> int:
         for user in _alliance_members():
             notify(user, "consultation_closing", lambda declaration=declaration: (
                 _("Consultation closing soon: %(title)s", title=declaration.title),
-                render_template("notifications/consultation_closing.txt", declaration=declaration)), link)
+                render_template("notifications/consultation_closing.txt", declaration=declaration)), link, bulk=True)
             sent += 1
     return sent
 
 
 def send_digests() -> int:
-    """One email per person with the daily-digest notifications not yet sent. Returns how many emails."""
+    """One email per person with the daily-digest notifications not yet sent. Returns how many emails.
+
+    The setting of today is honoured: someone who has since chosen "none" (or left) gets nothing, and those
+    notifications are no longer waiting; someone who has since chosen immediate email still gets what was
+    gathered before."""
     pending = db.session.scalars(select(Notification).where(
         Notification.delivery == "daily", Notification.emailed_at.is_(None)).order_by(Notification.user_id,
                                                                                         Notification.id)).all()
     by_user: dict[int, list[Notification]] = {}
     for notification in pending:
         by_user.setdefault(notification.user_id, []).append(notification)
+    sent = 0
     for user_id, items in by_user.items():
         user = db.session.get(User, user_id)
+        if not user.active or user.notification_mode == "none":
+            for notification in items:
+                notification.delivery = "none"
+            continue
         with force_locale(user.language):
-            queue(user.email, _("Your Sanad digest: %(n)d update(s)", n=len(items)), "digest", user=user,
-                  notifications=items)
+            queue(user.email, _("Your Sanad digest: %(n)d update(s)", n=len(items)), "digest",
+                  headers=unsubscribe_headers(user), user=user, notifications=items, settings_link=settings_link())
         for notification in items:
             notification.emailed_at = utcnow()
-    return len(by_user)
+        sent += 1
+    return sent
 
 
 def _comment_link(comment) -> str:
@@ -136,7 +180,8 @@ def _comment_link(comment) -> str:
 
 def notify_signature_awaiting_approval(signature, declaration) -> None:
     """Tell the coordinators that an organization outside the alliance confirmed and waits for approval."""
-    link = absolute_url("signatures.signatories", declaration_id=declaration.id, status="pending")
+    link = absolute_url("signatures.signatories", declaration_id=declaration.id, status="pending",
+                        _anchor=f"sig-{signature.id}")
     for coordinator in db.session.scalars(select(User).where(User.platform_role == PlatformRole.COORDINATOR,
                                                              User.active.is_(True))):
         notify(coordinator, "signature", lambda: (

@@ -5,6 +5,7 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -195,6 +196,11 @@ def approve(actor, signature: Signature) -> None:
     if submitted_now(signature.declaration_id):
         raise RuleError(_("The declaration has been submitted: its signatures can no longer change."))
     record(actor, "open_signature_approved", signature, declaration_id=signature.declaration_id)
+    _tell_outside_signer(signature, lambda title: _("Your signature is approved: %(title)s", title=title),
+                         "open_signon_approved",
+                         list_link=absolute_url("signatures.signatories", declaration_id=signature.declaration_id,
+                                                _anchor=f"sig-{signature.id}" if signature.visibility == "public"
+                                                else "organizations"))
 
 
 def reject(actor, signature: Signature, reason: str) -> None:
@@ -207,6 +213,34 @@ def reject(actor, signature: Signature, reason: str) -> None:
         raise RuleError(_("The declaration has been submitted: its signatures can no longer change."))
     record(actor, "open_signature_rejected", signature, declaration_id=signature.declaration_id,
            reason=reason.strip())
+    # Whom to ask about it: the secretariat's shared address when one is set, else the coordinator who
+    # decided; a reply to the email reaches them.
+    contact = current_app.config["CONTACT_EMAIL"] or actor.email
+    _tell_outside_signer(signature, lambda title: _("Your signature was not approved: %(title)s", title=title),
+                         "open_signon_rejected", headers={"Reply-To": contact}, reason=reason.strip(),
+                         coordinator=actor, contact=contact, shared=bool(current_app.config["CONTACT_EMAIL"]))
+
+
+def _tell_outside_signer(signature: Signature, subject, template: str, *, headers=None, **context) -> None:
+    """Email an outside signer at the address they confirmed, in the language they signed in."""
+    open_request = db.session.get(OpenSignonRequest, signature.open_request_id)
+    declaration = db.session.get(Declaration, signature.declaration_id)
+    with force_locale(open_request.language):
+        queue(open_request.email, subject(declaration.title), template, headers=headers, open_request=open_request,
+              signature=signature, declaration=declaration,
+              read_link=absolute_url("declarations.read", declaration_id=declaration.id), **context)
+
+
+def tell_outside_signers_of_submission(submission, signatures: list[Signature]) -> None:
+    """Each organization outside the alliance whose signature is in the submission learns it was submitted:
+    when, the dossier's hash, and where anyone can read the dossier and check a copy against that hash."""
+    for signature in signatures:
+        if signature.open_request_id is None:
+            continue
+        _tell_outside_signer(signature, lambda title: _("Submitted to the government: %(title)s", title=title),
+                             "open_signon_submitted", submission=submission,
+                             dossier_link=absolute_url("submissions.dossier", submission_id=submission.id),
+                             verify_link=absolute_url("submissions.verify"))
 
 
 def likely_duplicates(declaration: Declaration, signatures: list[Signature]) -> dict[int, list[str]]:

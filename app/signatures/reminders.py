@@ -1,5 +1,5 @@
 """The chase list: member organizations that have not signed the version on sign-on, and reminders to them."""
-from flask_babel import force_locale
+from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -11,7 +11,7 @@ from app.declarations.models import Declaration
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_unless_duplicate
 from app.links import absolute_url
-from app.mail.services import queue
+from app.notifications import services as notifications
 from app.organizations.models import Organization
 from app.signatures.models import Signature, SignatureReminder
 from app.signatures.queries import signing_closed_message, signing_version
@@ -68,11 +68,12 @@ def send_reminders(actor, declaration: Declaration, organization_ids: list[int])
         if reminded is None:
             skipped += 1
             continue
-        for person in row["representatives"]:
-            with force_locale(person.language):
-                queue(person.email, _("Please sign: %(title)s", title=declaration.title), "signature_reminder",
-                      person=person, organization=row["organization"], declaration=declaration,
-                      earlier=row["earlier"], link=absolute_url("signatures.sign", declaration_id=declaration.id))
+        link = absolute_url("signatures.sign", declaration_id=declaration.id)
+        for person in row["representatives"]:  # each as they chose: now, in the daily digest, or not at all
+            notifications.notify(person, "signature_reminder", lambda row=row: (
+                _("Please sign: %(title)s", title=declaration.title),
+                render_template("notifications/signature_reminder.txt", organization=row["organization"],
+                                declaration=declaration, earlier=row["earlier"])), link, bulk=True)
         sent += 1
     if sent:
         record(actor, "signature_reminders_sent", declaration, organizations=sent, skipped=skipped)

@@ -3,6 +3,7 @@ and asked to re-confirm. Declarations announce the phase change; this module lis
 import secrets
 from datetime import timedelta
 
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from app.declarations.signals import phase_changed
 from app.extensions import db
 from app.links import absolute_url
 from app.mail.services import queue
+from app.notifications import services as notifications
 from app.security import token_hash
 from app.signatures.models import Signature
 from app.signatures.open_signon import open_signon_closed_message, send_confirmation
@@ -32,28 +34,41 @@ def _on_phase_changed(declaration: Declaration, *, actor, before: str, after: st
         signon_reopened(actor, declaration)
 
 
-def signer_addresses(signature: Signature) -> list[tuple[str, str]]:
-    """(email, language) of who speaks for a signature: the outside signer, or the expert, or the
-    organization's active representatives and the person who signed."""
-    if signature.open_request is not None:
-        return [(signature.open_request.email, signature.open_request.language)]
+def signer_people(signature: Signature) -> list[User]:
+    """Who speaks for a member's signature: the expert, or the person who signed and the organization's
+    representatives. (An outside signer has no account: they are written to at their confirmed address.)"""
     people = [signature.user] if signature.user is not None else []
     if signature.organization_id is not None:
         people += db.session.scalars(select(User).where(User.organization_id == signature.organization_id,
                                                         User.org_role == OrganizationRole.REPRESENTATIVE)).all()
-    return sorted({(p.email, p.language) for p in people if p.active})
+    return sorted({p.id: p for p in people if p.active}.values(), key=lambda p: p.id)
+
+
+def _why_signed(signature: Signature, declaration: Declaration) -> str:
+    if signature.capacity == "individual":
+        return _("You get this because you signed “%(title)s”.", title=declaration.title)
+    return _("You get this because you speak for %(organization)s, which signed “%(title)s”.",
+             organization=signature.display_name, title=declaration.title)
 
 
 def text_reopened(actor, declaration: Declaration) -> int:
     """Sign-on went back to revision: every active signature is now on an earlier version; tell its signer."""
     signatures = db.session.scalars(with_details(base_query(declaration)).where(
         Signature.status == SignatureStatus.ACTIVE)).unique().all()
+    link = absolute_url("declarations.read", declaration_id=declaration.id)
     for signature in signatures:
-        for email, language in signer_addresses(signature):
-            with force_locale(language):
-                queue(email, _("The text you signed has been reopened: %(title)s", title=declaration.title),
-                      "signature_reopened", signature=signature, declaration=declaration,
-                      link=absolute_url("declarations.read", declaration_id=declaration.id))
+        if signature.open_request is not None:
+            with force_locale(signature.open_request.language):
+                queue(signature.open_request.email,
+                      _("The text you signed has been reopened: %(title)s", title=declaration.title),
+                      "signature_reopened", signature=signature, declaration=declaration, link=link)
+            continue
+        for person in signer_people(signature):  # each as they chose: now, in the daily digest, or not at all
+            notifications.notify(person, "signature_reopened", lambda signature=signature: (
+                _("The text you signed has been reopened: %(title)s", title=declaration.title),
+                render_template("notifications/signature_reopened.txt", signature=signature,
+                                declaration=declaration)),
+                link, bulk=True, why=lambda signature=signature: _why_signed(signature, declaration))
     record(actor, "signatures_marked_earlier_version", declaration, count=len(signatures))
     return len(signatures)
 
@@ -63,6 +78,7 @@ def signon_reopened(actor, declaration: Declaration) -> int:
     version = signing_version(declaration)
     signatures = db.session.scalars(with_details(base_query(declaration)).where(
         Signature.status == SignatureStatus.ACTIVE, Signature.version_id != version.id)).unique().all()
+    link = absolute_url("signatures.sign", declaration_id=declaration.id)
     for signature in signatures:
         if signature.open_request is not None:
             if open_signon_closed_message(declaration):
@@ -74,11 +90,12 @@ def signon_reopened(actor, declaration: Declaration) -> int:
             open_request.expires_at = utcnow() + timedelta(days=RECONFIRM_LINK_DAYS)
             send_confirmation(declaration, open_request, token, RECONFIRM_LINK_DAYS, reconfirm=True)
             continue
-        for email, language in signer_addresses(signature):
-            with force_locale(language):
-                queue(email, _("Please confirm your signature again: %(title)s", title=declaration.title),
-                      "signature_reconfirm", signature=signature, declaration=declaration, version=version,
-                      link=absolute_url("signatures.sign", declaration_id=declaration.id))
+        for person in signer_people(signature):
+            notifications.notify(person, "signature_reconfirm", lambda signature=signature: (
+                _("Please confirm your signature again: %(title)s", title=declaration.title),
+                render_template("notifications/signature_reconfirm.txt", signature=signature,
+                                declaration=declaration, version=version)),
+                link, bulk=True, why=lambda signature=signature: _why_signed(signature, declaration))
     if signatures:
         record(actor, "signature_reconfirmation_requested", declaration, count=len(signatures),
                version=version.number)

@@ -164,13 +164,15 @@ def decide(signature_id, decision):
         with attempt():
             if decision == "approve":
                 open_signon.approve(acting_user(), signature)
-                flash(_("%(name)s is now counted as a signatory.", name=signature.display_name), "success")
+                flash(_("%(name)s is now counted as a signatory; the organization has been told by email.",
+                        name=signature.display_name), "success")
             else:
                 form = RejectForm()
                 if not form.validate_on_submit():
                     raise RuleError(_("Give a reason for rejecting this signature."))
                 open_signon.reject(acting_user(), signature, form.reason.data)
-                flash(_("The signature of %(name)s has been rejected.", name=signature.display_name), "success")
+                flash(_("The signature of %(name)s has been rejected; the organization has been told by email, "
+                        "with the reason.", name=signature.display_name), "success")
     except RuleError as rule:
         refuse(rule)
     return redirect(url_for("signatures.signatories", declaration_id=declaration.id, status="pending"), 303)

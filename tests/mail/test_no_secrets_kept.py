@@ -73,7 +73,8 @@ def test_gunicorns_access_log_writes_token_paths_without_the_token(tmp_path):
                     break
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
-        for path in (f"/reset/{secret}", f"/invite/{secret}", f"/sign/confirm/{secret}"):
+        for path in (f"/reset/{secret}", f"/invite/{secret}", f"/sign/confirm/{secret}",
+                     f"/notifications/unsubscribe/{secret}"):
             request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
                                              headers={"Referer": f"http://127.0.0.1:{port}/reset/{secret}"})
             try:
@@ -85,4 +86,5 @@ def test_gunicorns_access_log_writes_token_paths_without_the_token(tmp_path):
         server.wait(timeout=20)
     written = log.read_text()
     assert "/reset/[removed]" in written and "/invite/[removed]" in written and "/sign/confirm/[removed]" in written
+    assert "/notifications/unsubscribe/[removed]" in written
     assert secret not in written
