@@ -23,6 +23,7 @@ class PhasePreview:
     recommendations: int
     members_told: int  # alliance members notified (each as they chose: at once, in the digest, or not)
     signatures_told: int  # active signatures whose signers are emailed
+    signers_invited: int  # representatives and experts invited to sign (opening sign-on)
 
 
 def preview(declaration: Declaration, target: str) -> PhasePreview | None:
@@ -41,4 +42,5 @@ def preview(declaration: Declaration, target: str) -> PhasePreview | None:
     return PhasePreview(action=action, number=number, sha256=content_hash(content),
                         sections=len(content.get("sections", [])),
                         recommendations=len(content.get("recommendations", [])),
-                        members_told=members, signatures_told=extra.get("signatures_told", 0))
+                        members_told=members, signatures_told=extra.get("signatures_told", 0),
+                        signers_invited=extra.get("signers_invited", 0))

@@ -62,9 +62,12 @@ def why_line(user: User, kind: str) -> str:
     if kind == "submission" and user.institution is not None:
         return _("You get this because you review what is submitted to %(institution)s.",
                  institution=user.institution.name)
-    if kind == "signature_reminder" and user.organization is not None:
+    if kind in ("signature_reminder", "signon_opened") and user.org_role == "representative" \
+            and user.organization is not None:
         return _("You get this because you are a representative of %(organization)s.",
                  organization=user.organization.name)
+    if kind == "signon_opened":
+        return _("You get this because you take part in %(alliance)s as an individual expert.", alliance=alliance)
     # what is told to the whole alliance: phases, deadlines, acknowledgements, published answers
     return _("You get this because you are a member of %(alliance)s.", alliance=alliance)
 
@@ -113,6 +116,13 @@ def notify_consultation_opened(declaration) -> None:
         _("Consultation open: %(title)s", title=declaration.title),
         render_template("notifications/consultation_opened.txt", declaration=declaration)),
         absolute_url("declarations.read", declaration_id=declaration.id))
+
+
+def notify_alliance_of_submission(submission, declaration) -> None:
+    notify_alliance("submitted", lambda: (
+        _("Submitted to government: %(title)s", title=declaration.title),
+        render_template("notifications/submitted.txt", submission=submission, declaration=declaration)),
+        absolute_url("submissions.dossier", submission_id=submission.id))
 
 
 @phase_changed.connect

@@ -5,7 +5,8 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
-from app.choices import Phase, SignatureStatus
+from app.accounts.models import User
+from app.choices import OrganizationRole, Phase, SignatureStatus
 from app.declarations.models import Declaration, Version
 from app.declarations.signals import phase_preview, reading_page
 from app.extensions import db
@@ -172,11 +173,30 @@ def _signing_state(declaration: Declaration, **_extra) -> dict:
     return {"signing_closed": signing_closed_message(declaration)}
 
 
+def possible_signers(declaration: Declaration) -> list:
+    """Who may sign and has no signature on record yet: representatives of member organizations that have
+    not signed, and individual experts who have not."""
+    signed = select(Signature.user_id).where(Signature.declaration_id == declaration.id,
+                                             Signature.status == SignatureStatus.ACTIVE, Signature.user_id.is_not(None))
+    signed_for = select(Signature.organization_id).where(Signature.declaration_id == declaration.id,
+                                                         Signature.status == SignatureStatus.ACTIVE,
+                                                         Signature.organization_id.is_not(None))
+    people = db.session.scalars(select(User).where(
+        User.active.is_(True), User.id.not_in(signed),
+        or_(and_(User.org_role == OrganizationRole.REPRESENTATIVE, User.organization_id.is_not(None),
+                 User.organization_id.not_in(signed_for)),
+            User.is_expert.is_(True)))).all()
+    return [user for user in people if permissions.can_sign(user, declaration)]
+
+
 @phase_preview.connect
 def _signers_told(declaration: Declaration, *, target: str, **_extra) -> dict:
     """The confirmation page of reopening the text or of opening sign-on says how many signatures' signers
     will be emailed (app/signatures/reopening.py: told of the reopening, or asked to confirm again)."""
     if declaration.phase != Phase.SIGNON and target != Phase.SIGNON:
         return {}
-    return {"signatures_told": db.session.scalar(select(func.count()).select_from(Signature).where(
+    told = {"signatures_told": db.session.scalar(select(func.count()).select_from(Signature).where(
         Signature.declaration_id == declaration.id, Signature.status == SignatureStatus.ACTIVE))}
+    if target == Phase.SIGNON:  # and who may sign is invited to (app/signatures/reopening.py, signon_opened)
+        told["signers_invited"] = len(possible_signers(declaration))
+    return told

@@ -20,7 +20,7 @@ from app.notifications import services as notifications
 from app.security import token_hash
 from app.signatures.models import Signature
 from app.signatures.open_signon import open_signon_closed_message, send_confirmation
-from app.signatures.queries import base_query, signing_version, with_details
+from app.signatures.queries import base_query, possible_signers, signing_version, with_details
 from app.time import utcnow
 
 RECONFIRM_LINK_DAYS = 14
@@ -32,6 +32,22 @@ def _on_phase_changed(declaration: Declaration, *, actor, before: str, after: st
         text_reopened(actor, declaration)
     if after == Phase.SIGNON:
         signon_reopened(actor, declaration)
+        signon_opened(declaration)
+
+
+def signon_opened(declaration: Declaration) -> int:
+    """Tell who may sign — representatives of member organizations and individual experts — that the text
+    waits for their signature, and until when. Those whose signature is already on record get the request
+    to confirm it again instead (signon_reopened). Returns how many were told."""
+    people = possible_signers(declaration)
+    link = absolute_url("signatures.sign", declaration_id=declaration.id)
+    told = 0
+    for user in people:
+        notifications.notify(user, "signon_opened", lambda: (
+            _("Open for signature: %(title)s", title=declaration.title),
+            render_template("notifications/signon_opened.txt", declaration=declaration)), link, bulk=True)
+        told += 1
+    return told
 
 
 def signer_people(signature: Signature) -> list[User]:

@@ -24,7 +24,7 @@ from app.formatting import format_datetime_short
 from app.institutions.models import Institution
 from app.links import absolute_url
 from app.markup import render_markdown
-from app.notifications.services import notify
+from app.notifications.services import notify, notify_alliance_of_submission
 from app.organizations.models import Organization
 from app.signatures.models import Signature
 from app.signatures.open_signon import tell_outside_signers_of_submission
@@ -183,6 +183,7 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
            sha256=submission.sha256, text_sha256=version.sha256, recipients=[i.id for i in institutions],
            signatures=len(signatures))
     _notify_recipients(submission, declaration, institutions)
+    notify_alliance_of_submission(submission, declaration)
     tell_outside_signers_of_submission(submission, signatures)
     return submission
 
