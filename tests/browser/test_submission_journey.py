@@ -57,7 +57,7 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     # The reviewer finds it on the home page, acknowledges, drafts two answers and publishes them.
     log_in(page, base, people["reviewer"].email, app)
     page.goto(base + "/")
-    page.click(f".awaiting a[href$='/submissions/{submission_id}']")
+    page.click(f"section.work a[href$='/submissions/{submission_id}']")
     page.click(f"form[action$='/submissions/{submission_id}/acknowledge'] button")
     page.click(f"a[href$='/submissions/{submission_id}/recommendations/{first}/answer']")
     page.check("input[name=position][value=supported]")
