@@ -25,6 +25,7 @@ UPDATE_DUE_WITHIN = timedelta(days=30)
 class SignonProgress:
     declaration: Declaration
     organizations: int  # member organizations whose signature counts
+    outside: int  # organizations outside the alliance whose signature was approved
     individuals: int
     pending: int  # signatures waiting for verification or approval
     days_left: int | None
@@ -75,16 +76,18 @@ def signon_progress(signon: list[Declaration]) -> list[SignonProgress]:
     counts = {}
     for row in db.session.execute(
             select(Signature.declaration_id, Signature.capacity, verified_clause().label("counted"),
-                   func.count(Signature.id))
+                   Signature.open_request_id.is_not(None).label("outside"), func.count(Signature.id))
             .outerjoin(Organization, Signature.organization_id == Organization.id)
             .where(Signature.declaration_id.in_([d.id for d in signon]), Signature.status == SignatureStatus.ACTIVE)
-            .group_by(Signature.declaration_id, Signature.capacity, verified_clause())):
-        counts[(row[0], row[1], bool(row[2]))] = row[3]
+            .group_by(Signature.declaration_id, Signature.capacity, verified_clause(),
+                      Signature.open_request_id.is_not(None))):
+        key = (row[0], "outside" if row[3] else row[1], bool(row[2]))
+        counts[key] = counts.get(key, 0) + row[4]
     now = utcnow()
     return [SignonProgress(
         declaration=d, organizations=counts.get((d.id, "organization", True), 0),
-        individuals=counts.get((d.id, "individual", True), 0),
-        pending=counts.get((d.id, "organization", False), 0) + counts.get((d.id, "individual", False), 0),
+        outside=counts.get((d.id, "outside", True), 0), individuals=counts.get((d.id, "individual", True), 0),
+        pending=sum(counts.get((d.id, kind, False), 0) for kind in ("organization", "outside", "individual")),
         days_left=max(0, (d.signon_deadline - now).days) if d.signon_deadline else None) for d in signon]
 
 
