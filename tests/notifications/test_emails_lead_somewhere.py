@@ -20,8 +20,9 @@ from app.mail.models import OutboxMessage
 from app.mail.services import deliver, take_queued_ids
 from app.notifications.unsubscribe import unsubscribe_token
 from app.time import utcnow
-from tests.comments.test_comments import _comment, post, thread_url
+from tests.comments.test_comments import _comment
 from tests.helpers import login, sign
+from tests.notifications.test_notifications import _reply
 from tests.signatures.test_chase import alliance  # noqa: F401 - a fixture
 
 SETTINGS = "http://localhost/account#notification_mode"
@@ -92,12 +93,7 @@ def _digest(app):
 
 def test_a_reply_notice_says_why_links_to_the_reply_and_ends_with_the_settings(
         app, client, people, consultation, mailbox, sent_headers):
-    login(client, people["member"].email)
-    post(client, thread_url(consultation), "Question")
-    parent = _comment(app, "Question")
-    client.post("/logout")
-    login(client, people["representative"].email)
-    post(client, thread_url(consultation), "Answer", parent_id=str(parent.id))
+    _reply(app, client, people, consultation)
     reply = _comment(app, "Answer")
     [message] = mailbox.to(people["member"].email)
     lines = message["body"].splitlines()

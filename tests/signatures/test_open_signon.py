@@ -24,14 +24,6 @@ def form(app, declaration_id, changes=None) -> dict:
     return {**FORM, "version_id": str(version_id), **(changes or {})}
 
 
-@pytest.fixture
-def open_signon(app, signon):
-    with app.app_context():
-        db.session.get(Declaration, signon.id).open_signon = True
-        db.session.commit()
-    return signon
-
-
 def _link(mailbox, address) -> str:
     [message] = mailbox.wait_for(address, containing="/sign/confirm/")
     return re.search(r"http://localhost(/sign/confirm/\S+)", message["body"]).group(1)

@@ -1,21 +1,11 @@
 """Outside signers are kept informed: once confirmed, an organization outside the alliance is emailed when a
 coordinator approves or rejects its signature, and when the declaration is submitted."""
-import pytest
 from sqlalchemy import select
 
-from app.declarations.models import Declaration
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from tests.helpers import login, signatures_of, submit, the_submission
 from tests.signatures.test_open_signon import FORM, _link, form
-
-
-@pytest.fixture
-def open_signon(app, signon):
-    with app.app_context():
-        db.session.get(Declaration, signon.id).open_signon = True
-        db.session.commit()
-    return signon
 
 
 def _sign_from_outside(app, client, mailbox, declaration_id, language="en", **changes):
