@@ -14,7 +14,6 @@ from app.extensions import db
 from app.organizations.models import Organization
 from app.responses.models import Answer, ImplementationUpdate
 from app.signatures.models import Signature
-from app.signatures.queries import verified_clause
 from app.submissions.models import Submission, SubmissionClosure, SubmissionRecipient, SubmittedRecommendation
 from app.time import utcnow
 
@@ -74,15 +73,19 @@ def signon_progress(signon: list[Declaration]) -> list[SignonProgress]:
     if not signon:
         return []
     counts = {}
-    for row in db.session.execute(
-            select(Signature.declaration_id, Signature.capacity, verified_clause().label("counted"),
-                   Signature.open_request_id.is_not(None).label("outside"), func.count(Signature.id))
+    # Grouped by plain columns (PostgreSQL would not match a grouped expression with parameters to the
+    # selected one); "counted" is then verified_clause() worked out here: an expert, a verified member
+    # organization, or an approved outside one.
+    outside, approved = Signature.open_request_id.is_not(None), Signature.approved_at.is_not(None)
+    for declaration_id, capacity, verified, is_outside, is_approved, count in db.session.execute(
+            select(Signature.declaration_id, Signature.capacity, Organization.verified, outside, approved,
+                   func.count(Signature.id))
             .outerjoin(Organization, Signature.organization_id == Organization.id)
             .where(Signature.declaration_id.in_([d.id for d in signon]), Signature.status == SignatureStatus.ACTIVE)
-            .group_by(Signature.declaration_id, Signature.capacity, verified_clause(),
-                      Signature.open_request_id.is_not(None))):
-        key = (row[0], "outside" if row[3] else row[1], bool(row[2]))
-        counts[key] = counts.get(key, 0) + row[4]
+            .group_by(Signature.declaration_id, Signature.capacity, Organization.verified, outside, approved)):
+        counted = capacity == "individual" or bool(verified) or (is_outside and is_approved)
+        key = (declaration_id, "outside" if is_outside else capacity, counted)
+        counts[key] = counts.get(key, 0) + count
     now = utcnow()
     return [SignonProgress(
         declaration=d, organizations=counts.get((d.id, "organization", True), 0),
