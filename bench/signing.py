@@ -54,6 +54,7 @@ def prepare(url: str) -> tuple[int, int]:
     from flask_migrate import upgrade
     config = TestingConfig()
     config.SQLALCHEMY_DATABASE_URI = url
+    config.SECRET_KEY, config.MAIL_BACKEND = "bench", "console"  # opening sign-on emails who may sign
     app = create_app(config)
     with app.app_context():
         upgrade()
