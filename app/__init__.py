@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import availability, runtime
+from app import availability, caching, runtime
 from app.config import BASE_DIR, Config, load_config
 from app.errors import NotAllowed
 
@@ -39,6 +39,7 @@ def create_app(config: Config | str | None = None) -> Flask:
         n = config.PROXY_COUNT
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    caching.init_app(app)  # first: its response hooks must run last (compression, then nothing)
     _init_extensions(app)
     _register_blueprints(app)
     _connect_receivers()

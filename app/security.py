@@ -58,9 +58,15 @@ def add_security_headers(response):
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+    if request.endpoint == "static":
+        return response  # app.caching gives static files their max-age
+    if current_user and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
-        headers.add("Vary", "Cookie")
+    elif "Cache-Control" not in headers:
+        # A visitor's page is kept by no shared cache and checked again before each use (ETag, app.caching);
+        # it is English or Urdu by the session cookie or the browser's languages.
+        headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
     return response
 
 
