@@ -38,7 +38,15 @@ run: $(BIN)/.runtime translations
 system-deps:
 	@bash scripts/system-deps.sh
 
-test: $(BIN)/.dev translations
+# axe-core for the accessibility checks of the browser stage: the pinned npm package (package-lock.json),
+# installed from the npm registry into node_modules/, never fetched from a CDN.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || bash scripts/system-deps.sh
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(BIN)/.dev translations $(AXE)
 	@bash scripts/test-stages.sh
 
 test-sqlite: $(BIN)/.dev translations
@@ -50,13 +58,13 @@ test-postgresql: $(BIN)/.dev translations
 test-servers: $(BIN)/.dev translations
 	@STAGES=servers bash scripts/test-stages.sh
 
-test-browser: $(BIN)/.dev translations
+test-browser: $(BIN)/.dev translations $(AXE)
 	@STAGES=browser bash scripts/test-stages.sh
 
 # The benchmarks (bench/server.py and the *_wsgi.py modules are their helpers, not benchmarks).
-BENCHES := reading signing dossier soak
+BENCHES := reading signing dossier soak weight
 bench: $(BIN)/.dev translations
 	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) instance test-artifacts
+	rm -rf $(VENV) instance test-artifacts node_modules

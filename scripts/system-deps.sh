@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the site and the test stages need: Chromium for the browser journeys, a Noto font with
 # Urdu coverage so Urdu pages and dossier PDFs render, Pango for WeasyPrint (the dossier PDF), pdftotext to
-# read the PDF back in the tests, the PostgreSQL server binaries and Redis (the several-servers stage).
+# read the PDF back in the tests, Node.js and npm to install axe-core (the accessibility checks), the PostgreSQL server binaries and Redis (the several-servers stage).
 # Installed only when missing.
 # With --check: install nothing; name each missing package and what needs it, and exit 1 if any is missing.
 set -uo pipefail
@@ -11,6 +11,8 @@ need() {  # need PACKAGE REASON: record a missing package
   missing+=("$1"); why+=("$1 ($2)")
 }
 command -v chromium >/dev/null 2>&1 || need chromium "the browser journeys"
+command -v node >/dev/null 2>&1 || need nodejs "npm, which installs axe-core for the accessibility checks"
+command -v npm >/dev/null 2>&1 || need npm "installing axe-core (package.json) for the accessibility checks"
 [ -e /usr/share/fonts/truetype/noto/NotoNastaliqUrdu-Regular.ttf ] || need fonts-noto-core "Urdu in pages and PDFs"
 ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || need libpangoft2-1.0-0 "WeasyPrint, the dossier PDF"
 command -v pdftotext >/dev/null 2>&1 || need poppler-utils "pdftotext, reading the dossier PDF back in tests"

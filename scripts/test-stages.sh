@@ -76,6 +76,9 @@ stage_servers() {  # two gunicorn servers, one PostgreSQL, one Redis: the tests 
 
 stage_browser() {
   if ! command -v chromium >/dev/null 2>&1; then skip_or_fail browser "Debian's chromium is not installed"; return; fi
+  # axe-core (the accessibility checks) from package-lock.json; the Makefile installs it, this covers a direct run.
+  [ -f node_modules/axe-core/axe.min.js ] || npm ci --ignore-scripts --no-audit --no-fund --loglevel=error ||
+    { summaries+=("stage browser: FAIL — npm ci could not install axe-core"); failed_stages=$((failed_stages + 1)); return; }
   run_stage browser -m browser tests/browser
 }
 
