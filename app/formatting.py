@@ -1,8 +1,10 @@
 """Localised formatting for templates."""
 import re
+import unicodedata
 from datetime import datetime
 
-from flask_babel import format_date, format_time
+from babel.dates import get_datetime_format
+from flask_babel import format_date, format_time, get_locale
 from markupsafe import Markup
 
 
@@ -18,7 +20,9 @@ def format_datetime_short(value) -> str:
         return ""
     if not isinstance(value, datetime):
         return format_date(value, "medium")
-    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+    # The language's own way of joining a date and a time ("{1}, {0}" in English, "{1} {0}" in Urdu).
+    pattern = get_datetime_format("medium", locale=get_locale() or "en")
+    return pattern.replace("{1}", format_date(value, "medium")).replace("{0}", format_time(value, "short"))
 
 
 def format_date_only(value) -> str:
@@ -29,7 +33,6 @@ def format_date_only(value) -> str:
 def text_direction(value) -> str:
     """"rtl" or "ltr" from the first letter with a strong direction: dir="auto" worked out on the server,
     for the PDF renderer, which does not support it."""
-    import unicodedata
     for char in re.sub(r"<[^>]*>", "", str(value or "")):
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):

@@ -1,0 +1,38 @@
+"""The Urdu dossier PDF: Urdu set in Nastaliq, Latin runs (hashes, names, "SHA-256") kept Latin."""
+import re
+import subprocess
+
+from tests.helpers import login
+
+URDU_ONLY_LETTERS = set("ڈٹڑںےۓہھگک")  # letters of Urdu that Arabic lacks: the Urdu UI text is there
+
+
+def _pdf_text_and_fonts(client, submission, tmp_path) -> tuple[str, str]:
+    response = client.get(f"/submissions/{submission.id}/dossier.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    path = tmp_path / "dossier-ur.pdf"
+    path.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return text, fonts
+
+
+def test_the_urdu_pdf_is_urdu_and_keeps_latin_runs_latin(client, submitted, people, tmp_path):
+    declaration, submission = submitted
+    login(client, people["reviewer"].email)
+    client.post("/language", data={"language": "ur"})
+    text, fonts = _pdf_text_and_fonts(client, submission, tmp_path)
+    # The hash comes out as the exact Latin string, on its own line (the cover) and in every footer.
+    lines = [line.strip() for line in text.splitlines()]
+    assert submission.sha256 in lines
+    assert text.count(submission.sha256) >= text.count("\f")
+    assert re.search(r"SHA-256\s+" + submission.sha256, text)  # the footer: "SHA-256 <hash>", Latin
+    # Urdu throughout: Urdu letters in the text, set in the Urdu font; Latin in Noto Sans, hashes monospaced.
+    assert URDU_ONLY_LETTERS & set(text), text[:500]
+    assert "Noto-Nastaliq-Urdu" in fonts and "Noto-Sans" in fonts and "DejaVu-Sans-Mono" in fonts
+    # The English names and the text stay readable Latin.
+    assert "Declaration on trafficking" in text and "Create specialised prosecution units." in text
+    # No English UI label is left in the Urdu dossier.
+    for english in ("Signatories", "Recommendations by pillar", "Annex 1", "Consultation record", "Contents"):
+        assert english not in text
