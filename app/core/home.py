@@ -160,8 +160,13 @@ def latest_answers(user, limit: int = 5) -> list[tuple[Answer, SubmittedRecommen
                  selectinload(Submission.recipients))
         .where(Answer.published_at.is_not(None))
         .order_by(Answer.published_at.desc(), Answer.id.desc()).limit(limit * 4)).unique().all()
-    shown = [(a, item, s) for a, item, s in rows
-             if permissions.can_view_response(user, s.declaration, s.institution_ids)]
+    shown, seen = [], set()
+    for answer, item, submission in rows:  # the newest answer of each institution to each recommendation
+        if (item.id, answer.institution_id) in seen or not permissions.can_view_response(
+                user, submission.declaration, submission.institution_ids):
+            continue
+        seen.add((item.id, answer.institution_id))
+        shown.append((answer, item, submission))
     return shown[:limit]
 
 

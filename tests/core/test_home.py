@@ -187,3 +187,19 @@ def test_a_reply_later_in_a_thread_one_replied_in_counts_as_a_reply_to_them(app,
     page = _home(client)
     assert f"{people['coordinator'].name} replied to your comment" in page
     assert f"{people['expert'].name} replied to your comment" not in page  # that came before the member's
+
+
+def test_a_visitor_sees_each_institutions_newest_answer_once(app, client, people, submitted):
+    declaration, submission = submitted
+    with app.app_context():
+        reviewer = db.session.get(User, people["reviewer"].id)
+        sub = db.session.get(Submission, submission.id)
+        responses.acknowledge(reviewer, sub, sub.declaration)
+        for explanation in ("First answer.", "Revised answer."):
+            responses.save_answer(reviewer, sub, declaration.recommendations[0], position="supported",
+                                  explanation=explanation, lead_institution_id=None, target_date=None)
+            responses.publish(reviewer, sub, sub.declaration)
+        db.session.commit()
+    page = _home(client)
+    assert page.count(f'href="/recommendations/{declaration.recommendations[0]}"') == 1
+    assert f'href="/submissions/{submission.id}"' in page
