@@ -154,9 +154,9 @@ def test_the_login_limit_and_the_owners_device_hold_across_both_servers(site):
 
 
 def test_mail_is_sent_once_whichever_server_and_however_many_senders(site, mailbox):
-    """A reset requested on one server is mailed once, right after the answer. The alliance's notices queued
-    when the setup opened the consultation are then sent by `flask mail send` run on both servers at the same
-    moment (their cron): every one arrives exactly once, split between the two senders."""
+    """A reset requested on one server is mailed once, right after the answer. The notices queued when the
+    setup opened the consultation and sign-on are then sent by `flask mail send` run on both servers at the
+    same moment (their cron): every one arrives exactly once, split between the two senders."""
     one, _two = site["servers"]
     mailbox.clear()
     client = _client(one, "10.5.0.1")
@@ -169,11 +169,13 @@ def test_mail_is_sent_once_whichever_server_and_however_many_senders(site, mailb
     outputs = [sender.communicate(timeout=120)[0].decode() for sender in senders]
     assert all(sender.returncode == 0 for sender in senders), outputs
     sent = sum(int(output.split("sent ", 1)[1].split(",", 1)[0]) for output in outputs)
-    assert sent == SIGNERS + 1, outputs  # every representative and the coordinator: one notice each
+    # Each representative: the consultation's notice and the invitation to sign; the coordinator: the notice.
+    assert sent == 2 * SIGNERS + 1, outputs
     time.sleep(0.5)
     for n in range(SIGNERS):
         subjects = [m["subject"] for m in mailbox.to(f"rep{n}@example.org")]
         assert subjects.count("Consultation open: Statement") == 1, (n, subjects)
+        assert subjects.count("Open for signature: Statement") == 1, (n, subjects)
     assert [m["subject"] for m in mailbox.to("rep1@example.org")].count("Reset your Sanad password") == 1
     with site["app"].app_context():
         from app.mail.models import OutboxMessage
