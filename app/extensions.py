@@ -101,6 +101,14 @@ def update_if(obj, *conditions, **values) -> bool:
     return True
 
 
+def read_rows(statement, parameters: dict | None = None):
+    """Run a SELECT of plain columns (never whole objects) on the session's connection, inside the request's
+    transaction, after flushing as db.session.execute would: the same rows without the ORM's result
+    processing. For the light reads of the hottest paths, where it costs about two thirds as much."""
+    db.session.flush()
+    return db.session.connection().execute(statement, parameters or {})
+
+
 def begin_writing_on_sqlite() -> None:
     """On SQLite, take the write lock now, before reading what will be changed (BEGIN IMMEDIATE, waiting as
     busy_timeout allows), unless this transaction already holds it. Used by app.views.attempt (a savepoint

@@ -40,7 +40,7 @@ from tests.webclient import WebClient  # noqa: E402
 
 SIGNERS = int(os.environ.get("BENCH_SIGNERS", 300))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
-WORKERS = 4
+WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
 # gunicorn's default sync workers, as the README's production command runs them (behind a reverse proxy
 # that buffers slow clients); BENCH_WORKER_ARGS="-k gthread --threads 4" compares threaded workers.
 WORKER_ARGS = os.environ.get("BENCH_WORKER_ARGS", "").split()
@@ -243,7 +243,8 @@ LAYERS = [
     ("session load (login session → user)", "app/__init__.py", "load_user"),
     ("CSRF check", "flask_wtf/csrf.py", "protect"),
     ("form validation", "wtforms/form.py", "validate"),
-    ("signing service", "app/signatures/services.py", "sign"),
+    ("signing checks (reads only)", "app/signatures/services.py", "plan_signature"),
+    ("signing write", "app/signatures/services.py", "record_signature"),
     ("  of which audit entry", "app/audit/services.py", "record"),
     ("commit", "app/__init__.py", "finish_unit_of_work"),
     ("session cookie (flash message)", "flask/sessions.py", "save_session"),

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadData, BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from zxcvbn import zxcvbn
 
@@ -93,10 +93,14 @@ def start_login_session(user: User, user_agent: str = "") -> str:
     return token
 
 
+# Read on every request of a logged-in person: built once (its cache key is then computed once, not per request).
+LIVE_LOGIN_SESSION = (select(LoginSession).options(joinedload(LoginSession.user))
+                      .where(LoginSession.token_hash == bindparam("token_hash"), LoginSession.ended_at.is_(None)))
+
+
 def user_for_login_token(token: str, max_age_seconds: int) -> User | None:
     """The active user of a live login session, or None (ended, expired, unknown or deactivated)."""
-    row = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.user))
-                            .where(LoginSession.token_hash == token_hash(token or ""), LoginSession.ended_at.is_(None)))
+    row = db.session.scalar(LIVE_LOGIN_SESSION, {"token_hash": token_hash(token or "")})
     now = utcnow()
     if row is None or row.created_at < now - timedelta(seconds=max_age_seconds) or not row.user.active:
         return None

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 
 from app.audit.models import AuditEntry
-from app.extensions import begin_writing_on_sqlite, db
+from app.extensions import begin_writing_on_sqlite, db, read_rows
 
 CHAIN_LOCK = 727_001  # the advisory lock key of the audit chain on PostgreSQL
 
@@ -31,7 +31,10 @@ def last_link() -> str:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
     else:
         begin_writing_on_sqlite()
-    return db.session.scalar(select(AuditEntry.sha256).order_by(AuditEntry.id.desc()).limit(1)) or ""
+    return read_rows(LAST_LINK).scalar() or ""
+
+
+LAST_LINK = select(AuditEntry.sha256).order_by(AuditEntry.id.desc()).limit(1)
 
 
 def verify() -> tuple[int, str | None]:

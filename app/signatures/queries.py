@@ -1,7 +1,7 @@
 """Reading signatures: the version being signed, who may see which signatures, counts and statistics.
 The functions other areas use (submissions, the home page, the reading page) live here."""
 from flask_babel import gettext as _
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
@@ -9,21 +9,23 @@ from app.accounts.models import User
 from app.choices import OrganizationRole, Phase, SignatureStatus
 from app.declarations.models import Declaration, Version
 from app.declarations.signals import phase_preview, reading_page
-from app.extensions import db
+from app.extensions import db, read_rows
 from app.formatting import format_datetime_short
 from app.organizations.models import Organization
 from app.signatures.models import OpenSignonRequest, Signature
 from app.time import local_date, utcnow
+
+LATEST_VERSION = (select(Version.id, Version.number, Version.phase, Version.sha256, Version.created_at)
+                  .where(Version.declaration_id == bindparam("declaration_id"))
+                  .order_by(Version.number.desc()).limit(1))
 
 
 def signing_version(declaration: Declaration):
     """The version being signed: the latest one, when it was frozen for sign-on; None otherwise.
 
     A light row (id, number, phase, sha256, created_at), not the ORM object with its whole content:
-    it is read on every signing request."""
-    version = db.session.execute(
-        select(Version.id, Version.number, Version.phase, Version.sha256, Version.created_at)
-        .where(Version.declaration_id == declaration.id).order_by(Version.number.desc()).limit(1)).first()
+    it is read on every signing request (with a statement built once)."""
+    version = read_rows(LATEST_VERSION, {"declaration_id": declaration.id}).first()
     return version if version is not None and version.phase == Phase.SIGNON else None
 
 

@@ -1,17 +1,21 @@
 """Signing and withdrawal: signatures on an exact version, one active signature per organization and per
 individual, held by unique indexes; a race that loses against them ends in AlreadySigned, never in a second
 row. Open sign-on, the chase list and reopening build on the helpers here."""
+from collections import namedtuple
+from dataclasses import dataclass
+from typing import Any
+
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 
 from app import permissions
 from app.audit.services import record
 from app.choices import SIGNATURE_VISIBILITIES, SUBMITTED_PHASES, Phase, SignatureStatus
-from app.declarations.models import Declaration, Recommendation
+from app.declarations.models import Declaration, Recommendation, Version
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, insert_unless_duplicate
+from app.extensions import db, insert_unless_duplicate, read_rows
 from app.signatures.models import Reservation, Signature
-from app.signatures.queries import signing_closed_message, signing_version
+from app.signatures.queries import signing_closed_message
 from app.time import utcnow
 
 MAX_RESERVATION = 2000
@@ -40,17 +44,55 @@ def clean_reservations(declaration: Declaration, reservations: dict[int, str]) -
     return texts
 
 
+def _active_of(*signer):
+    return select(Signature.id, Signature.version_id).where(
+        Signature.declaration_id == bindparam("declaration_id"), Signature.status == SignatureStatus.ACTIVE, *signer)
+
+
+# Read on every signing request: built once.
+ACTIVE_SIGNATURE = {
+    "organization": _active_of(Signature.organization_id == bindparam("signer")),
+    "open_request": _active_of(Signature.open_request_id == bindparam("signer")),
+    "individual": _active_of(Signature.capacity == "individual", Signature.user_id == bindparam("signer")),
+}
+
+
+# The version being signed and this signer's active signature, in one round trip (a signer has at most one
+# active signature: a unique index): what every signing request reads before anything else.
+SIGNING_STATE = {
+    kind: select(Version.id, Version.number, Version.phase, Version.sha256, Version.created_at,
+                 Signature.id.label("signature_id"), Signature.version_id.label("signature_version_id"))
+    .outerjoin(Signature, and_(Signature.declaration_id == Version.declaration_id,
+                               Signature.status == SignatureStatus.ACTIVE, *signer))
+    .where(Version.declaration_id == bindparam("declaration_id")).order_by(Version.number.desc()).limit(1)
+    for kind, signer in (("organization", [Signature.organization_id == bindparam("signer")]),
+                         ("individual", [Signature.capacity == "individual", Signature.user_id == bindparam("signer")]))
+}
+
+
+def signing_state(declaration: Declaration, capacity: str, signer_id: int):
+    """(signing_version(), active_signature() of this signer) as one query: (None, None) when no version is
+    open for signing; the signature as a light row (id, version_id)."""
+    row = read_rows(SIGNING_STATE[capacity], {"declaration_id": declaration.id, "signer": signer_id}).first()
+    if row is None or row.phase != Phase.SIGNON:
+        return None, None
+    version = VersionRow(row.id, row.number, row.phase, row.sha256, row.created_at)
+    return version, (ActiveRow(row.signature_id, row.signature_version_id) if row.signature_id else None)
+
+
+VersionRow = namedtuple("VersionRow", "id number phase sha256 created_at")
+ActiveRow = namedtuple("ActiveRow", "id version_id")
+
+
 def active_signature(declaration: Declaration, *, organization_id=None, user_id=None, open_request_id=None):
     """The active signature of this signer, as a light row (id, version_id), or None."""
-    query = select(Signature.id, Signature.version_id).where(Signature.declaration_id == declaration.id,
-                                                             Signature.status == SignatureStatus.ACTIVE)
     if organization_id is not None:
-        query = query.where(Signature.organization_id == organization_id)
+        signer, key = organization_id, "organization"
     elif open_request_id is not None:
-        query = query.where(Signature.open_request_id == open_request_id)
+        signer, key = open_request_id, "open_request"
     else:
-        query = query.where(Signature.capacity == "individual", Signature.user_id == user_id)
-    return db.session.execute(query).first()
+        signer, key = user_id, "individual"
+    return read_rows(ACTIVE_SIGNATURE[key], {"declaration_id": declaration.id, "signer": signer}).first()
 
 
 def end_signature(signature_id: int, status: str, actor, reason: str = "", *, pending_only: bool = False) -> bool:
@@ -86,8 +128,11 @@ def phase_now(declaration_id: int) -> str:
     a time). Submitting moves the phase in an update of the same row, so a change to the signatures either
     happens before the submission reads them (which waits for it) or sees the submission and is refused (the
     view rolls back)."""
-    return db.session.scalar(select(Declaration.phase).where(Declaration.id == declaration_id)
-                             .with_for_update(read=True))
+    return read_rows(PHASE_FOR_SHARE, {"declaration_id": declaration_id}).scalar()
+
+
+PHASE_FOR_SHARE = (select(Declaration.phase).where(Declaration.id == bindparam("declaration_id"))
+                   .with_for_update(read=True))
 
 
 def still_in_signon(declaration: Declaration) -> None:
@@ -99,9 +144,22 @@ def submitted_now(declaration_id: int) -> bool:
     return phase_now(declaration_id) in SUBMITTED_PHASES
 
 
-def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | None, visibility: str,
-         reservations: dict[int, str] | None = None) -> Signature:
-    """Sign the version on sign-on for one's organization or oneself; re-confirms an earlier signature."""
+@dataclass(frozen=True)
+class SigningPlan:
+    """What a signature will be, once every check that only reads has passed (plan_signature)."""
+    version: Any  # the light row of signing_state()
+    capacity: str
+    visibility: str
+    organization_id: int | None
+    reservations: dict[int, str]
+    replaces: Any  # the active signature on an earlier version (a re-confirmation), or None
+
+
+def plan_signature(actor, declaration: Declaration, *, capacity: str, version_id: int | None, visibility: str,
+                   reservations: dict[int, str] | None = None) -> SigningPlan:
+    """Every check of signing, reading only: NotAllowed, RuleError or AlreadySigned, else the plan. A view
+    runs it before its savepoint (app.views.attempt), so a repeated submit is answered without one; the
+    write (record_signature) still lets the unique indexes decide a race."""
     if capacity == "organization":
         if not permissions.can_sign_for_organization(actor, declaration):
             raise NotAllowed()
@@ -112,29 +170,44 @@ def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | No
         raise RuleError(_("Choose in which capacity you sign."))
     if visibility not in SIGNATURE_VISIBILITIES:
         raise RuleError(_("Choose who may see your name."))
-    version = signing_version(declaration)
-    closed = signing_closed_message(declaration, version)
+    organization_id = actor.organization_id if capacity == "organization" else None
+    version, existing = signing_state(declaration, capacity, organization_id or actor.id)
+    closed = signing_closed_message(declaration, version)  # (with no version open, it reads again to say why)
     if closed:
         raise RuleError(closed)
     if version_id != version.id:
         raise RuleError(changed_text_message(version))
     texts = clean_reservations(declaration, reservations or {})
-    organization_id = actor.organization_id if capacity == "organization" else None
-    existing = active_signature(declaration, organization_id=organization_id, user_id=actor.id)
     if existing is not None and existing.version_id == version.id:
         raise AlreadySigned(_("Your organization has already signed version %(n)d.", n=version.number)
                             if capacity == "organization" else
                             _("You have already signed version %(n)d.", n=version.number))
-    # An active signature on an earlier version is replaced: this is a re-confirmation.
+    return SigningPlan(version, capacity, visibility, organization_id, texts, existing)
+
+
+def record_signature(actor, declaration: Declaration, plan: SigningPlan) -> Signature:
+    """Write the planned signature and its audit entry; an active signature on an earlier version is replaced
+    (a re-confirmation). AlreadySigned when a concurrent request got there first."""
+    version, existing = plan.version, plan.replaces
     signature = insert_signature(dict(
-        declaration_id=declaration.id, version_id=version.id, sha256=version.sha256, capacity=capacity,
-        organization_id=organization_id, user_id=actor.id, signer_name=actor.name,
-        signer_designation=actor.designation or "", visibility=visibility), existing and existing.id, texts)
+        declaration_id=declaration.id, version_id=version.id, sha256=version.sha256, capacity=plan.capacity,
+        organization_id=plan.organization_id, user_id=actor.id, signer_name=actor.name,
+        signer_designation=actor.designation or "", visibility=plan.visibility),
+        existing and existing.id, plan.reservations)
     still_in_signon(declaration)
     record(actor, "signature_reconfirmed" if existing else "signature_added", signature,
-           declaration_id=declaration.id, capacity=capacity, organization_id=organization_id, version=version.number,
-           sha256=version.sha256, visibility=visibility, reservations=sorted(texts), replaces=existing and existing.id)
+           declaration_id=declaration.id, capacity=plan.capacity, organization_id=plan.organization_id,
+           version=version.number, sha256=version.sha256, visibility=plan.visibility,
+           reservations=sorted(plan.reservations), replaces=existing and existing.id)
     return signature
+
+
+def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | None, visibility: str,
+         reservations: dict[int, str] | None = None) -> Signature:
+    """Sign the version on sign-on for one's organization or oneself; re-confirms an earlier signature."""
+    return record_signature(actor, declaration, plan_signature(
+        actor, declaration, capacity=capacity, version_id=version_id, visibility=visibility,
+        reservations=reservations))
 
 
 def withdraw(actor, signature: Signature, reason: str = "") -> None:

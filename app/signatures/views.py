@@ -47,9 +47,14 @@ def sign(declaration_id):
         form.capacity.choices = [(c, c) for c in _allowed_capacities(user, declaration)]
         if form.validate_on_submit():
             try:
+                # The checks only read, before attempt(): a repeated submit is answered without taking a write
+                # lock (SQLite) or writing anything.
+                plan = services.plan_signature(user, declaration, capacity=form.capacity.data,
+                                               visibility=form.visibility.data,
+                                               version_id=form_id(form.version_id.data),
+                                               reservations=_submitted_reservations())
                 with attempt():
-                    services.sign(user, declaration, capacity=form.capacity.data, visibility=form.visibility.data,
-                                  version_id=form_id(form.version_id.data), reservations=_submitted_reservations())
+                    services.record_signature(user, declaration, plan)
             except services.AlreadySigned as rule:
                 flash(str(rule), "info")
                 return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
