@@ -62,6 +62,24 @@ def insert_unless_duplicate(model):
     return statement
 
 
+def insert_row_unless_duplicate(model, values: dict) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per table and database and run on the
+    session's connection with the values as parameters: the new row's id, or None when the row would
+    break a unique index. For the hottest write (a signature): no statement to build and no ORM object to
+    make, a third of the cost of insert_unless_duplicate(...).values(...) through the session. Column
+    defaults apply as usual; the request is marked as having written (its commit depends on it)."""
+    connection = db.session.connection()
+    key = (model, connection.dialect.name)
+    statement = _PREBUILT_INSERTS.get(key)
+    if statement is None:
+        statement = _PREBUILT_INSERTS[key] = insert_unless_duplicate(model).returning(model.id)
+    db.session.info["flushed"] = True
+    return connection.execute(statement, values).scalar()
+
+
+_PREBUILT_INSERTS: dict = {}
+
+
 # SQLAlchemy 2.0's dialect INSERTs and their ON CONFLICT clauses opt out of its statement cache, so each one
 # was compiled again on every execution (a quarter of a signing request's CPU). A bare DO NOTHING has no
 # parameters, so its class alone identifies it; the INSERT's own cache key already covers its clauses.

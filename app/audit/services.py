@@ -16,10 +16,12 @@ def client_address() -> str:
 
 def record(actor, action: str, target=None, **details: Any) -> AuditEntry:
     """Add an audit entry to the current transaction, chained to the one before it (app/audit/chain.py);
-    it is committed with the change it describes."""
+    it is committed with the change it describes. The target is an ORM object, or (table name, id) for a
+    row written without one."""
+    target_type, target_id = ("", None) if target is None else target if isinstance(target, tuple) else \
+        (target.__tablename__, target.id)
     fields = {"actor_id": actor.id if actor is not None else None, "action": action,
-              "target_type": target.__tablename__ if target is not None else "",
-              "target_id": target.id if target is not None else None,
+              "target_type": target_type, "target_id": target_id,
               "details": json.loads(json.dumps(details, default=str)),  # as the JSON column will give it back
               "ip": client_address(), "created_at": utcnow()}
     prev = chain.last_link()

@@ -162,7 +162,7 @@ def confirm_open_signature(token: str) -> Signature:
         raise AlreadySigned(_("This link has already been used: your signature is recorded."))
     replaced = db.session.get(Signature, existing.id) if existing is not None else None
     open_request.confirmed_at = utcnow()
-    signature = insert_signature(dict(
+    signature_id = insert_signature(dict(
         declaration_id=declaration.id, version_id=version.id, sha256=version.sha256, capacity="organization",
         open_request_id=open_request.id, signer_name=open_request.signer_name,
         signer_designation=open_request.signer_designation,
@@ -170,6 +170,7 @@ def confirm_open_signature(token: str) -> Signature:
         # an approved organization re-confirming on a newer version stays approved
         approved_at=replaced.approved_at if replaced else None,
         approved_by_id=replaced.approved_by_id if replaced else None), existing and existing.id, {})
+    signature = db.session.get(Signature, signature_id)
     still_in_signon(declaration)
     record(None, "open_signature_confirmed", signature, declaration_id=declaration.id, request_id=open_request.id,
            version=version.number, sha256=version.sha256, replaces=existing and existing.id)

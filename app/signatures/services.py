@@ -13,7 +13,7 @@ from app.audit.services import record
 from app.choices import SIGNATURE_VISIBILITIES, SUBMITTED_PHASES, Phase, SignatureStatus
 from app.declarations.models import Declaration, Recommendation, Version
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, insert_unless_duplicate, read_rows
+from app.extensions import db, insert_row_unless_duplicate, read_rows
 from app.signatures.models import Reservation, Signature
 from app.signatures.queries import signing_closed_message
 from app.time import utcnow
@@ -106,21 +106,21 @@ def end_signature(signature_id: int, status: str, actor, reason: str = "", *, pe
     return result.rowcount == 1
 
 
-def insert_signature(values: dict, replaced_id: int | None, reservations: dict[int, str]) -> Signature:
-    """Write a signature, ending the one it replaces first. The unique indexes decide races: an insert
-    that meets an active signature of the same signer does nothing (ON CONFLICT DO NOTHING) and the
-    signer is told it is already signed; the view then rolls the request back, so nothing is half-written."""
+def insert_signature(values: dict, replaced_id: int | None, reservations: dict[int, str]) -> int:
+    """Write a signature, ending the one it replaces first; returns its id. The unique indexes decide races:
+    an insert that meets an active signature of the same signer does nothing (ON CONFLICT DO NOTHING) and
+    the signer is told it is already signed; the view then rolls the request back, so nothing is
+    half-written."""
     if replaced_id is not None and not end_signature(replaced_id, SignatureStatus.SUPERSEDED, None):
         raise AlreadySigned()
-    signature = db.session.scalar(insert_unless_duplicate(Signature).values(**values, replaces_id=replaced_id)
-                                  .returning(Signature))  # the new row as an object, in one statement
-    if signature is None:
+    signature_id = insert_row_unless_duplicate(Signature, {**values, "replaces_id": replaced_id})
+    if signature_id is None:
         raise AlreadySigned()
     if reservations:
         db.session.execute(insert(Reservation), [
-            {"signature_id": signature.id, "recommendation_id": recommendation_id, "text": text}
+            {"signature_id": signature_id, "recommendation_id": recommendation_id, "text": text}
             for recommendation_id, text in sorted(reservations.items())])
-    return signature
+    return signature_id
 
 
 def phase_now(declaration_id: int) -> str:
@@ -185,29 +185,29 @@ def plan_signature(actor, declaration: Declaration, *, capacity: str, version_id
     return SigningPlan(version, capacity, visibility, organization_id, texts, existing)
 
 
-def record_signature(actor, declaration: Declaration, plan: SigningPlan) -> Signature:
+def record_signature(actor, declaration: Declaration, plan: SigningPlan) -> int:
     """Write the planned signature and its audit entry; an active signature on an earlier version is replaced
-    (a re-confirmation). AlreadySigned when a concurrent request got there first."""
+    (a re-confirmation). Returns the signature's id; AlreadySigned when a concurrent request got there first."""
     version, existing = plan.version, plan.replaces
-    signature = insert_signature(dict(
+    signature_id = insert_signature(dict(
         declaration_id=declaration.id, version_id=version.id, sha256=version.sha256, capacity=plan.capacity,
         organization_id=plan.organization_id, user_id=actor.id, signer_name=actor.name,
         signer_designation=actor.designation or "", visibility=plan.visibility),
         existing and existing.id, plan.reservations)
     still_in_signon(declaration)
-    record(actor, "signature_reconfirmed" if existing else "signature_added", signature,
+    record(actor, "signature_reconfirmed" if existing else "signature_added", (Signature.__tablename__, signature_id),
            declaration_id=declaration.id, capacity=plan.capacity, organization_id=plan.organization_id,
            version=version.number, sha256=version.sha256, visibility=plan.visibility,
            reservations=sorted(plan.reservations), replaces=existing and existing.id)
-    return signature
+    return signature_id
 
 
 def sign(actor, declaration: Declaration, *, capacity: str, version_id: int | None, visibility: str,
          reservations: dict[int, str] | None = None) -> Signature:
     """Sign the version on sign-on for one's organization or oneself; re-confirms an earlier signature."""
-    return record_signature(actor, declaration, plan_signature(
+    return db.session.get(Signature, record_signature(actor, declaration, plan_signature(
         actor, declaration, capacity=capacity, version_id=version_id, visibility=visibility,
-        reservations=reservations))
+        reservations=reservations)))
 
 
 def withdraw(actor, signature: Signature, reason: str = "") -> None:
