@@ -9,7 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event, update
+from sqlalchemy import MetaData, event, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.dml import OnConflictDoNothing as PostgresDoNothing
 from sqlalchemy.dialects.sqlite.dml import OnConflictDoNothing as SqliteDoNothing
@@ -65,14 +65,25 @@ def insert_unless_duplicate(model):
 def insert_row_unless_duplicate(model, values: dict) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per table and database and run on the
     session's connection with the values as parameters: the new row's id, or None when the row would
-    break a unique index. For the hottest write (a signature): no statement to build and no ORM object to
+    break a unique index. For the hottest writes (a signature): no statement to build and no ORM object to
     make, a third of the cost of insert_unless_duplicate(...).values(...) through the session. Column
     defaults apply as usual; the request is marked as having written (its commit depends on it)."""
+    return _insert_prebuilt(model, values, ignore_duplicates=True)
+
+
+def insert_row(model, values: dict) -> int:
+    """INSERT … RETURNING id as insert_row_unless_duplicate builds and runs it, for rows written on every
+    change (audit entries); a row that breaks a constraint fails as usual."""
+    return _insert_prebuilt(model, values, ignore_duplicates=False)
+
+
+def _insert_prebuilt(model, values: dict, ignore_duplicates: bool):
     connection = db.session.connection()
-    key = (model, connection.dialect.name)
+    key = (model, connection.dialect.name, ignore_duplicates)
     statement = _PREBUILT_INSERTS.get(key)
     if statement is None:
-        statement = _PREBUILT_INSERTS[key] = insert_unless_duplicate(model).returning(model.id)
+        statement = _PREBUILT_INSERTS[key] = (insert_unless_duplicate(model) if ignore_duplicates
+                                              else insert(model)).returning(model.id)
     db.session.info["flushed"] = True
     return connection.execute(statement, values).scalar()
 

@@ -10,9 +10,9 @@ from tests.helpers import login
 
 def _entry(app):
     with app.app_context():
-        entry = record(None, "test_action", None, note="x")
+        entry_id = record(None, "test_action", None, note="x")
         db.session.commit()
-        return entry.id
+        return entry_id
 
 
 def test_the_orm_refuses_to_change_an_audit_entry(app):
