@@ -70,6 +70,10 @@ SIGNING_STATE = {
 }
 
 
+VersionRow = namedtuple("VersionRow", "id number phase sha256 created_at")
+ActiveRow = namedtuple("ActiveRow", "id version_id")
+
+
 def signing_state(declaration: Declaration, capacity: str, signer_id: int):
     """(signing_version(), active_signature() of this signer) as one query: (None, None) when no version is
     open for signing; the signature as a light row (id, version_id)."""
@@ -78,10 +82,6 @@ def signing_state(declaration: Declaration, capacity: str, signer_id: int):
         return None, None
     version = VersionRow(row.id, row.number, row.phase, row.sha256, row.created_at)
     return version, (ActiveRow(row.signature_id, row.signature_version_id) if row.signature_id else None)
-
-
-VersionRow = namedtuple("VersionRow", "id number phase sha256 created_at")
-ActiveRow = namedtuple("ActiveRow", "id version_id")
 
 
 def active_signature(declaration: Declaration, *, organization_id=None, user_id=None, open_request_id=None):
@@ -172,7 +172,9 @@ def plan_signature(actor, declaration: Declaration, *, capacity: str, version_id
         raise RuleError(_("Choose who may see your name."))
     organization_id = actor.organization_id if capacity == "organization" else None
     version, existing = signing_state(declaration, capacity, organization_id or actor.id)
-    closed = signing_closed_message(declaration, version)  # (with no version open, it reads again to say why)
+    if version is None:
+        raise RuleError(_("Signing is open only during sign-on."))
+    closed = signing_closed_message(declaration, version)
     if closed:
         raise RuleError(closed)
     if version_id != version.id:

@@ -3,7 +3,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -239,3 +239,31 @@ def test_signing_again_after_a_withdrawal_offers_the_withdrawn_reservations_and_
     page = client.get(f"/declarations/{signon.id}/sign").get_data(as_text=True)
     assert "Two years, not one." in page  # the reservation is offered again, not lost
     assert re.search(r'value="alliance"[^>]*checked|checked[^>]*value="alliance"', page)
+
+
+def test_a_repeated_signing_post_is_answered_from_reads_alone(app, client, people, signon):
+    """The checks run before attempt(): a repeat (a double click, a retry after a lost answer) takes no
+    savepoint, no write lock and writes nothing; the first sending reads the version and the signer's
+    signature in one query (bench/signing.py counts what this saves)."""
+    login(client, "rep@example.org")
+    page = client.get(f"/declarations/{signon.id}/sign").get_data(as_text=True)
+    form = {"version_id": re.search(r'name="version_id" type="hidden" value="(\d+)"', page).group(1),
+            "capacity": "organization", "visibility": "public"}
+    statements = []
+    with app.app_context():
+        def remember(_conn, _cursor, sql, _params, _context, _many):
+            statements.append(" ".join(sql.split()).upper())
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            assert client.post(f"/declarations/{signon.id}/sign", data=form).status_code == 303
+            first = list(statements)
+            statements.clear()
+            repeat = client.post(f"/declarations/{signon.id}/sign", data=form)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
+    assert repeat.status_code == 303
+    assert "already signed" in client.get(repeat.headers["Location"]).get_data(as_text=True)
+    assert sum(s.startswith("SELECT VERSIONS.ID") for s in first) == 1
+    assert sum(s.startswith("INSERT INTO SIGNATURES") for s in first) == 1
+    assert not [s for s in statements if s.startswith(("SAVEPOINT", "INSERT", "UPDATE", "DELETE", "BEGIN"))]
+    assert len(signatures_of(app, signon.id)) == 1
