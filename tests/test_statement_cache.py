@@ -1,5 +1,7 @@
 """The hot path's statements are compiled once per process, not on every request: SQLAlchemy's statement
 cache must be able to key them (bench/signing.py measures what it saves)."""
+from contextlib import contextmanager
+
 from sqlalchemy import event, func, select
 
 from app.audit import chain
@@ -10,12 +12,23 @@ from app.form_keys.models import FormKey
 from app.time import utcnow
 
 
-def test_insert_unless_duplicate_is_cached_and_still_skips_duplicates(app):
+@contextmanager
+def compiled_forms():
+    """The compiled form of each statement run meanwhile, in order (inside an app context)."""
     compiled = []
-    with app.app_context():
-        def remember(_conn, _cursor, _sql, _params, context, _many):
-            compiled.append(context.compiled)
-        event.listen(db.engine, "before_cursor_execute", remember)
+
+    def remember(_conn, _cursor, _sql, _params, context, _many):
+        compiled.append(context.compiled)
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        yield compiled
+    finally:
+        db.session.rollback()
+        event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def test_insert_unless_duplicate_is_cached_and_still_skips_duplicates(app):
+    with app.app_context(), compiled_forms() as compiled:
         first = insert_unless_duplicate(FormKey).values(key="k1", answer_url="", created_at=utcnow())
         second = insert_unless_duplicate(FormKey).values(key="k2", answer_url="", created_at=utcnow())
         assert first._generate_cache_key() is not None
@@ -25,18 +38,12 @@ def test_insert_unless_duplicate_is_cached_and_still_skips_duplicates(app):
         assert db.session.scalar(returning.returning(FormKey.key)) == "k1"
         # The same statement again meets the unique key: nothing is inserted, nothing fails.
         assert db.session.scalar(returning.returning(FormKey.key)) is None
-        db.session.rollback()
-        event.remove(db.engine, "before_cursor_execute", remember)
     # The second execution reused the first one's compiled form.
     assert compiled[-1] is compiled[-2]
 
 
 def test_prebuilt_inserts_apply_column_defaults_skip_duplicates_and_compile_once(app):
-    compiled = []
-    with app.app_context():
-        def remember(_conn, _cursor, _sql, _params, context, _many):
-            compiled.append(context.compiled)
-        event.listen(db.engine, "before_cursor_execute", remember)
+    with app.app_context(), compiled_forms() as compiled:
         first = insert_row_unless_duplicate(FormKey, {"key": "p1", "answer_url": "/a"})
         second = insert_row_unless_duplicate(FormKey, {"key": "p2", "answer_url": "/b"})
         assert first and second and first != second
@@ -51,5 +58,3 @@ def test_prebuilt_inserts_apply_column_defaults_skip_duplicates_and_compile_once
         entry = db.session.get(AuditEntry, entry_id)
         assert (entry.target_type, entry.target_id, entry.details) == ("form_keys", first, {"note": "n"})
         assert chain.verify() == (db.session.scalar(select(func.count()).select_from(AuditEntry)), None)
-        db.session.rollback()
-        event.remove(db.engine, "before_cursor_execute", remember)
