@@ -18,10 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pyotp  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
 from app.accounts.services import hash_password  # noqa: E402
-from app.config import TestingConfig  # noqa: E402
 from app.declarations import services as declarations  # noqa: E402
 from app.declarations.models import Declaration  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -31,7 +29,7 @@ from app.signatures.models import Signature  # noqa: E402
 from app.submissions import services as submissions  # noqa: E402
 from app.time import utcnow  # noqa: E402
 from bench.reading import build, count_queries  # noqa: E402
-from bench.server import Gunicorn, fetch, load, on_each_database, verdict, workers_memory_mb  # noqa: E402
+from bench.server import Gunicorn, fetch, load, on_each_database, setup_app, verdict, workers_memory_mb  # noqa: E402
 from tests.helpers import login, totp_code  # noqa: E402
 from tests.webclient import WebClient  # noqa: E402
 
@@ -43,11 +41,7 @@ VISIBILITIES = ["public", "public", "alliance", "coordinators"]
 
 
 def make_app(database_url: str):
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    config.SECRET_KEY = "bench"
-    config.MAIL_BACKEND = "console"
-    return create_app(config)
+    return setup_app(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
 
 
 def submitted(title, recommendations, comments, signatories, author, organization, institution):

@@ -24,11 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
 from app.accounts.services import hash_password  # noqa: E402
 from app.comments.models import Comment  # noqa: E402
-from app.config import TestingConfig  # noqa: E402
 from app.declarations import services  # noqa: E402
 from app.declarations.models import (  # noqa: E402
     Declaration,
@@ -40,7 +38,7 @@ from app.declarations.models import (  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.markup import render_markdown  # noqa: E402
 from app.organizations.models import Organization  # noqa: E402
-from bench.server import Gunicorn, fetch, load, on_each_database, verdict  # noqa: E402
+from bench.server import Gunicorn, fetch, load, on_each_database, setup_app, verdict  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", 30))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 2000))
@@ -116,11 +114,7 @@ def count_queries(app, client, url):
 
 def prepare(url: str) -> dict:
     """Build both declarations through the models and count the reading page's queries, in this process."""
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = url
-    config.SECRET_KEY = "bench"
-    config.MAIL_BACKEND = "console"
-    app = create_app(config)
+    app = setup_app(url)
     with app.app_context():
         upgrade()
         organization = Organization(name="Bench Forum", acronym="BF", type="ngo", verified=True)

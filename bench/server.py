@@ -19,9 +19,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app import create_app
+from app.config import TestingConfig
+
 ROOT = Path(__file__).resolve().parents[1]
 # Extra PostgreSQL settings for experiments, e.g. "-c synchronous_commit=off"; the default is PostgreSQL's own.
 PG_OPTIONS = os.environ.get("BENCH_PG_OPTIONS", "")
+
+
+def setup_app(database_url: str):
+    """The app in this process, on the benchmark's database, for building its data (not for measuring):
+    the test configuration, a fixed secret, and mail printed instead of sent."""
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI, config.SECRET_KEY, config.MAIL_BACKEND = database_url, "bench", "console"
+    return create_app(config)
 
 
 def free_port() -> int:

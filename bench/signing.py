@@ -28,16 +28,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, func, insert, select  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
 from app.accounts.services import hash_password  # noqa: E402
-from app.config import TestingConfig  # noqa: E402
 from app.declarations import services as declarations  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.organizations.models import Organization  # noqa: E402
 from app.signatures.models import Signature  # noqa: E402
 from app.time import utcnow  # noqa: E402
-from bench.server import Gunicorn, Postgres  # noqa: E402
+from bench.server import Gunicorn, Postgres, setup_app  # noqa: E402
 from tests.webclient import WebClient  # noqa: E402
 
 SIGNERS = int(os.environ.get("BENCH_SIGNERS", 300))
@@ -55,10 +53,7 @@ def prepare(url: str) -> tuple[int, int]:
     """Migrate, then create the coordinator, SIGNERS organizations with a representative each, and two
     declarations in sign-on: one to warm the server up with, one to measure. Returns their ids."""
     from flask_migrate import upgrade
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = url
-    config.SECRET_KEY, config.MAIL_BACKEND = "bench", "console"  # opening sign-on emails who may sign
-    app = create_app(config)
+    app = setup_app(url)  # (mail printed: opening sign-on emails who may sign)
     with app.app_context():
         upgrade()
         password = hash_password(PASSWORD)

@@ -26,11 +26,9 @@ import pyotp  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
 from app.accounts.services import hash_password  # noqa: E402
 from app.comments.models import Comment  # noqa: E402
-from app.config import TestingConfig  # noqa: E402
 from app.declarations import services as declarations  # noqa: E402
 from app.declarations.models import Recommendation  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -41,7 +39,7 @@ from app.signatures.queries import signing_version  # noqa: E402
 from app.submissions import services as submitting  # noqa: E402
 from app.time import utcnow  # noqa: E402
 from bench.reading import build, count_queries  # noqa: E402
-from bench.server import Gunicorn, Postgres, workers_memory_mb  # noqa: E402
+from bench.server import Gunicorn, Postgres, setup_app, workers_memory_mb  # noqa: E402
 from tests.webclient import WebClient  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SOAK_SECONDS", 300))
@@ -52,9 +50,7 @@ SESSIONS: dict = {}
 
 
 def prepare(url: str) -> dict:
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI, config.SECRET_KEY, config.MAIL_BACKEND = url, "soak", "console"
-    app = create_app(config)
+    app = setup_app(url)
     with app.app_context():
         upgrade()
         password = hash_password(PASSWORD)

@@ -24,8 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.config import TestingConfig  # noqa: E402
 from app.declarations.models import Declaration  # noqa: E402
 from app.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from app.demo import declarations as consultation_demo  # noqa: E402
@@ -33,7 +31,7 @@ from app.demo import signatures as signon_demo  # noqa: E402
 from app.demo import submissions as submission_demo  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.submissions.models import Submission  # noqa: E402
-from bench.server import Gunicorn  # noqa: E402
+from bench.server import Gunicorn, setup_app  # noqa: E402
 from tests.webclient import WebClient  # noqa: E402
 
 FIRST_ROUND_TRIP = 14_600  # bytes: ten TCP segments, what a server may send before the first acknowledgement
@@ -134,11 +132,7 @@ def _decoded(body: bytes, headers: dict) -> str:
 
 def prepare(database_url: str) -> dict[str, int]:
     """Migrate, load the demo alliance (what `flask demo load` runs), and find the demo's pages."""
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = database_url
-    config.SECRET_KEY = "bench"
-    config.MAIL_BACKEND = "console"
-    app = create_app(config)
+    app = setup_app(database_url)
     with app.app_context():
         upgrade()
         created = load_demo()

@@ -15,7 +15,7 @@ from app.declarations.models import Declaration, Recommendation, Version
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_row_unless_duplicate, read_rows
 from app.signatures.models import Reservation, Signature
-from app.signatures.queries import signing_closed_message
+from app.signatures.queries import LATEST_VERSION, signing_closed_message
 from app.time import utcnow
 
 MAX_RESERVATION = 2000
@@ -44,29 +44,26 @@ def clean_reservations(declaration: Declaration, reservations: dict[int, str]) -
     return texts
 
 
-def _active_of(*signer):
-    return select(Signature.id, Signature.version_id).where(
-        Signature.declaration_id == bindparam("declaration_id"), Signature.status == SignatureStatus.ACTIVE, *signer)
-
-
+# Which signer a signature belongs to, by kind; the signer's id is the "signer" parameter.
+SIGNER = {
+    "organization": (Signature.organization_id == bindparam("signer"),),
+    "open_request": (Signature.open_request_id == bindparam("signer"),),
+    "individual": (Signature.capacity == "individual", Signature.user_id == bindparam("signer")),
+}
 # Read on every signing request: built once.
 ACTIVE_SIGNATURE = {
-    "organization": _active_of(Signature.organization_id == bindparam("signer")),
-    "open_request": _active_of(Signature.open_request_id == bindparam("signer")),
-    "individual": _active_of(Signature.capacity == "individual", Signature.user_id == bindparam("signer")),
+    kind: select(Signature.id, Signature.version_id).where(
+        Signature.declaration_id == bindparam("declaration_id"), Signature.status == SignatureStatus.ACTIVE, *signer)
+    for kind, signer in SIGNER.items()
 }
-
-
 # The version being signed and this signer's active signature, in one round trip (a signer has at most one
 # active signature: a unique index): what every signing request reads before anything else.
 SIGNING_STATE = {
-    kind: select(Version.id, Version.number, Version.phase, Version.sha256, Version.created_at,
-                 Signature.id.label("signature_id"), Signature.version_id.label("signature_version_id"))
+    kind: LATEST_VERSION.add_columns(Signature.id.label("signature_id"),
+                                     Signature.version_id.label("signature_version_id"))
     .outerjoin(Signature, and_(Signature.declaration_id == Version.declaration_id,
-                               Signature.status == SignatureStatus.ACTIVE, *signer))
-    .where(Version.declaration_id == bindparam("declaration_id")).order_by(Version.number.desc()).limit(1)
-    for kind, signer in (("organization", [Signature.organization_id == bindparam("signer")]),
-                         ("individual", [Signature.capacity == "individual", Signature.user_id == bindparam("signer")]))
+                               Signature.status == SignatureStatus.ACTIVE, *SIGNER[kind]))
+    for kind in ("organization", "individual")
 }
 
 
