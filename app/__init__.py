@@ -4,7 +4,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -156,6 +156,7 @@ def _connect_receivers() -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from app.audit.services import write_records_after_request
     from app.extensions import db
     from app.mail.services import send_after_response, take_queued_ids
     from app.security import add_security_headers, require_login
@@ -175,6 +176,12 @@ def _register_request_hooks(app: Flask) -> None:
         else:
             db.session.rollback()
             take_queued_ids()
+        try:
+            if write_records_after_request():  # refusals on record, whatever the response (app.audit.services)
+                db.session.commit()
+        except SQLAlchemyError:
+            app.logger.exception("could not write the record of a refusal")
+            db.session.rollback()
         return response
 
     app.after_request(add_security_headers)

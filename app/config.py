@@ -2,6 +2,7 @@
 
 Secrets come only from the environment: production refuses to start without SECRET_KEY.
 """
+import json
 import os
 import secrets
 from pathlib import Path
@@ -72,11 +73,23 @@ class Config:
         # The public sign-on form, per address and per (normalised) email.
         self.OPEN_SIGNON_LIMITS = os.environ.get("SANAD_OPEN_SIGNON_LIMITS", "5 per hour;20 per day")
 
+        # Mail sent to addresses a person chose (app/mail/budget.py): per action, the budgets of each actor (a
+        # user, or a visitor's address), of each recipient address and of the whole site. SANAD_MAIL_BUDGETS
+        # (JSON, e.g. {"invitation": ["10 per hour", "2 per day", "300 per hour"]}) overrides actions.
+        self.MAIL_BUDGETS = {
+            "invitation": ("10 per hour;30 per day", "2 per day", "300 per hour;1000 per day"),
+            "secretariat_invitation": ("150 per hour;400 per day", "2 per day", "300 per hour;1000 per day"),
+            "open_signon": ("5 per hour;20 per day", "3 per day", "200 per hour;1000 per day"),
+            "password_reset": ("5 per hour;20 per day", "3 per hour;6 per day", "300 per hour"),
+            "signature_reminder": ("600 per day", "2 per day", "2000 per day"),
+        }
+        self.MAIL_BUDGETS.update({action: tuple(limits) for action, limits in
+                                  json.loads(os.environ.get("SANAD_MAIL_BUDGETS") or "{}").items()})
+
         # Number of proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
         self.PROXY_COUNT = _int("SANAD_PROXY_COUNT", 0)
         self.MAX_CONTENT_LENGTH = _int("SANAD_MAX_BODY_BYTES", 2 * 1024 * 1024)
 
-        self.SESSION_COOKIE_NAME = "sanad_session"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
@@ -100,6 +113,19 @@ class Config:
 
         self.INVITATION_DAYS = 7
         self.RESET_SECONDS = 3600
+
+    # Cookies sent only over HTTPS carry the __Host- prefix (ASVS 3.4.4): the browser keeps them only when
+    # they are Secure, for this host alone (no Domain) and the whole site (Path=/), so a neighbouring
+    # subdomain or a plain-HTTP page cannot plant or overwrite one. Over plain HTTP (development) browsers
+    # refuse the prefix, so it is left off there.
+    @property
+    def SESSION_COOKIE_NAME(self) -> str:  # noqa: N802 - Flask's configuration key
+        return ("__Host-" if self.SESSION_COOKIE_SECURE else "") + "sanad_session"
+
+    @property
+    def DEVICE_COOKIE_NAME(self) -> str:  # noqa: N802
+        """The cookie that gives a browser which logged in before its own bucket of attempts."""
+        return ("__Host-" if self.SESSION_COOKIE_SECURE else "") + "sanad_device"
 
     def validate(self) -> None:
         if not self.SECRET_KEY:

@@ -219,13 +219,62 @@ def is_reviewer(user) -> bool:
     return logged_in(user) and user.active and user.platform_role == PlatformRole.REVIEWER
 
 
-def signature_tiers(user) -> tuple[str, ...]:
-    """The visibility tiers of signatures this person may see named."""
-    if is_coordinator(user):
-        return ("public", "alliance", "coordinators")
-    if is_alliance_member(user) or is_reviewer(user):
-        return ("public", "alliance")
-    return ("public",)
+# Who sees a signature named. A signer chooses one of three tiers; each tier is seen by those below and by
+# the signer themself and whoever may withdraw the signature (the organization's representatives). Every page,
+# export and mail that names signers asks can_see_signer; lists filtered in SQL use signer_visible_clause, which
+# is built from the same tiers and the same people, beside it.
+PUBLIC_TIERS = ("public",)
+# "Alliance and government": the alliance, and the reviewers of the institutions the declaration was
+# addressed to (submitted to). Before submission, and for every other institution, a reviewer is the public.
+ALLIANCE_TIERS = ("public", "alliance")
+ALL_TIERS = ("public", "alliance", "coordinators")
+
+
+def signature_tiers(user, recipient_institution_ids=()) -> tuple[str, ...]:
+    """The visibility tiers of signatures this person sees named, whoever signed them. recipient_institution_ids:
+    the institutions the declaration was submitted to (none before submission)."""
+    if is_coordinator(user) or is_admin(user):
+        return ALL_TIERS
+    if is_alliance_member(user) or is_recipient_reviewer(user, recipient_institution_ids):
+        return ALLIANCE_TIERS
+    return PUBLIC_TIERS
+
+
+def speaks_for_signature(user, signature) -> bool:
+    """The person who signed, or one who may withdraw the signature (see can_withdraw_signature)."""
+    return logged_in(user) and (signature.user_id == user.id or can_withdraw_signature(user, signature))
+
+
+def can_see_signer(user, signature, recipient_institution_ids=()) -> bool:
+    """The one rule for names on signatures: whether this person sees the signature named — the organization
+    or expert who signed, the name and designation of who signed, and the reservations. Others learn only
+    that someone signed (and, of their own organization, that it signed and that the name is hidden)."""
+    return (signature.visibility in signature_tiers(user, recipient_institution_ids)
+            or speaks_for_signature(user, signature))
+
+
+def signer_visible_clause(user, signatures, recipient_institution_ids=()):
+    """can_see_signer as an SQL condition on signatures (the Signature model, or an alias of it), for lists
+    filtered and counted in the database: the same tiers, and the same signer and representatives as
+    speaks_for_signature and can_withdraw_signature. (The model is passed in: this module imports no model
+    but User, so that it can be imported before the models are all defined.)"""
+    shown = signatures.visibility.in_(signature_tiers(user, recipient_institution_ids))
+    if not logged_in(user):
+        return shown
+    # Null-safe (IS NOT NULL AND …), so that the clause negated counts the signatures without a user or an
+    # organization too.
+    own = and_(signatures.user_id.is_not(None), signatures.user_id == user.id)
+    if user.active and user.org_role == OrganizationRole.REPRESENTATIVE and user.organization_id is not None:
+        own = or_(own, and_(signatures.capacity != "individual", signatures.organization_id.is_not(None),
+                            signatures.organization_id == user.organization_id))
+    return or_(shown, own)
+
+
+def sees_organization_signers(user, recipient_institution_ids=()) -> bool:
+    """Whether this person is shown who signed for an organization (of the signatures they see named): an
+    organization may be named in public, the person who spoke for it is named from the alliance tier up (so
+    too the public extract of a dossier leaves them out, app/submissions/extract.py)."""
+    return ALLIANCE_TIERS[-1] in signature_tiers(user, recipient_institution_ids)
 
 
 def can_manage_signatures(user, declaration) -> bool:
@@ -282,8 +331,9 @@ def can_view_dossier(user, declaration, institution_ids) -> bool:
 
 def can_read_dossier(user, declaration, institution_ids) -> bool:
     """The dossier's page, PDF, JSON and CSV in some form: the complete dossier for those above, and the
-    public extract of a public declaration's dossier for anyone else. Only signatures in the public tier
-    are named in that extract (see signature_tiers: a visitor's only tier)."""
+    public extract of a public declaration's dossier for anyone else. The complete dossier names the
+    signatures in ALLIANCE_TIERS, which everyone who may view it sees (signature_tiers); the extract names
+    those in PUBLIC_TIERS only."""
     return can_view_dossier(user, declaration, institution_ids) or (
         declaration.visibility == "public" and can_view_declaration(user, declaration))
 

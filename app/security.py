@@ -60,7 +60,7 @@ def add_security_headers(response):
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     if request.endpoint == "static":
         return response  # app.caching gives static files their max-age
-    if current_user and current_user.is_authenticated:
+    if current_user and current_user.is_authenticated or reached_by_emailed_token():
         headers["Cache-Control"] = "no-store"
     elif "Cache-Control" not in headers:
         # A visitor's page is kept by no shared cache and checked again before each use (ETag, app.caching);
@@ -68,6 +68,13 @@ def add_security_headers(response):
         headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
     return response
+
+
+def reached_by_emailed_token() -> bool:
+    """Whether the page is one reached through a link mailed to one person (a <token> in its address: an
+    invitation, a password reset, an open sign-on confirmation, an unsubscribe link). Such a page shows that
+    person's details to anyone holding the link, logged in or not: no browser or proxy may keep a copy."""
+    return "token" in (request.view_args or {})
 
 
 def safe_next(target: str | None) -> str | None:

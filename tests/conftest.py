@@ -25,7 +25,16 @@ from app.organizations.models import Organization
 from app.time import utcnow
 
 pytest.register_assert_rewrite("tests.helpers")
-from tests.helpers import POSTGRES_URL, free_port, login, password_hash, sign, submit, the_submission  # noqa: E402
+from tests.helpers import (  # noqa: E402
+    POSTGRES_URL,
+    free_port,
+    login,
+    password_hash,
+    sign,
+    submit,
+    the_submission,
+    with_form_key,
+)
 
 # --- mail --------------------------------------------------------------------------------
 
@@ -83,10 +92,16 @@ def mailbox(smtp_server):
 
 class BufferedClient(FlaskClient):
     """Reads and closes each response, as a WSGI server does, so work queued to run after the
-    response (mail) has happened when the call returns."""
+    response (mail) has happened when the call returns. Sends form fields as a browser does from our
+    pages, with a create form's one-time key (tests.helpers.with_form_key), unless sends_form_keys is
+    turned off to post as a script would."""
+
+    sends_form_keys = True
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("buffered", True)
+        if self.sends_form_keys:
+            with_form_key(kwargs)
         return super().open(*args, **kwargs)
 
 

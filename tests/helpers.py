@@ -5,16 +5,19 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Mapping
 
 import pyotp
 from sqlalchemy import event, select
 from sqlalchemy.orm import undefer_group
+from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import User
 from app.accounts.services import hash_password
 from app.declarations.models import Declaration
 from app.errors import RuleError
 from app.extensions import db
+from app.forms import new_form_key
 from app.signatures.models import Signature
 from app.submissions.models import Submission
 
@@ -86,6 +89,20 @@ class QueryCounter:
 
     def __exit__(self, *exc):
         event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+# --- forms -------------------------------------------------------------------------------
+
+def with_form_key(request: dict) -> None:
+    """Make a test client's POST of form fields the one a browser sends from our pages: each create form there
+    carries a new one-time key (app/form_keys; tests/test_form_keys.py checks that every one does), so the
+    fields get one unless the test gives its own. `request` is the keyword arguments of FlaskClient.open."""
+    data = request.get("data")
+    if request.get("method") != "POST" or not isinstance(data, Mapping) or "form_key" in data:
+        return
+    data = data.copy() if isinstance(data, MultiDict) else dict(data)
+    data["form_key"] = new_form_key()
+    request["data"] = data
 
 
 # --- signatures --------------------------------------------------------------------------

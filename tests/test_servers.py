@@ -153,6 +153,26 @@ def test_the_login_limit_and_the_owners_device_hold_across_both_servers(site):
     assert status == 302
 
 
+def test_forty_parallel_wrong_passwords_across_both_servers_process_no_more_than_the_limit(site):
+    """Each attempt is counted in Redis before it is checked (app/throttle.py): 40 wrong passwords for one
+    account sent at once, split across both servers and their four workers, get at most the limit (5 a
+    minute) processed; the rest are refused with 429."""
+    one, two = site["servers"]
+    email = "rep58@example.org"
+    clients = [_client(one if n % 2 else two, f"10.6.{n}.1") for n in range(40)]
+    tokens = [client.csrf("/login") for client in clients]
+    start = threading.Barrier(40)
+
+    def guess(n):
+        start.wait()
+        return clients[n].post("/login", {"csrf_token": tokens[n], "email": email, "password": "wrong"})[0]
+
+    with ThreadPoolExecutor(40) as pool:
+        statuses = list(pool.map(guess, range(40)))
+    assert set(statuses) <= {200, 429}, statuses
+    assert statuses.count(200) == 5, statuses
+
+
 def test_mail_is_sent_once_whichever_server_and_however_many_senders(site, mailbox):
     """A reset requested on one server is mailed once, right after the answer. The notices queued when the
     setup opened the consultation and sign-on are then sent by `flask mail send` run on both servers at the

@@ -88,3 +88,9 @@ class RolesForm(Form):
 class CodeForm(Form):
     """A code from the authenticator app (or, at login, a recovery code)."""
     code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(), Length(max=40)])
+
+
+class PasswordAndCodeForm(CodeForm):
+    """What turning the second factor off or making new recovery codes asks for: a session left open
+    somewhere is not enough."""
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])

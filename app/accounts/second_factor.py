@@ -1,14 +1,15 @@
 """The second-factor pages of the account: set it up (also where people whose role requires it are sent
 until they do), new recovery codes, turn it off. Registered on the accounts blueprint; the login step that
 asks for the code is in views.py."""
-from flask import flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from app import permissions
+from app import permissions, throttle
 from app.accounts import two_factor
-from app.accounts.forms import CodeForm
-from app.accounts.views import bp
-from app.errors import RuleError
+from app.accounts.forms import CodeForm, PasswordAndCodeForm
+from app.accounts.views import bp, client_key, secret_bucket
+from app.audit.services import record_after_request
+from app.errors import RuleError, WrongSecret
 from app.views import acting_user, attempt
 
 SETUP_SECRET = "totp_setup"
@@ -22,8 +23,8 @@ def two_factor_page():
 def two_factor_view(form=None, error=None, status=200):
     user = acting_user()
     if user.has_second_factor:
-        return render_template("accounts/two_factor.html", user=user, form=form or CodeForm(), error=error,
-                               codes_left=two_factor.recovery_codes_left(user),
+        return render_template("accounts/two_factor.html", user=user, form=form or PasswordAndCodeForm(),
+                               error=error, codes_left=two_factor.recovery_codes_left(user),
                                may_turn_off=not permissions.must_use_second_factor(user)), status
     secret = session.get(SETUP_SECRET) or two_factor.new_secret()
     session[SETUP_SECRET] = secret
@@ -33,23 +34,39 @@ def two_factor_view(form=None, error=None, status=200):
                            required=permissions.must_use_second_factor(user)), status
 
 
-def _with_code(service):
-    """Run a second-factor service with the code the form carries: (its result, None), or (None, the page
-    again with what to fix)."""
-    form = CodeForm()
+def _checked(form, service, *buckets):
+    """Run a second-factor service with what the form carries: (its result, None), or (None, the page again
+    with what to fix). Every guess is counted before it is checked, in the same buckets as the login's
+    (app/throttle.py), and a wrong one is on record."""
     if not form.validate_on_submit():
         return None, two_factor_view(form, status=422)
+    user = acting_user()
+    tried = throttle.spend(current_app.config["LOGIN_LIMITS"], client_key(), *buckets, actor=user,
+                           what="second_factor")
     try:
         with attempt():
-            return service(acting_user(), form.code.data), None
+            result = service(user, form)
+    except WrongSecret as wrong:
+        record_after_request(user, wrong.action, user, where=request.endpoint)
+        return None, two_factor_view(form, str(wrong), status=422)
     except RuleError as rule:
+        tried.refund()
         return None, two_factor_view(form, str(rule), status=422)
+    tried.refund()
+    return result, None
+
+
+def _code_and_password(service):
+    user = acting_user()
+    return _checked(PasswordAndCodeForm(), lambda user, form: service(user, form.code.data, form.password.data),
+                    secret_bucket(user, "code"), secret_bucket(user, "email"))
 
 
 @bp.route("/account/two-factor", methods=["POST"])
 def two_factor_confirm():
     secret = session.get(SETUP_SECRET, "")
-    codes, page = _with_code(lambda user, code: two_factor.confirm_enrolment(user, secret, code))
+    codes, page = _checked(CodeForm(), lambda user, form: two_factor.confirm_enrolment(user, secret, form.code.data),
+                           secret_bucket(acting_user(), "code"))
     if page is not None:
         return page
     session.pop(SETUP_SECRET, None)
@@ -58,13 +75,13 @@ def two_factor_confirm():
 
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
 def renew_recovery_codes():
-    codes, page = _with_code(two_factor.new_recovery_codes)
+    codes, page = _code_and_password(two_factor.new_recovery_codes)
     return page or render_template("accounts/recovery_codes.html", codes=codes, first_time=False)
 
 
 @bp.route("/account/two-factor/off", methods=["POST"])
 def two_factor_off():
-    _done, page = _with_code(two_factor.turn_off)
+    _done, page = _code_and_password(two_factor.turn_off)
     if page is not None:
         return page
     flash(_("Two-step login is off."), "info")

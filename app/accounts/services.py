@@ -19,9 +19,10 @@ from app import permissions
 from app.accounts.models import Invitation, LoginSession, User
 from app.audit.services import client_address, record
 from app.choices import OrganizationRole, PlatformRole
-from app.errors import NotAllowed, RuleError
+from app.errors import NotAllowed, RuleError, WrongSecret
 from app.extensions import db
 from app.links import absolute_url
+from app.mail import budget
 from app.mail.services import queue
 from app.security import token_hash
 from app.time import utcnow
@@ -174,9 +175,11 @@ def invite(actor: User, email: str, *, organization=None, org_role: str | None =
     if platform_role == PlatformRole.REVIEWER and institution is None:
         raise RuleError(_("A government reviewer belongs to a recipient institution: choose one."))
     existing = user_by_email(email)
+    if existing is not None and permissions.can_invite_anyone(actor):
+        raise RuleError(_("Someone with this email address already has an account."))
+    # Spent whether or not the address has an account, so a refusal tells a representative nothing.
+    budget.spend("secretariat_invitation" if permissions.can_invite_anyone(actor) else "invitation", actor, [email])
     if existing is not None:
-        if permissions.can_invite_anyone(actor):
-            raise RuleError(_("Someone with this email address already has an account."))
         # A representative is not told who has an account: the person is told instead.
         record(actor, "invitation_to_existing_account", existing, organization_id=organization.id)
         with force_locale(existing.language):
@@ -264,7 +267,9 @@ def _password_fingerprint(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the address has an active account; the caller answers the same either way."""
+    """Mail a reset link if the address has an active account; the caller answers the same either way (the
+    mail budget is spent, or refused, before the address is looked up)."""
+    budget.spend("password_reset", None, [normalize_email(email)])
     user = user_by_email(email)
     if user is None or not user.active:
         record(None, "password_reset_requested_unknown", None, email=normalize_email(email)[:254])
@@ -299,11 +304,16 @@ def set_password(user: User, password: str, *, reason: str) -> None:
     record(user, "password_changed", user, reason=reason)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def password_matches(user: User, password: str) -> bool:
     try:
-        _hasher.verify(user.password_hash, current_password)
+        return _hasher.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
-        raise RuleError(_("The current password is not correct.")) from None
+        return False
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not password_matches(user, current_password):
+        raise WrongSecret("password_check_failed", _("The current password is not correct."))
     set_password(user, new_password, reason="changed")
 
 

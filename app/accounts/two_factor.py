@@ -6,17 +6,23 @@ import hmac
 import re
 import secrets
 import time
+from datetime import timedelta
 
 import pyotp
 import segno
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 
 from app import permissions
 from app.accounts.models import RecoveryCode, User
+from app.accounts.services import password_matches
+from app.audit.models import AuditEntry
 from app.audit.services import record
-from app.errors import RuleError
+from app.errors import RuleError, WrongSecret
 from app.extensions import db, update_if
+from app.links import absolute_url
+from app.mail.services import queue
 from app.time import utcnow
 
 ISSUER = "Sanad"
@@ -24,6 +30,8 @@ RECOVERY_CODES = 10
 # A code from the step before or after the server's clock is still taken (phones drift), never one
 # from a step at or before the last code accepted.
 DRIFT_STEPS = 1
+# Wrong codes at the login's second step within an hour before the owner is warned.
+WARN_AFTER_FAILURES = 3
 
 
 def new_secret() -> str:
@@ -74,8 +82,8 @@ def confirm_enrolment(user: User, secret: str, code: str) -> list[str]:
         raise RuleError(_("The setup has expired. Start again."))
     step = _matching_step(secret, _clean(code), None)
     if step is None:
-        raise RuleError(_("That code does not match. Check the clock of your phone and type the code the app "
-                          "shows now."))
+        raise WrongSecret("second_factor_failed", _("That code does not match. Check the clock of your phone and "
+                                                    "type the code the app shows now."))
     if not update_if(user, User.totp_confirmed_at.is_(None), totp_secret=secret, totp_confirmed_at=utcnow(),
                      totp_last_step=step):
         raise RuleError(_("Two-step login is already on for your account."))
@@ -83,28 +91,36 @@ def confirm_enrolment(user: User, secret: str, code: str) -> list[str]:
     return _new_recovery_codes(user)
 
 
-def new_recovery_codes(user: User, code: str) -> list[str]:
-    """Replace the recovery codes (the old ones stop working), after a current code from the app."""
+def new_recovery_codes(user: User, code: str, password: str) -> list[str]:
+    """Replace the recovery codes (the old ones stop working), after the password and a current code from
+    the app: a session left open somewhere is not enough to void the owner's codes."""
     if not user.has_second_factor:
         raise RuleError(_("Two-step login is not on for your account."))
+    _check_password(user, password)
     if not _accept_app_code(user, _clean(code)):
-        raise RuleError(_("That code is not correct or has already been used."))
+        raise WrongSecret("second_factor_failed", _("That code is not correct or has already been used."))
     record(user, "recovery_codes_renewed", user)
     return _new_recovery_codes(user)
 
 
-def turn_off(user: User, code: str) -> None:
-    """Turn the second factor off, after a current code; refused to those who must keep it."""
+def turn_off(user: User, code: str, password: str) -> None:
+    """Turn the second factor off, after the password and a current code; refused to those who must keep it."""
     if permissions.must_use_second_factor(user):
         raise RuleError(_("Admins, coordinators and government reviewers must keep two-step login on."))
     if not user.has_second_factor:
         raise RuleError(_("Two-step login is not on for your account."))
+    _check_password(user, password)
     if not check_code(user, code):
-        raise RuleError(_("That code is not correct or has already been used."))
+        raise WrongSecret("second_factor_failed", _("That code is not correct or has already been used."))
     user.totp_secret, user.totp_confirmed_at, user.totp_last_step = None, None, None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     record(user, "second_factor_off", user)
     db.session.flush()
+
+
+def _check_password(user: User, password: str) -> None:
+    if not password_matches(user, password):
+        raise WrongSecret("password_check_failed", _("The password is not correct."))
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -143,8 +159,35 @@ def check_code(user: User, code: str) -> bool:
     return used
 
 
-def record_failure(user: User) -> None:
-    record(user, "second_factor_failed", user)
+def record_failure(user: User, *, at_login: bool = False) -> None:
+    """A wrong code, on record. At the login's second step the password was right: when codes keep failing
+    there, the owner is told that someone who knows the password is trying to get in (at most once an hour)."""
+    record(user, "second_factor_failed", user, where="login" if at_login else "account")
+    if at_login:
+        warn_owner_if_codes_keep_failing(user)
+
+
+def warn_owner_if_codes_keep_failing(user: User) -> bool:
+    """Email the owner after WARN_AFTER_FAILURES wrong codes within an hour at the login's second step,
+    at most once an hour (the audit log is where both are counted, across every server)."""
+    since = utcnow() - timedelta(hours=1)
+    failures = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.actor_id == user.id, AuditEntry.action == "second_factor_failed", AuditEntry.created_at >= since,
+        AuditEntry.details["where"].as_string() == "login"))
+    if failures < WARN_AFTER_FAILURES:
+        return False
+    warned = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.actor_id == user.id, AuditEntry.action == "second_factor_warning_sent",
+        AuditEntry.created_at >= since))
+    if warned:
+        return False
+    record(user, "second_factor_warning_sent", user, failures=failures)
+    with force_locale(user.language):
+        queue(user.email, _("Someone who knows your Sanad password is trying to log in"),
+              "second_factor_warning", user=user, failures=failures,
+              password_link=absolute_url("accounts.change_password"),
+              reset_link=absolute_url("accounts.reset_request"))
+    return True
 
 
 def _accept_app_code(user: User, code: str) -> bool:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from app import permissions
+from app import permissions, throttle
 from app.accounts import services, two_factor
 from app.accounts.forms import (
     INVITATION_CAPACITIES,
@@ -19,7 +19,8 @@ from app.accounts.forms import (
     SettingsForm,
 )
 from app.accounts.models import Invitation, User
-from app.errors import RuleError
+from app.audit.services import record_after_request
+from app.errors import RuleError, WrongSecret
 from app.extensions import db, limiter
 from app.form_keys import services as form_keys
 from app.form_keys.services import Repeated
@@ -39,7 +40,6 @@ from app.views import (
 )
 
 bp = Blueprint("accounts", __name__)
-DEVICE_COOKIE = "sanad_device"
 
 
 def _login_limits():
@@ -50,17 +50,33 @@ def _submitted_email():
     return "email:" + services.normalize_email(request.form.get("email", ""))
 
 
+def client_key() -> str:
+    return "ip:" + (request.remote_addr or "")
+
+
+def device_cookie_name() -> str:
+    return current_app.config["DEVICE_COOKIE_NAME"]
+
+
+def _own_device_or(kind: str, email: str, account_bucket: str) -> str:
+    """A browser that logged in to this account before carries a device cookie for it, and counts on its own:
+    someone guessing from elsewhere fills the account's bucket, never this one, so the owner is not locked
+    out (OWASP's "device cookies"). `kind` keeps a device's password and code guesses apart."""
+    device = services.trusted_device(request.cookies.get(device_cookie_name()), email)
+    return f"{kind}-device:{device}" if device else account_bucket
+
+
 def _account_or_trusted_device():
-    """The per-account limit's key. A browser that logged in to this account before carries a device cookie
-    for it, and counts on its own: someone guessing the password from elsewhere fills the account's bucket,
-    never this one, so the owner is not locked out (OWASP's "device cookies")."""
-    device = services.trusted_device(request.cookies.get(DEVICE_COOKIE), request.form.get("email", ""))
-    return f"device:{device}" if device else _submitted_email()
+    """The per-account bucket at the password step."""
+    return _own_device_or("email", request.form.get("email", ""), _submitted_email())
 
 
-def _login_failed(response) -> bool:
-    # Only failed attempts count: nobody can lock a person out by logging in as them successfully.
-    return response.status_code != 302
+def secret_bucket(user, kind: str) -> str:
+    """The per-account bucket for guesses at this person's password ("email") or code ("code"), at login and
+    inside a session alike; the owner's own browser keeps a bucket of its own at every step, so whoever
+    else knows the password and fails codes cannot lock the owner out."""
+    account = f"email:{services.normalize_email(user.email)}" if kind == "email" else f"code:{user.id}"
+    return _own_device_or(kind, user.email, account)
 
 
 def _start_session(user) -> None:
@@ -74,15 +90,17 @@ def _start_session(user) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limits, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(_login_limits, key_func=_account_or_trusted_device, methods=["POST"], deduct_when=_login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
+        # Counted before the password is checked, given back when it is right (app/throttle.py).
+        tried = throttle.spend(_login_limits(), client_key(), _account_or_trusted_device(), what="login")
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            tried.refund()
         if user is not None and user.has_second_factor:
             # The password was right; the login is complete only after the second step.
             session[PENDING_LOGIN] = {"user": user.id, "at": int(time.time()), "next": request.args.get("next")}
@@ -112,22 +130,15 @@ def _pending_user() -> User | None:
     return user if user is not None and user.active and user.has_second_factor else None
 
 
-def _pending_account() -> str:
-    pending = session.get(PENDING_LOGIN)
-    return f"code:{pending.get('user')}" if isinstance(pending, dict) else "code:none"
-
-
 def _logged_in(user, next_url):
     _start_session(user)
     response = redirect(safe_next(next_url) or url_for("core.index"))
-    response.set_cookie(DEVICE_COOKIE, services.device_cookie(user), max_age=services.DEVICE_SECONDS,
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+    response.set_cookie(device_cookie_name(), services.device_cookie(user), max_age=services.DEVICE_SECONDS,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax", path="/")
     return response
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(_login_limits, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(_login_limits, key_func=_pending_account, methods=["POST"], deduct_when=_login_failed)
 def login_code():
     """The second step of a login: a code from the authenticator app, or a recovery code."""
     if current_user.is_authenticated:
@@ -140,12 +151,15 @@ def login_code():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
+        tried = throttle.spend(_login_limits(), client_key(), secret_bucket(user, "code"), actor=user,
+                               what="second_factor")
         with attempt():
             accepted = two_factor.check_code(user, form.code.data)
         if accepted:
+            tried.refund()
             services.complete_login(user, second_factor=True)
             return _logged_in(user, session.get(PENDING_LOGIN, {}).get("next"))
-        two_factor.record_failure(user)
+        two_factor.record_failure(user, at_login=True)
         error = _("That code is not correct or has already been used. Type the code your app shows now, "
                   "or one of your recovery codes.")
         return render_form("accounts/login_code.html", status=200, form=form, error=error)
@@ -199,11 +213,17 @@ def accept_invitation(token):
 @limiter.limit(token_limits, key_func=_submitted_email, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
+    error = None
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        # The same answer whether or not the address has an account.
-        return render_template("accounts/reset_sent.html", email=form.email.data)
-    return render_form("accounts/reset_request.html", form=form)
+        try:
+            with attempt():
+                services.request_password_reset(form.email.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            # The same answer whether or not the address has an account.
+            return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_form("accounts/reset_request.html", form=form, error=error)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -265,12 +285,19 @@ def change_password():
     form = ChangePasswordForm()
     error = None
     if form.validate_on_submit():
+        tried = throttle.spend(_login_limits(), client_key(), secret_bucket(user, "email"), actor=user,
+                               what="password_check")
         try:
             with attempt():
                 services.change_password(user, form.current_password.data, form.password.data)
+        except WrongSecret as wrong:
+            record_after_request(user, wrong.action, user, where=request.endpoint)
+            error = str(wrong)
         except RuleError as rule:
+            tried.refund()
             error = str(rule)
         else:
+            tried.refund()
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_form("accounts/password.html", form=form, error=error)

@@ -1,7 +1,7 @@
 import json
 from typing import Any
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 
 from app.audit import chain
 from app.audit.models import AuditEntry
@@ -29,3 +29,29 @@ def record(actor, action: str, target=None, **details: Any) -> int:
               "ip": client_address(), "created_at": utcnow()}
     prev = chain.last_link()
     return insert_row(AuditEntry, {**fields, "prev_sha256": prev, "sha256": chain.entry_hash(prev, **fields)})
+
+
+def record_after_request(actor, action: str, target=None, **details: Any) -> None:
+    """An entry about something refused (a wrong code, a full rate limit): the refusal writes nothing else,
+    its response may be an error (which commits nothing), and a savepoint around it may be undone. So the
+    entry is kept aside and written, and committed on its own, once the request has finished
+    (app/__init__.py, finish_unit_of_work)."""
+    if target is not None and not isinstance(target, tuple):
+        target = (target.__tablename__, target.id)
+    g.setdefault("records_after_request", []).append((actor.id if actor is not None else None, action, target,
+                                                      details))
+
+
+def write_records_after_request() -> int:
+    """Write what record_after_request kept aside in this request; returns how many (the caller commits)."""
+    kept = g.pop("records_after_request", [])
+    for actor_id, action, target, details in kept:
+        record(_ActorId(actor_id) if actor_id is not None else None, action, target, **details)
+    return len(kept)
+
+
+class _ActorId:
+    """An actor known only by id (the user object may belong to a session that has ended)."""
+
+    def __init__(self, actor_id: int):
+        self.id = actor_id

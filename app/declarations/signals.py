@@ -42,3 +42,17 @@ def phase_preview_context(declaration, target: str) -> dict:
     for _receiver, extra in phase_preview.send(declaration, target=target):
         context.update(extra or {})
     return context
+
+
+# Which institutions a declaration was submitted to: their reviewers are the "government" of a signature's
+# "alliance and government" tier (app/permissions.py, signature_tiers). Sender: the declaration. The
+# submissions area answers with a list of institution ids, empty before submission.
+addressees = _signals.signal("addressees")
+
+
+def submitted_to(declaration) -> list[int]:
+    """The institutions this declaration was submitted to; none before submission."""
+    found: set[int] = set()
+    for _receiver, ids in addressees.send(declaration):
+        found.update(ids or ())
+    return sorted(found)

@@ -30,16 +30,20 @@ def _page(user, status: int = 200, **context):
 @limiter.limit(token_limits, key_func=path_token, methods=["POST"])
 def unsubscribe(token):
     """GET only asks (mail scanners open links); the POST, from the page's button or from a mail program's
-    unsubscribe button, sets the person's notifications to none."""
-    found = unsubscribing.read_token(token)
-    if found is None:
+    unsubscribe button, sets the person's notifications to none. A link sent before the person last changed
+    their settings does neither: it answers that it is out of date."""
+    link = unsubscribing.read_token(token)
+    if link is None:
         return _page(None, 404, invalid=True)
-    user, _mode = found
+    if unsubscribing.out_of_date(link):
+        return _page(link.user, 410, out_of_date=True)
     if request.method == "GET":
-        return _page(user, done=user.notification_mode == "none")
+        return _page(link.user, done=link.user.notification_mode == "none")
     try:
         with attempt():
             user = unsubscribing.unsubscribe(token)
+    except unsubscribing.OutOfDate:
+        return _page(link.user, 410, out_of_date=True)
     except RuleError:
         return _page(None, 404, invalid=True)
     return _page(user, done=True)

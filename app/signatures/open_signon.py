@@ -18,6 +18,7 @@ from app.errors import NotAllowed, RuleError
 from app.extensions import db
 from app.formatting import format_datetime_short
 from app.links import absolute_url
+from app.mail import budget
 from app.mail.services import queue
 from app.notifications import services as notifications
 from app.organizations.models import Organization
@@ -83,6 +84,7 @@ def request_open_signature(declaration: Declaration, *, language: str, version_i
         raise RuleError(_("Choose one of the options offered."))
     if fields.get("province") and fields["province"] not in PROVINCES:
         raise RuleError(_("Choose one of the options offered."))
+    budget.spend("open_signon", None, [fields["email"]])
     token = secrets.token_urlsafe(32)
     open_request = OpenSignonRequest(
         declaration_id=declaration.id, organization_name=fields["organization_name"].strip(),

@@ -1,7 +1,7 @@
 """Reading signatures: the version being signed, who may see which signatures, counts and statistics.
 The functions other areas use (submissions, the home page, the reading page) live here."""
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, false, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
@@ -82,10 +82,12 @@ def withdrawn_signatures(user, declaration: Declaration) -> dict[str, Signature]
     return {row.capacity: row for row in rows}  # the later one of a capacity wins
 
 
-def visible_signatures(user, declaration: Declaration, *, status: str = "", capacity: str = "",
+def visible_signatures(user, declaration: Declaration, recipients=(), *, status: str = "", capacity: str = "",
                        visibility: str = "", version: str = "", q: str = "") -> list[Signature]:
-    """The signatures this person may see. Others than coordinators see active, verified ones in their
-    tiers (and their own); coordinators see everything and may filter."""
+    """The signatures listed for this person. Others than coordinators see the active, verified ones they may
+    see named (permissions.signer_visible_clause; recipients: the institutions the declaration was submitted
+    to), and their own and their organization's, named or not (permissions.can_see_signer says, per row);
+    coordinators see everything and may filter."""
     query = with_details(base_query(declaration)).outerjoin(
         OpenSignonRequest, Signature.open_request_id == OpenSignonRequest.id)
     if permissions.can_manage_signatures(user, declaration):
@@ -96,14 +98,10 @@ def visible_signatures(user, declaration: Declaration, *, status: str = "", capa
         if visibility:
             query = query.where(Signature.visibility == visibility)
     else:
-        shown = and_(Signature.status == SignatureStatus.ACTIVE, verified_clause(),
-                     Signature.visibility.in_(permissions.signature_tiers(user)))
+        shown = and_(verified_clause(), permissions.signer_visible_clause(user, Signature, recipients))
         if permissions.logged_in(user):
-            own = and_(Signature.status == SignatureStatus.ACTIVE, or_(
-                and_(Signature.capacity == "individual", Signature.user_id == user.id),
-                Signature.organization_id == user.organization_id if user.organization_id else false()))
-            shown = or_(shown, own)
-        query = query.where(shown)
+            shown = or_(shown, _own(user))
+        query = query.where(Signature.status == SignatureStatus.ACTIVE, shown)
     if capacity:
         query = query.where(Signature.capacity == capacity)
     current = signing_version(declaration) or declaration.latest_version
@@ -119,13 +117,13 @@ def visible_signatures(user, declaration: Declaration, *, status: str = "", capa
     return sorted(rows, key=lambda s: s.display_name.casefold())
 
 
-def unnamed_count(user, declaration: Declaration, listed: list[Signature]) -> int:
-    """Active, verified signatures on this declaration that are not listed for this person (their tier)."""
+def unnamed_count(user, declaration: Declaration, listed: list[Signature], recipients=()) -> int:
+    """Active, verified signatures on this declaration that this person may not see named and that are not
+    listed for them."""
     query = (select(func.count()).select_from(Signature)
              .outerjoin(Organization, Signature.organization_id == Organization.id)
              .where(Signature.declaration_id == declaration.id, Signature.status == SignatureStatus.ACTIVE,
-                    verified_clause(),
-                    Signature.visibility.not_in(permissions.signature_tiers(user)),
+                    verified_clause(), ~permissions.signer_visible_clause(user, Signature, recipients),
                     Signature.id.not_in([s.id for s in listed])))
     return db.session.scalar(query)
 

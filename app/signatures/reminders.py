@@ -11,6 +11,7 @@ from app.declarations.models import Declaration
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_unless_duplicate
 from app.links import absolute_url
+from app.mail import budget
 from app.notifications import services as notifications
 from app.organizations.models import Organization
 from app.signatures.models import Signature, SignatureReminder
@@ -45,6 +46,11 @@ def chase_list(declaration: Declaration) -> list[dict]:
             for o in organizations]
 
 
+def _due(row) -> list:
+    """The representatives a reminder for this chase-list row would go to: none when reminded today."""
+    return [] if row is None or row["reminded_today"] else row["representatives"]
+
+
 def send_reminders(actor, declaration: Declaration, organization_ids: list[int]) -> tuple[int, int]:
     """Email the representatives of these unsigned organizations, at most once per organization per day.
     Returns (organizations reminded, organizations skipped)."""
@@ -54,11 +60,13 @@ def send_reminders(actor, declaration: Declaration, organization_ids: list[int])
     if closed:
         raise RuleError(closed)
     rows = {row["organization"].id: row for row in chase_list(declaration)}
+    budget.spend("signature_reminder", actor, [person.email for organization_id in set(organization_ids)
+                                               for person in _due(rows.get(organization_id))])
     today = local_date(utcnow())
     sent = skipped = 0
     for organization_id in sorted(set(organization_ids)):
         row = rows.get(organization_id)
-        if row is None or row["reminded_today"] or not row["representatives"]:
+        if not _due(row):
             skipped += 1
             continue
         # One row per organization and day: a reminder sent a moment ago by someone else is skipped.

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import permissions
 from app.accounts.models import User
 from app.audit.services import record
 from app.choices import OrganizationRole, Phase, SignatureStatus
@@ -52,12 +53,14 @@ def signon_opened(declaration: Declaration) -> int:
 
 def signer_people(signature: Signature) -> list[User]:
     """Who speaks for a member's signature: the expert, or the person who signed and the organization's
-    representatives. (An outside signer has no account: they are written to at their confirmed address.)"""
+    representatives — people who may see it named, as the mails name it (permissions.can_see_signer). (An
+    outside signer has no account: they are written to at their confirmed address.)"""
     people = [signature.user] if signature.user is not None else []
     if signature.organization_id is not None:
         people += db.session.scalars(select(User).where(User.organization_id == signature.organization_id,
                                                         User.org_role == OrganizationRole.REPRESENTATIVE)).all()
-    return sorted({p.id: p for p in people if p.active}.values(), key=lambda p: p.id)
+    return sorted({p.id: p for p in people if p.active and permissions.can_see_signer(p, signature)}.values(),
+                  key=lambda p: p.id)
 
 
 def _why_signed(signature: Signature, declaration: Declaration) -> str:

@@ -11,6 +11,7 @@ from app import charts, permissions
 from app.choices import ORGANIZATION_TYPES, PROVINCES, SIGNATURE_CAPACITIES, label
 from app.declarations.loading import get_declaration, institution_names
 from app.declarations.services import live_recommendations, live_sections, numbering
+from app.declarations.signals import submitted_to
 from app.errors import RuleError
 from app.exports import csv_text
 from app.extensions import limiter
@@ -82,8 +83,10 @@ def sign(declaration_id):
     reservations = _submitted_reservations() if request.method == "POST" else (
         {r.recommendation_id: r.text for r in starting_from.reservations} if starting_from else {})
     recommendations = live_recommendations(declaration.id)
+    recipients = submitted_to(declaration)
     return render_form(
         "signatures/sign.html", form=form, declaration=declaration, version=version, own=own, previous=previous,
+        named={s.id for s in own if permissions.can_see_signer(user, s, recipients)},
         capacities=capacities, sections=live_sections(declaration.id), recommendations=recommendations,
         numbers=numbering(recommendations), institutions=institution_names(), reservations=reservations,
         error=error or queries.signing_closed_message(declaration, version), withdraw_form=WithdrawForm(),
@@ -146,18 +149,20 @@ def signatories(declaration_id):
     user = current_user
     manage = permissions.can_manage_signatures(user, declaration)
     filters = {key: request.args.get(key, "").strip()[:100] for key in FILTERS} if manage else {}
-    rows = queries.visible_signatures(user, declaration, **filters)
+    recipients = submitted_to(declaration)
+    rows = queries.visible_signatures(user, declaration, recipients, **filters)
     current = queries.signing_version(declaration) or declaration.latest_version
     return render_template(
         "signatures/list.html", declaration=declaration, manage=manage, filters=filters, current=current,
         organizations=[s for s in rows if s.capacity == "organization"],
         individuals=[s for s in rows if s.capacity == "individual"], counts=queries.tally(rows, current),
-        unnamed=queries.unnamed_count(user, declaration, rows), reject_form=RejectForm(),
+        unnamed=queries.unnamed_count(user, declaration, rows, recipients), reject_form=RejectForm(),
         duplicates=open_signon.likely_duplicates(declaration, rows) if manage else {},
         closed_message=queries.signing_closed_message(declaration),
         can_sign=permissions.can_sign(user, declaration),
-        # Who signed for an organization is shown to the alliance and government, not to everyone.
-        show_signers="alliance" in permissions.signature_tiers(user))
+        # A row of one's own organization is listed even when its signer is hidden from this person.
+        named={s.id for s in rows if permissions.can_see_signer(user, s, recipients)},
+        show_signers=permissions.sees_organization_signers(user, recipients))
 
 
 @bp.route("/signatures/<int:signature_id>/<any(approve, reject):decision>", methods=["POST"])
@@ -233,7 +238,7 @@ def open_form(declaration_id):
     if request.method == "GET" and version is not None:
         form.version_id.data = str(version.id)
     return render_form("signatures/open_form.html", form=form, declaration=declaration, error=error,
-                       version=version, sections=live_sections(declaration.id),
+                       closed=closed, version=version, sections=live_sections(declaration.id),
                        recommendations=recommendations, numbers=numbering(recommendations),
                        institutions=institution_names(),
                        status=422 if request.method == "POST" and (error or form.errors) else 200)
@@ -298,21 +303,23 @@ def chase(declaration_id):
 
 def _export_rows(declaration):
     numbers = numbering(live_recommendations(declaration.id))
-    for s in queries.visible_signatures(acting_user(), declaration):
+    user, recipients = acting_user(), submitted_to(declaration)
+    for s in queries.visible_signatures(user, declaration, recipients):
         org, req = s.organization, s.open_request
+        named = permissions.can_see_signer(user, s, recipients)
         yield {
             "id": s.id, "status": s.status, "verified": s.verified, "capacity": s.capacity,
             "organization": s.display_name if s.capacity == "organization" else "",
             "organization_type": label(ORGANIZATION_TYPES, org.type if org else req.organization_type if req else ""),
             "province": label(PROVINCES, org.province if org else req.province if req else ""),
             "country": req.country if req else "", "outside_alliance": req is not None,
-            "signer_name": s.signer_name, "signer_designation": s.signer_designation,
+            "signer_name": s.signer_name if named else "", "signer_designation": s.signer_designation if named else "",
             "visibility": s.visibility, "version": s.version.number, "sha256": s.sha256,
             "signed_at_utc": s.signed_at.isoformat(timespec="seconds"),
             "ended_at_utc": s.ended_at.isoformat(timespec="seconds") if s.ended_at else "",
             "end_reason": s.end_reason,
             "reservations": [{"recommendation": numbers.get(r.recommendation_id), "text": r.text}
-                             for r in s.reservations],
+                             for r in s.reservations] if named else [],
         }
 
 

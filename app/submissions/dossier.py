@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import permissions
 from app.accounts.models import User
 from app.amendments.models import Amendment
 from app.choices import (
@@ -35,8 +36,9 @@ DOSSIER_FORMAT = "sanad-dossier/1"
 HASH_METHOD = ("sha256 is the SHA-256 of the value of 'dossier' written as JSON with sorted keys, "
                "no spaces and UTF-8 (Python: json.dumps(dossier, sort_keys=True, separators=(',', ':'), "
                "ensure_ascii=False).encode('utf-8'))")
-# Named in the dossier; signers who chose "coordinators only" are counted, never named.
-NAMED_TIERS = ("public", "alliance")
+# Named in the dossier: what its readers — the alliance and the reviewers it is addressed to — may see named
+# (permissions.signature_tiers); signers who chose "coordinators only" are counted, never named.
+NAMED_TIERS = permissions.ALLIANCE_TIERS
 
 
 def recommendations_by_pillar(content: dict) -> list[tuple[str, list[dict]]]:

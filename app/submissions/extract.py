@@ -7,10 +7,13 @@ hash therefore differs from the dossier's, so its JSON says plainly that it is a
 (by hash), and how many names it leaves out. Being a fixed function of the stored dossier, an uploaded
 extract can still be checked: the site makes the extract again and compares."""
 
+from app import permissions
 from app.declarations.services import canonical_json, content_hash
 from app.submissions.models import Submission
 
 EXTRACT = "public"
+# Named in the extract: what anyone may see named (permissions.signature_tiers of a visitor).
+EXTRACT_TIERS = permissions.PUBLIC_TIERS
 GROUPS = ("organizations", "individuals")
 # Who signed for an organization, and in what role: for the alliance and government, not the public.
 SIGNER_FIELDS = ("signer", "designation")
@@ -39,7 +42,7 @@ def public_extract(content: dict) -> dict:
     signatories = content["signatories"]
     extract = dict(signatories, unnamed=dict(signatories["unnamed"]))
     for group in GROUPS:
-        named = [s for s in signatories[group] if s["visibility"] == EXTRACT]
+        named = [s for s in signatories[group] if s["visibility"] in EXTRACT_TIERS]
         extract["unnamed"][group] += len(signatories[group]) - len(named)
         extract[group] = [_public_entry(s, group) for s in named]
     # Taking part is counted, not named: an organization that commented without being published, or that

@@ -15,9 +15,10 @@ from sqlalchemy.orm import selectinload
 from app import permissions
 from app.accounts.models import User
 from app.audit.services import record
-from app.choices import Phase, PlatformRole, SignatureStatus
+from app.choices import SUBMITTED_PHASES, Phase, PlatformRole, SignatureStatus
 from app.declarations.models import Declaration, Version
 from app.declarations.services import content_hash
+from app.declarations.signals import addressees
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
 from app.formatting import format_datetime_short
@@ -52,6 +53,17 @@ class AlreadySubmitted(RuleError):
 def submission_for(declaration_id: int) -> Submission | None:
     return db.session.scalar(select(Submission).options(selectinload(Submission.recipients))
                              .where(Submission.declaration_id == declaration_id))
+
+
+@addressees.connect
+def _addressed_institutions(declaration: Declaration, **_extra) -> list[int]:
+    """The institutions the declaration was submitted to (app/declarations/signals.py): no query before
+    submission, one after."""
+    if declaration.phase not in SUBMITTED_PHASES:
+        return []
+    return list(db.session.scalars(select(SubmissionRecipient.institution_id).join(
+        Submission, SubmissionRecipient.submission_id == Submission.id).where(
+        Submission.declaration_id == declaration.id)))
 
 
 def get_closure(submission: Submission) -> SubmissionClosure | None:

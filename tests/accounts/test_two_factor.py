@@ -170,16 +170,18 @@ def test_a_wrong_first_code_keeps_the_same_key_and_says_so(app, client, make_use
 
 def test_members_may_turn_it_off_those_who_hold_power_may_not(app, client, people, make_user, make_organization):
     login(client, people["coordinator"].email)
-    response = client.post("/account/two-factor/off", data={"code": totp_code(app, people["coordinator"].email)})
+    response = client.post("/account/two-factor/off", data={"code": totp_code(app, people["coordinator"].email),
+                                                             "password": PASSWORD})
     assert response.status_code == 422 and "must keep" in response.get_data(as_text=True)
     client.post("/logout")
 
     member = make_user(organization=make_organization(name="Other Forum"), org_role="member")
     login(client, member.email)
     _enrol(app, client, member)
-    wrong = client.post("/account/two-factor/off", data={"code": "000000"})
+    wrong = client.post("/account/two-factor/off", data={"code": "000000", "password": PASSWORD})
     assert wrong.status_code == 422
-    assert client.post("/account/two-factor/off", data={"code": totp_code(app, member.email)}).status_code == 302
+    assert client.post("/account/two-factor/off", data={"code": totp_code(app, member.email),
+                                                        "password": PASSWORD}).status_code == 302
     with app.app_context():
         user = db.session.get(User, member.id)
         assert not user.has_second_factor and user.totp_secret is None
@@ -189,7 +191,8 @@ def test_members_may_turn_it_off_those_who_hold_power_may_not(app, client, peopl
 def test_new_recovery_codes_replace_the_old_ones(app, client, people):
     email = people["coordinator"].email
     login(client, email)
-    response = client.post("/account/two-factor/recovery-codes", data={"code": totp_code(app, email)})
+    response = client.post("/account/two-factor/recovery-codes", data={"code": totp_code(app, email),
+                                                                        "password": PASSWORD})
     codes = re.findall(r"<li><code>([0-9a-f-]{17})</code></li>", response.get_data(as_text=True))
     assert len(codes) == 10
     with app.app_context():

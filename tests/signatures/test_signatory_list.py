@@ -52,13 +52,22 @@ def test_visitors_see_public_verified_signatures_only(client, signed, signon):
     assert "Pending" not in page and "Withdrawn" not in page
 
 
-@pytest.mark.parametrize("who", ["member", "reviewer"])
-def test_members_and_reviewers_also_see_the_alliance_tier(client, people, signed, signon, who):
-    login(client, people[who].email)
+def test_members_also_see_the_alliance_tier(client, people, signed, signon):
+    login(client, people["member"].email)
     page = _page(client, signon)
     assert _listed(page) == {"Public Org", "Alliance Org"}
     assert "2 organizations" in page
     assert "1 further signatory is not named here" in page
+
+
+def test_reviewers_see_only_public_names_before_submission(client, people, signed, signon):
+    """The "government" of "alliance and government" is the institutions the declaration was submitted to:
+    before submission, none (tests/signatures/test_signer_visibility.py has the whole table)."""
+    login(client, people["reviewer"].email)
+    page = _page(client, signon)
+    assert _listed(page) == {"Public Org"}
+    assert "2 further signatories are not named here" in page
+    assert signed["Public Org"].name not in page  # nor who signed for an organization
 
 
 def test_coordinators_see_everything_with_filters(client, people, signed, signon):
