@@ -24,3 +24,11 @@ def local_date(value: datetime):
     """The calendar day in the site's time zone of a naive UTC datetime."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return value.replace(tzinfo=UTC).astimezone(zone).date()
+
+
+def utc_to_local(value: datetime | None) -> datetime | None:
+    """The naive UTC the database keeps as the site's local time, to prefill a form's date and time."""
+    if value is None:
+        return None
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)

@@ -112,6 +112,26 @@ def version_id(app, declaration_id) -> int:
         return db.session.get(Declaration, declaration_id).latest_version.id
 
 
+def post_phase(client, declaration_id, data: dict):
+    """A change of phase as a coordinator makes it: from its confirmation page, whose form carries the hash of
+    the text it showed (without it the change is refused)."""
+    page = client.get(f"/declarations/{declaration_id}/phase/{data.get('target', '')}")
+    found = re.search(r'name="expected_sha256" type="hidden" value="([0-9a-f]*)"', page.get_data(as_text=True))
+    return client.post(f"/declarations/{declaration_id}/phase",
+                       data={"expected_sha256": found.group(1) if found else "", **data})
+
+
+def hidden_fields(html: str, prefix: str = "expected_") -> dict[str, str]:
+    """The hidden inputs of a confirmation page that carry what it showed (expected_…)."""
+    return dict(re.findall(rf'name="({prefix}\w+)" type="hidden" value="([^"]*)"', html))
+
+
+def close_signon(client, declaration_id):
+    """Close sign-on from its confirmation page, as a coordinator does."""
+    page = client.get(f"/declarations/{declaration_id}/signon").get_data(as_text=True)
+    return client.post(f"/declarations/{declaration_id}/close-signon", data=hidden_fields(page))
+
+
 def sign(client, declaration_id, **data):
     """Open the sign page and send its form, as a person would."""
     page = client.get(f"/declarations/{declaration_id}/sign")

@@ -7,7 +7,7 @@ from app.amendments.models import Amendment
 from app.comments.models import Comment
 from app.declarations.models import Declaration, Recommendation, Section
 from app.extensions import db
-from tests.helpers import login
+from tests.helpers import login, post_phase
 from tests.test_markup import DANGEROUS, unsafe_parts
 
 PAYLOADS = DANGEROUS
@@ -43,7 +43,7 @@ def test_markdown_fields_store_and_show_only_clean_html(app, client, people, mak
     client.post(f"/declarations/{d.id}/recommendation/{d.recommendations[0]}/edit",
                 data={"base_revision_id": bases[1], "text": "Rec " + payload, "pillar": "pursue",
                       "themes": ["drugs"]})
-    client.post(f"/declarations/{d.id}/phase", data={"target": "consultation", "deadline": "2099-01-01T10:00"})
+    post_phase(client, d.id, {"target": "consultation", "deadline": "2099-01-01T10:00"})
     client.post("/logout")
     login(client, people["member"].email)
     thread = f"/declarations/{d.id}/section/{d.sections[0]}/comments"
@@ -73,7 +73,7 @@ def test_markdown_fields_store_and_show_only_clean_html(app, client, people, mak
     client.post(f"/moderation/comments/{comment_id}", data={"action": "hide", "reason": "Hide " + payload[:900]})
     client.post(f"/moderation/comments/{comment_id}", data={"action": "restore"})
     assert_harmless(client.get("/moderation/history").get_data(as_text=True))
-    client.post(f"/declarations/{d.id}/phase", data={"target": "revision"})
+    post_phase(client, d.id, {"target": "revision"})
     client.post(f"/amendments/{amendment_id}/reject", data={"reason": "No " + payload})
     with app.app_context():
         assert db.session.get(Amendment, amendment_id).decision_reason == "No " + payload.strip()

@@ -1,7 +1,7 @@
 """Odd and tampered input gets a clear answer, never a server error."""
 import pytest
 
-from tests.helpers import login
+from tests.helpers import login, post_phase
 
 HUGE = "99999999999999999999"
 
@@ -31,7 +31,7 @@ def test_a_tampered_parent_id_is_ignored(client, people, consultation, parent_id
 def test_a_deadline_at_the_edge_of_the_calendar_is_refused_with_a_message(client, people, make_declaration):
     d = make_declaration(phase="drafting")
     login(client, people["coordinator"].email)
-    response = client.post(f"/declarations/{d.id}/phase", data={"target": "consultation",
+    response = post_phase(client, d.id, {"target": "consultation",
                                                                 "deadline": "0001-01-01T01:00"})
     # The confirmation page again, with the message and the date as typed.
     assert response.status_code == 422

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.comments.models import Comment
 from app.extensions import db
-from tests.helpers import POSTGRES_URL, login, sign
+from tests.helpers import POSTGRES_URL, login, post_phase, sign
 
 pytestmark = pytest.mark.skipif(bool(POSTGRES_URL), reason="the starting state is restored as a SQLite file")
 
@@ -129,7 +129,7 @@ def world(app, client, people, make_declaration, submitted):
     assert sign(client, signon.id).status_code == 303
     client.post("/logout")
     login(client, people["coordinator"].email)
-    assert client.post(f"/declarations/{closing.id}/phase", data={"target": "revision"}).status_code in (302, 303)
+    assert post_phase(client, closing.id, {"target": "revision"}).status_code in (302, 303)
     client.post("/logout")
     declaration, submission = submitted
     login(client, people["reviewer"].email)

@@ -14,7 +14,7 @@ from app.comments.models import Comment
 from app.declarations.models import Recommendation, Section
 from app.extensions import db
 from app.markup import render_markdown
-from tests.helpers import login
+from tests.helpers import login, post_phase
 from tests.test_markup import unsafe_parts
 from tests.xss_corpus import PAYLOADS
 
@@ -88,7 +88,7 @@ def test_every_field_and_page_shows_the_payloads_inert(app, client, people, make
     client.post(f"/declarations/{declaration.id}/events/new", data={
         "title": "E " + short[2], "held_on": "2026-10-01", "participants_in_person": "3", "venue": "V " + short[3],
         "organizers": "O " + short[4], "notes": "N " + text})
-    client.post(f"/declarations/{declaration.id}/phase", data={"target": "consultation",
+    post_phase(client, declaration.id, {"target": "consultation",
                                                                 "deadline": "2099-01-01T10:00"})
     client.post("/logout")
     login(client, people["member"].email)

@@ -208,12 +208,14 @@ def change_phase(declaration_id):
     form = PhaseForm()
     target = form.target.data or ""
     if not form.validate_on_submit():
-        return _phase_page(declaration, target, form, _("Choose a valid date and time."), 422)
+        message = (_("Confirm on this page: it shows the version that will be frozen.")
+                   if not form.expected_sha256.data else _("Choose a valid date and time."))
+        return _phase_page(declaration, target, form, message, 422)
     try:
         with attempt():
             version = services.change_phase(acting_user(), declaration, target,
                                             deadline=local_to_utc(form.deadline.data),
-                                            expected_sha256=form.expected_sha256.data or None)
+                                            expected_sha256=form.expected_sha256.data)
     except RuleError as rule:
         return _phase_page(declaration, target, form, str(rule), 422)
     flash(_("The declaration is now in the %(phase)s phase. Version %(n)d was recorded.",

@@ -59,7 +59,8 @@ class RecommendationForm(Form):
 
 class PhaseForm(Form):
     target = HiddenField(validators=[DataRequired()])
-    expected_sha256 = HiddenField()  # the text's hash as the confirmation page showed it
+    # The text's hash as the confirmation page showed it: a change of phase is confirmed on that page only.
+    expected_sha256 = HiddenField(validators=[DataRequired()])
     deadline = DateTimeLocalField(_l("Deadline"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 

@@ -118,11 +118,16 @@ def notify_consultation_opened(declaration) -> None:
         absolute_url("declarations.read", declaration_id=declaration.id))
 
 
-def notify_alliance_of_submission(submission, declaration) -> None:
-    notify_alliance("submitted", lambda: (
-        _("Submitted to government: %(title)s", title=declaration.title),
-        render_template("notifications/submitted.txt", submission=submission, declaration=declaration)),
-        absolute_url("submissions.dossier", submission_id=submission.id))
+def notify_alliance_of_submission(submission, declaration, except_ids: set[int] = frozenset()) -> None:
+    """The alliance learns the declaration was submitted; except_ids: people told something else instead
+    (their signature is not in the dossier)."""
+    link = absolute_url("submissions.dossier", submission_id=submission.id)
+    for user in _alliance_members():
+        if user.id not in except_ids:
+            notify(user, "submitted", lambda: (
+                _("Submitted to government: %(title)s", title=declaration.title),
+                render_template("notifications/submitted.txt", submission=submission, declaration=declaration)),
+                link, bulk=True)
 
 
 @phase_changed.connect

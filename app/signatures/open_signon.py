@@ -246,6 +246,16 @@ def tell_outside_signers_of_submission(submission, signatures: list[Signature]) 
                              verify_link=absolute_url("submissions.verify"))
 
 
+def tell_outside_signer_left_out(signature: Signature, submission, *, reason: str, contact: str,
+                                 dossier_link: str) -> None:
+    """An organization outside the alliance whose signature is not in the submission (not approved in time, or
+    on an earlier version) learns it was submitted without them, why, and whom to ask."""
+    _tell_outside_signer(signature, lambda title: _("Your signature is not in the submitted dossier: %(title)s",
+                                                    title=title),
+                         "open_signon_left_out", headers={"Reply-To": contact}, submission=submission, reason=reason,
+                         contact=contact, dossier_link=dossier_link)
+
+
 def likely_duplicates(declaration: Declaration, signatures: list[Signature]) -> dict[int, list[str]]:
     """For each signature from outside the alliance, the names of other signers that look like the same one:
     the same mailbox, or the same organization name as another signer or a member organization."""

@@ -63,7 +63,7 @@ def signer_people(signature: Signature) -> list[User]:
                   key=lambda p: p.id)
 
 
-def _why_signed(signature: Signature, declaration: Declaration) -> str:
+def why_signed(signature: Signature, declaration: Declaration) -> str:
     if signature.capacity == "individual":
         return _("You get this because you signed “%(title)s”.", title=declaration.title)
     return _("You get this because you speak for %(organization)s, which signed “%(title)s”.",
@@ -87,7 +87,7 @@ def text_reopened(actor, declaration: Declaration) -> int:
                 _("The text you signed has been reopened: %(title)s", title=declaration.title),
                 render_template("notifications/signature_reopened.txt", signature=signature,
                                 declaration=declaration)),
-                link, bulk=True, why=lambda signature=signature: _why_signed(signature, declaration))
+                link, bulk=True, why=lambda signature=signature: why_signed(signature, declaration))
     record(actor, "signatures_marked_earlier_version", declaration, count=len(signatures))
     return len(signatures)
 
@@ -114,7 +114,7 @@ def signon_reopened(actor, declaration: Declaration) -> int:
                 _("Please confirm your signature again: %(title)s", title=declaration.title),
                 render_template("notifications/signature_reconfirm.txt", signature=signature,
                                 declaration=declaration, version=version)),
-                link, bulk=True, why=lambda signature=signature: _why_signed(signature, declaration))
+                link, bulk=True, why=lambda signature=signature: why_signed(signature, declaration))
     if signatures:
         record(actor, "signature_reconfirmation_requested", declaration, count=len(signatures),
                version=version.number)

@@ -14,6 +14,7 @@ from app.choices import SIGNATURE_VISIBILITIES, SUBMITTED_PHASES, Phase, Signatu
 from app.declarations.models import Declaration, Recommendation, Version
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_row_unless_duplicate, read_rows
+from app.signatures import receipts
 from app.signatures.models import Reservation, Signature
 from app.signatures.queries import LATEST_VERSION, signing_closed_message
 from app.time import utcnow
@@ -198,6 +199,10 @@ def record_signature(actor, declaration: Declaration, plan: SigningPlan) -> int:
            declaration_id=declaration.id, capacity=plan.capacity, organization_id=plan.organization_id,
            version=version.number, sha256=version.sha256, visibility=plan.visibility,
            reservations=sorted(plan.reservations), replaces=existing and existing.id)
+    receipts.send_receipt(actor, declaration, "reconfirmed" if existing else "signed", version_id=version.id,
+                          version_number=version.number, sha256=version.sha256,
+                          organization_name=actor.organization.name if plan.organization_id else None,
+                          visibility=plan.visibility, reservations=plan.reservations)
     return signature_id
 
 
@@ -222,3 +227,8 @@ def withdraw(actor, signature: Signature, reason: str = "") -> None:
     if submitted_now(declaration.id):
         raise RuleError(_("Signatures can no longer be withdrawn: the declaration has been submitted."))
     record(actor, "signature_withdrawn", signature, declaration_id=declaration.id, reason=reason.strip())
+    version = db.session.get(Version, signature.version_id)
+    receipts.send_receipt(actor, declaration, "withdrawn", version_id=version.id, version_number=version.number,
+                          sha256=signature.sha256, organization_name=signature.display_name
+                          if signature.capacity != "individual" else None, visibility=signature.visibility,
+                          reservations={}, reason=reason.strip())

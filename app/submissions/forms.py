@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectMultipleField, StringField
+from wtforms import DateTimeLocalField, HiddenField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -20,3 +20,13 @@ class VerifyForm(Form):
     sha256 = StringField(_l("SHA-256 hash"), filters=[strip], validators=[Optional(), Length(max=200)],
                          description=_l("64 characters, as printed on the dossier's cover and in every footer."))
     dossier = FileField(_l("Or the dossier's JSON file"))
+
+
+class SignonChangeForm(Form):
+    """Closing sign-on, or moving its deadline: confirmed with the version hash and the deadline the page
+    showed (expected_*), so that a change made meanwhile is not confirmed blind."""
+    expected_sha256 = HiddenField(validators=[DataRequired()])
+    expected_deadline = HiddenField(validators=[DataRequired()])
+    deadline = DateTimeLocalField(_l("New deadline"), format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                  description=_l("Your local time. Leave it empty for no deadline: sign-on then "
+                                                 "stays open until you close it or submit."))

@@ -6,8 +6,9 @@ the CSV files and the JSON are all drawn from that stored content, so they all c
 anyone holding the JSON can recompute it.
 """
 import json
+from datetime import datetime
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import selectinload
@@ -20,16 +21,25 @@ from app.declarations.models import Declaration, Version
 from app.declarations.services import content_hash
 from app.declarations.signals import addressees
 from app.errors import NotAllowed, RuleError
-from app.extensions import db
+from app.extensions import db, update_if
 from app.formatting import format_datetime_short
 from app.institutions.models import Institution
 from app.links import absolute_url
 from app.markup import render_markdown
+from app.notifications import services as notifications
 from app.notifications.services import notify, notify_alliance_of_submission
 from app.organizations.models import Organization
 from app.signatures.models import Signature
-from app.signatures.open_signon import tell_outside_signers_of_submission
-from app.signatures.queries import signing_version, verified_clause
+from app.signatures.open_signon import tell_outside_signer_left_out, tell_outside_signers_of_submission
+from app.signatures.queries import (
+    base_query,
+    possible_signers,
+    signing_closed_message,
+    signing_version,
+    verified_clause,
+    with_details,
+)
+from app.signatures.reopening import signer_people, why_signed
 from app.submissions import extract
 from app.submissions.dossier import DOSSIER_FORMAT, counted_signatures, dossier_content
 from app.submissions.models import (
@@ -125,18 +135,79 @@ def suggested_recipients(declaration: Declaration) -> list[int]:
     return sorted({a for rec in content["recommendations"] for a in rec["addressees"]})
 
 
-def close_signon(actor, declaration: Declaration) -> None:
-    """End signing now (the deadline becomes now); the coordinator then submits."""
+def deadline_stamp(declaration: Declaration) -> str:
+    """The sign-on deadline as the confirmation page shows it and sends it back ("none" when there is none):
+    what the coordinator saw, compared again when they confirm."""
+    return declaration.signon_deadline.isoformat(timespec="seconds") if declaration.signon_deadline else "none"
+
+
+def signon_change_preview(declaration: Declaration) -> dict:
+    """What the sign-on deadline page shows before a coordinator closes sign-on, reopens it or moves its
+    deadline: the frozen version and its hash, the deadline, the counts, and who a new deadline is sent to."""
+    version = signing_version(declaration)
+    return {"version": version, "deadline": declaration.signon_deadline, "stamp": deadline_stamp(declaration),
+            "closed": signing_closed_message(declaration) is not None, "readiness": submission_readiness(declaration),
+            "invited": len(possible_signers(declaration)) if version is not None else 0}
+
+
+def _check_signon_unchanged(declaration: Declaration, expected_sha256: str, expected_deadline: str):
+    """The version and the deadline must still be those the confirmation page showed."""
+    if declaration.phase != Phase.SIGNON or submission_for(declaration.id) is not None:
+        raise RuleError(_("Only a declaration in sign-on, not yet submitted, can have its sign-on changed."))
+    version = signing_version(declaration)
+    if version is None or version.sha256 != expected_sha256 or deadline_stamp(declaration) != expected_deadline:
+        raise RuleError(_("Sign-on changed after this page was opened (another coordinator, or the text). Check "
+                          "what it shows now and confirm again."))
+    return version
+
+
+def close_signon(actor, declaration: Declaration, *, expected_sha256: str, expected_deadline: str) -> None:
+    """End signing now (the deadline becomes now); the coordinator then submits, or reopens sign-on on the
+    same version. Confirmed on the page that showed the version and the deadline."""
     if not permissions.can_submit(actor, declaration):
         raise NotAllowed()
-    if declaration.phase != Phase.SIGNON:
-        raise RuleError(_("Only a declaration in sign-on can have its sign-on closed."))
+    version = _check_signon_unchanged(declaration, expected_sha256, expected_deadline)
     now = utcnow()
     if declaration.signon_deadline is not None and declaration.signon_deadline <= now:
         raise RuleError(_("Sign-on is already closed."))
-    declaration.signon_deadline = now
-    declaration.updated_at = now
-    record(actor, "signon_closed", declaration)
+    if not update_if(declaration, Declaration.phase == Phase.SIGNON,
+                     Declaration.signon_deadline.is_(None) if declaration.signon_deadline is None
+                     else Declaration.signon_deadline == declaration.signon_deadline,
+                     signon_deadline=now, updated_at=now):
+        raise RuleError(_("Sign-on changed after this page was opened (another coordinator, or the text). Check "
+                          "what it shows now and confirm again."))
+    record(actor, "signon_closed", declaration, version=version.number, sha256=version.sha256)
+
+
+def set_signon_deadline(actor, declaration: Declaration, deadline: datetime | None, *, expected_sha256: str,
+                        expected_deadline: str) -> int:
+    """Move the sign-on deadline — later, earlier, or away — or reopen a closed sign-on, on the same frozen
+    version: every signature stays as it is. Who may sign and has not is told the new deadline. Returns how
+    many were told."""
+    if not permissions.can_submit(actor, declaration):
+        raise NotAllowed()
+    version = _check_signon_unchanged(declaration, expected_sha256, expected_deadline)
+    now = utcnow()
+    if deadline is not None and deadline <= now:
+        raise RuleError(_("Choose a deadline in the future, or none. To end sign-on now, close it."))
+    before = declaration.signon_deadline
+    was_closed = before is not None and before <= now
+    if not update_if(declaration, Declaration.phase == Phase.SIGNON,
+                     Declaration.signon_deadline.is_(None) if before is None else Declaration.signon_deadline == before,
+                     signon_deadline=deadline, updated_at=now):
+        raise RuleError(_("Sign-on changed after this page was opened (another coordinator, or the text). Check "
+                          "what it shows now and confirm again."))
+    people = possible_signers(declaration)
+    link = absolute_url("signatures.sign", declaration_id=declaration.id)
+    for person in people:
+        notifications.notify(person, "signon_opened", lambda: (
+            _("Open for signature again: %(title)s", title=declaration.title) if was_closed
+            else _("New sign-on deadline: %(title)s", title=declaration.title),
+            render_template("notifications/signon_opened.txt", declaration=declaration)), link, bulk=True)
+    record(actor, "signon_reopened" if was_closed else "signon_deadline_changed", declaration,
+           version=version.number, sha256=version.sha256, before=before.isoformat() if before else None,
+           after=deadline.isoformat() if deadline else None, told=len(people))
+    return len(people)
 
 
 def submit(actor, declaration: Declaration, *, version_id: int | None, institution_ids: list[int]) -> Submission:
@@ -195,9 +266,38 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
            sha256=submission.sha256, text_sha256=version.sha256, recipients=[i.id for i in institutions],
            signatures=len(signatures))
     _notify_recipients(submission, declaration, institutions)
-    notify_alliance_of_submission(submission, declaration)
+    told_apart = _tell_signers_left_out(submission, declaration, version, {s.id for s in signatures}, actor)
+    notify_alliance_of_submission(submission, declaration, except_ids=told_apart)
     tell_outside_signers_of_submission(submission, signatures)
     return submission
+
+
+def _tell_signers_left_out(submission: Submission, declaration: Declaration, version, counted: set[int],
+                           actor) -> set[int]:
+    """Active signatures not in the dossier — the organization not verified (or, from outside the alliance,
+    not approved) before submission, or signed on an earlier version and not confirmed on this one: their
+    signers are told that their signature is not in it, why, and whom to ask, instead of the alliance's
+    "submitted" notice. Returns the ids of the people told."""
+    left_out = db.session.scalars(with_details(base_query(declaration)).where(
+        Signature.status == SignatureStatus.ACTIVE, Signature.id.not_in(counted or {0}))).unique().all()
+    contact = current_app.config["CONTACT_EMAIL"] or actor.email
+    link = absolute_url("submissions.dossier", submission_id=submission.id)
+    told: set[int] = set()
+    for signature in left_out:
+        reason = "earlier_version" if signature.version_id != version.id else "not_verified"
+        if signature.open_request is not None:
+            tell_outside_signer_left_out(signature, submission, reason=reason, contact=contact, dossier_link=link)
+            continue
+        for person in signer_people(signature):
+            notify(person, "submitted", lambda signature=signature, reason=reason: (
+                _("Your signature is not in the submitted dossier: %(title)s", title=declaration.title),
+                render_template("notifications/signature_left_out.txt", signature=signature, declaration=declaration,
+                                submission=submission, version=version, reason=reason, contact=contact)), link,
+                   why=lambda signature=signature: why_signed(signature, declaration))
+            told.add(person.id)
+    if left_out:
+        record(actor, "signers_told_left_out", submission, signatures=[s.id for s in left_out])
+    return told
 
 
 def _notify_recipients(submission: Submission, declaration: Declaration, institutions: list[Institution]) -> None:

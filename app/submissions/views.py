@@ -15,9 +15,10 @@ from app.institutions.models import Institution
 from app.signatures.queries import signing_closed_message
 from app.submissions import dossier as dossier_builder
 from app.submissions import extract, services
-from app.submissions.forms import SubmitForm, VerifyForm
+from app.submissions.forms import SignonChangeForm, SubmitForm, VerifyForm
 from app.submissions.loading import get_readable_submission
 from app.submissions.models import Submission
+from app.time import local_to_utc, utc_to_local
 from app.views import acting_user, attempt, form_id, refuse, render_form, require
 
 bp = Blueprint("submissions", __name__)
@@ -25,17 +26,60 @@ bp = Blueprint("submissions", __name__)
 
 # --- submitting ------------------------------------------------------------------------------
 
+@bp.route("/declarations/<int:declaration_id>/signon", methods=["GET", "POST"])
+def signon(declaration_id):
+    """Sign-on before submission: close it now, move its deadline, or reopen it on the same version. The page
+    says what each does and to whom; its forms carry the version hash and the deadline it showed."""
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_submit(current_user, declaration))
+    form = SignonChangeForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            with attempt():
+                told = services.set_signon_deadline(
+                    acting_user(), declaration, local_to_utc(form.deadline.data),
+                    expected_sha256=form.expected_sha256.data, expected_deadline=form.expected_deadline.data)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(ngettext("The sign-on deadline is changed; every signature stays. %(num)d person who may sign "
+                           "and has not is told.",
+                           "The sign-on deadline is changed; every signature stays. %(num)d people who may sign "
+                           "and have not are told.", told), "success")
+            return redirect(url_for("submissions.submit", declaration_id=declaration.id), 303)
+    elif request.method == "POST":
+        error = _("Confirm on this page: it shows the version and the deadline you are changing.")
+    return _signon_page(declaration, form, error)
+
+
+def _signon_page(declaration, form, error=None):
+    change = services.signon_change_preview(declaration)
+    if change["version"] is None or services.submission_for(declaration.id) is not None:
+        refuse(_("Only a declaration in sign-on, not yet submitted, can have its sign-on changed."))
+        return redirect(url_for("declarations.read", declaration_id=declaration.id), 303)
+    form.expected_sha256.data, form.expected_deadline.data = change["version"].sha256, change["stamp"]
+    if request.method == "GET" and change["deadline"] is not None and not change["closed"]:
+        form.deadline.data = utc_to_local(change["deadline"])
+    return render_form("submissions/signon.html", form=form, error=error, declaration=declaration, change=change)
+
+
 @bp.route("/declarations/<int:declaration_id>/close-signon", methods=["POST"])
 def close_signon(declaration_id):
     declaration = get_declaration(declaration_id)
     require(permissions.can_submit(current_user, declaration))
+    form = SignonChangeForm()
+    if not form.validate_on_submit():
+        return _signon_page(declaration, form, _("Confirm on this page: it shows the version and the deadline "
+                                                 "you are closing."))
     try:
         with attempt():
-            services.close_signon(acting_user(), declaration)
+            services.close_signon(acting_user(), declaration, expected_sha256=form.expected_sha256.data,
+                                  expected_deadline=form.expected_deadline.data)
     except RuleError as rule:
-        refuse(rule)
-    else:
-        flash(_("Sign-on is closed. Nobody can sign or withdraw now; check the counts and submit."), "success")
+        return _signon_page(declaration, form, str(rule))
+    flash(_("Sign-on is closed. Nobody can sign or withdraw now; check the counts and submit, or reopen sign-on "
+            "on the same version."), "success")
     return redirect(url_for("submissions.submit", declaration_id=declaration.id), 303)
 
 

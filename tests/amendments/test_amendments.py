@@ -3,7 +3,7 @@ from sqlalchemy import select
 from app.amendments.models import Amendment
 from app.declarations.models import Recommendation, RecommendationRevision, Section
 from app.extensions import db
-from tests.helpers import login
+from tests.helpers import login, post_phase
 
 
 def propose(client, d, kind="recommendation", index=1, text="Open shelters in every district.", rationale="Closer."):
@@ -17,7 +17,7 @@ def _amendment(app):
 
 
 def _close(client, d):
-    return client.post(f"/declarations/{d.id}/phase", data={"target": "revision"})
+    return post_phase(client, d.id, {"target": "revision"})
 
 
 def test_a_member_proposes_and_others_discuss(app, client, people, consultation):

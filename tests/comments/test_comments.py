@@ -6,7 +6,7 @@ from app.comments.models import Comment
 from app.declarations.models import Declaration
 from app.extensions import db
 from app.time import utcnow
-from tests.helpers import login
+from tests.helpers import login, post_phase
 
 
 def thread_url(d, kind="section", index=0):
@@ -129,7 +129,7 @@ def test_a_comment_shows_the_version_it_was_written_on_in_later_versions(app, cl
     post(client, thread_url(consultation), "Written on one")
     client.post("/logout")
     login(client, people["coordinator"].email)
-    client.post(f"/declarations/{consultation.id}/phase", data={"target": "revision"})
+    post_phase(client, consultation.id, {"target": "revision"})
     page = client.get(thread_url(consultation)).get_data(as_text=True)
     assert "written on version 1" in page
 

@@ -7,6 +7,7 @@ from app.errors import RuleError
 from app.extensions import db
 from app.organizations.models import Organization
 from app.views import attempt
+from tests.helpers import post_phase
 
 
 def _count(name: str) -> int:
@@ -43,7 +44,7 @@ def test_a_refused_action_in_a_view_commits_nothing(app, client, make_declaratio
     from tests.helpers import login
     declaration = make_declaration("drafting")
     login(client, "coordinator@example.org")
-    response = client.post(f"/declarations/{declaration.id}/phase", data={"target": "consultation"})
+    response = post_phase(client, declaration.id, {"target": "consultation"})
     assert response.status_code in (302, 303, 422)
     with app.app_context():
         from app.declarations.models import Declaration

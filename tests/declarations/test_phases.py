@@ -8,14 +8,14 @@ from app.audit.models import AuditEntry
 from app.declarations.models import Declaration, Section, Version
 from app.extensions import db
 from app.time import utcnow
-from tests.helpers import login
+from tests.helpers import login, post_phase
 
 
 def _phase(client, declaration_id, target, deadline=None):
     data = {"target": target}
     if deadline:
         data["deadline"] = deadline.strftime("%Y-%m-%dT%H:%M")
-    return client.post(f"/declarations/{declaration_id}/phase", data=data)
+    return post_phase(client, declaration_id, data)
 
 
 def test_each_transition_records_a_version_with_the_hash_of_its_canonical_json(app, client, people, make_declaration):
@@ -103,7 +103,7 @@ def test_compare_with_unknown_versions_gives_404(client, people, consultation):
 def test_a_typed_deadline_is_local_time_and_stored_as_utc(app, client, people, make_declaration):
     d = make_declaration(phase="drafting")
     login(client, people["coordinator"].email)
-    client.post(f"/declarations/{d.id}/phase", data={"target": "consultation", "deadline": "2099-03-01T17:00"})
+    post_phase(client, d.id, {"target": "consultation", "deadline": "2099-03-01T17:00"})
     with app.app_context():  # Asia/Karachi is UTC+5
         assert db.session.get(Declaration, d.id).consultation_deadline.isoformat() == "2099-03-01T12:00:00"
 

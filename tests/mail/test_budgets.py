@@ -32,6 +32,19 @@ NOT_CHOSEN = {
     "app/signatures/reopening.py:signon_opened": "who may sign, once when a coordinator opens sign-on",
     "app/signatures/reopening.py:text_reopened": "signers on record, once per reopening by a coordinator",
     "app/signatures/reopening.py:signon_reopened": "signers on record, once per reopening by a coordinator",
+    "app/notifications/services.py:notify_alliance": "the alliance's members, once per phase or published answers",
+    "app/notifications/services.py:notify_alliance_of_submission": "the alliance's members, once per submission",
+    "app/notifications/services.py:notify_amendment_decision": "the amendment's proposer, once per decision",
+    "app/notifications/services.py:notify_amendment_hidden": "the amendment's proposer, once per decision",
+    "app/notifications/services.py:notify_moderation": "the comment's author, once per moderation decision",
+    "app/notifications/services.py:notify_reply": "the author of the comment replied to, once per reply",
+    "app/notifications/services.py:notify_signature_awaiting_approval": "the coordinators, once per outside "
+                                                                        "signature",
+    "app/notifications/services.py:send_closing_reminders": "the alliance's members, once per deadline",
+    "app/signatures/receipts.py:send_receipt": "the signer's own account address, once per signature written",
+    "app/submissions/services.py:_notify_recipients": "the addressed institutions' reviewers, once per submission",
+    "app/submissions/services.py:_tell_signers_left_out": "signers on record, once per submission",
+    "app/submissions/services.py:set_signon_deadline": "who may sign, once per deadline change by a coordinator",
 }
 
 
@@ -45,10 +58,9 @@ def _functions_that_queue_mail() -> set[str]:
             if not isinstance(function, ast.FunctionDef):
                 continue
             for node in ast.walk(function):
-                if isinstance(node, ast.Call) and (
-                        (isinstance(node.func, ast.Name) and node.func.id == "queue")
-                        or (isinstance(node.func, ast.Attribute) and node.func.attr == "notify"
-                            and function.name != "notify")):
+                called = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) else \
+                    node.func.attr if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
+                if called == "queue" or (called == "notify" and function.name != "notify"):
                     found.add(f"{path.relative_to(ROOT)}:{function.name}")
     return found
 

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.time import utcnow
 from tests.comments.test_comments import _comment, post, thread_url
-from tests.helpers import login
+from tests.helpers import login, post_phase
 
 
 def _mode(app, user, mode):
@@ -71,7 +71,7 @@ def test_the_closing_reminder_goes_once_per_deadline(app, people, consultation, 
 def test_consultation_opened_notifies_members_through_the_web(app, client, people, make_declaration, mailbox):
     d = make_declaration(phase="drafting")
     login(client, people["coordinator"].email)
-    client.post(f"/declarations/{d.id}/phase",
-                data={"target": "consultation", "deadline": (utcnow() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")})
+    post_phase(client, d.id, {"target": "consultation",
+                              "deadline": (utcnow() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")})
     assert any("Consultation open" in m["subject"] for m in mailbox.to(people["member"].email))
     assert not mailbox.to(people["reviewer"].email)

@@ -4,13 +4,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.notifications.models import Notification
-from tests.helpers import login, sign, submit
+from tests.helpers import login, post_phase, sign, submit
 from tests.notifications.test_notifications import _mode
 
 
 def _open_signon(client, declaration_id):
     page = client.get(f"/declarations/{declaration_id}/phase/signon").get_data(as_text=True)
-    return page, client.post(f"/declarations/{declaration_id}/phase", data={
+    return page, post_phase(client, declaration_id, {
         "target": "signon", "deadline": "2099-05-01T17:00"})
 
 
@@ -41,7 +41,7 @@ def test_who_has_signed_is_asked_to_confirm_again_not_invited_twice(app, client,
     assert sign(client, d.id).status_code == 303
     client.post("/logout")
     login(client, people["coordinator"].email)
-    client.post(f"/declarations/{d.id}/phase", data={"target": "revision"})
+    post_phase(client, d.id, {"target": "revision"})
     mailbox.clear()
     _open_signon(client, d.id)
     messages = mailbox.wait_for(people["representative"].email)

@@ -9,7 +9,7 @@ from app.signatures import open_signon, reminders
 from app.signatures import services as signing
 from app.signatures.models import Signature, SignatureReminder
 from app.time import local_date, utcnow
-from tests.helpers import login, sign, signatures_of
+from tests.helpers import login, post_phase, sign, signatures_of
 
 
 def test_a_reminder_sent_a_moment_ago_by_someone_else_is_skipped_not_a_500(app, people, signon, mailbox,
@@ -52,7 +52,7 @@ def test_an_open_request_made_on_an_older_version_cannot_sign_the_new_one(app, c
     link = _link(mailbox, FORM["email"])
     login(client, "coordinator@example.org")
     for target in ("revision", "signon"):  # the text is reopened and sign-on opens on a new version
-        client.post(f"/declarations/{signon.id}/phase", data={"target": target, "deadline": ""})
+        post_phase(client, signon.id, {"target": target, "deadline": ""})
     client.post("/logout")
     response = client.post(link)
     assert response.status_code == 422 and "The text has changed since you asked to sign" in response.get_data(

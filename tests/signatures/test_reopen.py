@@ -2,12 +2,12 @@ import re
 
 from app.declarations.models import Declaration
 from app.extensions import db
-from tests.helpers import login, sign, signatures_of
+from tests.helpers import login, post_phase, sign, signatures_of
 from tests.signatures.test_open_signon import FORM, form
 
 
 def _phase(client, declaration_id, target):
-    response = client.post(f"/declarations/{declaration_id}/phase", data={"target": target, "deadline": ""})
+    response = post_phase(client, declaration_id, {"target": target, "deadline": ""})
     assert response.status_code == 302, response.status_code
 
 

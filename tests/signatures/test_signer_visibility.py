@@ -38,7 +38,7 @@ from app.signatures.queries import signing_version
 from app.submissions import services as submitting
 from app.time import utcnow
 from tests.conftest import BufferedClient, _empty_postgres_tables, make_config
-from tests.helpers import POSTGRES_URL, login, password_hash
+from tests.helpers import POSTGRES_URL, login, password_hash, post_phase
 
 TIERS = ("public", "alliance", "coordinators")
 ROLES = ("visitor", "member", "representative", "other_member", "expert", "coordinator", "admin",
@@ -220,8 +220,7 @@ def world(migrated_template, smtp_server):
     mailbox = smtp_server[1]
     mailbox.clear()
     for cell in reopened.values():
-        response = clients["coordinator"].post(f"/declarations/{cell.id}/phase",
-                                               data={"target": "revision", "deadline": ""})
+        response = post_phase(clients["coordinator"], cell.id, {"target": "revision", "deadline": ""})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
     mails = list(mailbox.messages)
     yield SimpleNamespace(app=app, people=people, clients=clients, cells=cells, reopened=reopened, mails=mails,

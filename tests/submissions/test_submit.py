@@ -18,7 +18,7 @@ from app.submissions.models import (
     SubmissionSignature,
     SubmittedRecommendation,
 )
-from tests.helpers import login, sign, submit, the_submission
+from tests.helpers import close_signon, login, sign, submit, the_submission
 
 
 def test_dossier_holds_version_hash_and_verified_signatures(app, submitted, people):
@@ -123,12 +123,13 @@ def test_only_coordinators_submit(client, people, make_declaration, role):
     assert client.post(f"/declarations/{declaration.id}/submit",
                        data={"recipients": [people["reviewer"].institution_id]}).status_code == 403
     assert client.post(f"/declarations/{declaration.id}/close-signon").status_code == 403
+    assert client.get(f"/declarations/{declaration.id}/signon").status_code == 403
 
 
 def test_close_signon_stops_signing(app, client, people, make_declaration):
     declaration = make_declaration("signon")
     login(client, people["coordinator"].email)
-    assert client.post(f"/declarations/{declaration.id}/close-signon").status_code == 303
+    assert close_signon(client, declaration.id).status_code == 303
     client.post("/logout")
     login(client, people["representative"].email)
     response = sign(client, declaration.id)
