@@ -126,6 +126,12 @@ def hidden_fields(html: str, prefix: str = "expected_") -> dict[str, str]:
     return dict(re.findall(rf'name="({prefix}\w+)" type="hidden" value="([^"]*)"', html))
 
 
+def confirmed(client, url, data=None, **kwargs):
+    """POST to url as from its confirmation page (the GET of the same url), with the expected_… it showed."""
+    page = client.get(url).get_data(as_text=True)
+    return client.post(url, data={**hidden_fields(page), **(data or {})}, **kwargs)
+
+
 def close_signon(client, declaration_id):
     """Close sign-on from its confirmation page, as a coordinator does."""
     page = client.get(f"/declarations/{declaration_id}/signon").get_data(as_text=True)

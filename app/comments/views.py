@@ -1,4 +1,6 @@
 """Comment threads on sections and recommendations, flags, and the coordinators' moderation queue."""
+import hashlib
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -77,9 +79,28 @@ def edit(comment_id):
     return render_form("comments/edit.html", form=form, comment=comment, error=error, back=_back(comment))
 
 
+def text_stamp(comment: Comment) -> str:
+    """What the delete page showed of a comment: the SHA-256 of its text, sent back when deleting is confirmed."""
+    return hashlib.sha256(comment.body_source.encode()).hexdigest()
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET"])
+def confirm_delete(comment_id):
+    """Deleting one's comment cannot be undone: this page shows it and says what stays."""
+    comment = _own_comment(comment_id)
+    return render_template("comments/confirm_delete.html", comment=comment, stamp=text_stamp(comment),
+                           back=_back(comment))
+
+
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
 def delete(comment_id):
     comment = _own_comment(comment_id)
+    if request.form.get("expected_text_sha256") != text_stamp(comment):
+        error = (_("Confirm on this page: it shows the comment you are deleting.")
+                 if not request.form.get("expected_text_sha256")
+                 else _("The comment was edited after this page was opened. Check it and confirm again."))
+        return render_template("comments/confirm_delete.html", comment=comment, stamp=text_stamp(comment),
+                               back=_back(comment), error=error), 422
     try:
         with attempt():
             services.delete_comment(acting_user(), comment)

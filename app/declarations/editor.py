@@ -154,12 +154,33 @@ def edit_item(declaration_id, kind, item_id):
     return render_form(f"declarations/{kind}_form.html", form=form, declaration=declaration, item=item, error=error)
 
 
+@bp.route("/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/delete", methods=["GET"])
+def confirm_delete_item(declaration_id, kind, item_id):
+    """Deleting a section or recommendation is confirmed on this page, which shows it as it stands and carries
+    the revision it showed."""
+    declaration = get_declaration(declaration_id)
+    item = get_item(declaration, kind, item_id)
+    require(permissions.can_edit_text(acting_user(), declaration))
+    return _delete_item_page(declaration, kind, item)
+
+
+def _delete_item_page(declaration, kind, item, error=None, status=200):
+    return render_template("declarations/confirm_delete_item.html", declaration=declaration, kind=kind, item=item,
+                           error=error), status
+
+
 @bp.route("/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/<any(up, down, delete):action>",
           methods=["POST"])
 def change_item(declaration_id, kind, item_id, action):
     declaration = get_declaration(declaration_id)
     item = get_item(declaration, kind, item_id)
     require(permissions.can_edit_text(acting_user(), declaration))
+    if action == "delete" and request.form.get("expected_revision") != str(item.current_revision_id):
+        # Not from the confirmation page, or the text changed since it was shown: show it as it stands.
+        message = (_("Confirm on this page: it shows the text as it stands now.")
+                   if not request.form.get("expected_revision")
+                   else _("This was edited after the page was opened. Check the text below and confirm again."))
+        return _delete_item_page(declaration, kind, item, message, 422)
     try:
         with attempt():
             if action == "delete":

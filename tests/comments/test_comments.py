@@ -6,7 +6,7 @@ from app.comments.models import Comment
 from app.declarations.models import Declaration
 from app.extensions import db
 from app.time import utcnow
-from tests.helpers import login, post_phase
+from tests.helpers import confirmed, login, post_phase
 
 
 def thread_url(d, kind="section", index=0):
@@ -101,7 +101,7 @@ def test_a_deleted_comment_leaves_a_tombstone_so_replies_keep_their_place(app, c
     post(client, thread_url(consultation), "The reply", parent_id=str(parent.id))
     client.post("/logout")
     login(client, people["member"].email)
-    assert client.post(f"/comments/{parent.id}/delete").status_code == 302
+    assert confirmed(client, f"/comments/{parent.id}/delete").status_code == 302
     page = client.get(thread_url(consultation)).get_data(as_text=True)
     assert "Parent text" not in page and "deleted by its author" in page and "The reply" in page
 
@@ -191,6 +191,6 @@ def test_after_the_consultation_closes_deleting_is_refused_with_a_message_and_no
     _close_consultation(app, consultation.id)
     page = client.get(thread_url(consultation)).get_data(as_text=True)
     assert "Written while it was open" in page and "Delete</button>" not in page and ">Edit<" not in page
-    response = client.post(f"/comments/{comment.id}/delete", follow_redirects=True)
+    response = confirmed(client, f"/comments/{comment.id}/delete", follow_redirects=True)
     assert response.status_code == 200 and "consultation closed" in response.get_data(as_text=True)
     assert _comment(app, "Written while it was open").deleted_at is None

@@ -11,7 +11,7 @@ from app.search.services import search
 from app.time import utcnow
 from tests.comments.test_comments import _comment, post, thread_url
 from tests.comments.test_moderation import _moderate
-from tests.helpers import login
+from tests.helpers import confirmed, login
 
 
 def test_an_approved_comment_edited_under_pre_moderation_waits_again(app, client, people, make_declaration):
@@ -98,7 +98,7 @@ def test_after_the_deadline_nothing_changes_in_the_consultation(app, client, peo
         db.session.get(Declaration, consultation.id).consultation_deadline = utcnow() - timedelta(minutes=1)
         db.session.commit()
     assert client.post(f"/comments/{comment.id}/edit", data={"body": "Changed"}).status_code == 422
-    client.post(f"/comments/{comment.id}/delete")
+    confirmed(client, f"/comments/{comment.id}/delete")
     response = client.post(f"/declarations/{consultation.id}/recommendation/{consultation.recommendations[0]}/amend",
                            data={"text": "Late idea", "rationale": "Late"})
     assert response.status_code == 422 and "The consultation closed on" in response.get_data(as_text=True)

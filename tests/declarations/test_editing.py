@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEntry
 from app.declarations.models import Declaration, Recommendation, RecommendationRevision, Section, SectionRevision
 from app.extensions import db
-from tests.helpers import login
+from tests.helpers import confirmed, login
 
 REC = {"text": "Fund shelters.", "pillar": "protect", "themes": ["victims"], "convention_articles": ""}
 
@@ -78,7 +78,7 @@ def test_recommendations_are_reordered_and_deleted_with_history_kept(app, client
     login(client, people["coordinator"].email)
     first, second, third = d.recommendations
     assert client.post(f"/declarations/{d.id}/recommendation/{second}/up").status_code == 302
-    client.post(f"/declarations/{d.id}/recommendation/{third}/delete")
+    confirmed(client, f"/declarations/{d.id}/recommendation/{third}/delete")
     with app.app_context():
         order = db.session.scalars(select(Recommendation.id).where(Recommendation.declaration_id == d.id,
                                                                    Recommendation.deleted_at.is_(None))
