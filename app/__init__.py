@@ -248,8 +248,9 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app import choices, permissions
-    from app.formatting import format_date_only, format_datetime_short, stored_html, text_direction
-    from app.forms import new_form_key
+    from app.formatting import format_date_only, format_datetime_short, limit_text, stored_html, text_direction
+    from app.forms import limit_hint, new_form_key
+    from app.signatures.services import MAX_RESERVATION
 
     @app.context_processor
     def globals_for_templates():
@@ -263,6 +264,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=permissions, label=choices.label, new_form_key=new_form_key,
+                                 limit_hint=limit_hint, limit_text=limit_text, RESERVATION_LIMIT=MAX_RESERVATION,
                                  **{name: getattr(choices, name) for name in (
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
