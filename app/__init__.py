@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import availability, caching, runtime
+from app import availability, caching, flashing, runtime
 from app.config import BASE_DIR, Config, load_config
 from app.errors import NotAllowed
 
@@ -45,6 +45,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     _connect_receivers()
     _register_request_hooks(app)
     _register_error_pages(app)
+    flashing.init_app(app)
     _register_template_helpers(app)
 
     from app.cli import register_cli
@@ -166,7 +167,9 @@ def _register_request_hooks(app: Flask) -> None:
     @app.after_request
     def finish_unit_of_work(response):
         """One commit per successful request; queued mail leaves after it. A refused action's writes were
-        already undone by app.views.attempt(); an error response commits nothing."""
+        already undone by app.views.attempt(); an error response commits nothing, and what it flashed about
+        its work is taken back (app.flashing). A commit that fails raises: the error page follows and comes
+        back here with its error status."""
         if response.status_code < 400:
             if _has_writes(db.session):
                 db.session.commit()
@@ -176,6 +179,7 @@ def _register_request_hooks(app: Flask) -> None:
         else:
             db.session.rollback()
             take_queued_ids()
+            flashing.take_back()
         try:
             if write_records_after_request():  # refusals on record, whatever the response (app.audit.services)
                 db.session.commit()
@@ -197,6 +201,7 @@ def _register_error_pages(app: Flask) -> None:
     from app.extensions import db
 
     def render_error(code: int, message=None):
+        flashing.take_back()  # before the page shows waiting messages: this request's work was not kept
         title, default = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
         return render_template("errors/error.html", code=code, title=title, message=message or default), code
 
@@ -243,8 +248,9 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app import choices, permissions
-    from app.formatting import format_date_only, format_datetime_short, stored_html, text_direction
-    from app.forms import new_form_key
+    from app.formatting import format_date_only, format_datetime_short, limit_text, stored_html, text_direction
+    from app.forms import limit_hint, new_form_key
+    from app.signatures.services import MAX_RESERVATION
 
     @app.context_processor
     def globals_for_templates():
@@ -258,6 +264,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=permissions, label=choices.label, new_form_key=new_form_key,
+                                 limit_hint=limit_hint, limit_text=limit_text, RESERVATION_LIMIT=MAX_RESERVATION,
                                  **{name: getattr(choices, name) for name in (
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",

@@ -120,7 +120,7 @@ def register_cli(app: Flask) -> None:
         for email, role in DEMO_LOGINS:
             click.echo(f"    {email:<26} {role}")
         click.echo("\n  Admins, coordinators and reviewers also need a code (two-step login). Print it with\n"
-                   "    .venv/bin/flask demo totp coordinator@example.org\n"
+                   "    SANAD_ENV=development .venv/bin/flask demo totp coordinator@example.org\n"
                    f"  or add the key {DEMO_TOTP_SECRET} to an authenticator app.")
         click.echo()
 

@@ -4,7 +4,7 @@ import unicodedata
 from datetime import datetime
 
 from babel.dates import get_datetime_format
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale, ngettext
 from markupsafe import Markup
 
 
@@ -46,3 +46,17 @@ def stored_html(value: str | None) -> Markup:
     """Mark HTML from a *_html column as safe to show. Only for columns written by app.markup.render_markdown,
     which sanitized it when it was saved; never for anything else."""
     return Markup(value or "")
+
+
+def over_limit_message(length: int, limit: int) -> str:
+    """"5,412 characters; the limit is 5,000." in the reader's language and digits."""
+    return ngettext("%(count)s character; the limit is %(limit)s.", "%(count)s characters; the limit is %(limit)s.",
+                    length, count=format_decimal(length), limit=format_decimal(limit))
+
+
+def limit_text(limit: int, minimum: int = -1) -> str:
+    """"Up to 5,000 characters." (or "Between 10 and 200 characters."): what a field's hint says of its limit."""
+    if minimum > 0:
+        return ngettext("Between %(min)s and %(count)s character.", "Between %(min)s and %(count)s characters.",
+                        limit, min=format_decimal(minimum), count=format_decimal(limit))
+    return ngettext("Up to %(count)s character.", "Up to %(count)s characters.", limit, count=format_decimal(limit))

@@ -4,9 +4,10 @@ import secrets
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField, SelectField, validators
 
 from app.choices import GENDERS, LANGUAGES, PROVINCES
+from app.formatting import limit_text, over_limit_message
 
 
 def strip(value):
@@ -17,6 +18,35 @@ def strip(value):
 def choices(vocabulary: dict, blank=None) -> list[tuple[str, str]]:
     items = [(key, label) for key, label in vocabulary.items()]
     return ([("", blank)] if blank is not None else []) + items
+
+
+class Length(validators.Length):
+    """A length limit that is stated and refused, never cut. The field's hint states it (limit_hint, shown
+    by the field macro); the page does not carry `maxlength`, which makes browsers cut pasted text without
+    a word; text over the limit is refused with its count and kept in the form to be shortened.
+
+    A `message` given applies to text under the minimum only."""
+
+    def __init__(self, min=-1, max=-1, message=None):  # noqa: A002 - WTForms' own names
+        super().__init__(min, max, message)
+        self.field_flags = {"minlength": min} if min != -1 else {}
+        if max != -1:
+            self.field_flags["limit"] = max
+
+    def __call__(self, form, field):
+        length = len(field.data or "")
+        if self.max != -1 and length > self.max:
+            raise validators.ValidationError(over_limit_message(length, self.max))
+        if self.min != -1 and length < self.min:
+            super().__call__(form, field)
+
+
+def limit_hint(field) -> str:
+    """The limit a form field states next to it, or "" when it has none."""
+    limit = getattr(field.flags, "limit", None)
+    if not limit:
+        return ""
+    return limit_text(limit, getattr(field.flags, "minlength", -1) or -1)
 
 
 def gender_field():

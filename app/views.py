@@ -41,6 +41,14 @@ def render_form(template: str, status: int | None = None, **context):
     return render_template(template, **context), status
 
 
+def ask_again(form, *, action: str, title: str, button: str, back: str, hidden: dict | None = None,
+              danger: bool = False):
+    """A short form sent from a list page (a reason to reject, hide …) that did not pass its checks: asked
+    again on a page of its own with the text kept and what to fix (422), never sent on with the text dropped."""
+    return render_form("core/ask_again.html", status=FORM_ERROR, form=form, action=action, title=title,
+                       button=button, back=back, hidden=hidden or {}, danger=danger)
+
+
 @contextmanager
 def attempt():
     """Run a service in a savepoint: when it refuses (RuleError, NotAllowed or any error), everything it

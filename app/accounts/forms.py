@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Optional
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
 from app.choices import NOTIFICATION_MODES
-from app.forms import CreateForm, Form, choices, gender_field, language_field, province_field, strip
+from app.forms import CreateForm, Form, Length, choices, gender_field, language_field, province_field, strip
 
 
 def _new_password(label):

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from app.forms import CreateForm, Form
+from app.forms import CreateForm, Form, Length
 
 
 class AmendmentForm(CreateForm):

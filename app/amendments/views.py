@@ -26,6 +26,7 @@ from app.time import utcnow
 from app.views import (
     acting_user,
     answer_repeat,
+    ask_again,
     attempt,
     form_id,
     get_or_404,
@@ -153,9 +154,12 @@ def reject(amendment_id):
     amendment = _load(amendment_id)
     require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
     form = DecisionForm()
+    if not form.validate_on_submit():
+        return ask_again(form, action=request.path, title=_("Reject this amendment"), button=_("Reject"),
+                         back=url_for("amendments.detail", amendment_id=amendment.id), danger=True)
     try:
         with attempt():
-            services.reject(acting_user(), amendment, form.reason.data or "" if form.validate_on_submit() else "")
+            services.reject(acting_user(), amendment, form.reason.data or "")
     except RuleError as rule:
         refuse(rule)
     else:
@@ -168,10 +172,12 @@ def set_hidden(amendment_id, action):
     amendment = _load(amendment_id)
     require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
     form = DecisionForm()
+    if not form.validate_on_submit():
+        return ask_again(form, action=request.path, title=_("Take this amendment down"), button=_("Take down"),
+                         back=url_for("amendments.detail", amendment_id=amendment.id), danger=True)
     try:
         with attempt():
-            services.set_hidden(acting_user(), amendment, action == "hide",
-                                (form.reason.data or "") if form.validate_on_submit() else "")
+            services.set_hidden(acting_user(), amendment, action == "hide", form.reason.data or "")
     except RuleError as rule:
         refuse(rule)
     else:

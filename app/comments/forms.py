@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from app.comments.services import MAX_LENGTH
-from app.forms import CreateForm, Form
+from app.forms import CreateForm, Form, Length
 
 
 class CommentForm(CreateForm):

@@ -3,6 +3,7 @@ import hashlib
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,9 +22,23 @@ from app.extensions import db
 from app.form_keys import services as form_keys
 from app.form_keys.services import Repeated
 from app.time import utcnow
-from app.views import acting_user, answer_repeat, attempt, get_or_404, page_number, refuse, render_form, require
+from app.views import (
+    acting_user,
+    answer_repeat,
+    ask_again,
+    attempt,
+    get_or_404,
+    page_number,
+    refuse,
+    render_form,
+    require,
+)
 
 bp = Blueprint("comments", __name__)
+
+# The queue's buttons, for a decision asked again (a reason too long …).
+MODERATION_BUTTONS = {"approve": _l("Approve"), "reject": _l("Reject"), "hide": _l("Hide"),
+                      "dismiss": _l("Keep it (dismiss the flags)"), "restore": _l("Restore")}
 
 @bp.route("/declarations/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/comments",
           methods=["GET", "POST"])
@@ -184,8 +199,12 @@ def moderate(comment_id):
     comment = get_or_404(Comment, comment_id)
     form = ModerationForm()
     if not form.validate_on_submit():
-        refuse(_("The form was incomplete; nothing was done."))
-        return redirect(url_for("comments.queue"))
+        if form.action.errors:
+            refuse(_("The form was incomplete; nothing was done."))
+            return redirect(url_for("comments.queue"))
+        return ask_again(form, action=request.path, title=_("Moderate this comment"),
+                         hidden={"action": form.action.data}, button=str(MODERATION_BUTTONS.get(form.action.data, "")),
+                         back=url_for("comments.queue"), danger=form.action.data in ("reject", "hide"))
     try:
         with attempt():
             services.moderate(acting_user(), comment, form.action.data, form.reason.data or "")

@@ -10,11 +10,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.choices import DECLARATION_KINDS, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
-from app.forms import CreateForm, Form, choices, strip
+from app.forms import CreateForm, Form, Length, choices, strip
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from app.forms import Form
+from app.forms import Form, Length
 
 
 class InstitutionForm(Form):

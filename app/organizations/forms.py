@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Optional, ValidationError
 
 from app.choices import ORGANIZATION_TYPES
-from app.forms import Form, choices, province_field
+from app.forms import Form, Length, choices, province_field
 
 
 class OrganizationForm(Form):

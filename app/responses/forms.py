@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
-from app.forms import CreateForm, Form, choices, strip
+from app.forms import CreateForm, Form, Length, choices, strip
 from app.responses.services import MAX_EVIDENCE, MAX_EXPLANATION
 
 

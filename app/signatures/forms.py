@@ -1,15 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Email, Optional, ValidationError
 
 from app.choices import ORGANIZATION_TYPES, SIGNATURE_VISIBILITIES
-from app.forms import Form, choices, province_field, strip
+from app.forms import Form, Length, choices, province_field, strip
 
 REQUIRED = _l("This field is required.")
-
-
-def _length(n):
-    return Length(max=n, message=_l("At most %(max)d characters."))
 
 
 class SignForm(Form):
@@ -28,26 +24,26 @@ class WithdrawForm(Form):
 
 class RejectForm(Form):
     reason = TextAreaField(_l("Reason for rejecting"), filters=[strip],
-                           validators=[DataRequired(REQUIRED), _length(1000)])
+                           validators=[DataRequired(REQUIRED), Length(max=1000)])
 
 
 class OpenSignonForm(Form):
     """The public form: every message is the app's own, so it reads in Urdu too."""
     version_id = HiddenField()
     organization_name = StringField(_l("Organization name"), filters=[strip],
-                                    validators=[DataRequired(REQUIRED), _length(200)])
+                                    validators=[DataRequired(REQUIRED), Length(max=200)])
     organization_type = SelectField(_l("Type of organization"), choices=choices(ORGANIZATION_TYPES),
                                     validators=[DataRequired(REQUIRED)])
     country = StringField(_l("Country"), filters=[strip], default="Pakistan",
-                          validators=[DataRequired(REQUIRED), _length(100)])
+                          validators=[DataRequired(REQUIRED), Length(max=100)])
     province = province_field(_l("Province (in Pakistan)"))
     website = URLField(_l("Website (optional)"), filters=[strip], validators=[
-        Optional(), _length(300), URL(message=_l("Enter a full address starting with https://"))])
-    signer_name = StringField(_l("Your name"), filters=[strip], validators=[DataRequired(REQUIRED), _length(120)])
+        Optional(), Length(max=300), URL(message=_l("Enter a full address starting with https://"))])
+    signer_name = StringField(_l("Your name"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)])
     signer_designation = StringField(_l("Your designation"), filters=[strip],
-                                     validators=[DataRequired(REQUIRED), _length(120)])
+                                     validators=[DataRequired(REQUIRED), Length(max=120)])
     email = EmailField(_l("Your email"), filters=[strip],
-                       validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")), _length(254)],
+                       validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")), Length(max=254)],
                        description=_l("We send a link to this address; the signature counts once you open it."))
     visibility = RadioField(_l("Who may see your organization's name in the list of signatories"),
                             choices=choices(SIGNATURE_VISIBILITIES), default="public",

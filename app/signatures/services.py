@@ -14,7 +14,11 @@ from app.choices import SIGNATURE_VISIBILITIES, SUBMITTED_PHASES, Phase, Signatu
 from app.declarations.models import Declaration, Recommendation, Version
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_row_unless_duplicate, read_rows
+<<<<<<< HEAD
 from app.signatures import receipts
+=======
+from app.formatting import over_limit_message
+>>>>>>> i23-forms
 from app.signatures.models import Reservation, Signature
 from app.signatures.queries import LATEST_VERSION, signing_closed_message
 from app.time import utcnow
@@ -34,8 +38,10 @@ def changed_text_message(version) -> str:
 
 def clean_reservations(declaration: Declaration, reservations: dict[int, str]) -> dict[int, str]:
     texts = {rid: (text or "").strip() for rid, text in reservations.items() if (text or "").strip()}
-    if any(len(text) > MAX_RESERVATION for text in texts.values()):
-        raise RuleError(_("A reservation can have at most %(n)d characters.", n=MAX_RESERVATION))
+    longest = max(map(len, texts.values()), default=0)
+    if longest > MAX_RESERVATION:
+        raise RuleError(_("A reservation is too long: %(count)s Shorten it; nothing was signed yet.",
+                          count=over_limit_message(longest, MAX_RESERVATION)))
     if texts:
         live = set(db.session.scalars(select(Recommendation.id).where(
             Recommendation.declaration_id == declaration.id, Recommendation.deleted_at.is_(None),

@@ -19,7 +19,7 @@ from app.security import path_token, token_limits
 from app.signatures import open_signon, queries, reminders, services
 from app.signatures.forms import OpenSignonForm, RejectForm, SignForm, WithdrawForm
 from app.signatures.models import Signature
-from app.views import acting_user, attempt, form_id, get_or_404, refuse, render_form, require
+from app.views import acting_user, ask_again, attempt, form_id, get_or_404, refuse, render_form, require
 
 bp = Blueprint("signatures", __name__)
 
@@ -170,6 +170,12 @@ def decide(signature_id, decision):
     signature = get_or_404(Signature, signature_id)
     declaration = get_declaration(signature.declaration_id)
     require(permissions.can_manage_signatures(acting_user(), declaration))
+    form = RejectForm()
+    if decision == "reject" and not form.validate_on_submit():
+        return ask_again(form, action=request.path, title=_("Reject the signature of %(name)s",
+                                                             name=signature.display_name),
+                         button=_("Reject"), danger=True, back=url_for(
+                             "signatures.signatories", declaration_id=declaration.id, status="pending"))
     try:
         with attempt():
             if decision == "approve":
@@ -177,9 +183,6 @@ def decide(signature_id, decision):
                 flash(_("%(name)s is now counted as a signatory; the organization has been told by email.",
                         name=signature.display_name), "success")
             else:
-                form = RejectForm()
-                if not form.validate_on_submit():
-                    raise RuleError(_("Give a reason for rejecting this signature."))
                 open_signon.reject(acting_user(), signature, form.reason.data)
                 flash(_("The signature of %(name)s has been rejected; the organization has been told by email, "
                         "with the reason.", name=signature.display_name), "success")

@@ -158,7 +158,7 @@ def test_an_empty_or_overlong_comment_is_refused_and_kept(client, people, consul
     response = post(client, thread_url(consultation), long)
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert long in body and "5000" in body
+    assert long in body and "5,001 characters; the limit is 5,000." in body
     assert post(client, thread_url(consultation), "").status_code == 422
 
 

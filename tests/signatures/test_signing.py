@@ -154,7 +154,7 @@ def test_an_overlong_reservation_keeps_the_text_and_signs_nothing(app, client, p
     response = sign(client, signon.id, **{f"reservation-{signon.recommendations[0]}": text})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "at most 2000 characters" in page and "Too long. Too long." in page
+    assert "2,499 characters; the limit is 2,000." in page and "Too long. Too long." in page
     assert signatures_of(app, signon.id) == []
 
 
