@@ -14,11 +14,8 @@ from app.choices import SIGNATURE_VISIBILITIES, SUBMITTED_PHASES, Phase, Signatu
 from app.declarations.models import Declaration, Recommendation, Version
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, insert_row_unless_duplicate, read_rows
-<<<<<<< HEAD
-from app.signatures import receipts
-=======
 from app.formatting import over_limit_message
->>>>>>> i23-forms
+from app.signatures import receipts
 from app.signatures.models import Reservation, Signature
 from app.signatures.queries import LATEST_VERSION, signing_closed_message
 from app.time import utcnow
