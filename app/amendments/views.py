@@ -86,16 +86,14 @@ def detail(amendment_id):
     if answer is not None:
         flash(message, "success")
         return redirect(answer)
-    threads, replies, own_pending = comments.visible_thread_page(
-        declaration, Comment.amendment_id == amendment.id, page_number(), current_user)
+    page = comments.visible_thread_page(declaration, Comment.amendment_id == amendment.id, page_number(), current_user)
     target = amendment.target
     base_text = _base_text(amendment)
     return render_form("amendments/detail.html", form=form, error=error, amendment=amendment, declaration=declaration,
                        target=target, diff=word_diff(base_text, amendment.text_source),
                        stale=target.current_revision_id != amendment.base_revision_id,
-                       decision_form=DecisionForm(), threads=threads, replies=replies, own_pending=own_pending,
-                       closed_message=consultation_closed_message(declaration), now=utcnow(),
-                       edit_window=comments.EDIT_WINDOW, flagged=comments.flagged_by(current_user, threads, replies))
+                       decision_form=DecisionForm(), page=page, closed_message=consultation_closed_message(declaration),
+                       now=utcnow(), edit_window=comments.EDIT_WINDOW, flagged=comments.flagged_by(current_user, page))
 
 
 def _base_text(amendment: Amendment) -> str:

@@ -34,7 +34,8 @@ def test_a_member_comments_on_a_section_and_it_is_published(app, client, people,
     assert comment.organization_id == people["member"].organization_id
 
 
-def test_replies_are_threaded_and_a_reply_to_a_reply_joins_the_thread(app, client, people, consultation, mailbox):
+def test_replies_nest_under_what_they_answer_three_levels_deep_and_deeper_replies_join_the_third(
+        app, client, people, consultation, mailbox):
     login(client, people["member"].email)
     post(client, thread_url(consultation), "First")
     first = _comment(app, "First")
@@ -43,7 +44,10 @@ def test_replies_are_threaded_and_a_reply_to_a_reply_joins_the_thread(app, clien
     post(client, thread_url(consultation), "Second", parent_id=str(first.id))
     second = _comment(app, "Second")
     post(client, thread_url(consultation), "Third", parent_id=str(second.id))
-    assert second.parent_id == first.id and _comment(app, "Third").parent_id == first.id
+    third = _comment(app, "Third")
+    post(client, thread_url(consultation), "Fourth", parent_id=str(third.id))
+    assert second.parent_id == first.id and third.parent_id == second.id
+    assert _comment(app, "Fourth").parent_id == second.id  # beside "Third", which it answers
     assert mailbox.to(people["member"].email)  # the author of the first comment is told about the reply
 
 
