@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +23,12 @@ from app.notifications import services as notifications
 from app.time import utcnow
 
 EDIT_WINDOW = timedelta(minutes=15)
+
+
+def edit_minutes() -> int:
+    """How long an author may edit a comment, in whole minutes (what the pages say)."""
+    return int(EDIT_WINDOW.total_seconds() // 60)
+
 MAX_LENGTH = 5000
 # A coordinator took it down (after or before publication): only a placeholder says so in the threads.
 TAKEN_DOWN = (CommentStatus.HIDDEN, CommentStatus.REJECTED)
@@ -240,7 +247,9 @@ def edit_comment(actor, comment: Comment, body: str) -> None:
     if not permissions.can_edit_comment(actor, comment):
         raise NotAllowed()
     if utcnow() - comment.created_at > EDIT_WINDOW:
-        raise RuleError(_("Comments can be edited for 15 minutes after posting. Post a new comment instead."))
+        raise RuleError(ngettext(
+            "Comments can be edited for %(num)d minute after posting. Post a new comment instead.",
+            "Comments can be edited for %(num)d minutes after posting. Post a new comment instead.", edit_minutes()))
     if comment.status in TAKEN_DOWN:
         raise RuleError(_("This comment was taken down by a moderator and cannot be edited."))
     closed = consultation_closed_message(comment.declaration)

@@ -73,7 +73,8 @@ def edit(comment_id):
         else:
             flash(_("Your comment has been updated."), "success")
             return redirect(_back(comment))
-    return render_form("comments/edit.html", form=form, comment=comment, error=error, back=_back(comment))
+    return render_form("comments/edit.html", form=form, comment=comment, error=error, back=_back(comment),
+                       edit_minutes=services.edit_minutes())
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])

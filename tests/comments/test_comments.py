@@ -198,3 +198,20 @@ def test_after_the_consultation_closes_deleting_is_refused_with_a_message_and_no
     response = client.post(f"/comments/{comment.id}/delete", follow_redirects=True)
     assert response.status_code == 200 and "consultation closed" in response.get_data(as_text=True)
     assert _comment(app, "Written while it was open").deleted_at is None
+
+
+def test_the_edit_window_is_told_in_the_plural_form_its_length_needs(app, client, people, consultation, monkeypatch):
+    from app.comments import services
+
+    monkeypatch.setattr(services, "EDIT_WINDOW", timedelta(minutes=1))
+    login(client, people["member"].email)
+    post(client, thread_url(consultation), "Original")
+    comment = _comment(app, "Original")
+    assert "can be edited for 1 minute after posting." in client.get(f"/comments/{comment.id}/edit").get_data(
+        as_text=True)
+    with app.app_context():
+        db.session.get(Comment, comment.id).created_at = utcnow() - timedelta(minutes=2)
+        db.session.commit()
+    response = client.post(f"/comments/{comment.id}/edit", data={"body": "Too late"})
+    assert response.status_code == 422
+    assert "Comments can be edited for 1 minute after posting." in response.get_data(as_text=True)
