@@ -159,7 +159,7 @@ def test_an_amendment_names_and_links_the_recommendation_it_amends_on_every_page
     propose(client, consultation)
     amendment = _amendment(app)
     link = (f'<a href="/declarations/{consultation.id}#r{consultation.recommendations[1]}">'
-            "To recommendation 2, “<bdi>Open shelters in every province.</bdi>”</a>")
+            "To recommendation 2, <bdi dir=\"ltr\">“Open shelters in every province.”</bdi></a>")
     client.post("/logout")
     login(client, people["coordinator"].email)
     _close(client, consultation)
@@ -178,7 +178,7 @@ def test_an_amendment_to_a_section_names_its_place_and_heading(app, client, peop
     amendment = _amendment(app)
     page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
     assert (f'<a href="/declarations/{consultation.id}#s{consultation.sections[1]}">'
-            "To section 2, “<bdi>Context</bdi>”</a>") in page
+            "To section 2, <bdi dir=\"ltr\">“Context”</bdi></a>") in page
     assert "<ins> fast</ins>" in page
 
 
