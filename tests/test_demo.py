@@ -110,8 +110,12 @@ def test_the_submitted_demo_dossier_counts_what_happened(app, runner):
         organizations = {c.organization_id for c in said if c.organization_id} | {
             u.organization_id for u in db.session.scalars(select(User).where(User.id.in_(people)))
             if u.organization_id}
-        assert record["comments"] == {"received": len(said), "published": len(
-            [c for c in said if c.status == CommentStatus.PUBLISHED and c.deleted_at is None])}
+        kept = [c for c in said if c.deleted_at is None]
+        assert record["comments"] == {
+            "received": len(said), "withdrawn": len(said) - len(kept),
+            **{key: len([c for c in kept if c.status == status]) for key, status in (
+                ("published", CommentStatus.PUBLISHED), ("hidden", CommentStatus.HIDDEN),
+                ("rejected", CommentStatus.REJECTED), ("waiting", CommentStatus.PENDING))}}
         assert record["comments"]["published"] >= 10
         assert record["amendments"] == {"proposed": len(proposed), "accepted": len(
             [a for a in proposed if a.status == AmendmentStatus.ACCEPTED])}

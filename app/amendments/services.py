@@ -1,12 +1,17 @@
 """Amendments: members propose replacement text; coordinators accept (a revision credited to the
 proposer) or reject with a reason."""
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app import permissions
 from app.amendments.models import Amendment
 from app.audit.services import record
 from app.choices import AmendmentStatus, Phase
 from app.declarations import services as declarations
+from app.declarations.diff import word_diff
+from app.declarations.models import RecommendationRevision, SectionRevision
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, update_if
 from app.markup import render_markdown
@@ -24,6 +29,78 @@ class AmendmentConflict(RuleError):
 
 def current_text(target) -> str:
     return target.current.body_source if target.kind == "section" else target.current.text_source
+
+
+@dataclass
+class AmendedText:
+    """What an amendment amends, named as the reading page shows it: the section's place and heading, or the
+    recommendation's number and opening words. number is None once the text was deleted (no anchor then)."""
+
+    kind: str
+    number: int | None
+    title: str
+    anchor: str | None
+    text: str  # as it stands today ("" once deleted)
+    revision_id: int | None
+
+
+OPENING = 90  # characters of a recommendation's text that stand for its title
+
+
+def _opening(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= OPENING else line[:OPENING].rsplit(" ", 1)[0] + "…"
+
+
+def amended_texts(declaration_id: int) -> dict[tuple[str, int], AmendedText]:
+    """Every live section and recommendation of a declaration as an amendment names it (two queries)."""
+    found = {}
+    for n, section in enumerate(declarations.live_sections(declaration_id), start=1):
+        found["section", section.id] = AmendedText("section", n, section.current.heading, section.anchor,
+                                                   section.current.body_source, section.current_revision_id)
+    for n, rec in enumerate(declarations.live_recommendations(declaration_id), start=1):
+        found["recommendation", rec.id] = AmendedText("recommendation", n, _opening(rec.current.text_source),
+                                                      rec.anchor, rec.current.text_source, rec.current_revision_id)
+    return found
+
+
+def amended_text(amendment: Amendment, texts: dict[tuple[str, int], AmendedText]) -> AmendedText:
+    kind = "section" if amendment.section_id else "recommendation"
+    return texts.get((kind, amendment.section_id or amendment.recommendation_id)) or AmendedText(
+        kind, None, "", None, "", None)
+
+
+def base_texts(amendments: list[Amendment]) -> dict[int, str]:
+    """The text each amendment was written on (the revision it was proposed against), by amendment id: at
+    most two queries."""
+    sections = {a.base_revision_id: a.id for a in amendments if a.section_id}
+    recommendations = {a.base_revision_id: a.id for a in amendments if not a.section_id}
+    found = {}
+    if sections:
+        for rev_id, text in db.session.execute(select(SectionRevision.id, SectionRevision.body_source)
+                                               .where(SectionRevision.id.in_(sections))):
+            found[sections[rev_id]] = text
+    if recommendations:
+        for rev_id, text in db.session.execute(select(RecommendationRevision.id, RecommendationRevision.text_source)
+                                               .where(RecommendationRevision.id.in_(recommendations))):
+            found[recommendations[rev_id]] = text
+    return found
+
+
+@dataclass
+class ProposedChange:
+    """The proposal as a word diff against the text it was written on, and against today's text when that
+    moved on since (while the amendment is not accepted: once accepted, today's text grew from it)."""
+
+    written_on: list[tuple[str, str]]
+    today: list[tuple[str, str]] | None
+
+
+def proposed_change(amendment: Amendment, base_text: str, target: AmendedText) -> ProposedChange:
+    moved_on = (target.revision_id is not None and target.revision_id != amendment.base_revision_id
+                and amendment.status != AmendmentStatus.ACCEPTED)
+    return ProposedChange(word_diff(base_text, amendment.text_source),
+                          word_diff(target.text, amendment.text_source) if moved_on else None)
 
 
 def propose(actor, declaration, target, *, text: str, rationale: str) -> Amendment:

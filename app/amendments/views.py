@@ -16,7 +16,6 @@ from app.comments.models import Comment
 from app.comments.posting import post_comment
 from app.declarations.diff import word_diff
 from app.declarations.loading import get_declaration, get_item
-from app.declarations.models import RecommendationRevision, SectionRevision
 from app.declarations.services import consultation_closed_message
 from app.errors import RuleError
 from app.extensions import db
@@ -37,6 +36,7 @@ from app.views import (
 )
 
 bp = Blueprint("amendments", __name__)
+AMENDMENTS_PER_PAGE = 20
 
 
 @bp.route("/declarations/<int:declaration_id>/<any(section, recommendation):kind>/<int:item_id>/amend",
@@ -62,8 +62,9 @@ def propose(declaration_id, kind, item_id):
                   "success")
             return redirect(form_keys.answered(form.form_key.data,
                                                url_for("amendments.detail", amendment_id=amendment.id)))
+    amended = services.amended_texts(declaration.id)[kind, item.id]
     return render_form("amendments/propose.html", form=form, declaration=declaration, item=item, kind=kind,
-                       error=error, status=422 if error and request.method == "POST" else 200)
+                       amended=amended, error=error, status=422 if error and request.method == "POST" else 200)
 
 
 def _load(amendment_id: int) -> Amendment:
@@ -87,22 +88,19 @@ def detail(amendment_id):
     if answer is not None:
         flash(message, "success")
         return redirect(answer)
-    threads, replies, own_pending = comments.visible_thread_page(
-        declaration, Comment.amendment_id == amendment.id, page_number(), current_user)
+    page = comments.visible_thread_page(declaration, Comment.amendment_id == amendment.id, page_number(), current_user)
     target = amendment.target
-    base_text = _base_text(amendment)
+    amended = services.amended_text(amendment, services.amended_texts(declaration.id))
     return render_form("amendments/detail.html", form=form, error=error, amendment=amendment, declaration=declaration,
-                       target=target, diff=word_diff(base_text, amendment.text_source),
+                       target=target, amended=amended,
+                       change=services.proposed_change(amendment, _base_text(amendment), amended),
                        stale=target.current_revision_id != amendment.base_revision_id,
-                       decision_form=DecisionForm(), threads=threads, replies=replies, own_pending=own_pending,
-                       closed_message=consultation_closed_message(declaration), now=utcnow(),
-                       edit_window=comments.EDIT_WINDOW, flagged=comments.flagged_by(current_user, threads, replies))
+                       decision_form=DecisionForm(), page=page, closed_message=consultation_closed_message(declaration),
+                       now=utcnow(), edit_window=comments.EDIT_WINDOW, flagged=comments.flagged_by(current_user, page))
 
 
 def _base_text(amendment: Amendment) -> str:
-    if amendment.section_id:
-        return db.session.get(SectionRevision, amendment.base_revision_id).body_source
-    return db.session.get(RecommendationRevision, amendment.base_revision_id).text_source
+    return services.base_texts([amendment]).get(amendment.id, "")
 
 
 @bp.route("/amendments/<int:amendment_id>/accept", methods=["POST"])
@@ -144,9 +142,11 @@ def merge(amendment_id):
         else:
             flash(_("The merged text has been saved, credited to %(name)s.", name=amendment.proposer.name), "success")
             return redirect(url_for("amendments.detail", amendment_id=amendment.id))
+    amended = services.amended_text(amendment, services.amended_texts(amendment.declaration_id))
     return render_form("amendments/merge.html", status=409 if request.method == "GET" else None, form=form,
                        error=error, amendment=amendment, target=target, current_text=services.current_text(target),
-                       diff=word_diff(_base_text(amendment), services.current_text(target)))
+                       amended=amended, diff=word_diff(_base_text(amendment), services.current_text(target)),
+                       against_today=word_diff(services.current_text(target), amendment.text_source))
 
 
 @bp.route("/amendments/<int:amendment_id>/reject", methods=["POST"])
@@ -197,6 +197,9 @@ def for_declaration(declaration_id):
     status = request.args.get("status", "")
     if status in set(AmendmentStatus):  # the home page's count of amendments waiting links here
         query = query.where(Amendment.status == status)
-    rows = db.session.scalars(query).all()
-    return render_template("amendments/list.html", declaration=declaration, amendments=rows,
-                           status=status if status in set(AmendmentStatus) else "")
+    page = db.paginate(query, page=page_number(), per_page=AMENDMENTS_PER_PAGE, error_out=False)
+    texts, bases = services.amended_texts(declaration.id), services.base_texts(page.items)
+    amended = {a.id: services.amended_text(a, texts) for a in page.items}
+    changes = {a.id: services.proposed_change(a, bases.get(a.id, ""), amended[a.id]) for a in page.items}
+    return render_template("amendments/list.html", declaration=declaration, page=page, amended=amended,
+                           changes=changes, status=status if status in set(AmendmentStatus) else "")

@@ -8,11 +8,13 @@ from app.extensions import db
 from app.time import utcnow
 
 # pending: waits for approval (pre-moderation); published: visible; hidden: taken down with a reason;
-# rejected: refused before publication. Only published comments are shown, counted, searched or exported.
+# rejected: refused before publication. Only published comments are shown, counted or searched; in a thread and
+# its export a comment that is not shown leaves a placeholder when it holds replies (a hidden one always).
 
 
 class Comment(db.Model):
-    """A comment on a section, a recommendation or an amendment; replies are one level deep."""
+    """A comment on a section, a recommendation or an amendment; a reply's parent is the comment it answers
+    (threads are at most three levels deep: app/comments/services.py, MAX_DEPTH)."""
 
     __tablename__ = "comments"
 

@@ -1,7 +1,10 @@
-"""Comments, flags and moderation. A hidden or rejected comment is invisible everywhere else."""
+"""Comments, flags and moderation. A hidden or rejected comment's text is invisible everywhere else; in its
+thread a placeholder keeps its place, with the replies under it."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -14,13 +17,20 @@ from app.declarations.services import consultation_closed_message
 from app.declarations.signals import reading_page, text_removed, text_saved
 from app.errors import NotAllowed, RuleError
 from app.extensions import db, update_if
+from app.formatting import format_date_only
 from app.markup import render_markdown
 from app.notifications import services as notifications
 from app.time import utcnow
 
 EDIT_WINDOW = timedelta(minutes=15)
+
+
+def edit_minutes() -> int:
+    """How long an author may edit a comment, in whole minutes (what the pages say)."""
+    return int(EDIT_WINDOW.total_seconds() // 60)
+
 MAX_LENGTH = 5000
-# A coordinator took it down (after or before publication): it leaves no trace in the threads.
+# A coordinator took it down (after or before publication): only a placeholder says so in the threads.
 TAKEN_DOWN = (CommentStatus.HIDDEN, CommentStatus.REJECTED)
 
 
@@ -41,42 +51,122 @@ def _comment_counts(declaration, **_extra) -> dict:
 
 
 THREADS_PER_PAGE = 20
+# A thread's first comment, a reply, a reply to a reply. A reply to a comment at the third level joins that
+# level (it answers the same comment's parent), so a thread stays readable on a narrow phone.
+MAX_DEPTH = 3
 
 
-def visible_thread_page(declaration, target_filter, page: int, user):
-    """One page of threads: published top-level comments (and tombstones that still have replies), each
-    with its published replies. Two queries whatever the size of the thread."""
-    live_replies = select(Comment.parent_id).where(Comment.status == CommentStatus.PUBLISHED,
-                                                   Comment.deleted_at.is_(None),
-                                                   Comment.parent_id.is_not(None))
-    taken_down = select(Comment.id).where(target_filter, Comment.status.in_(TAKEN_DOWN))
-    # A hidden or rejected comment leaves no trace: the replies under it stand on their own.
-    top = (select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
-           .where(target_filter, or_(Comment.parent_id.is_(None), Comment.parent_id.in_(taken_down)),
-                  or_((Comment.status == CommentStatus.PUBLISHED) & Comment.deleted_at.is_(None),
-                      Comment.id.in_(live_replies) & Comment.status.not_in(TAKEN_DOWN)))
-           .order_by(Comment.created_at))
+def _shown_itself(comment: Comment) -> bool:
+    """Shown in its place whatever is under it: a published comment, or the placeholder of a hidden one
+    (it was public, so its readers are told a moderator took it down)."""
+    return comment.deleted_at is None and comment.status in (CommentStatus.PUBLISHED, CommentStatus.HIDDEN)
+
+
+_SHOWN_ITSELF = Comment.deleted_at.is_(None) & Comment.status.in_((CommentStatus.PUBLISHED, CommentStatus.HIDDEN))
+
+
+@dataclass
+class Threads:
+    """What a thread page shows: its threads (a page of first comments), every shown comment under them by
+    the comment it answers, the moderators' decisions the placeholders state, and the reader's own comments
+    waiting for approval that have no place in the threads."""
+
+    threads: object  # the page of first comments (a Flask-SQLAlchemy Pagination)
+    replies: dict[int, list[Comment]]
+    decisions: dict[int, ModerationDecision]
+    own_pending: list[Comment]
+
+    def ids(self) -> list[int]:
+        return [c.id for c in self.threads.items] + [r.id for rows in self.replies.values() for r in rows]
+
+
+def shape(comments, first: list[Comment] | None = None) -> tuple[list[Comment], dict[int, list[Comment]]]:
+    """The threads these comments form, pruned to what keeps its place: a comment shown itself, or one that
+    holds a shown reply at any depth (a deleted, rejected or waiting comment then leaves a placeholder, so
+    its replies stay under it). Returns the first comments and the replies under each, oldest first."""
+    comments = sorted(comments, key=lambda c: (c.created_at, c.id))
+    children: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        children.setdefault(comment.parent_id, []).append(comment)
+    shown: dict[int, bool] = {}
+
+    def keeps_place(comment: Comment) -> bool:
+        if comment.id not in shown:
+            below = [keeps_place(child) for child in children.get(comment.id, [])]  # every child visited
+            shown[comment.id] = _shown_itself(comment) or any(below)
+        return shown[comment.id]
+
+    roots = [c for c in (first if first is not None else children.get(None, [])) if keeps_place(c)]
+    replies = {parent: [c for c in rows if shown.get(c.id)] for parent, rows in children.items()
+               if parent is not None}
+    return roots, {parent: rows for parent, rows in replies.items() if rows}
+
+
+def taken_down_decisions(comments) -> dict[int, ModerationDecision]:
+    """The decision that took each of these comments down (its date and reason go on the placeholder). One
+    query."""
+    ids = [c.id for c in comments if c.status in TAKEN_DOWN]
+    if not ids:
+        return {}
+    return {d.comment_id: d for d in db.session.scalars(
+        select(ModerationDecision).where(ModerationDecision.comment_id.in_(ids),
+                                         ModerationDecision.action.in_(("hide", "reject")))
+        .order_by(ModerationDecision.id))}
+
+
+def placeholder(comment: Comment, decision: ModerationDecision | None, *, with_reason: bool) -> str:
+    """What stands in the place of a comment that is not shown (the thread page says the same in
+    templates/_macros/comments.html); the reason only for its author and the moderators."""
+    if comment.deleted_at is not None:
+        return _("This comment was deleted by its author.")
+    if comment.status == CommentStatus.PENDING:
+        return _("This comment is waiting for a moderator's approval.")
+    if decision is None:
+        return _("Hidden by a moderator.")
+    date = format_date_only(decision.created_at)
+    said = (_("Hidden by a moderator on %(date)s.", date=date) if comment.status == CommentStatus.HIDDEN
+            else _("Removed by a moderator on %(date)s.", date=date))
+    if with_reason and decision.reason:
+        said += " " + _("Reason: %(reason)s", reason=decision.reason)
+    return said
+
+
+def visible_thread_page(declaration, target_filter, page: int, user) -> Threads:
+    """One page of threads on a text, each in its shape (see shape), with bounded queries whatever their
+    size: the page of first comments and its count, the comments under them, their authors and
+    organizations, the decisions behind the placeholders, and the reader's own waiting comments."""
+    shown = select(Comment.id).where(target_filter, _SHOWN_ITSELF)
+    # The comments that hold a shown comment one or two levels below (threads are MAX_DEPTH deep).
+    holding = select(Comment.parent_id).where(target_filter, _SHOWN_ITSELF, Comment.parent_id.is_not(None))
+    holding_deeper = select(Comment.parent_id).where(Comment.id.in_(holding), Comment.parent_id.is_not(None))
+    loaded = (selectinload(Comment.author), selectinload(Comment.organization))
+    top = (select(Comment).options(*loaded)
+           .where(target_filter, Comment.parent_id.is_(None),
+                  or_(Comment.id.in_(shown), Comment.id.in_(holding), Comment.id.in_(holding_deeper)))
+           .order_by(Comment.created_at, Comment.id))
     threads = db.paginate(top, page=page, per_page=THREADS_PER_PAGE, error_out=False)
     ids = [c.id for c in threads.items]
-    replies: dict[int, list[Comment]] = {}
+    below: list[Comment] = []
     if ids:
-        for reply in db.session.scalars(
-                select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
-                .where(Comment.parent_id.in_(ids),
-                       Comment.status == CommentStatus.PUBLISHED).order_by(Comment.created_at)):
-            replies.setdefault(reply.parent_id, []).append(reply)
+        second = select(Comment.id).where(Comment.parent_id.in_(ids))
+        below = db.session.scalars(select(Comment).options(*loaded).where(
+            or_(Comment.parent_id.in_(ids), Comment.parent_id.in_(second)))).all()
+    _roots, replies = shape(list(threads.items) + list(below), first=list(threads.items))
+    in_threads = set(ids) | {r.id for rows in replies.values() for r in rows}
     own_pending = []
     if user.is_authenticated:
-        own_pending = db.session.scalars(select(Comment).where(target_filter, Comment.author_id == user.id,
-                                                               Comment.status == CommentStatus.PENDING,
-                                                               Comment.deleted_at.is_(None))).all()
-    return threads, replies, own_pending
+        own_pending = [c for c in db.session.scalars(
+            select(Comment).where(target_filter, Comment.author_id == user.id, Comment.status == CommentStatus.PENDING,
+                                  Comment.deleted_at.is_(None)).order_by(Comment.created_at))
+                       if c.id not in in_threads]
+    decisions = taken_down_decisions(list(threads.items) + [r for rows in replies.values() for r in rows])
+    return Threads(threads, replies, decisions, own_pending)
 
 
-def flagged_by(user, threads, replies) -> set[int]:
+def flagged_by(user, page: Threads) -> set[int]:
     """Which comments of a thread page this person has flagged and a coordinator has not yet looked at
     (their Flag link gives way to a note). One query."""
-    return _open_flags(user, [c.id for c in threads.items] + [r.id for rows in replies.values() for r in rows])
+    return _open_flags(user, page.ids())
 
 
 def has_open_flag(user, comment) -> bool:
@@ -92,7 +182,8 @@ def _open_flags(user, ids: list[int]) -> set[int]:
 
 def add_comment(actor, declaration, *, body: str, section=None, recommendation=None, amendment=None,
                 parent: Comment | None = None) -> Comment:
-    """Comment on an item during an open consultation; replies are one level deep."""
+    """Comment on an item during an open consultation. A reply goes under the comment it answers, down to
+    MAX_DEPTH levels; below that it joins the deepest level."""
     if not permissions.can_take_part(actor, declaration):
         raise NotAllowed()
     closed = consultation_closed_message(declaration)
@@ -105,9 +196,12 @@ def add_comment(actor, declaration, *, body: str, section=None, recommendation=N
         if (parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None
                 or parent.target_key != _target_key(section, recommendation, amendment)):
             raise RuleError(_("You can only reply to a published comment on the same text."))
-        parent = parent.parent or parent  # replies to replies join the same thread
-        if parent.status != CommentStatus.PUBLISHED:
+        ancestors = _ancestors(parent)
+        if any(a.status != CommentStatus.PUBLISHED for a in ancestors):
+            # Nobody answers inside a thread a moderator took down, or one whose start waits for approval.
             raise RuleError(_("You can only reply to a published comment on the same text."))
+        if len(ancestors) + 1 >= MAX_DEPTH:
+            parent = parent.parent  # a reply to a comment at the deepest level answers beside it
     comment = Comment(
         declaration_id=declaration.id, section_id=section.id if section else None,
         recommendation_id=recommendation.id if recommendation else None,
@@ -122,6 +216,15 @@ def add_comment(actor, declaration, *, body: str, section=None, recommendation=N
     if comment.status == CommentStatus.PUBLISHED:
         _published(comment)
     return comment
+
+
+def _ancestors(comment: Comment) -> list[Comment]:
+    """The comments above this one, nearest first (at most MAX_DEPTH - 1 of them)."""
+    found: list[Comment] = []
+    while comment.parent is not None and len(found) < MAX_DEPTH:
+        comment = comment.parent
+        found.append(comment)
+    return found
 
 
 def _target_key(section, recommendation, amendment) -> str:
@@ -144,7 +247,9 @@ def edit_comment(actor, comment: Comment, body: str) -> None:
     if not permissions.can_edit_comment(actor, comment):
         raise NotAllowed()
     if utcnow() - comment.created_at > EDIT_WINDOW:
-        raise RuleError(_("Comments can be edited for 15 minutes after posting. Post a new comment instead."))
+        raise RuleError(ngettext(
+            "Comments can be edited for %(num)d minute after posting. Post a new comment instead.",
+            "Comments can be edited for %(num)d minutes after posting. Post a new comment instead.", edit_minutes()))
     if comment.status in TAKEN_DOWN:
         raise RuleError(_("This comment was taken down by a moderator and cannot be edited."))
     closed = consultation_closed_message(comment.declaration)

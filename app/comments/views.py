@@ -53,12 +53,11 @@ def thread(declaration_id, kind, item_id):
         flash(message, "success")
         return redirect(answer)
     target = Comment.section_id == item.id if kind == "section" else Comment.recommendation_id == item.id
-    threads, replies, own_pending = services.visible_thread_page(declaration, target, page_number(), current_user)
+    page = services.visible_thread_page(declaration, target, page_number(), current_user)
     number = numbering(live_recommendations(declaration.id)).get(item.id) if kind == "recommendation" else None
     return render_form("comments/thread.html", form=form, error=error, declaration=declaration, item=item, kind=kind,
-                       number=number, threads=threads, replies=replies, own_pending=own_pending,
-                       closed_message=consultation_closed_message(declaration), now=utcnow(),
-                       edit_window=services.EDIT_WINDOW, flagged=services.flagged_by(current_user, threads, replies))
+                       number=number, page=page, closed_message=consultation_closed_message(declaration), now=utcnow(),
+                       edit_window=services.EDIT_WINDOW, flagged=services.flagged_by(current_user, page))
 
 
 def _back(comment: Comment):
@@ -91,7 +90,8 @@ def edit(comment_id):
         else:
             flash(_("Your comment has been updated."), "success")
             return redirect(_back(comment))
-    return render_form("comments/edit.html", form=form, comment=comment, error=error, back=_back(comment))
+    return render_form("comments/edit.html", form=form, comment=comment, error=error, back=_back(comment),
+                       edit_minutes=services.edit_minutes())
 
 
 def text_stamp(comment: Comment) -> str:
@@ -155,14 +155,17 @@ def flag(comment_id):
 
 @bp.route("/declarations/<int:declaration_id>/comments.csv")
 def export(declaration_id):
-    """All published comments of a declaration, for coordinators; nothing hidden, rejected or pending."""
+    """All published comments of a declaration, for coordinators, thread by thread as on the page: a comment
+    that is not shown (hidden, rejected, waiting, deleted) is a placeholder row without its text or author
+    when it holds replies (a hidden one always), and reply_to keeps the tree."""
     declaration = get_declaration(declaration_id)
     require(permissions.can_manage_declaration(acting_user(), declaration))
     numbers = numbering(live_recommendations(declaration.id))
-    rows = db.session.scalars(
+    comments = db.session.scalars(
         select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization))
-        .where(Comment.declaration_id == declaration.id, Comment.status == CommentStatus.PUBLISHED,
-               Comment.deleted_at.is_(None)).order_by(Comment.created_at)).all()
+        .where(Comment.declaration_id == declaration.id)).all()
+    roots, replies = services.shape(comments)
+    decisions = services.taken_down_decisions([c for c in comments if c.status in services.TAKEN_DOWN])
     headings = {s.id: s.current.heading for s in live_sections(declaration.id)}
 
     def target(c):
@@ -171,10 +174,21 @@ def export(declaration_id):
         if c.recommendation_id:
             return _("Recommendation %(n)s", n=numbers.get(c.recommendation_id, "?"))
         return _("Amendment %(n)d", n=c.amendment_id)
+
+    def rows(comment, depth):
+        shown = comment.status == CommentStatus.PUBLISHED and comment.deleted_at is None
+        yield [comment.id, comment.parent_id or "", depth, target(comment),
+               comment.author.name if shown else "",
+               comment.organization.name if shown and comment.organization else "",
+               comment.version_number, comment.created_at.isoformat(timespec="seconds"),
+               comment.body_source if shown else "",
+               "" if shown else services.placeholder(comment, decisions.get(comment.id), with_reason=True)]
+        for reply in replies.get(comment.id, []):
+            yield from rows(reply, depth + 1)
     body = csv_text(
-        ["id", "reply_to", "text_on", "author", "organization", "written_on_version", "created_at_utc", "comment"],
-        ([c.id, c.parent_id or "", target(c), c.author.name, c.organization.name if c.organization else "",
-          c.version_number, c.created_at.isoformat(timespec="seconds"), c.body_source] for c in rows))
+        ["id", "reply_to", "depth", "text_on", "author", "organization", "written_on_version", "created_at_utc",
+         "comment", "placeholder"],
+        (row for root in roots for row in rows(root, 1)))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=declaration-{declaration.id}-comments.csv"})
 

@@ -141,10 +141,7 @@ def consultation_record(declaration: Declaration, submitted_at) -> dict:
                            "other": e.other_gender or 0, "not_stated": max(0, e.participants - stated)})
     totals = {key: sum(row[key] for row in event_rows)
               for key in ("in_person", "online_participants", "women", "men", "other", "not_stated")}
-    received = db.session.scalar(select(func.count(Comment.id)).where(Comment.declaration_id == declaration.id))
-    published = db.session.scalar(select(func.count(Comment.id)).where(
-        Comment.declaration_id == declaration.id, Comment.status == CommentStatus.PUBLISHED,
-        Comment.deleted_at.is_(None)))
+    comments = _comments_received(declaration)
     proposed = db.session.scalar(select(func.count(Amendment.id)).where(Amendment.declaration_id == declaration.id))
     accepted = db.session.scalar(select(func.count(Amendment.id)).where(Amendment.declaration_id == declaration.id,
                                                                          Amendment.status == AmendmentStatus.ACCEPTED))
@@ -169,9 +166,26 @@ def consultation_record(declaration: Declaration, submitted_at) -> dict:
         # Unverified organizations that took part are counted, not named.
         "organization_count": len(organization_ids),
         "participants": sum(genders.values()), "participants_by_gender": genders,
-        "comments": {"received": received, "published": published},
+        "comments": comments,
         "amendments": {"proposed": proposed, "accepted": accepted},
     }
+
+
+def _comments_received(declaration: Declaration) -> dict[str, int]:
+    """The comments received, and what became of them: published, hidden by a moderator, rejected, withdrawn
+    by their authors, still waiting. The record counts what the threads show as placeholders, so its
+    readers know what they do not see. One query."""
+    counts = {"received": 0, "published": 0, "hidden": 0, "rejected": 0, "withdrawn": 0, "waiting": 0}
+    for status, withdrawn, n in db.session.execute(
+            select(Comment.status, Comment.deleted_at.is_not(None), func.count(Comment.id))
+            .where(Comment.declaration_id == declaration.id).group_by(Comment.status, Comment.deleted_at.is_not(None))):
+        counts["received"] += n
+        if withdrawn:
+            counts["withdrawn"] += n
+        else:
+            counts[{CommentStatus.PUBLISHED: "published", CommentStatus.HIDDEN: "hidden",
+                    CommentStatus.REJECTED: "rejected"}.get(status, "waiting")] += n
+    return counts
 
 
 def dossier_json(submission: Submission) -> bytes:

@@ -136,3 +136,78 @@ def test_a_coordinator_takes_down_an_abusive_amendment_and_the_proposer_is_told(
     login(client, people["representative"].email)
     assert client.get(f"/amendments/{amendment.id}").status_code == 404
     assert "Abuse" not in client.get(f"/declarations/{consultation.id}/amendments").get_data(as_text=True)
+
+
+def _edit_recommendation(app, people, recommendation_id, text):
+    """The coordinator moves the text on after a proposal (in the revision phase, where editing is allowed)."""
+    from app.accounts.models import User
+    from app.declarations import services
+
+    with app.app_context():
+        coordinator, rec = db.session.get(User, people["coordinator"].id), db.session.get(Recommendation,
+                                                                                        recommendation_id)
+        current = rec.current
+        services.edit_recommendation(coordinator, rec, base_revision_id=rec.current_revision_id, text=text,
+                                     pillar=current.pillar, themes=current.themes, addressees=current.addressees,
+                                     convention_articles=current.convention_articles)
+        db.session.commit()
+
+
+def test_an_amendment_names_and_links_the_recommendation_it_amends_on_every_page(app, client, people,
+                                                                                 consultation):
+    login(client, people["member"].email)
+    propose(client, consultation)
+    amendment = _amendment(app)
+    link = (f'<a href="/declarations/{consultation.id}#r{consultation.recommendations[1]}">'
+            "To recommendation 2, <bdi dir=\"ltr\">“Open shelters in every province.”</bdi></a>")
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    _close(client, consultation)
+    for url in (f"/amendments/{amendment.id}", f"/declarations/{consultation.id}/amendments"):
+        page = client.get(url).get_data(as_text=True)
+        assert link in page, url
+        assert "To a recommendation" not in page
+    assert "Accept" in client.get(f"/amendments/{amendment.id}").get_data(as_text=True)  # the decision page
+    reading = client.get(f"/declarations/{consultation.id}").get_data(as_text=True)
+    assert f'id="r{consultation.recommendations[1]}" value="2"' in reading  # the number the reading page shows
+
+
+def test_an_amendment_to_a_section_names_its_place_and_heading(app, client, people, consultation):
+    login(client, people["member"].email)
+    propose(client, consultation, kind="section", index=1, text="Trafficking is rising fast.")
+    amendment = _amendment(app)
+    page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
+    assert (f'<a href="/declarations/{consultation.id}#s{consultation.sections[1]}">'
+            "To section 2, <bdi dir=\"ltr\">“Context”</bdi></a>") in page
+    assert "<ins> fast</ins>" in page
+
+
+def test_the_proposed_change_is_shown_against_the_text_it_was_written_on_and_against_todays_text(
+        app, client, people, consultation):
+    login(client, people["member"].email)
+    propose(client, consultation)  # "Open shelters in every province." → "… every district."
+    amendment = _amendment(app)
+    page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
+    assert "Against the text it was written on" in page and "Against today's text" not in page
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    _close(client, consultation)
+    _edit_recommendation(app, people, consultation.recommendations[1], "Open safe shelters in every province.")
+    for url in (f"/amendments/{amendment.id}", f"/declarations/{consultation.id}/amendments"):
+        page = client.get(url).get_data(as_text=True)
+        written_on, today = page.split("Against today's text")
+        assert "<del>province</del>" in written_on and "<ins>district</ins>" in written_on
+        assert "<del> safe</del>" in today and "<ins>district</ins>" in today
+        assert "The text has changed since this amendment was proposed" in today
+    merge = client.get(f"/amendments/{amendment.id}/merge").get_data(as_text=True)
+    assert "To recommendation 2" in merge and "The proposal against today's text" in merge
+
+
+def test_the_amendments_list_is_paged(app, client, people, consultation):
+    login(client, people["member"].email)
+    for n in range(21):
+        propose(client, consultation, text=f"Open {n} shelters in every province.")
+    page = client.get(f"/declarations/{consultation.id}/amendments").get_data(as_text=True)
+    assert page.count("Amendment by") == 20 and "Page 1 of 2" in page
+    assert client.get(f"/declarations/{consultation.id}/amendments?page=2").get_data(as_text=True).count(
+        "Amendment by") == 1

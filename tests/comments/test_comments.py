@@ -34,7 +34,8 @@ def test_a_member_comments_on_a_section_and_it_is_published(app, client, people,
     assert comment.organization_id == people["member"].organization_id
 
 
-def test_replies_are_threaded_and_a_reply_to_a_reply_joins_the_thread(app, client, people, consultation, mailbox):
+def test_replies_nest_under_what_they_answer_three_levels_deep_and_deeper_replies_join_the_third(
+        app, client, people, consultation, mailbox):
     login(client, people["member"].email)
     post(client, thread_url(consultation), "First")
     first = _comment(app, "First")
@@ -43,7 +44,10 @@ def test_replies_are_threaded_and_a_reply_to_a_reply_joins_the_thread(app, clien
     post(client, thread_url(consultation), "Second", parent_id=str(first.id))
     second = _comment(app, "Second")
     post(client, thread_url(consultation), "Third", parent_id=str(second.id))
-    assert second.parent_id == first.id and _comment(app, "Third").parent_id == first.id
+    third = _comment(app, "Third")
+    post(client, thread_url(consultation), "Fourth", parent_id=str(third.id))
+    assert second.parent_id == first.id and third.parent_id == second.id
+    assert _comment(app, "Fourth").parent_id == second.id  # beside "Third", which it answers
     assert mailbox.to(people["member"].email)  # the author of the first comment is told about the reply
 
 
@@ -194,3 +198,20 @@ def test_after_the_consultation_closes_deleting_is_refused_with_a_message_and_no
     response = confirmed(client, f"/comments/{comment.id}/delete", follow_redirects=True)
     assert response.status_code == 200 and "consultation closed" in response.get_data(as_text=True)
     assert _comment(app, "Written while it was open").deleted_at is None
+
+
+def test_the_edit_window_is_told_in_the_plural_form_its_length_needs(app, client, people, consultation, monkeypatch):
+    from app.comments import services
+
+    monkeypatch.setattr(services, "EDIT_WINDOW", timedelta(minutes=1))
+    login(client, people["member"].email)
+    post(client, thread_url(consultation), "Original")
+    comment = _comment(app, "Original")
+    assert "can be edited for 1 minute after posting." in client.get(f"/comments/{comment.id}/edit").get_data(
+        as_text=True)
+    with app.app_context():
+        db.session.get(Comment, comment.id).created_at = utcnow() - timedelta(minutes=2)
+        db.session.commit()
+    response = client.post(f"/comments/{comment.id}/edit", data={"body": "Too late"})
+    assert response.status_code == 422
+    assert "Comments can be edited for 1 minute after posting." in response.get_data(as_text=True)

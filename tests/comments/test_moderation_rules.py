@@ -32,8 +32,8 @@ def test_an_approved_comment_edited_under_pre_moderation_waits_again(app, client
     assert "Rude words" not in client.get(thread_url(d)).get_data(as_text=True)
 
 
-def test_replies_under_a_hidden_comment_stand_alone_and_the_hidden_text_leaves_no_trace(app, client, people,
-                                                                                      consultation):
+def test_replies_under_a_hidden_comment_stay_under_its_placeholder_and_take_no_new_replies(app, client, people,
+                                                                                        consultation):
     login(client, people["member"].email)
     post(client, thread_url(consultation), "To be hidden")
     parent = _comment(app, "To be hidden")
@@ -44,7 +44,7 @@ def test_replies_under_a_hidden_comment_stand_alone_and_the_hidden_text_leaves_n
     login(client, people["coordinator"].email)
     _moderate(client, parent.id, "hide", "Personal attack")
     page = client.get(thread_url(consultation)).get_data(as_text=True)
-    assert "To be hidden" not in page and "not available" not in page and "A useful reply" in page
+    assert "To be hidden" not in page and "Hidden by a moderator on" in page and "A useful reply" in page
     client.post("/logout")
     login(client, people["member"].email)
     reply = _comment(app, "A useful reply")

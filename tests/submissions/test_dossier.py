@@ -152,3 +152,39 @@ def test_every_csv_says_its_charset_once_and_names_the_addressees(client, people
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8", (path, response.headers["Content-Type"])
     rows = client.get(f"/submissions/{submission.id}/recommendations.csv").get_data(as_text=True).splitlines()[1:]
     assert rows and all(row.split(",")[3] for row in rows)  # the Addressees column is filled
+
+
+
+def test_the_consultation_record_counts_what_moderators_and_authors_took_out_of_the_threads(
+        app, client, people, make_declaration):
+    from app.accounts.models import User
+    from app.declarations import services
+    from app.declarations.models import Declaration
+    from app.extensions import db
+    from tests.comments.test_comments import _comment, post, thread_url
+    from tests.comments.test_moderation import _moderate
+
+    declaration = make_declaration()
+    login(client, people["member"].email)
+    for body in ("Kept", "Hidden", "Withdrawn"):
+        post(client, thread_url(declaration), body)
+    client.post(f"/comments/{_comment(app, 'Withdrawn').id}/delete")
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    _moderate(client, _comment(app, "Hidden").id, "hide", "Off topic")
+    with app.app_context():
+        coordinator, text = db.session.get(User, people["coordinator"].id), db.session.get(Declaration, declaration.id)
+        services.change_phase(coordinator, text, "revision")
+        services.change_phase(coordinator, text, "signon")
+        db.session.commit()
+    client.post("/logout")
+    login(client, people["representative"].email)
+    sign(client, declaration.id)
+    client.post("/logout")
+    login(client, people["coordinator"].email)
+    assert submit(client, declaration.id, [people["reviewer"].institution_id]).status_code == 303
+    submission = the_submission(app, declaration.id)
+    assert submission.content["consultation"]["comments"] == {
+        "received": 3, "published": 1, "hidden": 1, "rejected": 0, "withdrawn": 1, "waiting": 0}
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "3 comments received, 1 published, 1 hidden by a moderator, 1 withdrawn by its author" in page
