@@ -123,7 +123,12 @@ def post_phase(client, declaration_id, data: dict):
 
 def hidden_fields(html: str, prefix: str = "expected_") -> dict[str, str]:
     """The hidden inputs of a confirmation page that carry what it showed (expected_…)."""
-    return dict(re.findall(rf'name="({prefix}\w+)" type="hidden" value="([^"]*)"', html))
+    fields = {}
+    for tag in re.findall(r"<input\b[^>]*>", html):
+        attributes = dict(re.findall(r'(\w+)="([^"]*)"', tag))
+        if attributes.get("type") == "hidden" and attributes.get("name", "").startswith(prefix):
+            fields[attributes["name"]] = attributes.get("value", "")
+    return fields
 
 
 def confirmed(client, url, data=None, **kwargs):
