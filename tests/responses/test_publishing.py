@@ -56,7 +56,7 @@ def test_the_publish_button_leads_to_a_page_listing_every_draft_with_whose_it_is
     workspace = client.get(f"/submissions/{submission.id}/respond").get_data(as_text=True)
     assert f'href="/submissions/{submission.id}/publish"' in workspace
     assert f'action="/submissions/{submission.id}/publish"' not in workspace  # no one-click form any more
-    page = client.get(f"/submissions/{submission.id}/publish").get_data(as_text=True)
+    page = re.sub(r"</?bdi>", "", client.get(f"/submissions/{submission.id}/publish").get_data(as_text=True))
     assert "Create specialised prosecution units." in page and "Open shelters in every province." in page
     assert "Recommendation 1" in page and "Recommendation 2" in page
     assert f"Draft by {people['reviewer'].name}, last saved" in page and "Draft by Colleague Nadia, last saved" in page
