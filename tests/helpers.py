@@ -178,6 +178,22 @@ def submit(client, declaration_id, recipients, **extra):
     return client.post(f"/declarations/{declaration_id}/submit", data=data)
 
 
+def publish_answers(client, submission_id, only=None, **extra):
+    """Open the publication's confirmation page and send it as shown: every draft it lists ticked, or only
+    the answer ids in `only`, each with the stamp the page carried (seen_updated_<id>)."""
+    page = client.get(f"/submissions/{submission_id}/publish")
+    assert page.status_code == 200, page.status_code
+    html = page.get_data(as_text=True)
+    seen = dict(re.findall(r'name="(seen_updated_\d+)" value="([^"]*)"', html))
+    listed = [int(i) for i in re.findall(r'name="publish_answer" value="(\d+)"', html)]
+    data = MultiDict(seen)
+    for answer_id in listed if only is None else only:
+        data.add("publish_answer", str(answer_id))
+    for key, value in extra.items():
+        data[key] = value
+    return client.post(f"/submissions/{submission_id}/publish", data=data)
+
+
 def the_submission(app, declaration_id) -> Submission | None:
     with app.app_context():
         found = db.session.query(Submission).options(undefer_group("dossier")).filter_by(

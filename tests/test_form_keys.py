@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from app.comments.models import Comment
 from app.extensions import db
 from app.forms import CreateForm
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, login, publish_answers
 from tests.webclient import WebClient
 
 APP = Path(__file__).resolve().parent.parent / "app"
@@ -126,7 +126,7 @@ def _published_answer(client, people, request):
     assert client.post(f"/submissions/{submission.id}/recommendations/{rec}/answer", data={
         "position": "supported", "explanation": "We agree.", "lead_institution": "", "target_date": ""}
     ).status_code == 303
-    assert client.post(f"/submissions/{submission.id}/publish").status_code in (302, 303)
+    assert publish_answers(client, submission.id).status_code in (302, 303)
     return submission, rec
 
 

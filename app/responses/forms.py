@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
@@ -16,7 +16,10 @@ class AnswerForm(CreateForm):
     # Choices are the institutions' ids as text, "" for none; a value outside them is a form error.
     lead_institution = SelectField(_l("Lead institution"), validate_choice=False)
     target_date = DateField(_l("Target date"), validators=[Optional()],
-                            description=_l("When the government aims to have acted on it (optional)."))
+                            description=_l("When the government aims to have acted on it (optional; today or "
+                                           "later)."))
+    # Shown only for a recommendation not addressed to the reviewer's institution; its label names it.
+    outside_remit = BooleanField(_l("Answer although it is not addressed to your institution"))
 
     def validate_lead_institution(self, field):
         if (field.data or "") not in {value for value, _label in field.choices}:  # left out: "Not stated"
@@ -41,3 +44,9 @@ class AssessmentForm(CreateForm):
 
 class CloseForm(Form):
     reason = TextAreaField(_l("Reason (optional)"), filters=[strip], validators=[Optional(), Length(max=1000)])
+
+
+class PublishForm(Form):
+    """The confirmation of a publication. Its fields are per draft and built in the page: a checkbox
+    `publish_answer` (value: the answer's id) for each draft listed, and a hidden `seen_updated_<id>` with the
+    moment that draft was last saved as the page showed it (services.seen_stamp)."""

@@ -10,9 +10,10 @@ from app.time import utcnow
 class Answer(db.Model):
     """An institution's answer to one submitted recommendation: one revision of it.
 
-    A draft (published_at empty) is seen only by the institution's reviewers; publishing turns every
-    draft of the institution into a published revision at once. A later edit is a new draft with the
-    next number, so every published answer stays in the history."""
+    A draft (published_at empty) is seen only by the institution's reviewers; a reviewer publishes the drafts
+    they chose on the confirmation page, together. A later edit is a new draft with the next number, so every
+    published answer stays in the history. An answer by an institution the recommendation is not addressed to
+    was saved with an explicit choice, and says so wherever it is shown."""
 
     __tablename__ = "answers"
     __table_args__ = (UniqueConstraint("item_id", "institution_id", "number"),)
@@ -33,6 +34,7 @@ class Answer(db.Model):
 
     institution: Mapped["Institution"] = relationship(foreign_keys=[institution_id])  # noqa: F821
     lead_institution: Mapped["Institution | None"] = relationship(foreign_keys=[lead_institution_id])  # noqa: F821
+    author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821
 
 
 class ImplementationUpdate(db.Model):

@@ -1,16 +1,18 @@
 """Reading the government's response: a reviewer's answers, the submissions addressed to them, a
 recommendation's whole record, the published positions beside the text, the tracker and statistics."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
-from app.choices import IMPLEMENTATION_STATUSES, POSITIONS, SUBMITTED_PHASES
+from app.choices import IMPLEMENTATION_STATUSES, POSITIONS, SUBMITTED_PHASES, CommentStatus
+from app.comments.models import Comment
 from app.declarations.models import Declaration
 from app.declarations.signals import reading_page
 from app.extensions import db
 from app.responses.models import Answer, Assessment, ImplementationUpdate
-from app.submissions.models import Submission, SubmittedRecommendation
+from app.signatures.models import Reservation, Signature
+from app.submissions.models import Submission, SubmissionSignature, SubmittedRecommendation
 from app.submissions.services import submission_for, submitted_recommendations
 
 
@@ -25,6 +27,49 @@ def institution_answers(submission: Submission, institution_id: int) -> dict[int
         slot = answers.setdefault(answer.item_id, {"draft": None, "published": None})
         slot["draft" if answer.published_at is None else "published"] = answer
     return answers
+
+
+# What the answer form shows of what the alliance said about the recommendation, at most, with the count of
+# all: the page costs what it shows (the comments' own page is paged and holds them all).
+SAID_SHOWN = 20
+
+
+def reservations_on(user, submission: Submission, item: SubmittedRecommendation,
+                    limit: int = SAID_SHOWN) -> tuple[list[tuple[Signature, str]], int]:
+    """The reservations on this recommendation of the signatures counted in the submission, of those signers
+    this person sees named (permissions.signer_visible_clause): reservations follow the name, so a hidden
+    signer's reservation is not shown at all. The first `limit` in signing order, and how many there are."""
+    where = (Reservation.recommendation_id == item.recommendation_id,
+             permissions.signer_visible_clause(user, Signature, submission.institution_ids))
+    counted = (select(Reservation.id).join(Signature, Reservation.signature_id == Signature.id)
+               .join(SubmissionSignature, (SubmissionSignature.signature_id == Signature.id)
+                     & (SubmissionSignature.submission_id == submission.id)))
+    total = db.session.scalar(select(func.count()).select_from(counted.where(*where).subquery()))
+    if not total:
+        return [], 0
+    rows = db.session.execute(
+        select(Signature, Reservation.text).join(Reservation, Reservation.signature_id == Signature.id)
+        .join(SubmissionSignature, (SubmissionSignature.signature_id == Signature.id)
+              & (SubmissionSignature.submission_id == submission.id))
+        .options(joinedload(Signature.organization), joinedload(Signature.open_request))
+        .where(*where).order_by(Signature.signed_at, Signature.id).limit(limit)).all()
+    return [(signature, text) for signature, text in rows], total
+
+
+def published_comments_on(user, declaration: Declaration, item: SubmittedRecommendation,
+                          limit: int = SAID_SHOWN) -> tuple[list[Comment], int] | None:
+    """The published consultation comments on this recommendation, oldest first: the first `limit` and how
+    many there are; None when this person may not read the declaration (and so not its comments either)."""
+    if not permissions.can_view_declaration(user, declaration):
+        return None
+    where = (Comment.recommendation_id == item.recommendation_id, Comment.status == CommentStatus.PUBLISHED,
+             Comment.deleted_at.is_(None))
+    total = db.session.scalar(select(func.count(Comment.id)).where(*where))
+    if not total:
+        return [], 0
+    rows = db.session.scalars(select(Comment).options(joinedload(Comment.author), joinedload(Comment.organization))
+                              .where(*where).order_by(Comment.created_at, Comment.id).limit(limit)).all()
+    return list(rows), total
 
 
 def latest_submitted_recommendation(recommendation_id: int) -> SubmittedRecommendation | None:

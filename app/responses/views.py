@@ -2,6 +2,7 @@
 the public recommendation page, the tracker and the response statistics."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from app.form_keys import services as form_keys
 from app.form_keys.services import Repeated
 from app.institutions.models import Institution
 from app.responses import queries, services
-from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, UpdateForm
+from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, PublishForm, UpdateForm
 from app.submissions.loading import get_submission
 from app.submissions.services import follow_up_closed_message, submitted_recommendations
 from app.time import local_date, utcnow
@@ -59,19 +60,22 @@ def acknowledge(submission_id):
 
 @bp.route("/submissions/<int:submission_id>/respond")
 def workspace(submission_id):
-    """Every recommendation with the institution's draft and published answer, and the publish button."""
+    """Every recommendation with whom it is addressed to, the institution's draft and published answer, and the
+    way to the publication's confirmation page."""
     submission = get_submission(submission_id)
     require(permissions.can_respond(current_user, submission.institution_ids))
     recipient = submission.recipient(current_user.institution_id)
     answers = queries.institution_answers(submission, recipient.institution_id)
     drafts = sum(1 for a in answers.values() if a["draft"] is not None)
+    published = sum(1 for a in answers.values() if a["published"] is not None)
     return render_template("responses/workspace.html", submission=submission, declaration=submission.declaration,
                            recipient=recipient, items=submitted_recommendations(submission), answers=answers,
-                           drafts=drafts, closed=follow_up_closed_message(submission))
+                           drafts=drafts, published=published, closed=follow_up_closed_message(submission))
 
 
 @bp.route("/submissions/<int:submission_id>/recommendations/<int:recommendation_id>/answer", methods=["GET", "POST"])
 def answer(submission_id, recommendation_id):
+    """The answer form, beside what the alliance said about the recommendation (reservations, comments)."""
     submission = get_submission(submission_id)
     require(permissions.can_respond(current_user, submission.institution_ids))
     item = _item_or_404(submission, recommendation_id)
@@ -79,6 +83,9 @@ def answer(submission_id, recommendation_id):
     current = queries.institution_answers(submission, recipient.institution_id).get(item.id, {})
     form = AnswerForm()
     form.lead_institution.choices = [("", _("Not stated"))] + [(str(i.id), i.name) for i in _institutions()]
+    outside = services.outside_remit(item, recipient.institution_id)
+    form.outside_remit.label.text = _("Answer although it is not addressed to %(institution)s",
+                                      institution=recipient.institution.name)
     error = None
     if form.validate_on_submit():
         try:
@@ -87,7 +94,8 @@ def answer(submission_id, recommendation_id):
                 services.save_answer(acting_user(), submission, recommendation_id, position=form.position.data,
                                      explanation=form.explanation.data,
                                      lead_institution_id=form_id(form.lead_institution.data),
-                                     target_date=form.target_date.data)
+                                     target_date=form.target_date.data,
+                                     outside_remit_chosen=outside and form.outside_remit.data)
         except Repeated as repeat:
             return answer_repeat(repeat)
         except RuleError as rule:
@@ -103,28 +111,91 @@ def answer(submission_id, recommendation_id):
             form.position.data, form.explanation.data = start.position, start.explanation
             form.lead_institution.data = str(start.lead_institution_id or "")
             form.target_date.data = start.target_date
+            form.outside_remit.data = outside
+    reservations, reservation_total = queries.reservations_on(current_user, submission, item)
+    comments = queries.published_comments_on(current_user, submission.declaration, item)
     return render_form("responses/answer.html", form=form, error=error, submission=submission, item=item,
                        declaration=submission.declaration, current=current, recipient=recipient,
-                       text=_recommendation_text(submission, item), closed=follow_up_closed_message(submission))
+                       text=_recommendation_text(submission, item), closed=follow_up_closed_message(submission),
+                       outside=outside, addressees=services.addressee_names(submission, item),
+                       reservations=reservations, reservation_total=reservation_total, comments=comments)
 
 
 def _recommendation_text(submission, item) -> dict:
     return next(r for r in submission.content["text"]["recommendations"] if r["id"] == item.recommendation_id)
 
 
-@bp.route("/submissions/<int:submission_id>/publish", methods=["POST"])
-def publish(submission_id):
+@bp.route("/submissions/<int:submission_id>/publish")
+def confirm_publish(submission_id):
+    """What will become public, draft by draft, before anything does: the reviewer chooses which to publish."""
     submission = get_submission(submission_id)
     require(permissions.can_respond(current_user, submission.institution_ids))
-    try:
-        with attempt():
-            count = services.publish(acting_user(), submission, submission.declaration)
-    except RuleError as rule:
-        refuse(rule)
-    else:
-        flash(_("%(count)d answers published. They are shown beside each recommendation, and the alliance has been "
-                "told.", count=count), "success")
-    return _back_to_workspace(submission)
+    recipient = submission.recipient(current_user.institution_id)
+    drafts = services.institution_drafts(submission, recipient.institution_id)
+    return _publish_page(submission, recipient, drafts, chosen={d.id for d in drafts})
+
+
+def _publish_page(submission, recipient, drafts, *, chosen, error=None, changed=(), status=200):
+    items = {i.id: i for i in submitted_recommendations(submission)}
+    return render_form("responses/publish.html", form=PublishForm(), submission=submission,
+                       declaration=submission.declaration, recipient=recipient,
+                       rows=[(d, items[d.item_id], services.seen_stamp(d)) for d in drafts], chosen=chosen,
+                       changed=set(changed), error=error, status=status,
+                       acknowledged=recipient.acknowledged_at is not None,
+                       closed=follow_up_closed_message(submission),
+                       names=submission.institution_names)
+
+
+def _seen(form_data) -> tuple[set[int], dict[int, str]]:
+    """The drafts ticked on the confirmation page, and the stamps it carried of each draft it showed."""
+    chosen = {i for i in (form_id(v) for v in form_data.getlist("publish_answer")) if i is not None}
+    stamps = {}
+    for name, value in form_data.items():
+        if name.startswith("seen_updated_") and (answer_id := form_id(name.removeprefix("seen_updated_"))):
+            stamps[answer_id] = value
+    return chosen, stamps
+
+
+@bp.route("/submissions/<int:submission_id>/publish", methods=["POST"])
+def publish(submission_id):
+    """Publish the drafts chosen on the confirmation page, as the page showed them; a POST that does not come
+    from that page (no seen_updated_<id> for a chosen draft) publishes nothing."""
+    submission = get_submission(submission_id)
+    require(permissions.can_respond(current_user, submission.institution_ids))
+    recipient = submission.recipient(current_user.institution_id)
+    form = PublishForm()
+    chosen, stamps = _seen(request.form)
+    error = None
+    if not form.validate_on_submit():
+        error = _("The form had expired. Nothing was published. Check the list and confirm again.")
+    elif not stamps:
+        error = _("Nothing was published: publishing starts from this page, which lists every draft. Check "
+                  "the list and confirm.")
+    elif not chosen:
+        error = _("Nothing was published: no draft answer was ticked. Tick the answers to publish.")
+    elif not chosen <= set(stamps):
+        error = _("Nothing was published: the answers sent were not the ones on this page. Check the list and "
+                  "confirm again.")
+    changed: set[int] = set()
+    if error is None:
+        try:
+            with attempt():
+                count = services.publish(acting_user(), submission, submission.declaration,
+                                         {answer_id: stamps[answer_id] for answer_id in chosen})
+        except services.DraftsChanged as moved:
+            error, changed = str(moved), moved.answer_ids
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(ngettext("%(num)d answer published. It is shown beside its recommendation, and the alliance has "
+                           "been told.",
+                           "%(num)d answers published. They are shown beside each recommendation, and the alliance "
+                           "has been told.", count), "success")
+            return _back_to_workspace(submission)
+    drafts = services.institution_drafts(submission, recipient.institution_id)
+    # Kept ticked: what the person ticked and still stands unchanged; a draft that changed is shown, unticked.
+    keep = {d.id for d in drafts if d.id in chosen and d.id not in changed} if chosen else {d.id for d in drafts}
+    return _publish_page(submission, recipient, drafts, chosen=keep, error=error, changed=changed, status=422)
 
 
 @bp.route("/submissions/<int:submission_id>/recommendations/<int:recommendation_id>/update", methods=["GET", "POST"])

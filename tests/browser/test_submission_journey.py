@@ -71,7 +71,10 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     with app.app_context():
         assert db.session.scalars(select(Answer.published_at)).all() == [None, None]
     shot("04-workspace")
-    page.click(f"form[action$='/submissions/{submission_id}/publish'] button")
+    page.click(f"a[href$='/submissions/{submission_id}/publish']")  # the confirmation page lists both drafts
+    assert page.locator("input[name=publish_answer]:checked").count() == 2
+    shot("05-publish")
+    page.click(f"form[action$='/submissions/{submission_id}/publish'] button[type=submit]")
     with app.app_context():
         assert None not in db.session.scalars(select(Answer.published_at)).all()
 

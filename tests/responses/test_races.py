@@ -11,7 +11,7 @@ from app.responses import services as responses
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.submissions.models import Submission
 from app.views import attempt
-from tests.helpers import login, race
+from tests.helpers import login, publish_answers, race
 
 ORIGINAL = "We support specialised units; the ministry will report yearly."
 LATER = "A different text typed in a second tab."
@@ -61,7 +61,7 @@ def test_a_draft_save_racing_the_publication_never_rewrites_the_published_answer
 def published(app, client, drafted):
     """The reviewer's answer to the first recommendation is published: updates and assessments may follow."""
     declaration, submission, recommendation_id = drafted
-    assert client.post(f"/submissions/{submission.id}/publish").status_code == 303
+    assert publish_answers(client, submission.id).status_code == 303
     return submission, recommendation_id
 
 
