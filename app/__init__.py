@@ -243,6 +243,7 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app import choices, permissions
+    from app.audit.labels import action_label
     from app.formatting import format_date_only, format_datetime_short, stored_html, text_direction
     from app.forms import new_form_key
 
@@ -258,6 +259,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=permissions, label=choices.label, new_form_key=new_form_key,
+                                 action_label=action_label,
                                  **{name: getattr(choices, name) for name in (
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
