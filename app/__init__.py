@@ -53,8 +53,11 @@ def create_app(config: Config | str | None = None) -> Flask:
 
 
 def _select_locale():
-    """The language chosen in this browser (it survives logging in), else the profile's, else the browser's."""
+    """The language of the link followed (?lang=, as every emailed link carries), else the one chosen in this
+    browser (it survives logging in), else the profile's, else the browser's."""
     languages = _languages()
+    if request.args.get("lang") in languages:
+        return request.args["lang"]
     if session.get("lang") in languages:
         return session["lang"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
@@ -65,6 +68,14 @@ def _select_locale():
 def _languages():
     from app.choices import LANGUAGES
     return LANGUAGES
+
+
+def _language_from_link():
+    """A link from an email carries the mail's language (app.links.with_language): the page opens in it and
+    this browser keeps it, even one that never saw the site (a sign-on confirmation opened on another phone)."""
+    language = request.args.get("lang")
+    if language in _languages() and session.get("lang") != language:
+        session["lang"] = language
 
 
 def _body_limit():
@@ -104,6 +115,7 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(_body_limit)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    app.before_request(_language_from_link)  # before require_login: the login page a link leads to is in it too
     if app.config["ENV_NAME"] == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker counts on its own. "
                            "Use redis://… when running several workers or servers.")
