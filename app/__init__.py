@@ -256,7 +256,7 @@ def _register_error_pages(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from app import choices, permissions
     from app.audit.labels import action_label
-    from app.formatting import format_date_only, format_datetime_short, stored_html, text_direction
+    from app.formatting import format_date_only, isolated, name_list, stored_html, text_direction, when
     from app.forms import new_form_key
 
     @app.context_processor
@@ -277,5 +277,5 @@ def _register_template_helpers(app: Flask) -> None:
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
         "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES", "POSITIONS", "IMPLEMENTATION_STATUSES",
         "ASSESSMENTS")})
-    app.jinja_env.filters.update(when=format_datetime_short, when_date=format_date_only, stored_html=stored_html,
-                                 text_direction=text_direction)
+    app.jinja_env.filters.update(when=when, when_date=format_date_only, stored_html=stored_html,
+                                 text_direction=text_direction, isolated=isolated, name_list=name_list)
