@@ -56,7 +56,7 @@ def _select_locale():
     """The language of the link followed (?lang=, as every emailed link carries), else the one chosen in this
     browser (it survives logging in), else the profile's, else the browser's."""
     languages = _languages()
-    if request.args.get("lang") in languages:
+    if request.method in ("GET", "HEAD") and request.args.get("lang") in languages:
         return request.args["lang"]
     if session.get("lang") in languages:
         return session["lang"]
@@ -74,7 +74,9 @@ def _language_from_link():
     """A link from an email carries the mail's language (app.links.with_language): the page opens in it and
     this browser keeps it, even one that never saw the site (a sign-on confirmation opened on another phone)."""
     language = request.args.get("lang")
-    if language in _languages() and session.get("lang") != language:
+    # Opening the link only: a form on that page posts back to the same address, ?lang included, and must
+    # not undo a language the reader chose on the page since.
+    if request.method in ("GET", "HEAD") and language in _languages() and session.get("lang") != language:
         session["lang"] = language
 
 

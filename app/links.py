@@ -40,6 +40,16 @@ def with_language(text: str, language: str | None) -> str:
     return re.sub(re.escape(site) + r"""(?![\w-]|\.\w)(?:[/?#][^\s<>"']*)?""", add, text)
 
 
+def without_language(path: str | None) -> str | None:
+    """A path with its ?lang= taken out: where the language switcher sends the reader back to, so the language
+    they chose is not overruled by the one the link they came by carried."""
+    if not path or "lang=" not in path:
+        return path
+    parts = urlsplit(path)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 # The paths whose last part is a secret (an invitation, a password reset, an open sign-on confirmation,
 # a one-click unsubscribe): such a link must not survive in a sent email's copy or in a log.
 _TOKEN_IN_PATH = re.compile(r"(/(?:invite|reset|sign/confirm|notifications/unsubscribe)/)[^/?#\s\"'<>]+")

@@ -70,3 +70,16 @@ def test_every_mail_sent_carries_its_language_in_every_link(app, client, people,
     assert [link for link in links if not re.search(r"[?&]lang=(en|ur)\b", link)] == []
     member_mail = languages.get(people["member"].email)
     assert member_mail is not None and "lang=ur" in member_mail.body
+
+
+def test_a_language_chosen_on_a_page_opened_from_a_mail_holds(app, client, people, mailbox):
+    client.post("/reset", data={"email": people["member"].email})
+    [message] = mailbox.wait_for(people["member"].email, containing="/reset/")
+    link = re.search(re.escape(SITE) + r"(/reset/\S+)", message["body"]).group(1)
+    assert "lang=en" in link
+    assert '<html lang="en"' in client.get(link).get_data(as_text=True)
+    switched = client.post("/language", data={"language": "ur", "next": link})
+    assert "lang=" not in switched.headers["Location"]  # back to the page, without the mail's language
+    assert '<html lang="ur"' in client.get(switched.headers["Location"]).get_data(as_text=True)
+    sent = client.post(link, data={"password": "short", "confirm": "short"})  # the form posts to ?lang=en
+    assert '<html lang="ur"' in sent.get_data(as_text=True)
