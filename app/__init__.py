@@ -54,8 +54,11 @@ def create_app(config: Config | str | None = None) -> Flask:
 
 
 def _select_locale():
-    """The language chosen in this browser (it survives logging in), else the profile's, else the browser's."""
+    """The language of the link followed (?lang=, as every emailed link carries), else the one chosen in this
+    browser (it survives logging in), else the profile's, else the browser's."""
     languages = _languages()
+    if request.method in ("GET", "HEAD") and request.args.get("lang") in languages:
+        return request.args["lang"]
     if session.get("lang") in languages:
         return session["lang"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
@@ -66,6 +69,16 @@ def _select_locale():
 def _languages():
     from app.choices import LANGUAGES
     return LANGUAGES
+
+
+def _language_from_link():
+    """A link from an email carries the mail's language (app.links.with_language): the page opens in it and
+    this browser keeps it, even one that never saw the site (a sign-on confirmation opened on another phone)."""
+    language = request.args.get("lang")
+    # Opening the link only: a form on that page posts back to the same address, ?lang included, and must
+    # not undo a language the reader chose on the page since.
+    if request.method in ("GET", "HEAD") and language in _languages() and session.get("lang") != language:
+        session["lang"] = language
 
 
 def _body_limit():
@@ -105,6 +118,7 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(_body_limit)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    app.before_request(_language_from_link)  # before require_login: the login page a link leads to is in it too
     if app.config["ENV_NAME"] == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker counts on its own. "
                            "Use redis://… when running several workers or servers.")
@@ -248,7 +262,16 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from app import choices, permissions
-    from app.formatting import format_date_only, format_datetime_short, limit_text, stored_html, text_direction
+    from app.audit.labels import action_label
+    from app.formatting import (
+        format_date_only,
+        isolated,
+        limit_text,
+        name_list,
+        stored_html,
+        text_direction,
+        when,
+    )
     from app.forms import limit_hint, new_form_key
     from app.signatures.services import MAX_RESERVATION
 
@@ -265,10 +288,11 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=permissions, label=choices.label, new_form_key=new_form_key,
                                  limit_hint=limit_hint, limit_text=limit_text, RESERVATION_LIMIT=MAX_RESERVATION,
+                                 action_label=action_label,
                                  **{name: getattr(choices, name) for name in (
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
         "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES", "POSITIONS", "IMPLEMENTATION_STATUSES",
         "ASSESSMENTS")})
-    app.jinja_env.filters.update(when=format_datetime_short, when_date=format_date_only, stored_html=stored_html,
-                                 text_direction=text_direction)
+    app.jinja_env.filters.update(when=when, when_date=format_date_only, stored_html=stored_html,
+                                 text_direction=text_direction, isolated=isolated, name_list=name_list)

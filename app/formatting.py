@@ -5,7 +5,12 @@ from datetime import datetime
 
 from babel.dates import get_datetime_format
 from flask_babel import format_date, format_decimal, format_time, get_locale, ngettext
-from markupsafe import Markup
+from jinja2 import pass_eval_context
+from markupsafe import Markup, escape
+
+RTL_LANGUAGES = ("ur",)
+# Unicode's own isolation (LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE), for plain text: mails, messages.
+LRI, PDI = "\u2066", "\u2069"
 
 
 def _moment(value):
@@ -13,16 +18,35 @@ def _moment(value):
     return datetime.fromisoformat(value) if isinstance(value, str) and value else value or None
 
 
-def format_datetime_short(value) -> str:
-    """A date and time in the reader's language (stored times are UTC)."""
+def _rtl() -> bool:
+    return str(get_locale() or "en") in RTL_LANGUAGES
+
+
+def _date_and_time(value, isolate_time, text=str) -> str:
     value = _moment(value)
     if value is None:
         return ""
     if not isinstance(value, datetime):
-        return format_date(value, "medium")
+        return text(format_date(value, "medium"))
     # The language's own way of joining a date and a time ("{1}, {0}" in English, "{1} {0}" in Urdu).
-    pattern = get_datetime_format("medium", locale=get_locale() or "en")
-    return pattern.replace("{1}", format_date(value, "medium")).replace("{0}", format_time(value, "short"))
+    pattern = str(text(get_datetime_format("medium", locale=get_locale() or "en")))
+    return pattern.replace("{1}", text(format_date(value, "medium"))).replace(
+        "{0}", isolate_time(format_time(value, "short")))
+
+
+def format_datetime_short(value) -> str:
+    """A date and time in the reader's language (stored times are UTC), as plain text. On a right-to-left page
+    the time ("11:00 AM") is a left-to-right run inside Unicode isolates, or it reads "AM 11:00"."""
+    return _date_and_time(value, lambda time: f"{LRI}{time}{PDI}" if _rtl() else time)
+
+
+@pass_eval_context
+def when(eval_ctx, value):
+    """The `when` filter: format_datetime_short; in HTML the time is a <bdi dir="ltr"> (in any language: the
+    page may quote it inside text of the other direction), in a plain-text template Unicode isolates."""
+    if not eval_ctx.autoescape:
+        return format_datetime_short(value)
+    return Markup(_date_and_time(value, lambda time: f'<bdi dir="ltr" class="time">{escape(time)}</bdi>', text=escape))
 
 
 def format_date_only(value) -> str:
@@ -60,3 +84,17 @@ def limit_text(limit: int, minimum: int = -1) -> str:
         return ngettext("Between %(min)s and %(count)s character.", "Between %(min)s and %(count)s characters.",
                         limit, min=format_decimal(minimum), count=format_decimal(limit))
     return ngettext("Up to %(count)s character.", "Up to %(count)s characters.", limit, count=format_decimal(limit))
+
+
+def isolated(value) -> Markup:
+    """A name or title inside text of the other direction: a <bdi> whose direction is worked out on the server
+    (text_direction), which the PDF renderer honours too."""
+    return Markup('<bdi dir="{}">{}</bdi>').format(text_direction(value), value)
+
+
+def name_list(names, lookup: dict | None = None) -> Markup:
+    """Names (recipients, addressees) each isolated, joined as the reader's language joins a list; with
+    `lookup`, the items are keys (institution ids) and their names are looked up ("?" for one not found)."""
+    if lookup is not None:
+        names = [lookup.get(key, "?") for key in names]
+    return Markup("، " if _rtl() else ", ").join(isolated(name) for name in names)

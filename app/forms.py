@@ -1,10 +1,12 @@
 """Form pieces shared by several areas, and the base class of every form."""
+import re
 import secrets
+import unicodedata
 
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, validators
+from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField, validators
 
 from app.choices import GENDERS, LANGUAGES, PROVINCES
 from app.formatting import limit_text, over_limit_message
@@ -13,6 +15,68 @@ from app.formatting import limit_text, over_limit_message
 def strip(value):
     """A field filter: surrounding spaces removed from text."""
     return value.strip() if isinstance(value, str) else value
+
+
+# Joiners that shape Arabic-script words (the ZWNJ of Urdu and Persian "می‌خواهم", a ZWJ that keeps a letter's
+# joining form): kept between two letters of that script, removed anywhere else.
+_JOINERS = "\u200c\u200d"
+# Format characters that show as signs (Arabic number and end-of-ayah signs): not invisible, kept.
+_VISIBLE_FORMAT = set("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u08e2")
+_BULLET = re.compile(r"^[ \t\u00a0]*(?:[•◦▪▫‣⁃●○■□∙·]|o(?=\t))[ \t\u00a0]+(?=\S)")
+_NUMBERED = re.compile(r"^[ \t\u00a0]*(\d{1,3})[.)][\t\u00a0][ \t\u00a0]*(?=\S)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+
+
+def _arabic_letter(char: str) -> bool:
+    return bool(char) and unicodedata.category(char)[0] in "LM" and (
+        "\u0600" <= char <= "\u08ff" or "\ufb50" <= char <= "\ufefc")
+
+
+def _without_invisibles(text: str, keep: str = "") -> str:
+    """NFC, and no invisible characters: format characters (zero-width space and joiners, soft hyphen,
+    byte-order mark, bidi marks, embeddings and isolates, word joiner, tags) and control characters other
+    than those in `keep`. A ZWNJ or ZWJ between two Arabic-script letters is part of the word and stays."""
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    for i, char in enumerate(text):
+        if char in keep or unicodedata.category(char) not in ("Cf", "Cc") or char in _VISIBLE_FORMAT:
+            out.append(char)
+        elif char in _JOINERS and i and _arabic_letter(text[i - 1]) and _arabic_letter(text[i + 1:i + 2]):
+            out.append(char)
+    return "".join(out)
+
+
+def clean_line(value):
+    """A name or a title as it should be kept, whatever was pasted: NFC, invisible characters removed, every
+    run of spaces, tabs, line breaks and no-break spaces one space, none at either end. The field filter of
+    every one-line text field (Form.Meta.bind_field), so duplicates compare equal and names read as typed."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(_without_invisibles(value, keep="\t\n\r").split())
+
+
+def clean_text(value):
+    """A longer text (Markdown) as it should be kept: NFC, line breaks as "\\n", invisible characters removed,
+    and lines pasted from Word with "•" and a tab (or "1." and a tab) made into a Markdown list, one item a
+    line, set apart from the paragraph before and after so Markdown sees a list. The field filter of every
+    text area."""
+    if not isinstance(value, str):
+        return value
+    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _without_invisibles(text, keep="\t\n")
+    out: list[str] = []
+    pasted_before = False  # the line before was a pasted bullet made into a list item
+    for line in text.split("\n"):
+        converted = _NUMBERED.sub(r"\1. ", _BULLET.sub("- ", line))
+        pasted = converted != line
+        previous = out[-1] if out else ""
+        if previous.strip() and (
+                (pasted and not _LIST_ITEM.match(previous))  # a list starts under a paragraph
+                or (pasted_before and line.strip() and not pasted and not line.startswith((" ", "\t")))):  # ends
+            out.append("")
+        out.append(converted)
+        pasted_before = pasted
+    return "\n".join(out)
 
 
 def choices(vocabulary: dict, blank=None) -> list[tuple[str, str]]:
@@ -74,12 +138,31 @@ class _CatalogueTranslations:
         return get_translations().ngettext(singular, plural, n)
 
 
+def cleaner_for(field_class):
+    """The normalising filter a kind of field gets: clean_text for text areas, clean_line for every other
+    one-line text field; none for passwords (kept exactly as typed) and hidden fields (the site's own values)."""
+    if issubclass(field_class, (PasswordField, HiddenField)):
+        return None
+    if issubclass(field_class, TextAreaField):
+        return clean_text
+    if issubclass(field_class, StringField):
+        return clean_line
+    return None
+
+
 class Form(FlaskForm):
-    """Every form of the app: CSRF from Flask-WTF, validation messages in the reader's language."""
+    """Every form of the app: CSRF from Flask-WTF, validation messages in the reader's language, and every
+    text field normalised on the way in (clean_line, clean_text) before its own filters and validators."""
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _CatalogueTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            cleaner = cleaner_for(unbound_field.field_class)
+            if cleaner is not None:
+                options = {**options, "filters": (cleaner, *unbound_field.kwargs.get("filters", ()))}
+            return super().bind_field(form, unbound_field, options)
 
 
 def new_form_key() -> str:

@@ -43,3 +43,26 @@ def test_a_login_with_nothing_typed_links_to_both_fields(client):
     response = client.post("/login", data={})
     links, _soup = _summary_links(response.get_data(as_text=True))
     assert links == ["#email", "#password"]
+
+
+def _summary_lines(html: str) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return [" ".join(li.get_text().split()) for li in soup.select(".error-summary ul.error-list li")]
+
+
+def test_a_label_that_ends_a_sentence_is_not_given_a_colon_after_its_full_stop(app, make_declaration):
+    declaration = make_declaration("signon", visibility="public")
+    with app.app_context():
+        db.session.get(Declaration, declaration.id).open_signon = True
+        db.session.commit()
+    for language, full_stop in (("en", "."), ("ur", "۔")):
+        client = app.test_client()
+        client.post("/language", data={"language": language})
+        response = client.post(f"/declarations/{declaration.id}/sign/open", data={})
+        assert response.status_code == 422
+        lines = _summary_lines(response.get_data(as_text=True))
+        assert any(":" in line for line in lines), lines  # short labels: "Your name: …"
+        authorised = [line for line in lines if f"{full_stop} " in line]
+        assert authorised, (language, lines)  # the sentence-label keeps its own full stop …
+        for line in lines:
+            assert f"{full_stop}:" not in line and ":: " not in line, (language, line)  # … and gets no colon

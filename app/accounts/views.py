@@ -2,6 +2,7 @@ import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -355,8 +356,9 @@ def _invitation_page(organization=None):
         except RuleError as rule:
             error = str(rule)
         else:
-            flash(_("Invitation sent to %(email)s. The link works once and expires in %(days)d days.",
-                    email=services.normalize_email(form.email.data), days=current_app.config["INVITATION_DAYS"]),
+            flash(ngettext("Invitation sent to %(email)s. The link works once and expires in %(num)d day.",
+                           "Invitation sent to %(email)s. The link works once and expires in %(num)d days.",
+                           current_app.config["INVITATION_DAYS"], email=services.normalize_email(form.email.data)),
                   "success")
             answer = (url_for("organizations.detail", organization_id=organization.id) if organization is not None
                       else url_for("accounts.invitations"))

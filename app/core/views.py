@@ -6,6 +6,7 @@ from app import permissions
 from app.choices import LANGUAGES
 from app.core import home, work
 from app.extensions import db
+from app.links import without_language
 from app.security import safe_next
 
 bp = Blueprint("core", __name__)
@@ -51,4 +52,4 @@ def set_language():
         session["lang"] = language
         if current_user.is_authenticated:
             current_user.language = language
-    return redirect(safe_next(request.form.get("next")) or url_for("core.index"))
+    return redirect(without_language(safe_next(request.form.get("next"))) or url_for("core.index"))

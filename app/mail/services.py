@@ -5,10 +5,11 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app, g, has_app_context, render_template
+from flask_babel import get_locale
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.links import redact_tokens
+from app.links import redact_tokens, with_language
 from app.mail.models import OutboxMessage
 from app.time import utcnow
 
@@ -17,7 +18,8 @@ def queue(recipient: str, subject: str, template: str, *, headers: dict[str, str
           **context) -> OutboxMessage:
     """Write a message to the outbox in the current transaction; it leaves after the commit.
     headers: extra headers for the email, such as List-Unsubscribe."""
-    body = render_template(f"mail/{template}.txt", **context)
+    # Rendered in the recipient's language (callers wrap this in force_locale); its links carry that language.
+    body = with_language(render_template(f"mail/{template}.txt", **context), _language())
     message = OutboxMessage(recipient=recipient, subject=str(subject), body=body,
                             headers=dict(headers) if headers else None)
     db.session.add(message)
@@ -25,6 +27,14 @@ def queue(recipient: str, subject: str, template: str, *, headers: dict[str, str
     if has_app_context():
         g.setdefault("outbox_ids", []).append(message.id)
     return message
+
+
+def _language() -> str | None:
+    try:
+        locale = get_locale()
+    except RuntimeError:  # a flask command outside force_locale: the links carry no language
+        return None
+    return str(locale) if locale else None
 
 
 def take_queued_ids() -> list[int]:

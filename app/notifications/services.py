@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -176,7 +176,8 @@ def send_digests() -> int:
                 notification.delivery = "none"
             continue
         with force_locale(user.language):
-            queue(user.email, _("Your Sanad digest: %(n)d update(s)", n=len(items)), "digest",
+            queue(user.email, ngettext("Your Sanad digest: %(num)d update", "Your Sanad digest: %(num)d updates",
+                                       len(items)), "digest",
                   headers=unsubscribe_headers(user), user=user, notifications=items, settings_link=settings_link())
         for notification in items:
             notification.emailed_at = utcnow()

@@ -3,7 +3,7 @@ import json
 import re
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -295,8 +295,10 @@ def chase(declaration_id):
             except RuleError as rule:
                 refuse(rule)
             else:
-                flash(_("Reminders sent to %(sent)d organizations; %(skipped)d skipped (already reminded today, "
-                        "or no representative).", sent=sent, skipped=skipped), "success")
+                flash(ngettext("Reminders sent to %(num)d organization; %(skipped)d skipped (already reminded today, "
+                               "or no representative).",
+                               "Reminders sent to %(num)d organizations; %(skipped)d skipped (already reminded today, "
+                               "or no representative).", sent, skipped=skipped), "success")
         return redirect(url_for("signatures.chase", declaration_id=declaration.id), 303)
     return render_template("signatures/chase.html", declaration=declaration, rows=reminders.chase_list(declaration),
                            closed_message=queries.signing_closed_message(declaration))

@@ -4,6 +4,7 @@ carries the same SHA-256."""
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -221,16 +222,24 @@ def signatory_rows(submission: Submission, content: dict, complete: bool) -> tup
                          submission.sha256])
         if signatories["unnamed"][group]:
             count = signatories["unnamed"][group]
-            unnamed = (_("%(count)d further signatories who asked not to be named", count=count) if complete
-                       else _("%(count)d further signatories who asked not to be named publicly", count=count))
+            unnamed = (ngettext("%(num)d further signatory who asked not to be named",
+                                "%(num)d further signatories who asked not to be named", count) if complete
+                       else ngettext("%(num)d further signatory who asked not to be named publicly",
+                                     "%(num)d further signatories who asked not to be named publicly", count))
             rows.append([capacity, unnamed, "", "", "", "", "", "", "", "", submission.sha256])
     return header, rows
 
 
+# The PDF's layout, raised when the PDF's stylesheet or template changes what a reader sees: PDFs kept under an
+# older layout are made again on their next download (the dossier's content and hash do not change). 2: the
+# Urdu page counter read "8 / 1" and the recipients ran together (issue 23).
+PDF_LAYOUT = "2"
+
+
 def pdf_key(language: str, complete: bool) -> str:
-    """What a kept PDF is filed under: the language, marked "p:" for the public extract (never served as,
-    nor instead of, the complete dossier)."""
-    return language if complete else f"p:{language}"
+    """What a kept PDF is filed under: the language and the layout, marked "p:" for the public extract (never
+    served as, nor instead of, the complete dossier). At most 5 characters (the column)."""
+    return f"{language}{PDF_LAYOUT}" if complete else f"p:{language}{PDF_LAYOUT}"
 
 
 def dossier_pdf(submission: Submission, language: str, complete: bool, render_html) -> bytes:

@@ -25,7 +25,7 @@ from tests.helpers import login, sign
 from tests.notifications.test_notifications import _reply
 from tests.signatures.test_chase import alliance  # noqa: F401 - a fixture
 
-SETTINGS = "http://localhost/account#notification_mode"
+SETTINGS = "http://localhost/account?lang=en#notification_mode"  # every link carries the mail's language
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_a_reply_notice_says_why_links_to_the_reply_and_ends_with_the_settings(
     [message] = mailbox.to(people["member"].email)
     lines = message["body"].splitlines()
     assert (f"http://localhost/declarations/{consultation.id}/section/{consultation.sections[0]}/comments"
-            f"#c{reply.id}") in lines  # the reply itself
+            f"?lang=en#c{reply.id}") in lines  # the reply itself
     assert "You get this because someone replied to a comment you wrote." in lines
     assert lines[-1] == SETTINGS
     # a personal notice, not a bulk one: no unsubscribe header
@@ -111,7 +111,7 @@ def test_a_bulk_notice_carries_one_click_unsubscribe_headers(app, client, people
     [message] = mailbox.to(people["member"].email)
     assert {"List-Unsubscribe", "List-Unsubscribe-Post"} <= set(message["headers"])  # as the SMTP server got it
     lines = message["body"].splitlines()
-    assert f"http://localhost/declarations/{declaration.id}" in lines
+    assert f"http://localhost/declarations/{declaration.id}?lang=en" in lines
     assert "You get this because you are a member of Civil Society Alliance against Organized Crime." in lines
     assert lines[-1] == SETTINGS
     [headers] = sent_headers[people["member"].email]
@@ -126,7 +126,7 @@ def test_a_signature_reminder_says_why_and_links_to_the_sign_page(app, client, p
     _remind(client, signon, alliance.two)
     [message] = mailbox.to("zainab@example.org")
     lines = message["body"].splitlines()
-    assert f"http://localhost/declarations/{signon.id}/sign" in lines
+    assert f"http://localhost/declarations/{signon.id}/sign?lang=en" in lines
     assert "You get this because you are a representative of Sindh Legal Aid Network." in lines
     assert lines[-1] == SETTINGS
     assert "List-Unsubscribe" in sent_headers["zainab@example.org"][0]
@@ -242,13 +242,13 @@ def test_a_daily_digest_person_gets_bulk_notices_and_reminders_only_in_the_diges
     _digest(app)
     [member_digest] = mailbox.to(people["member"].email)
     assert "Consultation open: Declaration on trafficking" in member_digest["body"]
-    assert f"  http://localhost/declarations/{declaration.id}" in member_digest["body"].splitlines()
+    assert f"  http://localhost/declarations/{declaration.id}?lang=en" in member_digest["body"].splitlines()
     assert "You get this because you chose a daily digest" in member_digest["body"]
     assert member_digest["body"].splitlines()[-1] == SETTINGS
     assert "List-Unsubscribe" in sent_headers[people["member"].email][0]
     [zainab_digest] = mailbox.to(zainab.email)
     assert "Please sign: Declaration on trafficking" in zainab_digest["body"]
-    assert f"  http://localhost/declarations/{signon.id}/sign" in zainab_digest["body"].splitlines()
+    assert f"  http://localhost/declarations/{signon.id}/sign?lang=en" in zainab_digest["body"].splitlines()
 
 
 def test_none_means_no_reminder_and_no_digest(app, client, people, signon, alliance, mailbox):  # noqa: F811

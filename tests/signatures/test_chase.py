@@ -38,7 +38,7 @@ def test_reminders_go_to_representatives_at_most_once_a_day(app, client, people,
     url = f"/declarations/{signon.id}/chase"
     data = {"organization_id": [str(alliance.two.id), str(alliance.none.id)]}
     response = client.post(url, data=data, follow_redirects=True)
-    assert "Reminders sent to 1 organizations; 1 skipped" in response.get_data(as_text=True)
+    assert "Reminders sent to 1 organization; 1 skipped" in response.get_data(as_text=True)
     for rep in alliance.reps:
         [message] = mailbox.wait_for(rep.email, containing="Please sign")
         assert f"/declarations/{signon.id}/sign" in message["body"]

@@ -34,8 +34,9 @@ def test_an_approved_outside_signer_is_told_with_a_link_to_the_list(app, client,
     body = message["body"]
     assert "Hello Shabana Ali," in body
     assert "approved the signature of Hazara Women's Collective" in body and "will be part of" in body
-    assert f"http://localhost/declarations/{open_signon.id}/signatories#sig-{signature.id}" in body
-    assert f"http://localhost/declarations/{open_signon.id}" in body.splitlines()  # the declaration itself
+    # (each link carries the mail's language, app.links.with_language)
+    assert f"http://localhost/declarations/{open_signon.id}/signatories?lang=en#sig-{signature.id}" in body
+    assert f"http://localhost/declarations/{open_signon.id}?lang=en" in body.splitlines()  # the declaration itself
     assert "You get this because you signed" in body
     # the link leads where it says: the organization is listed there, for anyone
     page = client.get(f"/declarations/{open_signon.id}/signatories").get_data(as_text=True)
@@ -49,7 +50,7 @@ def test_an_approved_signer_who_asked_not_to_be_named_is_not_promised_a_name_in_
     _decide(client, signature, "approve")
     [message] = mailbox.wait_for(FORM["email"])
     assert "not named in the public list" in message["body"]
-    assert f"/declarations/{open_signon.id}/signatories#organizations" in message["body"]
+    assert f"/declarations/{open_signon.id}/signatories?lang=en#organizations" in message["body"]
 
 
 def test_a_rejected_outside_signer_gets_the_reason_and_whom_to_ask(app, client, people, open_signon, mailbox):
@@ -124,8 +125,8 @@ def test_submission_tells_each_counted_outside_signer_the_hash_and_where_to_chec
     assert "submitted “Declaration on trafficking” to the government on" in body
     assert "with the signature of Hazara Women's Collective" in body
     assert submission.sha256 in body
-    assert f"http://localhost/submissions/{submission.id}" in body.splitlines()
-    assert "http://localhost/verify" in body.splitlines()
+    assert f"http://localhost/submissions/{submission.id}?lang=en" in body.splitlines()
+    assert "http://localhost/verify?lang=en" in body.splitlines()
     assert "Ministry" in body  # to whom it went
     assert mailbox.to("pending@elsewhere.example.org") == []
     assert mailbox.to("rejected@elsewhere.example.org") == []

@@ -36,3 +36,24 @@ def test_the_urdu_pdf_is_urdu_and_keeps_latin_runs_latin(client, submitted, peop
     # No English UI label is left in the Urdu dossier.
     for english in ("Signatories", "Recommendations by pillar", "Annex 1", "Consultation record", "Contents"):
         assert english not in text
+
+
+def test_the_urdu_pdf_counts_its_pages_left_to_right_and_keeps_the_recipients_whole(client, submitted, people,
+                                                                                    tmp_path):
+    declaration, submission = submitted
+    login(client, people["reviewer"].email)
+    client.post("/language", data={"language": "ur"})
+    text, _fonts = _pdf_text_and_fonts(client, submission, tmp_path)
+    pages = [page for page in text.split("\f") if page.strip()]
+    total = len(pages)
+    assert total >= 3
+    for number, page in enumerate(pages, start=1):
+        # "2 / 8": this page of all of them, as numbers are read in Urdu too (not "8 / 2")
+        assert re.search(rf"(?<!\d){number}\s*/\s*{total}(?!\d)", page), (number, page[-300:])
+    with client.application.app_context():
+        from app.extensions import db
+        from app.submissions.models import Submission
+        recipients = db.session.get(Submission, submission.id).content["recipients"]
+    for recipient in recipients:
+        name = recipient["name"] + (f" ({recipient['acronym']})" if recipient.get("acronym") else "")
+        assert name in text, name  # "Ministry 5 (M5)", not "(M5) Ministry 5" nor "5 Ministry"

@@ -133,7 +133,7 @@ def test_a_visitor_downloads_the_public_pdf_never_the_kept_complete_one(app, cli
     assert "2 further organizations signed and asked not to be named" in " ".join(text.split())
     assert visitor.get(f"/submissions/{submission.id}/dossier.pdf").data == response.data  # kept too
     with app.app_context():
-        assert sorted(p.language for p in db.session.query(DossierPdf)) == ["en", "p:en"]
+        assert sorted(p.language for p in db.session.query(DossierPdf)) == ["en2", "p:en2"]
 
 
 def test_the_csv_files_are_public_with_the_same_redaction(app, public_dossier):
@@ -147,7 +147,7 @@ def test_the_csv_files_are_public_with_the_same_redaction(app, public_dossier):
     rows = _rows(signatories)
     assert [row[1] for row in rows[1:]] == [
         "Open Voice Trust", "2 further signatories who asked not to be named publicly",
-        "Dr Public Expert", "1 further signatories who asked not to be named publicly"]
+        "Dr Public Expert", "1 further signatory who asked not to be named publicly"]
     assert rows[1][5] == "" and rows[1][6] == ""  # who signed for the organization, and as what
     assert all(row[-1] == submission.sha256 for row in rows[1:])
     recommendations = visitor.get(f"/submissions/{submission.id}/recommendations.csv")
