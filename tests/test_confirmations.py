@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.comments.models import Comment
 from app.declarations.models import Declaration, Recommendation
 from app.extensions import db
+from app.responses.models import Answer
+from app.submissions.models import SubmissionClosure
 from tests.helpers import login
 
 # Words in an endpoint's name or rule (its <any(…)> choices included) that make a POST irreversible.
@@ -25,7 +27,7 @@ class Case:
     page: str  # the confirmation page (GET)
     post: str  # where its form posts
     done: Callable[[], bool]  # whether the action happened
-    extra: dict | None = None  # what the person types or chooses on the page
+    extra: dict | Callable | None = None  # what the person types or chooses on the page (or: html → that)
 
 
 def _phase(app, client, people, make_declaration, **_):
@@ -98,7 +100,37 @@ def _submit(app, client, people, make_declaration, **_):
                 {"recipients": [str(people["reviewer"].institution_id)]})
 
 
+def _publish(app, client, people, make_declaration, request, **_):
+    declaration, submission = request.getfixturevalue("submitted")
+    login(client, people["reviewer"].email)
+    assert client.post(f"/submissions/{submission.id}/acknowledge").status_code == 303
+    response = client.post(f"/submissions/{submission.id}/recommendations/{declaration.recommendations[0]}/answer",
+                           data={"position": "supported", "explanation": "We agree.", "lead_institution": "",
+                                 "target_date": ""})
+    assert response.status_code in (302, 303), response.status_code
+
+    def done():
+        with app.app_context():
+            return db.session.scalar(select(func.count(Answer.id)).where(Answer.published_at.is_not(None))) > 0
+    url = f"/submissions/{submission.id}/publish"
+    return Case(url, url, done, lambda html: {"publish_answer": re.findall(r'name="publish_answer" value="(\d+)"',
+                                                                              html)})
+
+
+def _close_followup(app, client, people, make_declaration, request, **_):
+    _declaration, submission = request.getfixturevalue("submitted")
+    login(client, people["coordinator"].email)
+
+    def done():
+        with app.app_context():
+            return db.session.get(SubmissionClosure, submission.id) is not None
+    url = f"/submissions/{submission.id}/close"
+    return Case(url, url, done, {"reason": "The review cycle is over."})
+
+
 CASES = {
+    "responses.publish": _publish,
+    "responses.close": _close_followup,
     "declarations.change_phase": _phase,
     "declarations.change_item": _delete_item,
     "comments.delete": _delete_comment,
@@ -129,15 +161,18 @@ def _seen_fields(html: str, page: str, action: str) -> dict:
 
 @pytest.mark.parametrize("endpoint", sorted(CASES))
 def test_an_irreversible_post_is_done_only_from_its_confirmation_page(endpoint, app, client, people,
-                                                                      make_declaration):
-    case = CASES[endpoint](app=app, client=client, people=people, make_declaration=make_declaration)
-    blind = client.post(case.post, data=dict(case.extra or {}))
-    assert blind.status_code >= 400 or not case.done(), blind.status_code
-    assert not case.done(), "done without the confirmation page"
+                                                                      make_declaration, request):
+    case = CASES[endpoint](app=app, client=client, people=people, make_declaration=make_declaration,
+                           request=request)
     page = client.get(case.page)
     assert page.status_code == 200
-    seen = _seen_fields(page.get_data(as_text=True), case.page, case.post)
+    html = page.get_data(as_text=True)
+    chosen = case.extra(html) if callable(case.extra) else dict(case.extra or {})
+    blind = client.post(case.post, data=chosen)  # what the person chose, without what the page showed
+    assert blind.status_code >= 400 or not case.done(), blind.status_code
+    assert not case.done(), "done without the confirmation page"
+    seen = _seen_fields(client.get(case.page).get_data(as_text=True), case.page, case.post)
     assert seen, "the confirmation page carries nothing of what it showed"
-    confirmed = client.post(case.post, data={**seen, **(case.extra or {})})
+    confirmed = client.post(case.post, data={**seen, **chosen})
     assert confirmed.status_code in (302, 303), confirmed.get_data(as_text=True)[:400]
     assert case.done()

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
@@ -44,6 +44,8 @@ class AssessmentForm(CreateForm):
 
 class CloseForm(Form):
     reason = TextAreaField(_l("Reason (optional)"), filters=[strip], validators=[Optional(), Length(max=1000)])
+    # What the page showed unanswered, per institution: closing is confirmed on that page only.
+    expected_unanswered = HiddenField(validators=[DataRequired()])
 
 
 class PublishForm(Form):

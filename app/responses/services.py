@@ -351,9 +351,19 @@ def unanswered(submission: Submission) -> list[tuple[str, int]]:
             if total - answered.get(r.institution_id, 0)]
 
 
-def close_followup(actor, submission: Submission, reason: str) -> None:
+def unanswered_stamp(rows: list[tuple[str, int]]) -> str:
+    """What the close page shows unanswered, as one string its form carries back."""
+    return ";".join(f"{name}={count}" for name, count in rows) or "none"
+
+
+def close_followup(actor, submission: Submission, reason: str, *, expected_unanswered: str | None = None) -> None:
+    """Close the follow-up; with expected_unanswered (what the confirmation page showed), not when answers
+    were published since."""
     if not permissions.can_assess(actor):
         raise NotAllowed()
+    if expected_unanswered is not None and unanswered_stamp(unanswered(submission)) != expected_unanswered:
+        raise RuleError(_("Answers were published after this page was opened. Check what stays unanswered now and "
+                          "confirm again."))
     # The lock every addition takes first (require_follow_up_open): one that started before waits for us.
     db.session.execute(select(Submission.id).where(Submission.id == submission.id).with_for_update())
     done = db.session.execute(insert_unless_duplicate(SubmissionClosure).values(

@@ -266,15 +266,20 @@ def close(submission_id):
     if form.validate_on_submit():
         try:
             with attempt():
-                services.close_followup(acting_user(), submission, form.reason.data)
+                services.close_followup(acting_user(), submission, form.reason.data,
+                                        expected_unanswered=form.expected_unanswered.data)
         except RuleError as rule:
             error = str(rule)
         else:
             flash(_("The follow-up is closed. Answers, updates and assessments stay as they are."), "success")
             return redirect(url_for("submissions.dossier", submission_id=submission.id), 303)
+    elif request.method == "POST" and not form.expected_unanswered.data:
+        error = _("Confirm on this page: it shows what stays unanswered.")
+    unanswered = services.unanswered(submission)
+    form.expected_unanswered.data = services.unanswered_stamp(unanswered)
     return render_form("responses/close.html", form=form, error=error, submission=submission,
                        declaration=submission.declaration, closed=follow_up_closed_message(submission),
-                       unanswered=services.unanswered(submission))
+                       unanswered=unanswered)
 
 
 # --- public pages ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from app.comments.models import Comment
 from app.extensions import db
 from tests.comments.test_comments import _comment, post, thread_url
 from tests.comments.test_moderation import _moderate
-from tests.helpers import QueryCounter, login
+from tests.helpers import QueryCounter, confirmed, login
 
 LEVELS = {"top": "Top words", "middle": "Middle words", "leaf": "Leaf words"}
 
@@ -113,7 +113,7 @@ def test_a_thread_keeps_its_shape_when_two_levels_are_hidden_or_deleted(app, cli
     url = thread_url(consultation)
     c = _thread_of_three(app, client, people, url)
     _as(client, people["member"])
-    client.post(f"/comments/{c['top'].id}/delete")
+    confirmed(client, f"/comments/{c['top'].id}/delete")
     _as(client, people["coordinator"])
     _moderate(client, c["middle"].id, "hide", "Off topic")
     tree = _tree(client.get(url).get_data(as_text=True))

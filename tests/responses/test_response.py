@@ -5,7 +5,7 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.submissions.models import SubmissionRecipient
-from tests.helpers import login, publish_answers, submit
+from tests.helpers import confirmed, login, publish_answers, submit
 
 
 def answer(client, submission, recommendation_id, **data):
@@ -156,7 +156,7 @@ def test_a_closed_submission_takes_no_more_answers(app, client, acknowledged, pe
     login(client, people["coordinator"].email)
     warning = client.get(f"/submissions/{submission.id}/close").get_data(as_text=True)
     assert "3 recommendations without an answer" in warning
-    assert client.post(f"/submissions/{submission.id}/close", data={"reason": "Review cycle over"}).status_code == 303
+    assert confirmed(client, f"/submissions/{submission.id}/close", {"reason": "Review cycle over"}).status_code == 303
     again = client.post(f"/submissions/{submission.id}/close", data={"reason": ""})
     assert again.status_code == 422 and "was closed on" in again.get_data(as_text=True)
     client.post("/logout")

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from app.declarations.services import canonical_json
-from tests.helpers import QueryCounter, login, sign, submit, the_submission
+from tests.helpers import QueryCounter, confirmed, login, sign, submit, the_submission
 
 
 def test_web_dossier_has_every_part_and_honours_visibility(client, submitted, people):
@@ -168,7 +168,7 @@ def test_the_consultation_record_counts_what_moderators_and_authors_took_out_of_
     login(client, people["member"].email)
     for body in ("Kept", "Hidden", "Withdrawn"):
         post(client, thread_url(declaration), body)
-    client.post(f"/comments/{_comment(app, 'Withdrawn').id}/delete")
+    confirmed(client, f"/comments/{_comment(app, 'Withdrawn').id}/delete")
     client.post("/logout")
     login(client, people["coordinator"].email)
     _moderate(client, _comment(app, "Hidden").id, "hide", "Off topic")
