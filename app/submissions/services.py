@@ -27,6 +27,7 @@ from app.links import absolute_url
 from app.markup import render_markdown
 from app.notifications.services import notify, notify_alliance_of_submission
 from app.organizations.models import Organization
+from app.settings import services as alliance_settings
 from app.signatures.models import Signature
 from app.signatures.open_signon import tell_outside_signers_of_submission
 from app.signatures.queries import signing_version, verified_clause
@@ -117,12 +118,14 @@ def reviewers_by_institution() -> dict[int, int]:
 
 
 def suggested_recipients(declaration: Declaration) -> list[int]:
-    """The institutions the signed text's recommendations are addressed to."""
+    """The institutions the signed text's recommendations are addressed to, and those the alliance's settings
+    tick on every submission."""
+    chosen = set(alliance_settings.current().default_recipient_ids)
     version = signing_version(declaration)
-    if version is None:
-        return []
-    content = db.session.scalar(select(Version.content).where(Version.id == version.id))
-    return sorted({a for rec in content["recommendations"] for a in rec["addressees"]})
+    if version is not None:
+        content = db.session.scalar(select(Version.content).where(Version.id == version.id))
+        chosen |= {a for rec in content["recommendations"] for a in rec["addressees"]}
+    return sorted(chosen)
 
 
 def close_signon(actor, declaration: Declaration) -> None:
