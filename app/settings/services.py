@@ -7,6 +7,7 @@ from flask import current_app, g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import availability, permissions
 from app.audit.services import record
@@ -61,7 +62,13 @@ def current() -> Settings:
 def _read() -> Settings:
     if availability.is_down():  # the 503 page still names the alliance
         return first_values()
-    row = db.session.get(AllianceSettings, ROW_ID)
+    try:
+        row = db.session.get(AllianceSettings, ROW_ID)
+    except SQLAlchemyError:
+        # Only the error page of a request whose database work failed (its session cannot read any more) gets
+        # here: it names the alliance with the first values rather than failing in turn.
+        current_app.logger.warning("the alliance's settings could not be read; showing the first values")
+        return first_values()
     return first_values() if row is None else _snapshot(row)
 
 
