@@ -273,13 +273,16 @@ def _register_template_helpers(app: Flask) -> None:
         when,
     )
     from app.forms import limit_hint, new_form_key
+    from app.settings.services import LazyAllianceName, LazyShortName
     from app.signatures.services import MAX_RESERVATION
 
     @app.context_processor
     def globals_for_templates():
         locale = str(get_locale() or "en")
         return {
-            "alliance_name": app.config["ALLIANCE_NAME"],
+            # Read from the alliance's settings only when a template shows them (app/settings).
+            "alliance_name": LazyAllianceName(),
+            "alliance_short_name": LazyShortName(),
             "current_locale": locale,
             "text_direction": "rtl" if locale == "ur" else "ltr",
             "languages": _languages(),

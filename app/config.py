@@ -9,6 +9,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = BASE_DIR / "instance"
+DEFAULT_ALLIANCE_NAME = "Civil Society Alliance against Organized Crime"
+DEFAULT_ALLIANCE_NAME_UR = "منظم جرائم کے خلاف سول سوسائٹی اتحاد"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -45,10 +47,20 @@ class Config:
         # parameters (what people typed) never appear in error messages or logs. (create_app adds a connect
         # timeout on PostgreSQL.)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
-        self.ALLIANCE_NAME = os.environ.get("SANAD_ALLIANCE_NAME", "Civil Society Alliance against Organized Crime")
+        # The alliance's settings are edited by admins at /admin/settings (app/settings); these are only their
+        # first values, used until an admin saves them.
+        self.ALLIANCE_NAME = os.environ.get("SANAD_ALLIANCE_NAME", DEFAULT_ALLIANCE_NAME)
+        # Without a Urdu name, Urdu pages show the English one (the default name has its Urdu).
+        self.ALLIANCE_NAME_UR = os.environ.get(
+            "SANAD_ALLIANCE_NAME_UR", DEFAULT_ALLIANCE_NAME_UR if self.ALLIANCE_NAME == DEFAULT_ALLIANCE_NAME else "")
+        self.ALLIANCE_SHORT_NAME = os.environ.get("SANAD_ALLIANCE_SHORT_NAME", "")
         # The secretariat's shared address, given to organizations outside the alliance (e.g. whom to ask about
         # a rejected signature); without it, the coordinator who decided is named and receives the replies.
         self.CONTACT_EMAIL = os.environ.get("SANAD_CONTACT_EMAIL", "")
+        # Days: the deadline suggested when a consultation or sign-on opens (0: none for sign-on), and the
+        # time an institution is given to acknowledge receipt and to answer.
+        self.CONSULTATION_DAYS, self.SIGNON_DAYS = 21, 14
+        self.ACKNOWLEDGE_DAYS, self.ANSWER_DAYS = 14, 90
         # The address every link in an email points to. Required in production (validate); `make run` sets it
         # from the port it serves on.
         self.SITE_URL = os.environ.get("SANAD_SITE_URL", "").rstrip("/")

@@ -20,6 +20,7 @@ from app.notifications.models import Notification
 from app.organizations.models import Organization
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.search.models import SearchDocument
+from app.settings.models import AllianceSettings
 from app.signatures.models import OpenSignonRequest, Reservation, Signature, SignatureReminder
 from app.submissions.models import (
                                      DossierPdf,
@@ -36,4 +37,4 @@ __all__ = ["FormKey", "Amendment", "Answer", "Assessment", "DossierPdf", "Implem
            "DeclarationDrafter", "Institution", "Invitation", "LoginSession", "ModerationDecision", "Notification",
            "OpenSignonRequest", "OutboxMessage", "Organization", "Recommendation", "RecommendationRevision",
            "Reservation", "SearchDocument", "Section", "SectionRevision", "Signature", "SignatureReminder", "User",
-           "Version"]
+           "Version", "AllianceSettings"]

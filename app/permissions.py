@@ -100,6 +100,11 @@ def can_view_audit_log(user) -> bool:
     return is_admin(user)
 
 
+def can_manage_settings(user) -> bool:
+    """The alliance's settings: its names, contact address, default lengths and the recipients' defaults."""
+    return is_admin(user)
+
+
 def can_invite(user, *, organization=None, platform_role=None) -> bool:
     """Admins invite anyone; coordinators invite members, representatives and experts;
     representatives invite colleagues into their own organization."""

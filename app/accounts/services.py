@@ -25,6 +25,7 @@ from app.links import absolute_url
 from app.mail import budget
 from app.mail.services import queue
 from app.security import token_hash
+from app.settings.services import alliance_name
 from app.time import utcnow
 
 _hasher = PasswordHasher()
@@ -200,7 +201,7 @@ def invite(actor: User, email: str, *, organization=None, org_role: str | None =
     record(actor, "invitation_sent", invitation, email=email, organization_id=invitation.organization_id,
            org_role=invitation.org_role, is_expert=is_expert, platform_role=platform_role,
            institution_id=invitation.institution_id)
-    queue(email, _("Invitation to %(alliance)s on Sanad", alliance=current_app.config["ALLIANCE_NAME"]),
+    queue(email, _("Invitation to %(alliance)s on Sanad", alliance=alliance_name()),
           "invitation", invitation=invitation, inviter=actor,
           link=absolute_url("accounts.accept_invitation", token=token),
           days=current_app.config["INVITATION_DAYS"])

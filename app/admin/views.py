@@ -1,4 +1,4 @@
-"""Admin pages: people and their roles, recipient institutions, and the audit log."""
+"""Admin pages: people and their roles, recipient institutions, the alliance's settings, and the audit log."""
 from datetime import datetime, time
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -19,6 +19,8 @@ from app.institutions import services as institutions
 from app.institutions.forms import InstitutionForm
 from app.institutions.models import Institution
 from app.organizations.models import Organization
+from app.settings import services as alliance_settings
+from app.settings.forms import SettingsForm
 from app.views import acting_user, attempt, get_or_404, page_number, render_form, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -117,6 +119,38 @@ def institution(institution_id=None):
             flash(_("The institution has been saved."), "success")
             return redirect(url_for("admin.institution", institution_id=saved.id))
     return render_form("admin/institution.html", form=form, institution=record, error=error)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    """The alliance's names, contact address, default lengths and the recipients' defaults."""
+    require(permissions.can_manage_settings(acting_user()))
+    form = SettingsForm()
+    form.default_recipients.choices = [(i.id, i.name) for i in
+                                       db.session.scalars(select(Institution).order_by(Institution.name))]
+    if request.method == "GET":
+        stored = alliance_settings.current()
+        for name in ("name_en", "name_ur", "short_name", "contact_email", "consultation_days", "signon_days",
+                     "acknowledge_days", "answer_days"):
+            getattr(form, name).data = getattr(stored, name)
+        known = {choice for choice, _label in form.default_recipients.choices}
+        form.default_recipients.data = [i for i in stored.default_recipient_ids if i in known]
+    error = None
+    if form.validate_on_submit():
+        try:
+            with attempt():
+                alliance_settings.save(
+                    acting_user(), name_en=form.name_en.data, name_ur=form.name_ur.data or "",
+                    short_name=form.short_name.data or "", contact_email=form.contact_email.data or "",
+                    consultation_days=form.consultation_days.data, signon_days=form.signon_days.data,
+                    acknowledge_days=form.acknowledge_days.data, answer_days=form.answer_days.data,
+                    default_recipient_ids=form.default_recipients.data or [])
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("The settings have been saved. Every page and email uses them from now on."), "success")
+            return redirect(url_for("admin.settings"), 303)
+    return render_form("admin/settings.html", form=form, error=error, saved=alliance_settings.last_saved())
 
 
 def _date(value: str, end: bool = False) -> datetime | None:

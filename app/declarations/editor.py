@@ -1,6 +1,7 @@
 """Writing declarations: creating, settings, sections and recommendations, phases, co-drafters, events."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app import permissions
@@ -202,6 +203,8 @@ def confirm_phase(declaration_id, target):
     form = PhaseForm(target=target)
     if request.args.get("deadline"):
         form.deadline.process_formdata([request.args["deadline"]])
+    else:
+        form.deadline.data = phases.suggested_deadline(target)
     return _phase_page(declaration, target, form)
 
 
@@ -218,6 +221,11 @@ def _phase_page(declaration, target, form, error=None, status=200):
     elif target == Phase.SIGNON:
         form.deadline.label.text = _("Sign-on deadline (optional)")
         form.deadline.description = _("Signing stops then. Leave it empty to close sign-on by hand when you submit.")
+    days = phases.default_days(target)
+    if days:
+        form.deadline.description += " " + ngettext(
+            "The date suggested is %(num)d day from today, the alliance's usual length.",
+            "The date suggested is %(num)d days from today, the alliance's usual length.", days)
     return render_form("declarations/confirm_phase.html", form=form, declaration=declaration, target=target,
                        change=change, error=error, status=status)
 

@@ -2,6 +2,7 @@
 (open consultation, close it, reopen it, open sign-on, reopen the text) shows the version that will be frozen
 and who will be told. The change itself is services.change_phase."""
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -12,6 +13,8 @@ from app.declarations.models import Declaration, Version
 from app.declarations.services import TRANSITIONS, canonical_content, content_hash
 from app.declarations.signals import phase_preview_context
 from app.extensions import db
+from app.settings import services as alliance_settings
+from app.time import local_date, utcnow
 
 
 @dataclass
@@ -44,3 +47,18 @@ def preview(declaration: Declaration, target: str) -> PhasePreview | None:
                         recommendations=len(content.get("recommendations", [])),
                         members_told=members, signatures_told=extra.get("signatures_told", 0),
                         signers_invited=extra.get("signers_invited", 0))
+
+
+def default_days(target: str) -> int:
+    """The length the alliance's settings give a consultation or a sign-on (0: no sign-on deadline suggested)."""
+    settings = alliance_settings.current()
+    return {Phase.CONSULTATION: settings.consultation_days, Phase.SIGNON: settings.signon_days}.get(target, 0)
+
+
+def suggested_deadline(target: str) -> datetime | None:
+    """The deadline the confirmation page proposes: the end of the day so many days from today, in the site's
+    time (as the form shows it), or None when the settings suggest none."""
+    days = default_days(target)
+    if not days:
+        return None
+    return datetime.combine(local_date(utcnow()) + timedelta(days=days), time(23, 59))

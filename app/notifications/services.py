@@ -1,7 +1,7 @@
 """Notifications: each person chooses immediate email, a daily digest, or none."""
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from app.links import absolute_url
 from app.mail.services import queue
 from app.notifications.models import Notification
 from app.notifications.unsubscribe import unsubscribe_headers
+from app.settings.services import alliance_name
 from app.time import utcnow
 
 CLOSING_SOON = timedelta(hours=48)
@@ -49,7 +50,7 @@ def settings_link() -> str:
 
 def why_line(user: User, kind: str) -> str:
     """Why this person gets a notification of this kind, in the current language."""
-    alliance = current_app.config["ALLIANCE_NAME"]
+    alliance = alliance_name()
     if kind == "reply":
         return _("You get this because someone replied to a comment you wrote.")
     if kind == "moderation":

@@ -5,7 +5,6 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -23,6 +22,7 @@ from app.mail.services import queue
 from app.notifications import services as notifications
 from app.organizations.models import Organization
 from app.security import token_hash
+from app.settings import services as alliance_settings
 from app.signatures.models import OpenSignonRequest, Signature
 from app.signatures.queries import signing_closed_message, signing_version
 from app.signatures.services import (
@@ -218,10 +218,11 @@ def reject(actor, signature: Signature, reason: str) -> None:
            reason=reason.strip())
     # Whom to ask about it: the secretariat's shared address when one is set, else the coordinator who
     # decided; a reply to the email reaches them.
-    contact = current_app.config["CONTACT_EMAIL"] or actor.email
+    shared = alliance_settings.current().contact_email
+    contact = shared or actor.email
     _tell_outside_signer(signature, lambda title: _("Your signature was not approved: %(title)s", title=title),
                          "open_signon_rejected", headers={"Reply-To": contact}, reason=reason.strip(),
-                         coordinator=actor, contact=contact, shared=bool(current_app.config["CONTACT_EMAIL"]))
+                         coordinator=actor, contact=contact, shared=bool(shared))
 
 
 def _tell_outside_signer(signature: Signature, subject, template: str, *, headers=None, **context) -> None:

@@ -28,6 +28,7 @@ from app.declarations.services import canonical_json
 from app.extensions import db, insert_unless_duplicate
 from app.institutions.models import Institution
 from app.organizations.models import Organization
+from app.settings import services as alliance_settings
 from app.signatures.models import Signature
 from app.signatures.queries import verified_clause
 from app.submissions.models import DossierPdf, Submission
@@ -102,9 +103,13 @@ def dossier_content(declaration: Declaration, version: Version, institutions: li
             unnamed[group] += 1
     organization_count = len(organizations) + unnamed["organizations"]
     individual_count = len(individuals) + unnamed["individuals"]
+    alliance = alliance_settings.current()
     return {
         "format": DOSSIER_FORMAT,
-        "alliance": current_app.config["ALLIANCE_NAME"],
+        # The alliance's name at submission, kept with the dossier (and covered by its hash): a later change of
+        # the settings does not change a submitted dossier. The Urdu name ("" when none) came later to the format.
+        "alliance": alliance.name_en,
+        "alliance_ur": alliance.name_ur,
         "declaration": {"id": declaration.id, "kind": declaration.kind, "title": declaration.title,
                         "summary": declaration.summary},
         "version": {"number": version.number, "sha256": version.sha256, "frozen_at": _iso(version.created_at)},

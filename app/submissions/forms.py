@@ -12,8 +12,8 @@ class SubmitForm(Form):
     recipients = SelectMultipleField(
         _l("Submit to"), coerce=int, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
         validators=[DataRequired(_l("Choose at least one institution to submit to."))],
-        description=_l("The institutions the recommendations are addressed to are ticked. Their reviewers are told "
-                       "and answer each recommendation."))
+        description=_l("The institutions the recommendations are addressed to are ticked, and those the alliance "
+                       "always submits to. Their reviewers are told and answer each recommendation."))
 
 
 class VerifyForm(Form):

@@ -8,7 +8,7 @@ anyone holding the JSON can recompute it.
 import json
 from datetime import datetime
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import selectinload
@@ -29,6 +29,7 @@ from app.markup import render_markdown
 from app.notifications import services as notifications
 from app.notifications.services import notify, notify_alliance_of_submission
 from app.organizations.models import Organization
+from app.settings import services as alliance_settings
 from app.signatures.models import Signature
 from app.signatures.open_signon import tell_outside_signer_left_out, tell_outside_signers_of_submission
 from app.signatures.queries import (
@@ -127,12 +128,14 @@ def reviewers_by_institution() -> dict[int, int]:
 
 
 def suggested_recipients(declaration: Declaration) -> list[int]:
-    """The institutions the signed text's recommendations are addressed to."""
+    """The institutions the signed text's recommendations are addressed to, and those the alliance's settings
+    tick on every submission."""
+    chosen = set(alliance_settings.current().default_recipient_ids)
     version = signing_version(declaration)
-    if version is None:
-        return []
-    content = db.session.scalar(select(Version.content).where(Version.id == version.id))
-    return sorted({a for rec in content["recommendations"] for a in rec["addressees"]})
+    if version is not None:
+        content = db.session.scalar(select(Version.content).where(Version.id == version.id))
+        chosen |= {a for rec in content["recommendations"] for a in rec["addressees"]}
+    return sorted(chosen)
 
 
 def deadline_stamp(declaration: Declaration) -> str:
@@ -280,7 +283,7 @@ def _tell_signers_left_out(submission: Submission, declaration: Declaration, ver
     "submitted" notice. Returns the ids of the people told."""
     left_out = db.session.scalars(with_details(base_query(declaration)).where(
         Signature.status == SignatureStatus.ACTIVE, Signature.id.not_in(counted or {0}))).unique().all()
-    contact = current_app.config["CONTACT_EMAIL"] or actor.email
+    contact = alliance_settings.current().contact_email or actor.email
     link = absolute_url("submissions.dossier", submission_id=submission.id)
     told: set[int] = set()
     for signature in left_out:

@@ -73,6 +73,7 @@ def pages_for(d):
                            ("user", f"/admin/users/{d['member']}", None),
                            ("institutions", "/admin/institutions", None),
                            ("new institution", "/admin/institutions/new", "main form"),
+                           ("settings", "/admin/settings", "main form.settings-form"),
                            ("audit", "/admin/audit", None), ("account", "/account", "main form")],
     }
     return pages

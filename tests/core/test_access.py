@@ -113,7 +113,8 @@ def test_the_public_list_names_only_real_endpoints(app):
     assert PUBLIC_ENDPOINTS <= {rule.endpoint for rule in app.url_map.iter_rules()}
 
 
-@pytest.mark.parametrize("path", ["/admin/users", "/admin/audit", "/admin/institutions", "/admin/users/1"])
+@pytest.mark.parametrize("path", ["/admin/users", "/admin/audit", "/admin/institutions", "/admin/users/1",
+                                  "/admin/settings"])
 @pytest.mark.parametrize("role", ["member", "representative", "coordinator", "reviewer", "expert"])
 def test_admin_pages_are_forbidden_to_everyone_but_admins(app, people, role, path):
     client = app.test_client()

@@ -83,6 +83,27 @@ def test_with_a_secretariat_address_the_rejected_signer_is_given_that_not_a_coor
         assert kept.headers["Reply-To"] == "secretariat@alliance.example.org"
 
 
+def test_the_contact_address_and_name_saved_in_the_settings_reach_the_rejected_signer_in_their_language(
+        app, client, people, open_signon, mailbox):
+    app.config["CONTACT_EMAIL"] = "first-value@alliance.example.org"  # the environment's, until an admin saves
+    login(client, people["admin"].email)
+    assert client.post("/admin/settings", data={
+        "name_en": "Pakistan Alliance for Justice", "name_ur": "پاکستان اتحاد برائے انصاف",
+        "contact_email": "secretariat@paj.example.org", "consultation_days": "21", "signon_days": "14",
+        "acknowledge_days": "14", "answer_days": "90"}).status_code == 303
+    client.post("/logout")
+    signature = _sign_from_outside(app, client, mailbox, open_signon.id, language="ur")
+    mailbox.clear()
+    _decide(client, signature, "reject", reason="Duplicate.")
+    [message] = mailbox.wait_for(FORM["email"])
+    assert "secretariat@paj.example.org" in message["body"] and "first-value@" not in message["body"]
+    assert "پاکستان اتحاد برائے انصاف" in message["body"] and "Pakistan Alliance" not in message["body"]
+    with app.app_context():
+        kept = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == FORM["email"])
+                                  .order_by(OutboxMessage.id.desc())).first()
+        assert kept.headers["Reply-To"] == "secretariat@paj.example.org"
+
+
 def test_a_refused_decision_emails_no_one(app, client, people, open_signon, mailbox):
     signature = _sign_from_outside(app, client, mailbox, open_signon.id)
     mailbox.clear()
