@@ -47,4 +47,4 @@ def test_form_errors_are_in_the_readers_language(client, people):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "یہ خانہ پُر کرنا ضروری ہے۔" in page and "This field is required." not in page
-    assert "سے زیادہ حروف نہیں ہو سکتے" in page
+    assert "500 حروف؛ حد 120 حروف ہے۔" in page  # too long: the count and the limit (app/forms.Length)

@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "password_reset_requested_unknown": _l("Password reset requested for an unknown address"),
     "profile_updated": _l("Profile or settings changed"),
     "roles_changed": _l("Roles changed"),
+    "settings_changed": _l("Alliance settings changed"),
     "admin_created_from_cli": _l("Admin account created from the command line"),
     "second_factor_on": _l("Two-step login turned on"),
     "second_factor_off": _l("Two-step login turned off"),
@@ -93,6 +94,9 @@ ACTION_LABELS = {
     "open_signature_rejected": _l("Outside signature rejected"),
     # submission and response
     "signon_closed": _l("Sign-on closed"),
+    "signon_reopened": _l("Sign-on reopened on the same version"),
+    "signon_deadline_changed": _l("Sign-on deadline changed"),
+    "signers_told_left_out": _l("Signers told their signature is not in the dossier"),
     "declaration_submitted": _l("Declaration submitted"),
     "submission_acknowledged": _l("Receipt acknowledged"),
     "answer_drafted": _l("Answer drafted"),
