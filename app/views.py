@@ -7,6 +7,7 @@ from werkzeug.routing import IntegerConverter
 
 from app import permissions
 from app.extensions import begin_writing_on_sqlite, db
+from app.formatting import over_limit_message
 from app.organizations.models import Organization
 
 FORM_ERROR = 422
@@ -117,6 +118,15 @@ def form_id(value) -> int | None:
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
+
+
+def query_text(name: str, limit: int) -> tuple[str, str | None]:
+    """A search or filter box's text, whole: (the text, None); or, when it is longer than the box takes, (the
+    text as typed, what to fix) — the caller then searches for nothing. Never cut short without a word."""
+    text = request.args.get(name, "").strip()
+    if len(text) > limit:
+        return text, over_limit_message(len(text), limit)
+    return text, None
 
 
 def page_number() -> int:

@@ -72,12 +72,35 @@ def test_every_limited_field_states_its_limit_and_refuses_one_character_more_kee
             assert not [e for e in exact[field.name].errors if "the limit is" in e]
 
 
-def test_no_form_field_written_by_hand_carries_maxlength():
-    """Search boxes (type="search", sent by GET) are left to their own issue: see the report of issue 23."""
+def test_no_field_in_any_template_carries_maxlength():
+    """Search and filter boxes included: they state their limit and refuse a longer query whole
+    (app.views.query_text)."""
     found = [f"{path.relative_to(TEMPLATES)}:{n}" for path in TEMPLATES.rglob("*.html")
              for n, line in enumerate(path.read_text().splitlines(), 1)
-             if re.search(r"\bmaxlength\s*=", line) and 'type="search"' not in line]
+             if re.search(r"\bmaxlength\s*=", line)]
     assert found == []
+
+
+@pytest.mark.parametrize(("role", "url", "name", "limit"), [
+    ("member", "/search?q={}", "q", 200),
+    ("member", "/organizations?q={}", "q", 100),
+    ("admin", "/admin/users?q={}", "q", 100),
+    ("admin", "/admin/audit?actor={}", "actor", 254),
+    ("coordinator", "/declarations/{d}/signatories?q={}", "q", 100),
+])
+def test_a_search_box_states_its_limit_and_refuses_a_longer_query_whole(client, people, make_declaration, role,
+                                                                          url, name, limit):
+    declaration = make_declaration("signon")
+    login(client, people[role].email)
+    query = "w" * (limit + 7)
+    page = client.get(url.format(query, d=declaration.id) if "{d}" in url else url.format(query))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'value="{query}"' in html  # kept whole, as typed
+    assert f"{limit + 7:,} characters; the limit is {limit:,}." in html
+    assert f"Up to {limit:,} characters." in html
+    shown = client.get(url.format("w" * limit, d=declaration.id) if "{d}" in url else url.format("w" * limit))
+    assert "the limit is" not in shown.get_data(as_text=True)
 
 
 # --- through the pages -------------------------------------------------------------------------

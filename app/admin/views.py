@@ -3,7 +3,7 @@ from datetime import datetime, time
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import permissions
@@ -21,7 +21,7 @@ from app.institutions.models import Institution
 from app.organizations.models import Organization
 from app.settings import services as alliance_settings
 from app.settings.forms import SettingsForm
-from app.views import acting_user, attempt, get_or_404, page_number, render_form, require
+from app.views import acting_user, attempt, get_or_404, page_number, query_text, render_form, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -31,9 +31,11 @@ PAGE_SIZE = 50
 @bp.route("/users")
 def users():
     require(permissions.can_manage_users(acting_user()))
-    q, role = request.args.get("q", "").strip()[:100], request.args.get("role", "")
+    (q, query_error), role = query_text("q", 100), request.args.get("role", "")
     query = select(User).options(selectinload(User.organization), selectinload(User.institution)).order_by(User.name)
-    if q:
+    if query_error:
+        query = query.where(false())
+    elif q:
         pattern = f"%{q.replace('%', '').replace('_', '')}%"
         query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
     if role in PLATFORM_ROLES:
@@ -45,7 +47,7 @@ def users():
     elif role == "inactive":
         query = query.where(User.active.is_(False))
     page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/users.html", page=page, q=q, role=role)
+    return render_template("admin/users.html", page=page, q=q, role=role, query_error=query_error)
 
 
 def _roles_form_choices(form: RolesForm) -> None:
@@ -164,7 +166,7 @@ def _date(value: str, end: bool = False) -> datetime | None:
 @bp.route("/audit")
 def audit():
     require(permissions.can_view_audit_log(acting_user()))
-    action, actor = request.args.get("action", ""), request.args.get("actor", "").strip()[:254]
+    action, (actor, query_error) = request.args.get("action", ""), query_text("actor", 254)
     target = request.args.get("target", "")
     since, until = _date(request.args.get("since", "")), _date(request.args.get("until", ""), end=True)
     query = select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
@@ -172,7 +174,9 @@ def audit():
         query = query.where(AuditEntry.action == action)
     if target:
         query = query.where(AuditEntry.target_type == target)
-    if actor:
+    if query_error:
+        query = query.where(false())
+    elif actor:
         query = query.join(User, AuditEntry.actor_id == User.id).where(User.email.ilike(f"%{actor}%"))
     if since:
         query = query.where(AuditEntry.created_at >= since)
@@ -184,4 +188,4 @@ def audit():
                                  .distinct().order_by(AuditEntry.target_type)).all()
     return render_template("admin/audit.html", page=page, actions=actions, targets=targets, action=action,
                            actor=actor, target=target, since=request.args.get("since", ""),
-                           until=request.args.get("until", ""), count=page.total)
+                           until=request.args.get("until", ""), count=page.total, query_error=query_error)

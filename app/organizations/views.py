@@ -1,7 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
 from app import permissions
 from app.choices import ORGANIZATION_TYPES, PROVINCES
@@ -10,7 +10,7 @@ from app.extensions import db
 from app.organizations import services
 from app.organizations.forms import OrganizationForm
 from app.organizations.models import Organization
-from app.views import acting_user, attempt, get_visible_organization, refuse, render_form, require
+from app.views import acting_user, attempt, get_visible_organization, query_text, refuse, render_form, require
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
@@ -19,7 +19,7 @@ bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 def directory():
     """The public directory of verified member organizations, with filters that need no JavaScript."""
     type_, province = request.args.get("type", ""), request.args.get("province", "")
-    q = request.args.get("q", "").strip()[:100]
+    q, query_error = query_text("q", 100)
     show_unverified = request.args.get("state") == "unverified" and permissions.can_verify_organization(
         current_user, None)
     query = select(Organization).where(Organization.verified.is_(not show_unverified)).order_by(Organization.name)
@@ -27,12 +27,15 @@ def directory():
         query = query.where(Organization.type == type_)
     if province in PROVINCES:
         query = query.where(Organization.province == province)
-    if q:
+    if query_error:
+        query = query.where(false())
+    elif q:
         pattern = f"%{q.replace('%', '').replace('_', '')}%"
         query = query.where(or_(Organization.name.ilike(pattern), Organization.acronym.ilike(pattern),
                                 Organization.city.ilike(pattern)))
     organizations = db.session.scalars(query).all()
-    return render_template("organizations/directory.html", organizations=organizations, type_=type_,
+    return render_template("organizations/directory.html", organizations=organizations, query_error=query_error,
+                           type_=type_,
                            province=province, q=q, show_unverified=show_unverified)
 
 

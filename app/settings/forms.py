@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, IntegerField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import Form, strip
+from app.forms import Form, Length, strip
 from app.settings.services import DAY_LIMITS
 
 

@@ -19,7 +19,17 @@ from app.security import path_token, token_limits
 from app.signatures import open_signon, queries, reminders, services
 from app.signatures.forms import OpenSignonForm, RejectForm, SignForm, WithdrawForm
 from app.signatures.models import Signature
-from app.views import acting_user, ask_again, attempt, form_id, get_or_404, refuse, render_form, require
+from app.views import (
+    acting_user,
+    ask_again,
+    attempt,
+    form_id,
+    get_or_404,
+    query_text,
+    refuse,
+    render_form,
+    require,
+)
 
 bp = Blueprint("signatures", __name__)
 
@@ -148,12 +158,19 @@ def signatories(declaration_id):
     declaration = get_declaration(declaration_id)
     user = current_user
     manage = permissions.can_manage_signatures(user, declaration)
-    filters = {key: request.args.get(key, "").strip()[:100] for key in FILTERS} if manage else {}
+    # The choices come from the page's own lists; the name box is free text, refused whole when too long.
+    filters = {key: request.args.get(key, "").strip()[:100] for key in FILTERS if key != "q"} if manage else {}
+    query_error = None
+    if manage:
+        filters["q"], query_error = query_text("q", 100)
+        if query_error:
+            filters["status"] = "none"  # matches nothing: the page says what to fix
     recipients = submitted_to(declaration)
     rows = queries.visible_signatures(user, declaration, recipients, **filters)
     current = queries.signing_version(declaration) or declaration.latest_version
     return render_template(
         "signatures/list.html", declaration=declaration, manage=manage, filters=filters, current=current,
+        query_error=query_error,
         organizations=[s for s in rows if s.capacity == "organization"],
         individuals=[s for s in rows if s.capacity == "individual"], counts=queries.tally(rows, current),
         unnamed=queries.unnamed_count(user, declaration, rows, recipients), reject_form=RejectForm(),

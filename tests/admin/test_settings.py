@@ -17,7 +17,7 @@ from app.extensions import db
 from app.institutions.models import Institution
 from app.settings import services as alliance_settings
 from app.time import local_date, utcnow
-from tests.helpers import login, sign, submit, the_submission
+from tests.helpers import login, post_phase, sign, submit, the_submission
 
 NEW = {"name_en": "Pakistan Alliance for Justice", "name_ur": "پاکستان اتحاد برائے انصاف", "short_name": "PAJ",
        "contact_email": "secretariat@paj.example.org", "consultation_days": "10", "signon_days": "5",
@@ -107,7 +107,7 @@ def test_saving_the_same_values_again_writes_no_audit_entry(app, admin_client):
     ({"signon_days": "-1"}, "Number must be between 0 and 365."),
     ({"answer_days": "a year"}, "Not a valid integer value."),
     ({"contact_email": "secretariat at paj"}, "Enter a valid email address."),
-    ({"short_name": "S" * 41}, "Field cannot be longer than 40 characters."),
+    ({"short_name": "S" * 41}, "characters; the limit is 40."),
 ])
 def test_a_wrong_value_is_refused_with_the_text_kept(app, admin_client, changes, message):
     response = save(admin_client, **changes)
@@ -168,7 +168,7 @@ def test_mails_name_the_alliance_in_their_recipients_language(app, admin_client,
         db.session.commit()
     d = make_declaration("drafting")
     login(client, people["coordinator"].email)
-    client.post(f"/declarations/{d.id}/phase", data={"target": "consultation", "deadline": "2099-05-01T17:00"})
+    post_phase(client, d.id, {"target": "consultation", "deadline": "2099-05-01T17:00"})
     [english] = mailbox.wait_for(people["member"].email)
     assert "You get this because you are a member of Pakistan Alliance for Justice." in english["body"]
     [in_urdu] = mailbox.wait_for(people["expert"].email)
