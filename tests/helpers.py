@@ -47,6 +47,12 @@ def without_tokens(response) -> str:
     return re.sub(r'name="csrf_token" (type="hidden" )?value="[^"]*"', "", response.get_data(as_text=True))
 
 
+def without_bdi(page) -> str:
+    """A page's HTML (or a response's) without the <bdi> that isolate names and titles, to read its sentences."""
+    html = page if isinstance(page, str) else page.get_data(as_text=True)
+    return re.sub(r"</?bdi[^>]*>", "", html)
+
+
 def login(client, email, password=PASSWORD, **extra):
     """Log in through the form; when the password step asks for the second factor, answer it with the code
     the person's authenticator app would show. Returns the last response."""

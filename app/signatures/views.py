@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app import charts, permissions
 from app.choices import ORGANIZATION_TYPES, PROVINCES, SIGNATURE_CAPACITIES, label
@@ -15,6 +16,7 @@ from app.declarations.signals import submitted_to
 from app.errors import RuleError
 from app.exports import csv_text
 from app.extensions import limiter
+from app.formatting import isolated
 from app.security import path_token, token_limits
 from app.signatures import open_signon, queries, reminders, services
 from app.signatures.forms import OpenSignonForm, RejectForm, SignForm, WithdrawForm
@@ -108,9 +110,10 @@ def _allowed_capacities(user, declaration) -> list[str]:
                              ("individual", permissions.can_sign_as_expert(user, declaration))) if may]
 
 
-def _capacity_label(capacity: str, user) -> str:
+def _capacity_label(capacity: str, user) -> str | Markup:
     if capacity == "organization":
-        return _("On behalf of %(organization)s", organization=user.organization.display_name)
+        # the name isolated in the label, which keeps the markup: an English name in the Urdu sentence
+        return escape(_("On behalf of %(organization)s")) % {"organization": isolated(user.organization.display_name)}
     return str(SIGNATURE_CAPACITIES["individual"])
 
 

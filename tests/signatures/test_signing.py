@@ -12,12 +12,12 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.signatures.models import Reservation, Signature
 from app.time import utcnow
-from tests.helpers import login, sign, signatures_of, version_id
+from tests.helpers import login, sign, signatures_of, version_id, without_bdi
 
 
 def test_sign_page_shows_the_frozen_version_its_hash_and_the_capacity(app, client, people, signon):
     login(client, "rep@example.org")
-    page = client.get(f"/declarations/{signon.id}/sign").get_data(as_text=True)
+    page = without_bdi(client.get(f"/declarations/{signon.id}/sign"))
     with app.app_context():
         version = db.session.get(Declaration, signon.id).latest_version
         assert version.phase == "signon"
@@ -104,7 +104,7 @@ def test_two_representatives_of_one_organization_sign_once(app, client, people, 
     sign(client, signon.id)
     client.post("/logout")
     login(client, colleague.email)
-    page = client.get(f"/declarations/{signon.id}/sign").get_data(as_text=True)
+    page = without_bdi(client.get(f"/declarations/{signon.id}/sign"))
     assert "Signature of Human Rights Action Forum" in page and "Sign version" not in page
     response = client.post(f"/declarations/{signon.id}/sign", data={
         "version_id": str(version_id(app, signon.id)), "capacity": "organization", "visibility": "public"})
