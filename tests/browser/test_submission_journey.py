@@ -42,7 +42,12 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     log_in(page, base, people["coordinator"].email, app)
     page.goto(read_url)
     page.click(f"a[href$='/declarations/{declaration.id}/submit']")
+    # Closing sign-on goes through its page, which shows the version, the deadline and what follows.
+    page.click(f"a[href$='/declarations/{declaration.id}/signon']")
+    assert page.locator("code.hash").count() == 1
+    shot("00-close-signon")
     page.click(f"form[action$='/declarations/{declaration.id}/close-signon'] button")
+    assert page.url.endswith(f"/declarations/{declaration.id}/submit")
     recipient = page.locator(f"input[name=recipients][value='{people['reviewer'].institution_id}']")
     assert recipient.is_checked()  # the addressee is ticked already
     shot("01-submit")
