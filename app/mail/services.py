@@ -15,8 +15,11 @@ from app.time import utcnow
 
 
 def queue(recipient: str, subject: str, template: str, *, headers: dict[str, str] | None = None,
-          **context) -> OutboxMessage:
-    """Write a message to the outbox in the current transaction; it leaves after the commit.
+          after_response: bool = True, **context) -> OutboxMessage:
+    """Write a message to the outbox in the current transaction; it leaves after the commit: right after the
+    response, or, with after_response=False, with the next run of `flask mail send` (every few minutes) —
+    for mail that may wait a little and is written on a hot path (a signature's receipt), so that the
+    request does not pay for a delivery of its own.
     headers: extra headers for the email, such as List-Unsubscribe."""
     # Rendered in the recipient's language (callers wrap this in force_locale); its links carry that language.
     body = with_language(render_template(f"mail/{template}.txt", **context), _language())
@@ -24,7 +27,7 @@ def queue(recipient: str, subject: str, template: str, *, headers: dict[str, str
                             headers=dict(headers) if headers else None)
     db.session.add(message)
     db.session.flush()
-    if has_app_context():
+    if after_response and has_app_context():
         g.setdefault("outbox_ids", []).append(message.id)
     return message
 

@@ -1,7 +1,9 @@
 """Signature receipts: whoever signs, confirms again or withdraws is emailed what exactly happened — the
 declaration, the version and its SHA-256, for whom, who may see the name, the reservations — so the signer
 holds their own record of the text they put their name to. The mail goes to the person's own account
-address, at once (a receipt waits for no digest); a person who chose no email gets none."""
+address (a receipt waits for no digest), with the next run of `flask mail send` — minutes, not the moment
+of the response: delivering a mail of its own cost each signing request a quarter of its CPU
+(bench/signing.py: 11.5 → 8.9 ms on PostgreSQL). A person who chose no email gets none."""
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -31,7 +33,8 @@ def send_receipt(actor, declaration, action: str, *, version_id: int, version_nu
         numbers = {rec["id"]: rec["number"] for rec in content.get("recommendations", [])}
         numbered = sorted((numbers.get(rec_id, 0), text) for rec_id, text in reservations.items())
     with force_locale(actor.language):
-        queue(actor.email, SUBJECTS[action](declaration.title), "signature_receipt", action=action, user=actor,
+        queue(actor.email, SUBJECTS[action](declaration.title), "signature_receipt", after_response=False,
+              action=action, user=actor,
               declaration=declaration, version_number=version_number, sha256=sha256,
               organization_name=organization_name, visibility=visibility, reservations=numbered, reason=reason,
               versions_link=absolute_url("declarations.history", declaration_id=declaration.id),
