@@ -189,13 +189,15 @@ def test_mail_is_sent_once_whichever_server_and_however_many_senders(site, mailb
     outputs = [sender.communicate(timeout=120)[0].decode() for sender in senders]
     assert all(sender.returncode == 0 for sender in senders), outputs
     sent = sum(int(output.split("sent ", 1)[1].split(",", 1)[0]) for output in outputs)
-    # Each representative: the consultation's notice and the invitation to sign; the coordinator: the notice.
-    assert sent == 2 * SIGNERS + 1, outputs
+    # Each representative: the consultation's notice, the invitation to sign and the receipt of the signature
+    # made in the signing storm (receipts leave with this command); the coordinator: the notice.
+    assert sent == 3 * SIGNERS + 1, outputs
     time.sleep(0.5)
     for n in range(SIGNERS):
         subjects = [m["subject"] for m in mailbox.to(f"rep{n}@example.org")]
         assert subjects.count("Consultation open: Statement") == 1, (n, subjects)
         assert subjects.count("Open for signature: Statement") == 1, (n, subjects)
+        assert subjects.count("Your signature: Statement") == 1, (n, subjects)
     assert [m["subject"] for m in mailbox.to("rep1@example.org")].count("Reset your Sanad password") == 1
     with site["app"].app_context():
         from app.mail.models import OutboxMessage
