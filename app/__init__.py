@@ -1,29 +1,14 @@
 """Sanad: a platform for civil-society alliances to draft, co-sign and submit declarations."""
-from flask import Flask, render_template, request, session
+from flask import Flask, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import availability, caching, flashing, runtime
+from app import runtime
 from app.config import BASE_DIR, Config, load_config
-from app.errors import NotAllowed
-
-ERROR_MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
-    403: (_l("Not allowed"), _l("You do not have permission to do this.")),
-    404: (_l("Page not found"), _l("There is nothing at this address. It may have been moved or removed.")),
-    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
-    413: (_l("Too large"), _l("What you sent is larger than this site accepts. Shorten it and try again.")),
-    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
-    500: (_l("Something went wrong"),
-          _l("An error on our side stopped this page. Nothing was saved. Please try again later.")),
-    503: (_l("Temporarily unavailable"),
-          _l("The site cannot reach its database right now. Please try again in a few minutes.")),
-}
+from app.web import availability, caching, error_pages, flashing
 
 
 def create_app(config: Config | str | None = None) -> Flask:
@@ -44,7 +29,7 @@ def create_app(config: Config | str | None = None) -> Flask:
     _register_blueprints(app)
     _connect_receivers()
     _register_request_hooks(app)
-    _register_error_pages(app)
+    error_pages.init_app(app)
     flashing.init_app(app)
     _register_template_helpers(app)
 
@@ -90,7 +75,8 @@ def _body_limit():
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before mappers configure)
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate, ping_after_idle
+    from app.database import ping_after_idle
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # A database server that does not answer is given up on after 5 seconds (the 503 page).
@@ -133,7 +119,7 @@ def _init_extensions(app: Flask) -> None:
         from app.accounts.services import user_for_login_token
         try:
             return user_for_login_token(token, app.config["PERMANENT_SESSION_LIFETIME"])
-        except OperationalError:  # the 503 page follows (app.security.require_login), never the login form
+        except OperationalError:  # the 503 page follows (app.web.security.require_login), never the login form
             availability.note_error()
             return None
 
@@ -144,45 +130,46 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin
     from app.amendments.views import bp as amendments
     from app.comments.views import bp as comments
-    from app.core.views import bp as core
     from app.declarations import editor  # noqa: F401  (registers the editing views on the blueprint)
     from app.declarations.views import bp as declarations
+    from app.home.views import bp as home
     from app.notifications.views import bp as notifications
     from app.organizations.views import bp as organizations
     from app.responses.views import bp as responses
     from app.search.views import bp as search
     from app.signatures.views import bp as signatures
     from app.submissions.views import bp as submissions
-    from app.views import IdConverter
+    from app.web.pages import IdConverter
     app.url_map.converters["int"] = IdConverter
-    for blueprint in (core, accounts, organizations, admin, declarations, comments, amendments, search,
+    for blueprint in (home, accounts, organizations, admin, declarations, comments, amendments, search,
                       signatures, submissions, responses, notifications):
         app.register_blueprint(blueprint)
 
 
 def _connect_receivers() -> None:
-    """The modules whose receivers act on what declarations announce (app/declarations/signals.py):
-    imported here so that none is left unconnected, whichever views happen to be loaded."""
-    from app.comments import services as comments  # noqa: F401  (reading page: comment counts)
-    from app.notifications import services as notifications  # noqa: F401  (phase changes: alliance told)
-    from app.responses import queries as responses  # noqa: F401  (reading page: government answers)
-    from app.search import services as search  # noqa: F401  (saved and removed text: the index)
-    from app.signatures import queries, reopening  # noqa: F401  (reading page: signing; phase changes)
+    """Each area's receivers.py acts on what declarations announce (app/declarations/signals.py): imported
+    here so that none is left unconnected, whichever views happen to be loaded."""
+    from app.comments import receivers as comments  # noqa: F401  (reading page: comment counts)
+    from app.notifications import receivers as notifications  # noqa: F401  (phase changes: alliance told)
+    from app.responses import receivers as responses  # noqa: F401  (reading page: government answers)
+    from app.search import receivers as search  # noqa: F401  (saved and removed text: the index)
+    from app.signatures import receivers as signatures  # noqa: F401  (reading page, phase changes, previews)
+    from app.submissions import receivers as submissions  # noqa: F401  (the institutions addressed)
 
 
 def _register_request_hooks(app: Flask) -> None:
     from app.audit.services import write_records_after_request
     from app.extensions import db
     from app.mail.services import send_after_response, take_queued_ids
-    from app.security import add_security_headers, require_login
+    from app.web.security import add_security_headers, require_login
 
     app.before_request(require_login)
 
     @app.after_request
     def finish_unit_of_work(response):
         """One commit per successful request; queued mail leaves after it. A refused action's writes were
-        already undone by app.views.attempt(); an error response commits nothing, and what it flashed about
-        its work is taken back (app.flashing). A commit that fails raises: the error page follows and comes
+        already undone by app.web.pages.attempt(); an error response commits nothing, and what it flashed about
+        its work is taken back (app.web.flashing). A commit that fails raises: the error page follows and comes
         back here with its error status."""
         if response.status_code < 400:
             if _has_writes(db.session):
@@ -211,55 +198,6 @@ def _has_writes(session) -> bool:
     return bool(session.new or session.dirty or session.deleted or session.info.pop("flushed", False))
 
 
-def _register_error_pages(app: Flask) -> None:
-    from app.extensions import db
-
-    def render_error(code: int, message=None):
-        flashing.take_back()  # before the page shows waiting messages: this request's work was not kept
-        title, default = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
-        return render_template("errors/error.html", code=code, title=title, message=message or default), code
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if error.code is None or error.code < 400:
-            return error
-        # A view may say what exactly was not found (abort(404, description=…)); werkzeug's own text is not shown.
-        message = error.description if error.code == 404 and error.description != type(error).description else None
-        body, code = render_error(error.code if error.code in ERROR_MESSAGES else 500 if error.code >= 500 else 400,
-                                  message)
-        # Keep the headers the error carries, such as Allow on 405 and Retry-After on 429.
-        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-        return body, code, headers
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(_error):
-        return render_error(400, _l("This form has expired or did not come from this site. "
-                                    "Go back, reload the page and send it again."))
-
-    @app.errorhandler(NotAllowed)
-    def not_allowed(_error):
-        return render_error(403)
-
-    @app.errorhandler(OperationalError)
-    def database_unavailable(error):
-        app.logger.error("database error: %s", error)  # the engine hides statement parameters (config.py)
-        availability.note_error()  # (rolls the session back, whatever state the connection is in)
-        return render_error(503)
-
-    @app.errorhandler(Exception)
-    def server_error(error):
-        if isinstance(error, HTTPException):
-            return http_error(error)
-        app.logger.exception("unhandled error", exc_info=error)
-        try:
-            db.session.rollback()
-        except Exception:  # noqa: BLE001 - the error page must render even if the database is gone
-            pass
-        return render_error(500)
-
-    app.register_error_handler(InternalServerError, lambda e: render_error(500))
-
-
 def _register_template_helpers(app: Flask) -> None:
     from app import choices, permissions
     from app.audit.labels import action_label
@@ -272,9 +210,9 @@ def _register_template_helpers(app: Flask) -> None:
         text_direction,
         when,
     )
-    from app.forms import limit_hint, new_form_key
     from app.settings.services import LazyAllianceName, LazyShortName
     from app.signatures.services import MAX_RESERVATION
+    from app.web.forms import limit_hint, new_form_key
 
     @app.context_processor
     def globals_for_templates():

@@ -6,14 +6,13 @@ listed in PUBLIC_ENDPOINTS.
 """
 from sqlalchemy import and_, or_
 
-from app.accounts.models import User
 from app.choices import OrganizationRole, Phase, PlatformRole
 
 PUBLIC_ENDPOINTS = frozenset({
     "static",
-    "core.index",
-    "core.healthz",
-    "core.set_language",
+    "home.index",
+    "home.healthz",
+    "home.set_language",
     "accounts.login",
     "accounts.login_code",
     "accounts.accept_invitation",
@@ -163,10 +162,11 @@ def is_alliance_member(user) -> bool:
         user.organization_id is not None or user.is_expert or user.platform_role in ALLIANCE_ROLES)
 
 
-def alliance_members_clause():
-    """is_alliance_member as SQL, for queries over people (notifications, the choice of drafters)."""
-    return and_(User.active.is_(True), or_(User.organization_id.is_not(None), User.is_expert.is_(True),
-                                           User.platform_role.in_(ALLIANCE_ROLES)))
+def alliance_members_clause(users):
+    """is_alliance_member as SQL on people (the User model, passed in as for signer_visible_clause), for queries
+    over people (notifications, the choice of drafters)."""
+    return and_(users.active.is_(True), or_(users.organization_id.is_not(None), users.is_expert.is_(True),
+                                            users.platform_role.in_(ALLIANCE_ROLES)))
 
 
 def is_drafter(user, declaration) -> bool:
@@ -261,8 +261,8 @@ def can_see_signer(user, signature, recipient_institution_ids=()) -> bool:
 def signer_visible_clause(user, signatures, recipient_institution_ids=()):
     """can_see_signer as an SQL condition on signatures (the Signature model, or an alias of it), for lists
     filtered and counted in the database: the same tiers, and the same signer and representatives as
-    speaks_for_signature and can_withdraw_signature. (The model is passed in: this module imports no model
-    but User, so that it can be imported before the models are all defined.)"""
+    speaks_for_signature and can_withdraw_signature. (The model is passed in: this module imports no model,
+    so that it can be imported before the models are all defined.)"""
     shown = signatures.visibility.in_(signature_tiers(user, recipient_institution_ids))
     if not logged_in(user):
         return shown

@@ -6,7 +6,7 @@ threshold, even in the middle of C code that is not re-entrant. When setting an 
 object's inline attribute values into a dict, that dict's allocation can start a collection; a weakref
 callback run by it (SQLAlchemy's InstanceState._cleanup is one) then writes to the same object and frees
 the values the first dict is being built on. The result is a use-after-free that crashed workers on the
-reading page of large declarations (issue 10; a reduction without Sanad is in tests/core/crash311.py).
+reading page of large declarations (issue 10; a reduction without Sanad is in tests/web/crash311.py).
 Python 3.12 moved collections to safe points between bytecodes; here we do the same for 3.11: automatic
 collection is switched off and a daemon thread runs the collections the thresholds call for, holding the
 GIL, so every other thread is paused between bytecodes, never inside an allocation.

@@ -17,9 +17,9 @@ from app.accounts.services import hash_password
 from app.declarations.models import Declaration
 from app.errors import RuleError
 from app.extensions import db
-from app.forms import new_form_key
 from app.signatures.models import Signature
 from app.submissions.models import Submission
+from app.web.forms import new_form_key
 
 PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -6,8 +6,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import backup
 from app.audit import chain
+from app.cli import backup
 from app.extensions import db
 from tests.conftest import make_config, migrate
 from tests.helpers import POSTGRES_URL, login

@@ -1,7 +1,7 @@
 """Text pasted from Word or a PDF is kept as it reads (issue 23, #6): names and titles lose invisible characters
 and extra spaces (so duplicates are found), Urdu keeps its zero-width non-joiner inside words, and bullets
 pasted as "•" and a tab become a Markdown list, one item a line. One filter of each kind, given to every text
-field of every form (app.forms.Form.Meta)."""
+field of every form (app.web.forms.Form.Meta)."""
 import importlib
 import pkgutil
 
@@ -12,7 +12,7 @@ from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 import app as app_package
 from app.declarations.models import Declaration, Section
 from app.extensions import db
-from app.forms import Form, clean_line, clean_text
+from app.web.forms import Form, clean_line, clean_text
 from tests.helpers import login
 
 ZWSP, ZWNJ, ZWJ, SHY, BOM, LRM, RLE, PDF_, LRI, PDI, NBSP = (

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 
 from app.comments.models import Comment
 from app.extensions import db
-from app.forms import CreateForm
+from app.web.forms import CreateForm
 from tests.helpers import PASSWORD, login, publish_answers
 from tests.webclient import WebClient
 

@@ -13,7 +13,7 @@ from wtforms import PasswordField
 from wtforms.validators import Length as WTFormsLength
 
 import app as app_package
-from app.forms import Form
+from app.web.forms import Form
 from tests.helpers import login
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -74,7 +74,7 @@ def test_every_limited_field_states_its_limit_and_refuses_one_character_more_kee
 
 def test_no_field_in_any_template_carries_maxlength():
     """Search and filter boxes included: they state their limit and refuse a longer query whole
-    (app.views.query_text)."""
+    (app.web.pages.query_text)."""
     found = [f"{path.relative_to(TEMPLATES)}:{n}" for path in TEMPLATES.rglob("*.html")
              for n, line in enumerate(path.read_text().splitlines(), 1)
              if re.search(r"\bmaxlength\s*=", line)]

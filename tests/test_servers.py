@@ -154,7 +154,7 @@ def test_the_login_limit_and_the_owners_device_hold_across_both_servers(site):
 
 
 def test_forty_parallel_wrong_passwords_across_both_servers_process_no_more_than_the_limit(site):
-    """Each attempt is counted in Redis before it is checked (app/throttle.py): 40 wrong passwords for one
+    """Each attempt is counted in Redis before it is checked (app/limits/throttle.py): 40 wrong passwords for one
     account sent at once, split across both servers and their four workers, get at most the limit (5 a
     minute) processed; the rest are refused with 429."""
     one, two = site["servers"]

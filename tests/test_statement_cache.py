@@ -7,7 +7,8 @@ from sqlalchemy import event, func, select
 from app.audit import chain
 from app.audit.models import AuditEntry
 from app.audit.services import record
-from app.extensions import db, insert_row_unless_duplicate, insert_unless_duplicate
+from app.database import insert_row_unless_duplicate, insert_unless_duplicate
+from app.extensions import db
 from app.form_keys.models import FormKey
 from app.time import utcnow
 

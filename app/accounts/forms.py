@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Optional
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
 from app.choices import NOTIFICATION_MODES
-from app.forms import CreateForm, Form, Length, choices, gender_field, language_field, province_field, strip
+from app.web.forms import CreateForm, Form, Length, choices, gender_field, language_field, province_field, strip
 
 
 def _new_password(label):

@@ -4,13 +4,15 @@ asks for the code is in views.py."""
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from app import permissions, throttle
+from app import permissions
 from app.accounts import two_factor
+from app.accounts.buckets import client_key, secret_bucket
 from app.accounts.forms import CodeForm, PasswordAndCodeForm
-from app.accounts.views import bp, client_key, secret_bucket
+from app.accounts.views import bp
 from app.audit.services import record_after_request
 from app.errors import RuleError, WrongSecret
-from app.views import acting_user, attempt
+from app.limits import throttle
+from app.web.pages import acting_user, attempt
 
 SETUP_SECRET = "totp_setup"
 
@@ -37,7 +39,7 @@ def two_factor_view(form=None, error=None, status=200):
 def _checked(form, service, *buckets):
     """Run a second-factor service with what the form carries: (its result, None), or (None, the page again
     with what to fix). Every guess is counted before it is checked, in the same buckets as the login's
-    (app/throttle.py), and a wrong one is on record."""
+    (app/limits/throttle.py), and a wrong one is on record."""
     if not form.validate_on_submit():
         return None, two_factor_view(form, status=422)
     user = acting_user()

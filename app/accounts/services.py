@@ -24,9 +24,9 @@ from app.extensions import db
 from app.links import absolute_url
 from app.mail import budget
 from app.mail.services import queue
-from app.security import token_hash
 from app.settings.services import alliance_name
 from app.time import utcnow
+from app.tokens import token_hash
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both cases take the same time.

@@ -19,8 +19,9 @@ from app.accounts.models import RecoveryCode, User
 from app.accounts.services import password_matches
 from app.audit.models import AuditEntry
 from app.audit.services import record
+from app.database import update_if
 from app.errors import RuleError, WrongSecret
-from app.extensions import db, update_if
+from app.extensions import db
 from app.links import absolute_url
 from app.mail.services import queue
 from app.time import utcnow

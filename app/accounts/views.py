@@ -6,8 +6,16 @@ from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from app import permissions, throttle
+from app import permissions
 from app.accounts import services, two_factor
+from app.accounts.buckets import (
+    account_or_trusted_device,
+    client_key,
+    device_cookie_name,
+    login_limits,
+    secret_bucket,
+    submitted_email,
+)
 from app.accounts.forms import (
     INVITATION_CAPACITIES,
     AcceptInvitationForm,
@@ -26,58 +34,23 @@ from app.extensions import db, limiter
 from app.form_keys import services as form_keys
 from app.form_keys.services import Repeated
 from app.institutions.models import Institution
+from app.limits import throttle
 from app.organizations.models import Organization
-from app.security import path_token, safe_next, token_hash, token_limits
 from app.time import utcnow
-from app.views import (
+from app.tokens import token_hash
+from app.web.pages import (
     acting_user,
     answer_repeat,
     attempt,
     get_or_404,
-    get_visible_organization,
+    get_visible_or_404,
     refuse,
     render_form,
     require,
 )
+from app.web.security import path_token, safe_next, token_limits
 
 bp = Blueprint("accounts", __name__)
-
-
-def _login_limits():
-    return current_app.config["LOGIN_LIMITS"]
-
-
-def _submitted_email():
-    return "email:" + services.normalize_email(request.form.get("email", ""))
-
-
-def client_key() -> str:
-    return "ip:" + (request.remote_addr or "")
-
-
-def device_cookie_name() -> str:
-    return current_app.config["DEVICE_COOKIE_NAME"]
-
-
-def _own_device_or(kind: str, email: str, account_bucket: str) -> str:
-    """A browser that logged in to this account before carries a device cookie for it, and counts on its own:
-    someone guessing from elsewhere fills the account's bucket, never this one, so the owner is not locked
-    out (OWASP's "device cookies"). `kind` keeps a device's password and code guesses apart."""
-    device = services.trusted_device(request.cookies.get(device_cookie_name()), email)
-    return f"{kind}-device:{device}" if device else account_bucket
-
-
-def _account_or_trusted_device():
-    """The per-account bucket at the password step."""
-    return _own_device_or("email", request.form.get("email", ""), _submitted_email())
-
-
-def secret_bucket(user, kind: str) -> str:
-    """The per-account bucket for guesses at this person's password ("email") or code ("code"), at login and
-    inside a session alike; the owner's own browser keeps a bucket of its own at every step, so whoever
-    else knows the password and fails codes cannot lock the owner out."""
-    account = f"email:{services.normalize_email(user.email)}" if kind == "email" else f"code:{user.id}"
-    return _own_device_or(kind, user.email, account)
 
 
 def _start_session(user) -> None:
@@ -93,12 +66,12 @@ def _start_session(user) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        # Counted before the password is checked, given back when it is right (app/throttle.py).
-        tried = throttle.spend(_login_limits(), client_key(), _account_or_trusted_device(), what="login")
+        # Counted before the password is checked, given back when it is right (app/limits/throttle.py).
+        tried = throttle.spend(login_limits(), client_key(), account_or_trusted_device(), what="login")
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             tried.refund()
@@ -133,7 +106,7 @@ def _pending_user() -> User | None:
 
 def _logged_in(user, next_url):
     _start_session(user)
-    response = redirect(safe_next(next_url) or url_for("core.index"))
+    response = redirect(safe_next(next_url) or url_for("home.index"))
     response.set_cookie(device_cookie_name(), services.device_cookie(user), max_age=services.DEVICE_SECONDS,
                         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax", path="/")
     return response
@@ -143,7 +116,7 @@ def _logged_in(user, next_url):
 def login_code():
     """The second step of a login: a code from the authenticator app, or a recovery code."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     user = _pending_user()
     if user is None:
         session.pop(PENDING_LOGIN, None)
@@ -152,7 +125,7 @@ def login_code():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        tried = throttle.spend(_login_limits(), client_key(), secret_bucket(user, "code"), actor=user,
+        tried = throttle.spend(login_limits(), client_key(), secret_bucket(user, "code"), actor=user,
                                what="second_factor")
         with attempt():
             accepted = two_factor.check_code(user, form.code.data)
@@ -176,7 +149,7 @@ def logout():
     if language:  # the device keeps the language it chose
         session["lang"] = language
     flash(_("You have logged out."), "info")
-    return redirect(url_for("core.index"))
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -205,13 +178,13 @@ def accept_invitation(token):
             _start_session(user)
             session["lang"] = user.language
             flash(_("Welcome to Sanad, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(url_for("core.index"))
+            return redirect(url_for("home.index"))
     return render_form("accounts/accept.html", form=form, invitation=invitation, error=error)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(token_limits, methods=["POST"])
-@limiter.limit(token_limits, key_func=_submitted_email, methods=["POST"])
+@limiter.limit(token_limits, key_func=submitted_email, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     error = None
@@ -286,7 +259,7 @@ def change_password():
     form = ChangePasswordForm()
     error = None
     if form.validate_on_submit():
-        tried = throttle.spend(_login_limits(), client_key(), secret_bucket(user, "email"), actor=user,
+        tried = throttle.spend(login_limits(), client_key(), secret_bucket(user, "email"), actor=user,
                                what="password_check")
         try:
             with attempt():
@@ -374,7 +347,7 @@ def invite():
 
 @bp.route("/organizations/<int:organization_id>/invite", methods=["GET", "POST"])
 def invite_to_organization(organization_id):
-    organization = get_visible_organization(organization_id)
+    organization = get_visible_or_404(Organization, organization_id, permissions.can_view_organization)
     require(permissions.can_invite(acting_user(), organization=organization))
     return _invitation_page(organization)
 

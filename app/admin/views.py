@@ -21,7 +21,7 @@ from app.institutions.models import Institution
 from app.organizations.models import Organization
 from app.settings import services as alliance_settings
 from app.settings.forms import SettingsForm
-from app.views import acting_user, attempt, get_or_404, page_number, query_text, render_form, require
+from app.web.pages import acting_user, attempt, get_or_404, page_number, query_text, render_form, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired
 
-from app.forms import CreateForm, Form, Length
+from app.web.forms import CreateForm, Form, Length
 
 
 class AmendmentForm(CreateForm):

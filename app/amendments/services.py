@@ -9,11 +9,12 @@ from app import permissions
 from app.amendments.models import Amendment
 from app.audit.services import record
 from app.choices import AmendmentStatus, Phase
+from app.database import update_if
 from app.declarations import services as declarations
 from app.declarations.diff import word_diff
 from app.declarations.models import RecommendationRevision, SectionRevision
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, update_if
+from app.extensions import db
 from app.markup import render_markdown
 from app.notifications import services as notifications
 from app.time import utcnow

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import select, text
 
 from app.audit.models import AuditEntry
-from app.extensions import begin_writing_on_sqlite, db, read_rows
+from app.database import begin_writing_on_sqlite, read_rows
+from app.extensions import db
 
 CHAIN_LOCK = 727_001  # the advisory lock key of the audit chain on PostgreSQL
 

@@ -5,7 +5,7 @@ from flask import g, has_request_context, request
 
 from app.audit import chain
 from app.audit.models import AuditEntry
-from app.extensions import insert_row
+from app.database import insert_row
 from app.time import utcnow
 
 
@@ -19,7 +19,7 @@ def record(actor, action: str, target=None, **details: Any) -> int:
     it is committed with the change it describes. The target is an ORM object, or (table name, id) for a
     row written without one. Returns the entry's id.
 
-    Written at once with an INSERT built once (app.extensions.insert_row): every change writes one, so it
+    Written at once with an INSERT built once (app.database.insert_row): every change writes one, so it
     costs no ORM object and no statement building."""
     target_type, target_id = ("", None) if target is None else target if isinstance(target, tuple) else \
         (target.__tablename__, target.id)

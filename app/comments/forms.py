@@ -3,7 +3,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from app.comments.services import MAX_LENGTH
-from app.forms import CreateForm, Form, Length
+from app.web.forms import CreateForm, Form, Length
 
 
 class CommentForm(CreateForm):

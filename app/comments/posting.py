@@ -13,7 +13,7 @@ from app.errors import RuleError
 from app.extensions import db, login_manager
 from app.form_keys import services as form_keys
 from app.form_keys.services import Repeated
-from app.views import acting_user, attempt, form_id, require
+from app.web.pages import acting_user, attempt, form_id, require
 
 
 def post_comment(declaration, form: CommentForm, answer_for, **target):

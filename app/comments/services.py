@@ -13,10 +13,11 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.choices import CommentStatus, PlatformRole
 from app.comments.models import Comment, CommentFlag, ModerationDecision
+from app.database import update_if
 from app.declarations.services import consultation_closed_message
-from app.declarations.signals import reading_page, text_removed, text_saved
+from app.declarations.signals import text_removed, text_saved
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, update_if
+from app.extensions import db
 from app.formatting import format_date_only
 from app.markup import render_markdown
 from app.notifications import services as notifications
@@ -42,12 +43,6 @@ def published_counts(declaration_id: int) -> dict[str, int]:
                Comment.deleted_at.is_(None), Comment.amendment_id.is_(None))
         .group_by(Comment.section_id, Comment.recommendation_id)).all()
     return {(f"section-{s}" if s else f"recommendation-{r}"): n for s, r, n in rows}
-
-
-@reading_page.connect
-def _comment_counts(declaration, **_extra) -> dict:
-    """The reading page shows how many published comments each section and recommendation has."""
-    return {"counts": published_counts(declaration.id)}
 
 
 THREADS_PER_PAGE = 20

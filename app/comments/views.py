@@ -22,7 +22,7 @@ from app.extensions import db
 from app.form_keys import services as form_keys
 from app.form_keys.services import Repeated
 from app.time import utcnow
-from app.views import (
+from app.web.pages import (
     acting_user,
     answer_repeat,
     ask_again,

@@ -18,7 +18,7 @@ from app.form_keys import services as form_keys
 from app.form_keys.services import Repeated
 from app.institutions.models import Institution
 from app.time import local_to_utc
-from app.views import acting_user, answer_repeat, attempt, form_id, get_or_404, refuse, render_form, require
+from app.web.pages import acting_user, answer_repeat, attempt, form_id, get_or_404, refuse, render_form, require
 
 
 def _count(value) -> int:
@@ -256,7 +256,7 @@ def change_phase(declaration_id):
 def drafters(declaration_id):
     declaration = get_declaration(declaration_id)
     require(permissions.can_manage_declaration(acting_user(), declaration))
-    people = db.session.scalars(select(User).where(permissions.alliance_members_clause())
+    people = db.session.scalars(select(User).where(permissions.alliance_members_clause(User))
                                 .order_by(User.name)).all()
     form = DraftersForm()
     form.drafters.choices = [(p.id, f"{p.name} ({p.organization.acronym if p.organization else _('expert')})")

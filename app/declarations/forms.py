@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.choices import DECLARATION_KINDS, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
-from app.forms import CreateForm, Form, Length, choices, strip
+from app.web.forms import CreateForm, Form, Length, choices, strip
 
 
 class MultiCheckboxField(SelectMultipleField):

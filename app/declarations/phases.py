@@ -40,7 +40,7 @@ def preview(declaration: Declaration, target: str) -> PhasePreview | None:
     members = 0
     if target == Phase.CONSULTATION:
         members = db.session.scalar(select(func.count()).select_from(User)
-                                    .where(permissions.alliance_members_clause()))
+                                    .where(permissions.alliance_members_clause(User)))
     extra = phase_preview_context(declaration, target)  # the signatures area: signers it would email
     return PhasePreview(action=action, number=number, sha256=content_hash(content),
                         sections=len(content.get("sections", [])),

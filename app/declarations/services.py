@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from app import permissions
 from app.audit.services import record
 from app.choices import PHASES, Phase
+from app.database import update_if
 from app.declarations.models import (
     ConsultationEvent,
     Declaration,
@@ -21,7 +22,7 @@ from app.declarations.models import (
 )
 from app.declarations.signals import phase_changed, text_removed, text_saved
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, update_if
+from app.extensions import db
 from app.formatting import format_datetime_short
 from app.markup import render_markdown
 from app.time import utcnow

@@ -1,7 +1,7 @@
 """What declarations announce to the areas built on them. Imports point one way — signatures,
 notifications, search, comments and responses import declarations, never the reverse — so declarations
 tell them through these signals (blinker, which Flask ships) and each area connects its own receivers,
-in its own modules, which create_app imports (app/__init__.py, _connect_receivers).
+in its receivers.py, which create_app imports (app/__init__.py, _connect_receivers).
 
 Receivers run inside the sender's transaction: what they write commits or rolls back with it.
 """
@@ -23,12 +23,21 @@ text_removed = _signals.signal("text-removed")
 reading_page = _signals.signal("reading-page")
 
 
-def reading_page_context(declaration, user) -> dict:
-    """Everything the other areas add to the reading page of this declaration."""
+def _merged(results) -> dict:
+    """The receivers' dicts in one; two receivers giving the same key is a mistake, not an overwrite."""
     context: dict = {}
-    for _receiver, extra in reading_page.send(declaration, user=user):
+    for receiver, extra in results:
+        clash = context.keys() & (extra or {}).keys()
+        if clash:
+            raise RuntimeError(f"{receiver.__module__}.{receiver.__qualname__} gives {sorted(clash)}, "
+                               "which another receiver already gave")
         context.update(extra or {})
     return context
+
+
+def reading_page_context(declaration, user) -> dict:
+    """Everything the other areas add to the reading page of this declaration."""
+    return _merged(reading_page.send(declaration, user=user))
 
 
 # The confirmation page of a change of phase is being rendered. Sender: the declaration; keyword arguments:
@@ -38,10 +47,7 @@ phase_preview = _signals.signal("phase-preview")
 
 
 def phase_preview_context(declaration, target: str) -> dict:
-    context: dict = {}
-    for _receiver, extra in phase_preview.send(declaration, target=target):
-        context.update(extra or {})
-    return context
+    return _merged(phase_preview.send(declaration, target=target))
 
 
 # Which institutions a declaration was submitted to: their reviewers are the "government" of a signature's

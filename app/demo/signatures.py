@@ -15,9 +15,9 @@ from app.demo.story import Calendar, Story, in_order
 from app.demo.threads import Conversation, propose
 from app.extensions import db
 from app.institutions.models import Institution
-from app.security import token_hash
 from app.signatures import open_signon
 from app.signatures import services as signing
+from app.tokens import token_hash
 
 TITLE = "Joint Statement on the Protection of Survivors of Trafficking"
 

@@ -6,8 +6,9 @@ from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
+from app.database import insert_unless_duplicate
 from app.errors import RuleError
-from app.extensions import db, insert_unless_duplicate
+from app.extensions import db
 from app.form_keys.models import FormKey
 from app.time import utcnow
 
@@ -47,7 +48,7 @@ def claim(key: str | None) -> None:
 
 def _sent(key: str) -> bool:
     """Whether the key came with the request. A create form given none takes a new one as its default
-    (app/forms.py, CreateForm): that key was made here, for this request, and proves nothing."""
+    (app/web/forms.py, CreateForm): that key was made here, for this request, and proves nothing."""
     return not has_request_context() or key in request.form.getlist("form_key")
 
 

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
-from app.forms import Form, Length
+from app.web.forms import Form, Length
 
 
 class InstitutionForm(Form):

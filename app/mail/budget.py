@@ -2,7 +2,7 @@
 open sign-on confirmation, a password reset, a reminder). Each such action spends from three budgets
 before its mail is queued — the actor's (a user, or a visitor's address), each recipient address's, and
 the whole site's — so that no one can turn Sanad into a mail cannon against outside addresses or flood one
-person's inbox. Counted before checked, on the shared rate-limit storage (app/throttle.py); a refusal says
+person's inbox. Counted before checked, on the shared rate-limit storage (app/limits/throttle.py); a refusal says
 what to do, and is audited once per budget and window.
 
 The actions are named in SANAD_MAIL_BUDGETS (app/config.py); tests/mail/test_budgets.py checks that every
@@ -11,9 +11,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app import throttle
 from app.audit.services import client_address
 from app.errors import RuleError
+from app.limits import throttle
 
 
 class MailBudgetSpent(RuleError):

@@ -10,7 +10,6 @@ from app import permissions
 from app.accounts.models import User
 from app.choices import AmendmentStatus, Phase, PlatformRole
 from app.declarations.models import Declaration
-from app.declarations.signals import phase_changed
 from app.extensions import db
 from app.links import absolute_url
 from app.mail.services import queue
@@ -103,7 +102,7 @@ def notify_amendment_hidden(amendment) -> None:
 
 
 def _alliance_members():
-    return db.session.scalars(select(User).where(permissions.alliance_members_clause())).all()
+    return db.session.scalars(select(User).where(permissions.alliance_members_clause(User))).all()
 
 
 def notify_alliance(kind: str, subject_and_body, link: str) -> None:
@@ -129,12 +128,6 @@ def notify_alliance_of_submission(submission, declaration, except_ids: set[int] 
                 _("Submitted to government: %(title)s", title=declaration.title),
                 render_template("notifications/submitted.txt", submission=submission, declaration=declaration)),
                 link, bulk=True)
-
-
-@phase_changed.connect
-def _on_phase_changed(declaration, *, after: str, **_extra) -> None:
-    if after == Phase.CONSULTATION:
-        notify_consultation_opened(declaration)
 
 
 def send_closing_reminders() -> int:

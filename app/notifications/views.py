@@ -5,8 +5,8 @@ from flask_babel import force_locale
 from app.errors import RuleError
 from app.extensions import csrf, limiter
 from app.notifications import unsubscribe as unsubscribing
-from app.security import path_token, token_limits
-from app.views import attempt
+from app.web.pages import attempt
+from app.web.security import path_token, token_limits
 
 bp = Blueprint("notifications", __name__)
 

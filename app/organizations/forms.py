@@ -3,7 +3,7 @@ from wtforms import SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Optional, ValidationError
 
 from app.choices import ORGANIZATION_TYPES
-from app.forms import Form, Length, choices, province_field
+from app.web.forms import Form, Length, choices, province_field
 
 
 class OrganizationForm(Form):

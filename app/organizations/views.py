@@ -10,7 +10,7 @@ from app.extensions import db
 from app.organizations import services
 from app.organizations.forms import OrganizationForm
 from app.organizations.models import Organization
-from app.views import acting_user, attempt, get_visible_organization, query_text, refuse, render_form, require
+from app.web.pages import acting_user, attempt, get_visible_or_404, query_text, refuse, render_form, require
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
@@ -41,7 +41,7 @@ def directory():
 
 @bp.route("/<int:organization_id>")
 def detail(organization_id):
-    organization = get_visible_organization(organization_id)
+    organization = get_visible_or_404(Organization, organization_id, permissions.can_view_organization)
     return render_template("organizations/detail.html", organization=organization)
 
 
@@ -64,7 +64,7 @@ def create():
 
 @bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
 def edit(organization_id):
-    organization = get_visible_organization(organization_id)
+    organization = get_visible_or_404(Organization, organization_id, permissions.can_view_organization)
     require(permissions.can_edit_organization(acting_user(), organization))
     form = OrganizationForm(obj=organization)
     if request.method == "GET":
@@ -84,7 +84,7 @@ def edit(organization_id):
 
 @bp.route("/<int:organization_id>/verification", methods=["POST"])
 def set_verification(organization_id):
-    organization = get_visible_organization(organization_id)
+    organization = get_visible_or_404(Organization, organization_id, permissions.can_view_organization)
     require(permissions.can_verify_organization(acting_user(), organization))
     verified = request.form.get("verified") == "1"
     try:

@@ -3,8 +3,8 @@ from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectFiel
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
-from app.forms import CreateForm, Form, Length, choices, strip
 from app.responses.services import MAX_EVIDENCE, MAX_EXPLANATION
+from app.web.forms import CreateForm, Form, Length, choices, strip
 
 
 class AnswerForm(CreateForm):

@@ -8,7 +8,6 @@ from app import permissions
 from app.choices import IMPLEMENTATION_STATUSES, POSITIONS, SUBMITTED_PHASES, CommentStatus
 from app.comments.models import Comment
 from app.declarations.models import Declaration
-from app.declarations.signals import reading_page
 from app.extensions import db
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.signatures.models import Reservation, Signature
@@ -212,8 +211,7 @@ def statistics(submission: Submission) -> dict:
             "without_update": len(answers) - len([k for k in updates if k in answers])}
 
 
-@reading_page.connect
-def _government_answers(declaration: Declaration, **_extra) -> dict:
+def reading_page_answers(declaration: Declaration) -> dict:
     """The reading page of a submitted declaration shows the government's published answers beside each
     recommendation."""
     if declaration.phase not in SUBMITTED_PHASES:

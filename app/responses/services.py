@@ -17,9 +17,10 @@ from app import permissions
 from app.accounts.models import User
 from app.audit.services import record
 from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS, Phase
+from app.database import insert_unless_duplicate
 from app.declarations.models import Declaration
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, insert_unless_duplicate
+from app.extensions import db
 from app.formatting import format_datetime_short
 from app.institutions.models import Institution
 from app.links import absolute_url

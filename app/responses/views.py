@@ -18,7 +18,17 @@ from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, PublishFo
 from app.submissions.loading import get_submission
 from app.submissions.services import follow_up_closed_message, submitted_recommendations
 from app.time import local_date, utcnow
-from app.views import ListPage, acting_user, answer_repeat, attempt, form_id, page_number, refuse, render_form, require
+from app.web.pages import (
+    ListPage,
+    acting_user,
+    answer_repeat,
+    attempt,
+    form_id,
+    page_number,
+    refuse,
+    render_form,
+    require,
+)
 
 bp = Blueprint("responses", __name__)
 TRACKER_PAGE_SIZE = 100

@@ -13,7 +13,6 @@ from app import permissions
 from app.choices import CommentStatus
 from app.comments.models import Comment
 from app.declarations.models import Declaration, Recommendation, Section
-from app.declarations.signals import text_removed, text_saved
 from app.extensions import db
 from app.search.models import SearchDocument
 
@@ -33,8 +32,7 @@ def _document_fields(obj) -> tuple[str, int, int, str, str]:
     raise ValueError(f"not searchable: {table}")
 
 
-@text_saved.connect
-def index(obj, **_extra) -> None:
+def index(obj) -> None:
     """Add or replace the searchable text of a declaration, section, recommendation or comment."""
     kind, object_id, declaration_id, title, body = _document_fields(obj)
     document = db.session.scalar(select(SearchDocument).where(SearchDocument.kind == kind,
@@ -45,8 +43,7 @@ def index(obj, **_extra) -> None:
     document.declaration_id, document.title, document.body = declaration_id, title[:300], body
 
 
-@text_removed.connect
-def remove(obj, **_extra) -> None:
+def remove(obj) -> None:
     kind = _document_fields(obj)[0]
     db.session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == obj.id))
 

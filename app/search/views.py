@@ -2,7 +2,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from app.search.services import search
-from app.views import query_text
+from app.web.pages import query_text
 
 bp = Blueprint("search", __name__)
 

@@ -3,8 +3,8 @@ from wtforms import EmailField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import Form, Length, strip
 from app.settings.services import DAY_LIMITS
+from app.web.forms import Form, Length, strip
 
 
 def _days(label, description, key):

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import availability, permissions
+from app import permissions
 from app.audit.services import record
+from app.database import insert_unless_duplicate
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, insert_unless_duplicate
+from app.extensions import db
 from app.settings.models import ROW_ID, AllianceSettings
 from app.time import utcnow
 
@@ -60,8 +61,6 @@ def current() -> Settings:
 
 
 def _read() -> Settings:
-    if availability.is_down():  # the 503 page still names the alliance
-        return first_values()
     try:
         row = db.session.get(AllianceSettings, ROW_ID)
     except SQLAlchemyError:

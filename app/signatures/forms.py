@@ -3,7 +3,7 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.validators import URL, DataRequired, Email, Optional, ValidationError
 
 from app.choices import ORGANIZATION_TYPES, SIGNATURE_VISIBILITIES
-from app.forms import Form, Length, choices, province_field, strip
+from app.web.forms import Form, Length, choices, province_field, strip
 
 REQUIRED = _l("This field is required.")
 

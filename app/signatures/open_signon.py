@@ -21,7 +21,6 @@ from app.mail import budget
 from app.mail.services import queue
 from app.notifications import services as notifications
 from app.organizations.models import Organization
-from app.security import token_hash
 from app.settings import services as alliance_settings
 from app.signatures.models import OpenSignonRequest, Signature
 from app.signatures.queries import signing_closed_message, signing_version
@@ -35,6 +34,7 @@ from app.signatures.services import (
     submitted_now,
 )
 from app.time import utcnow
+from app.tokens import token_hash
 
 OPEN_LINK_DAYS = 3
 

@@ -7,9 +7,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from app import permissions
 from app.accounts.models import User
 from app.choices import OrganizationRole, Phase, SignatureStatus
+from app.database import read_rows
 from app.declarations.models import Declaration, Version
-from app.declarations.signals import phase_preview, reading_page
-from app.extensions import db, read_rows
+from app.extensions import db
 from app.formatting import format_datetime_short
 from app.organizations.models import Organization
 from app.signatures.models import OpenSignonRequest, Signature
@@ -167,12 +167,6 @@ def statistics(declaration: Declaration) -> dict:
             "total": len(rows)}
 
 
-@reading_page.connect
-def _signing_state(declaration: Declaration, **_extra) -> dict:
-    """The reading page says whether signing is open."""
-    return {"signing_closed": signing_closed_message(declaration)}
-
-
 def possible_signers(declaration: Declaration) -> list:
     """Who may sign and has no signature on record yet: representatives of member organizations that have
     not signed, and individual experts who have not."""
@@ -189,8 +183,7 @@ def possible_signers(declaration: Declaration) -> list:
     return [user for user in people if permissions.can_sign(user, declaration)]
 
 
-@phase_preview.connect
-def _signers_told(declaration: Declaration, *, target: str, **_extra) -> dict:
+def signers_told(declaration: Declaration, target: str) -> dict:
     """The confirmation page of reopening the text or of opening sign-on says how many signatures' signers
     will be emailed (app/signatures/reopening.py: told of the reopening, or asked to confirm again)."""
     if declaration.phase != Phase.SIGNON and target != Phase.SIGNON:

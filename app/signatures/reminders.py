@@ -7,9 +7,10 @@ from app import permissions
 from app.accounts.models import User
 from app.audit.services import record
 from app.choices import OrganizationRole, SignatureStatus
+from app.database import insert_unless_duplicate
 from app.declarations.models import Declaration
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, insert_unless_duplicate
+from app.extensions import db
 from app.links import absolute_url
 from app.mail import budget
 from app.notifications import services as notifications

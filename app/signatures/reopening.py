@@ -11,29 +11,19 @@ from sqlalchemy import select
 from app import permissions
 from app.accounts.models import User
 from app.audit.services import record
-from app.choices import OrganizationRole, Phase, SignatureStatus
+from app.choices import OrganizationRole, SignatureStatus
 from app.declarations.models import Declaration
-from app.declarations.signals import phase_changed
 from app.extensions import db
 from app.links import absolute_url
 from app.mail.services import queue
 from app.notifications import services as notifications
-from app.security import token_hash
 from app.signatures.models import Signature
 from app.signatures.open_signon import open_signon_closed_message, send_confirmation
 from app.signatures.queries import base_query, possible_signers, signing_version, with_details
 from app.time import utcnow
+from app.tokens import token_hash
 
 RECONFIRM_LINK_DAYS = 14
-
-
-@phase_changed.connect
-def _on_phase_changed(declaration: Declaration, *, actor, before: str, after: str, **_extra) -> None:
-    if before == Phase.SIGNON:
-        text_reopened(actor, declaration)
-    if after == Phase.SIGNON:
-        signon_reopened(actor, declaration)
-        signon_opened(declaration)
 
 
 def signon_opened(declaration: Declaration) -> int:

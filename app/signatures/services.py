@@ -11,9 +11,10 @@ from sqlalchemy import and_, bindparam, insert, select, update
 from app import permissions
 from app.audit.services import record
 from app.choices import SIGNATURE_VISIBILITIES, SUBMITTED_PHASES, Phase, SignatureStatus
+from app.database import insert_row_unless_duplicate, read_rows
 from app.declarations.models import Declaration, Recommendation, Version
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, insert_row_unless_duplicate, read_rows
+from app.extensions import db
 from app.formatting import over_limit_message
 from app.signatures import receipts
 from app.signatures.models import Reservation, Signature
@@ -159,7 +160,7 @@ class SigningPlan:
 def plan_signature(actor, declaration: Declaration, *, capacity: str, version_id: int | None, visibility: str,
                    reservations: dict[int, str] | None = None) -> SigningPlan:
     """Every check of signing, reading only: NotAllowed, RuleError or AlreadySigned, else the plan. A view
-    runs it before its savepoint (app.views.attempt), so a repeated submit is answered without one; the
+    runs it before its savepoint (app.web.pages.attempt), so a repeated submit is answered without one; the
     write (record_signature) still lets the unique indexes decide a race."""
     if capacity == "organization":
         if not permissions.can_sign_for_organization(actor, declaration):

@@ -17,11 +17,10 @@ from app.errors import RuleError
 from app.exports import csv_text
 from app.extensions import limiter
 from app.formatting import isolated
-from app.security import path_token, token_limits
 from app.signatures import open_signon, queries, reminders, services
 from app.signatures.forms import OpenSignonForm, RejectForm, SignForm, WithdrawForm
 from app.signatures.models import Signature
-from app.views import (
+from app.web.pages import (
     acting_user,
     ask_again,
     attempt,
@@ -32,6 +31,7 @@ from app.views import (
     render_form,
     require,
 )
+from app.web.security import path_token, token_limits
 
 bp = Blueprint("signatures", __name__)
 

@@ -23,9 +23,10 @@ from app.choices import (
     label,
 )
 from app.comments.models import Comment
+from app.database import insert_unless_duplicate
 from app.declarations.models import ConsultationEvent, Declaration, Version
 from app.declarations.services import canonical_json
-from app.extensions import db, insert_unless_duplicate
+from app.extensions import db
 from app.institutions.models import Institution
 from app.organizations.models import Organization
 from app.settings import services as alliance_settings

@@ -4,7 +4,7 @@ from wtforms import DateTimeLocalField, HiddenField, SelectMultipleField, String
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import Form, Length, strip
+from app.web.forms import Form, Length, strip
 
 
 class SubmitForm(Form):

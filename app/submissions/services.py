@@ -17,11 +17,11 @@ from app import permissions
 from app.accounts.models import User
 from app.audit.services import record
 from app.choices import SUBMITTED_PHASES, Phase, PlatformRole, SignatureStatus
+from app.database import update_if
 from app.declarations.models import Declaration, Version
 from app.declarations.services import content_hash
-from app.declarations.signals import addressees
 from app.errors import NotAllowed, RuleError
-from app.extensions import db, update_if
+from app.extensions import db
 from app.formatting import format_datetime_short
 from app.institutions.models import Institution
 from app.links import absolute_url
@@ -66,8 +66,7 @@ def submission_for(declaration_id: int) -> Submission | None:
                              .where(Submission.declaration_id == declaration_id))
 
 
-@addressees.connect
-def _addressed_institutions(declaration: Declaration, **_extra) -> list[int]:
+def addressed_institutions(declaration: Declaration) -> list[int]:
     """The institutions the declaration was submitted to (app/declarations/signals.py): no query before
     submission, one after."""
     if declaration.phase not in SUBMITTED_PHASES:
@@ -83,7 +82,7 @@ def get_closure(submission: Submission) -> SubmissionClosure | None:
 
 def require_follow_up_open(submission: Submission) -> None:
     """Before adding to a submission's response: lock the submission's row (PostgreSQL; on SQLite the
-    request already holds the write lock, app.views.attempt), then check the follow-up is open. Closing
+    request already holds the write lock, app.web.pages.attempt), then check the follow-up is open. Closing
     takes the same lock, so nothing is added after a closure that another request just committed."""
     db.session.execute(select(Submission.id).where(Submission.id == submission.id).with_for_update())
     message = follow_up_closed_message(submission)

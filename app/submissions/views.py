@@ -19,7 +19,7 @@ from app.submissions.forms import SignonChangeForm, SubmitForm, VerifyForm
 from app.submissions.loading import get_readable_submission
 from app.submissions.models import Submission
 from app.time import local_to_utc, utc_to_local
-from app.views import acting_user, attempt, form_id, refuse, render_form, require
+from app.web.pages import acting_user, attempt, form_id, refuse, render_form, require
 
 bp = Blueprint("submissions", __name__)
 

@@ -1,4 +1,4 @@
-"""Guesses at a secret are bounded everywhere a secret is checked (app/throttle.py): at the code step the
+"""Guesses at a secret are bounded everywhere a secret is checked (app/limits/throttle.py): at the code step the
 owner's browser keeps its own bucket; codes and passwords checked inside a session share the limiter and
 are on record; attempts are counted before they are checked, so a burst cannot overrun a limit; refusals
 are audited once per bucket and window."""
@@ -216,7 +216,7 @@ def test_refusals_are_audited_once_per_bucket_and_window_not_per_request(limited
 
 def test_no_view_counts_attempts_after_checking_them():
     """Flask-Limiter's deduct_when tests a limit before the request and counts after it: concurrent requests
-    all pass the test. Attempts that must be bounded go through app/throttle.py instead."""
+    all pass the test. Attempts that must be bounded go through app/limits/throttle.py instead."""
     offenders = []
     for path in (ROOT / "app").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):

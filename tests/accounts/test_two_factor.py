@@ -10,7 +10,7 @@ from app.accounts import two_factor
 from app.accounts.models import RecoveryCode, User
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.views import attempt
+from app.web.pages import attempt
 from tests.helpers import PASSWORD, login, race, totp_code
 
 

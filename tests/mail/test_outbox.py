@@ -41,7 +41,7 @@ def test_a_failed_request_sends_no_mail_and_writes_no_message(make_app, mailbox)
         abort(403)
 
     PUBLIC_ENDPOINTS_FOR_TEST = {"queue_then_fail"}  # noqa: N806
-    with patch("app.security.PUBLIC_ENDPOINTS", PUBLIC_ENDPOINTS | PUBLIC_ENDPOINTS_FOR_TEST):
+    with patch("app.web.security.PUBLIC_ENDPOINTS", PUBLIC_ENDPOINTS | PUBLIC_ENDPOINTS_FOR_TEST):
         assert app.test_client().get("/queue-then-fail").status_code == 403
     assert not mailbox.messages
     assert not _outbox(app)

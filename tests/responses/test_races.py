@@ -10,7 +10,7 @@ from app.extensions import db
 from app.responses import services as responses
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.submissions.models import Submission
-from app.views import attempt
+from app.web.pages import attempt
 from tests.helpers import login, publish_answers, race
 
 ORIGINAL = "We support specialised units; the ministry will report yearly."

@@ -1,4 +1,4 @@
-"""The home page's work queues for coordinators and reviewers (see app/core/home.py): grouped counts, a
+"""The home page's work queues for coordinators and reviewers (see app/home/needs.py): grouped counts, a
 constant number of queries each."""
 from dataclasses import dataclass
 from datetime import date, timedelta

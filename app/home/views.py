@@ -4,33 +4,33 @@ from sqlalchemy import text
 
 from app import permissions
 from app.choices import LANGUAGES
-from app.core import home, work
 from app.extensions import db
+from app.home import needs, work
 from app.links import without_language
-from app.security import safe_next
+from app.web.security import safe_next
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
 def index():
-    """What needs me: each role's blocks (app/core/home.py and work.py), a constant number of queries each."""
+    """What needs me: each role's blocks (app/home/needs.py and work.py), a constant number of queries each."""
     user = current_user
-    signon = home.in_signon(user)
-    context = {"consultations": home.open_consultations(user), "signon": signon,
-               "verified_count": home.verified_organizations()}
+    signon = needs.in_signon(user)
+    context = {"consultations": needs.open_consultations(user), "signon": signon,
+               "verified_count": needs.verified_organizations()}
     if not permissions.logged_in(user):
-        context.update(answers=home.latest_answers(user), submissions=home.public_submissions())
+        context.update(answers=needs.latest_answers(user), submissions=needs.public_submissions())
     if permissions.is_alliance_member(user):
-        context.update(news=home.news_for(user), own_pending=home.own_pending(user),
-                       awaiting=home.awaiting_signature(user, signon))
+        context.update(news=needs.news_for(user), own_pending=needs.own_pending(user),
+                       awaiting=needs.awaiting_signature(user, signon))
     if permissions.is_coordinator(user):
         context.update(moderation=work.moderation_counts(), amendments=work.amendments_waiting(),
                        progress=work.signon_progress(signon), follow_ups=work.follow_ups(),
                        in_progress=work.texts_in_progress())
     if permissions.is_reviewer(user):
         context.update(reviewer_queue=work.reviewer_queue(user), updates_due=work.updates_due(user))
-    return render_template("core/index.html", **context)
+    return render_template("home/index.html", **context)
 
 
 @bp.route("/healthz")
@@ -52,4 +52,4 @@ def set_language():
         session["lang"] = language
         if current_user.is_authenticated:
             current_user.language = language
-    return redirect(without_language(safe_next(request.form.get("next"))) or url_for("core.index"))
+    return redirect(without_language(safe_next(request.form.get("next"))) or url_for("home.index"))

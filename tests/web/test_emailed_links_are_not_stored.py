@@ -1,6 +1,6 @@
 """A page reached through a link mailed to one person — every route with a <token> in its address — shows
 that person's details to whoever holds the link, logged in or not: it is sent with no-store, so no browser
-history, back button or proxy keeps a copy (app/security.py, reached_by_emailed_token)."""
+history, back button or proxy keeps a copy (app/web/security.py, reached_by_emailed_token)."""
 import re
 
 from sqlalchemy import select

@@ -7,13 +7,13 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app import backup
 from app.accounts.models import User
 from app.accounts.services import check_password_rules, hash_password, normalize_email, user_by_email
 from app.accounts.two_factor import demo_code
 from app.audit import chain
 from app.audit.services import record
 from app.choices import PlatformRole
+from app.cli import backup
 from app.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, holds_real_accounts, load_demo
 from app.errors import RuleError
 from app.extensions import db

@@ -8,7 +8,7 @@ kept for a year, and public pages that answer 304 when nothing changed.
   is sent on to the current one (it never serves old content). Plain /static/... names keep working with a
   short max-age. A changed static file therefore needs a restart, as a deploy does.
 - A page for a visitor who is not logged in carries a weak ETag over its body and answers 304 to a matching
-  If-None-Match; logged-in pages are never stored (app/security.py). The ETag leaves out the per-request
+  If-None-Match; logged-in pages are never stored (app/web/security.py). The ETag leaves out the per-request
   signature of the CSRF token (it changes every second) but covers the session's own token, which every
   signature on the cached page was made from, so a page answered 304 keeps working forms.
 """
@@ -101,7 +101,7 @@ def static_file(filename: str):
 
 def conditional_page(response):
     """after_request: a weak ETag and 304 for a GET or HEAD of a page shown to a visitor who is not logged in.
-    Whatever app.security marked no-store (logged-in pages) is left alone."""
+    Whatever app.web.security marked no-store (logged-in pages) is left alone."""
     if (request.method not in ("GET", "HEAD") or response.status_code != 200 or response.mimetype != "text/html"
             or request.endpoint == "static" or response.is_streamed
             or "no-store" in response.headers.get("Cache-Control", "")

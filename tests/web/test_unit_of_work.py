@@ -1,4 +1,4 @@
-"""One way to abandon writes: app.views.attempt() runs a service in a savepoint and undoes what it wrote
+"""One way to abandon writes: app.web.pages.attempt() runs a service in a savepoint and undoes what it wrote
 when it refuses; the request's single commit happens only for a successful response."""
 import pytest
 from sqlalchemy import func, select
@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.errors import RuleError
 from app.extensions import db
 from app.organizations.models import Organization
-from app.views import attempt
+from app.web.pages import attempt
 from tests.helpers import post_phase
 
 

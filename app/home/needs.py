@@ -1,6 +1,6 @@
 """The home page's "what needs me", by role: a few grouped queries each, however many declarations,
-comments or submissions there are (tests/core/test_home.py counts them). Each block gives counts that
-link to the list they summarise; app/core/work.py has the coordinator's and the reviewer's blocks."""
+comments or submissions there are (tests/home/test_home.py counts them). Each block gives counts that
+link to the list they summarise; app/home/work.py has the coordinator's and the reviewer's blocks."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 

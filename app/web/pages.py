@@ -5,10 +5,9 @@ from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from app import permissions
-from app.extensions import begin_writing_on_sqlite, db
+from app.database import begin_writing_on_sqlite
+from app.extensions import db
 from app.formatting import over_limit_message
-from app.organizations.models import Organization
 
 FORM_ERROR = 422
 
@@ -26,12 +25,13 @@ def get_or_404(model, object_id):
     return obj
 
 
-def get_visible_organization(organization_id: int) -> Organization:
-    """The organization, or 404 also when the user may not see it (unverified ones are not revealed)."""
-    organization = get_or_404(Organization, organization_id)
-    if not permissions.can_view_organization(current_user, organization):
+def get_visible_or_404(model, object_id, can_see):
+    """The object, or 404 also when the user may not see it (can_see(user, obj), from app.permissions): an
+    unverified organization is not revealed, even as forbidden."""
+    obj = get_or_404(model, object_id)
+    if not can_see(current_user, obj):
         abort(404)
-    return organization
+    return obj
 
 
 def render_form(template: str, status: int | None = None, **context):
@@ -46,7 +46,7 @@ def ask_again(form, *, action: str, title: str, button: str, back: str, hidden: 
               danger: bool = False):
     """A short form sent from a list page (a reason to reject, hide …) that did not pass its checks: asked
     again on a page of its own with the text kept and what to fix (422), never sent on with the text dropped."""
-    return render_form("core/ask_again.html", status=FORM_ERROR, form=form, action=action, title=title,
+    return render_form("home/ask_again.html", status=FORM_ERROR, form=form, action=action, title=title,
                        button=button, back=back, hidden=hidden or {}, danger=danger)
 
 

@@ -1,18 +1,17 @@
 """The security baseline every view inherits: login by default, headers, safe redirects."""
-import hashlib
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from app import availability
 from app.extensions import login_manager
 from app.permissions import PUBLIC_ENDPOINTS, must_enrol_second_factor
+from app.web import availability
 
 # What a person who must set up the second factor can reach before doing so.
 # (Static files and the health check never get this far: require_login lets them through first.)
 ENROLMENT_ENDPOINTS = frozenset({"accounts.two_factor", "accounts.two_factor_confirm", "accounts.logout",
-                                 "core.set_language"})
+                                 "home.set_language"})
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
@@ -31,7 +30,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 def require_login():
     """before_request: every endpoint not in PUBLIC_ENDPOINTS needs a logged-in user, and one whose role
     requires a second factor must have set it up."""
-    if request.endpoint in (None, "static", "core.healthz"):
+    if request.endpoint in (None, "static", "home.healthz"):
         return None
     if availability.is_down():
         abort(503)
@@ -59,11 +58,11 @@ def add_security_headers(response):
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     if request.endpoint == "static":
-        return response  # app.caching gives static files their max-age
+        return response  # app.web.caching gives static files their max-age
     if current_user and current_user.is_authenticated or reached_by_emailed_token():
         headers["Cache-Control"] = "no-store"
     elif "Cache-Control" not in headers:
-        # A visitor's page is kept by no shared cache and checked again before each use (ETag, app.caching);
+        # A visitor's page is kept by no shared cache and checked again before each use (ETag, app.web.caching);
         # it is English or Urdu by the session cookie or the browser's languages.
         headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
@@ -87,11 +86,6 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
-
-
-def token_hash(token: str) -> str:
-    """What is stored of an emailed single-use token: its SHA-256, so a leaked database leaks no usable link."""
-    return hashlib.sha256((token or "").encode()).hexdigest()
 
 
 def token_limits() -> str:

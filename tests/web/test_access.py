@@ -49,10 +49,10 @@ def objects(app, people, consultation, make_declaration):
         save_event(db.session.get(User, people["coordinator"].id), declaration, None, title="Workshop",
                    held_on=date(2026, 10, 1), participants_in_person=10)
         # Signature 1 from an outside organization (pending approval), signature 2 from the representative.
-        from app.security import token_hash
         from app.signatures import open_signon
         from app.signatures import queries as signature_queries
         from app.signatures import services as signing
+        from app.tokens import token_hash
         statement = db.session.get(Declaration, signon.id)
         open_signon.set_open_signon(db.session.get(User, people["coordinator"].id), statement, True)
         version = signature_queries.signing_version(statement)

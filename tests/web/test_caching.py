@@ -1,5 +1,5 @@
 """Compression (gzip, brotli), content-hashed static files kept a year, ETag and 304 for visitors' pages,
-no-store for logged-in pages (app/caching.py, app/security.py)."""
+no-store for logged-in pages (app/web/caching.py, app/web/security.py)."""
 import gzip
 import hashlib
 import re
@@ -7,8 +7,8 @@ import time
 
 import brotli
 
-from app.caching import IMMUTABLE
 from app.config import BASE_DIR
+from app.web.caching import IMMUTABLE
 from tests.helpers import login, without_tokens
 
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
