@@ -5,17 +5,35 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-sqlite test-postgresql test-servers test-browser translations messages bench clean system-deps
+.PHONY: run test test-sqlite test-postgresql test-servers test-browser translations messages bench clean system-deps lock
 
-# The virtual environment, rebuilt when a requirements file changes.
+# The virtual environment, rebuilt when a lock file changes. --require-hashes makes pip refuse any file
+# whose hash is not in the lock, and any package the lock does not pin (docs/dependencies.md).
 $(BIN)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
 $(BIN)/.dev: requirements.txt requirements-dev.txt $(BIN)/.runtime
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
+
+# The lock files, compiled from requirements*.in by pip-tools, which lives in its own throwaway venv and
+# so never enters .venv or the lock. Existing pins are kept: `make lock UPGRADE=jinja2` moves one
+# package (or several, space-separated) to its newest allowed version, `make lock UPGRADE=all` every one.
+LOCK_VENV ?= /tmp/sanad-lock-venv
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(if $(filter all,$(UPGRADE)),--upgrade,$(foreach name,$(UPGRADE),--upgrade-package $(name)))
+
+$(LOCK_VENV)/bin/pip-compile:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+
+# requirements.txt first: requirements-dev.in takes its runtime versions from it (-c requirements.txt).
+lock: $(LOCK_VENV)/bin/pip-compile
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 # Compiled message catalogues (.mo) are built, never committed.
 translations: $(BIN)/.runtime
