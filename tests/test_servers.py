@@ -1,4 +1,4 @@
-"""Several app servers on one PostgreSQL and one Redis, as the README's production section sets them up: two
+"""Several app servers on one PostgreSQL and one Redis, as docs/operations.md sets production up: two
 gunicorn instances with two workers each, on two loopback ports, sharing a throwaway PostgreSQL cluster and
 a Redis server on a Unix socket (both started here). Run in their own stage of `make test` (-m servers)."""
 import os
