@@ -121,7 +121,6 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = os.environ.get("SANAD_TIMEZONE", "Asia/Karachi")
         self.BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
-        self.LANGUAGES = {"en": "English", "ur": "اردو"}
 
         self.INVITATION_DAYS = 7
         self.RESET_SECONDS = 3600

@@ -76,10 +76,6 @@ def addressed_institutions(declaration: Declaration) -> list[int]:
         Submission.declaration_id == declaration.id)))
 
 
-def get_closure(submission: Submission) -> SubmissionClosure | None:
-    return db.session.get(SubmissionClosure, submission.id)
-
-
 def require_follow_up_open(submission: Submission) -> None:
     """Before adding to a submission's response: lock the submission's row (PostgreSQL; on SQLite the
     request already holds the write lock, app.web.pages.attempt), then check the follow-up is open. Closing
