@@ -6,17 +6,15 @@ from flask_login import current_user
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import runtime
 from app.config import BASE_DIR, Config, load_config
 from app.web import availability, caching, error_pages, flashing
 
 
 def create_app(config: Config | str | None = None) -> Flask:
-    """Build the application. No side effects beyond wiring (and the interpreter settings of app.runtime):
-    no migrations, no network."""
+    """Build the application. No side effects beyond wiring: no migrations, no network, no process-wide
+    settings (app/runtime.py is called where processes start: wsgi.py, the benchmarks' server, the tests)."""
     if not isinstance(config, Config):
         config = load_config(config)
-    runtime.prepare_process()
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), static_folder=str(BASE_DIR / "static"),
                 instance_path=str(BASE_DIR / "instance"))
     app.config.from_object(config)

@@ -10,6 +10,15 @@ reading page of large declarations (issue 10; a reduction without Sanad is in te
 Python 3.12 moved collections to safe points between bytecodes; here we do the same for 3.11: automatic
 collection is switched off and a daemon thread runs the collections the thresholds call for, holding the
 GIL, so every other thread is paused between bytecodes, never inside an allocation.
+
+Where: prepare_process() is called where a process starts — wsgi.py (every gunicorn worker, the benchmarks'
+included, and every `flask` command, which load the app through it) and the test session (tests/conftest.py)
+— never by create_app, which only wires (tests/web/test_runtime.py checks both). On Python 3.12 and later it only turns
+on the crash tracebacks: the collector is a no-op there.
+
+When it goes: the safe-point collector is removed when Sanad stops supporting Python 3.11 (Debian 12's
+python3; Debian 13 ships 3.13), together with tests/web/crash311.py and the 3.11 tests of
+tests/web/test_runtime.py.
 """
 import faulthandler
 import gc
@@ -27,7 +36,7 @@ _lock = threading.Lock()
 
 
 def prepare_process() -> None:
-    """Idempotent: called by create_app() in every process that builds the app (server worker, CLI, test)."""
+    """Idempotent: called once where a process starts (wsgi.py, tests/conftest.py)."""
     _enable_faulthandler()
     if NEEDS_SAFE_POINT_COLLECTOR:
         start_safe_point_collector()

@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from app import create_app
+from app import create_app, runtime
 from app.accounts.models import User
 from app.config import TestingConfig
 from app.declarations.models import Declaration
@@ -35,6 +35,12 @@ from tests.helpers import (  # noqa: E402
     the_submission,
     with_form_key,
 )
+
+
+def pytest_sessionstart(session):
+    """The process-wide interpreter settings, as wsgi.py makes them in every server process (app/runtime.py)."""
+    runtime.prepare_process()
+
 
 # --- mail --------------------------------------------------------------------------------
 

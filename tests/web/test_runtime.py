@@ -2,7 +2,10 @@
 (the cause of the crashes on large reading pages), garbage still collected, and crash tracebacks on."""
 import faulthandler
 import gc
+import http.client
 import os
+import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from app import runtime
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REDUCTION = Path(__file__).with_name("crash311.py")
@@ -30,9 +34,10 @@ print(prepare({url!r})["urls"]["large"])
 READ_LARGE_PAGE = """
 import sys
 sys.path.insert(0, {root!r})
-from app import create_app
+from app import create_app, runtime
 from app.config import TestingConfig
 
+runtime.prepare_process()  # as wsgi.py does in every server process
 config = TestingConfig()
 config.SQLALCHEMY_DATABASE_URI = {url!r}
 config.SECRET_KEY = "test"
@@ -94,6 +99,62 @@ def test_on_3_11_allocations_never_start_a_collection():
     runtime.prepare_process()
     assert not gc.isenabled()
     assert any(t.name == "sanad-gc" and t.is_alive() for t in threading.enumerate())
+
+
+# The project's gunicorn settings, and a hook that writes down, in the worker, after each request, whether
+# automatic collection is on and whether the safe-point collector runs.
+RECORDING_GUNICORN_CONF = """
+exec(open({project_conf!r}).read())
+import gc, threading
+
+def post_request(worker, req, environ, resp):
+    collector = any(t.name == "sanad-gc" and t.is_alive() for t in threading.enumerate())
+    with open({record!r}, "a") as out:
+        out.write(f"{{req.path}} automatic={{gc.isenabled()}} collector={{collector}}\\n")
+"""
+
+
+@pytest.mark.skipif(not runtime.NEEDS_SAFE_POINT_COLLECTOR, reason="Python 3.12+ collects at safe points itself")
+def test_on_3_11_a_running_server_never_collects_inside_an_allocation(database_url, tmp_path):
+    """gunicorn in production configuration, as make run and production start it (wsgi.py): after every
+    request of every worker, automatic collection is still off and the collector thread runs. Fails if
+    wsgi.py stops calling app/runtime.py or anything (the app, a library, a request) turns collection on."""
+    record, conf, port = tmp_path / "gc.txt", tmp_path / "gunicorn.conf.py", free_port()
+    conf.write_text(RECORDING_GUNICORN_CONF.format(project_conf=str(ROOT / "gunicorn.conf.py"), record=str(record)))
+    env = {**os.environ, "SANAD_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "MAIL_BACKEND": "console",
+           "SANAD_SITE_URL": f"http://127.0.0.1:{port}", "SESSION_COOKIE_SECURE": "0", "DATABASE_URL": database_url}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(conf), "--workers", "2", "--threads", "2",
+                               "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    served = 0
+    try:
+        deadline = time.monotonic() + 60
+        while served < 40 and time.monotonic() < deadline:
+            assert server.poll() is None, server.stderr.read().decode(errors="replace")[-3000:]
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", ("/", "/login", "/declarations", "/healthz")[served % 4])
+                assert connection.getresponse().read() is not None
+                connection.close()
+                served += 1
+            except ConnectionRefusedError:
+                time.sleep(0.2)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    lines = record.read_text().splitlines()
+    assert served == 40 and len(lines) == 40
+    assert all(line.endswith("automatic=False collector=True") for line in lines), lines
+
+
+def test_create_app_makes_no_process_wide_settings():
+    """The factory only wires: building an app in a process that made no runtime settings leaves automatic
+    collection as it was (tests call prepare_process themselves, as the test session does)."""
+    child = run_child("import gc\nfrom app import create_app\nfrom app.config import TestingConfig\n"
+                      "config = TestingConfig()\nconfig.SQLALCHEMY_DATABASE_URI = 'sqlite://'\n"
+                      "config.SECRET_KEY = 'test'\ncreate_app(config)\nprint(gc.isenabled())", timeout=60)
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert child.stdout.split()[-1] == "True"
 
 
 def test_crashes_leave_a_python_traceback():
