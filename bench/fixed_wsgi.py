@@ -1,5 +1,6 @@
 """A WSGI app that answers every request with the same bytes (the file BENCH_FIXED_BODY names): served by
-the same gunicorn as the app, it is the floor that bench/reading.py's static_ratio compares against."""
+the same gunicorn as the app (bench.server.FixedResponse), it is the floor every benchmark's times, rates and
+CPU are divided by."""
 import os
 
 with open(os.environ["BENCH_FIXED_BODY"], "rb") as body_file:

@@ -9,13 +9,14 @@ same bytes as a fixed response (static_ratio = fixed rate / page rate); failed a
 worker restarts (from gunicorn's log). Query counts are counted in this process, where the rows were built.
 
 Targets: no failed or empty response and no worker restart; the query count does not grow with size and is
-at most 12; p95 <= 300 ms for the large page; the small page is at most 30 KB gzipped.
+at most 12; the large page's p95 at most MAX_P95_RATIO times the floor, the median time of the same bytes
+as a fixed response from the same gunicorn, five of them after each timed page; the small page is at most
+30 KB gzipped.
 """
 import gzip
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,11 +39,25 @@ from app.declarations.models import (  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.markup import render_markdown  # noqa: E402
 from app.organizations.models import Organization  # noqa: E402
-from bench.server import Gunicorn, fetch, load, on_each_database, setup_app, verdict  # noqa: E402
+from bench.server import (  # noqa: E402
+    FixedResponse,
+    FloorRatio,
+    Gunicorn,
+    fetch,
+    interleaved,
+    load,
+    on_each_database,
+    setup_app,
+    verdict,
+)
 
 RUNS = int(os.environ.get("BENCH_RUNS", 30))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 2000))
 CLIENTS = 8
+FLOOR_PER_RUN = 5  # fixed responses after each timed page: the floor's median from many, at the same moments
+# Was p95 <= 300 ms. The lowest floor measured here for these 353,608 bytes: 0.54 ms (0.54–0.75 in six
+# runs); 300 / 0.54 ≈ 550.
+MAX_P95_RATIO = 550.0
 # Gunicorn worker settings for experiments, e.g. "-k gthread --threads 8" (as `make run` serves); default: sync.
 WORKER_ARGS = tuple(os.environ.get("BENCH_WORKER_ARGS", "").split())
 PILLARS = ["prevent", "pursue", "protect", "promote"]
@@ -145,55 +160,65 @@ def run(name: str, url: str) -> dict:
     with Gunicorn(url, workers=2, worker_args=WORKER_ARGS) as server:
         for path in urls.values():  # every worker compiles its templates before anything is timed
             load(server, path, clients=2, requests=4)
-        sequential = load(server, urls["large"], clients=1, requests=RUNS, expect=b"Recommendation 500:")
-        small = load(server, urls["small"], clients=1, requests=RUNS, expect=b"Recommendation 30:")
-        thread = load(server, urls["thread"], clients=1, requests=RUNS)
-        concurrent = load(server, urls["large"], clients=CLIENTS, requests=REQUESTS, expect=b"Recommendation 500:")
         large_html = fetch([None], server.port, urls["large"])[1]
         small_html = fetch([None], server.port, urls["small"])[1]
-        outcome = verdict(server, {"sequential": sequential, "small": small, "thread": thread,
-                                   "concurrent": concurrent})
-    with tempfile.NamedTemporaryFile(suffix=".html") as body:
-        body.write(large_html)
-        body.flush()
-        with Gunicorn(workers=2, wsgi="bench.fixed_wsgi:app", env={"BENCH_FIXED_BODY": body.name}) as fixed_server:
-            fixed = load(fixed_server, "/", clients=CLIENTS, requests=REQUESTS)
-            fixed_outcome = verdict(fixed_server, {"fixed": fixed})
+        with FixedResponse(large_html, workers=2, worker_args=WORKER_ARGS) as fixed:
+            load(fixed, "/", clients=2, requests=4)
+            sequential, fixed_sequential = interleaved(
+                RUNS, lambda: load(server, urls["large"], clients=1, requests=1, expect=b"Recommendation 500:"),
+                lambda: load(fixed, "/", clients=1, requests=FLOOR_PER_RUN))
+            small = load(server, urls["small"], clients=1, requests=RUNS, expect=b"Recommendation 30:")
+            thread = load(server, urls["thread"], clients=1, requests=RUNS)
+            # The fixed response's rate from half its requests before the page's and half after.
+            fixed_before = load(fixed, "/", clients=CLIENTS, requests=REQUESTS // 2)
+            concurrent = load(server, urls["large"], clients=CLIENTS, requests=REQUESTS, expect=b"Recommendation 500:")
+            fixed_concurrent = fixed_before.merged(load(fixed, "/", clients=CLIENTS, requests=REQUESTS - REQUESTS // 2))
+            outcome = verdict(server, {"sequential": sequential, "small": small, "thread": thread,
+                                       "concurrent": concurrent})
+            fixed_outcome = verdict(fixed, {"fixed sequential": fixed_sequential, "fixed": fixed_concurrent})
+    p95 = FloorRatio("large page p95, one request at a time", sequential.p95(), fixed_sequential.p50(),
+                     MAX_P95_RATIO, "ms")
     figures = {
         "queries_large": queries["large"],
         "queries_small": queries["small"],
         "p50_ms": round(sequential.p50(), 1),
         "p95_ms": round(sequential.p95(), 1),
+        "fixed_p50_ms": round(fixed_sequential.p50(), 2),
+        "p95_ratio": p95.ratio,
         "html_bytes": len(large_html),
         "gzip_bytes": len(gzip.compress(large_html)),
         "small_gzip_bytes": len(gzip.compress(small_html)),
         "requests": concurrent.total,
         "rps_8_clients": round(concurrent.per_second, 1),
-        "fixed_rps_8_clients": round(fixed.per_second, 1),
-        "static_ratio": round(fixed.per_second / concurrent.per_second, 1) if concurrent.per_second else None,
+        "fixed_rps_8_clients": round(fixed_concurrent.per_second, 1),
+        "static_ratio": (round(fixed_concurrent.per_second / concurrent.per_second, 1)
+                         if concurrent.per_second else None),
         **outcome,
     }
     print(f"   reading page, large (30 sections, 500 recommendations, 5,000 comments): {queries['large']} queries, "
           f"p50 {sequential.p50():.1f} ms, p95 {sequential.p95():.1f} ms, {len(large_html):,} bytes, "
-          f"{figures['gzip_bytes']:,} gzipped")
+          f"{figures['gzip_bytes']:,} gzipped; the same bytes as a fixed response, between them: "
+          f"p50 {fixed_sequential.p50():.2f} ms, p95 {fixed_sequential.p95():.2f} ms")
+    print(f"   {p95}")
     print(f"   reading page, small (30 recommendations, 60 comments): {queries['small']} queries, "
           f"p50 {small.p50():.1f} ms, {figures['small_gzip_bytes']:,} bytes gzipped")
     print(f"   section comment page (500 comments, 20 threads a page): {queries['thread']} queries, "
           f"p50 {thread.p50():.1f} ms")
     print(f"   {concurrent.total} large pages from {CLIENTS} clients on 2 gunicorn workers: "
           f"{concurrent.per_second:.1f}/s, p50 {concurrent.p50():.0f} ms, p95 {concurrent.p95():.0f} ms; "
-          f"the same bytes as a fixed response: {fixed.per_second:.1f}/s")
+          f"the same bytes as a fixed response: {fixed_concurrent.per_second:.1f}/s (static_ratio "
+          f"{figures['static_ratio']})")
     print(f"   failed {outcome['failed']}, empty {outcome['empty']}, worker restarts {outcome['worker_restarts']}"
           f" (fixed server: {fixed_outcome})", flush=True)
     figures["targets_met"] = (not any(outcome.values()) and not any(fixed_outcome.values())
                               and queries["large"] == queries["small"] and queries["large"] <= 12
-                              and sequential.p95() <= 300 and figures["small_gzip_bytes"] <= 30 * 1024)
+                              and p95.met and figures["small_gzip_bytes"] <= 30 * 1024)
     return figures
 
 
 def main():
     results = on_each_database(run)
-    ok = all(r.pop("targets_met") for r in results.values())
+    ok = all([r.pop("targets_met") for r in results.values()])
     print("targets met" if ok else "TARGETS MISSED")
     print(json.dumps(results))
     return 0 if ok else 1

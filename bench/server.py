@@ -2,6 +2,18 @@
 configuration, a throwaway PostgreSQL cluster, and a load generator that counts every failed or empty
 response. A benchmark fails on any failed response, empty response or worker restart: a crash must never
 pass for a slow request.
+
+Times, rates and CPU are never judged alone: the same run measures a floor, the same gunicorn serving a
+fixed response of the same size (FixedResponse), and the benchmark passes or fails on the ratio
+(FloorRatio), printing the absolute figures beside it. A slower machine slows the floor too; an app that
+does more work per request does not. (Other work on the same machine slows the app more than the tiny
+fixed response: the ratio corrects for the machine, not fully for a busy one.)
+
+The targets were first set as absolute figures on a quiet run of the machine bench/signing.py was tuned
+on, which left no floor figures; that comment shows its floor was about this 2-core development machine's
+(0.144 ms of CPU per fixed response, against 0.11–0.17 ms here). So each time target T is restated as
+T over the lowest floor measured here for the same response, the quietest moment standing for the quiet
+run; each constant's comment gives its figures.
 """
 import http.client
 import os
@@ -126,6 +138,16 @@ class Gunicorn:
     def crash_lines(self) -> list[str]:
         return [line for line in self.log().splitlines() if self.CRASH.search(line)]
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by this server alone (other gunicorns on the machine are not counted): its
+        master's and workers' threads, to the nanosecond, and the workers the master has reaped, in ticks."""
+        master = Path(f"/proc/{self.process.pid}")
+        try:
+            reaped = sum(int(value) for value in _stat_fields(master)[13:15]) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError):
+            return 0.0
+        return reaped + sum(_cpu_seconds(process) for process in (master, *_children(self.process.pid)))
+
     def stop(self) -> None:
         try:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -140,6 +162,53 @@ class Gunicorn:
         shutil.rmtree(self.log_path.parent, ignore_errors=True)
 
 
+class FixedResponse(Gunicorn):
+    """The floor: the same gunicorn as the server under test (workers, worker settings, environment), serving
+    bench/fixed_wsgi.py's fixed response of `body` — bytes of the same size as the measured response — to
+    every request. It costs what serving costs before the app does anything."""
+
+    def __init__(self, body: bytes, workers: int = 2, worker_args: tuple = (), env: dict | None = None):
+        self.body_folder = Path(tempfile.mkdtemp(prefix="sanad-bench-fixed."))
+        (self.body_folder / "body").write_bytes(body)
+        self.body_bytes = len(body)
+        super().__init__(workers=workers, worker_args=worker_args, wsgi="bench.fixed_wsgi:app",
+                         env={**(env or {}), "BENCH_FIXED_BODY": str(self.body_folder / "body")})
+
+    def __exit__(self, *exc):
+        super().__exit__(*exc)
+        shutil.rmtree(self.body_folder, ignore_errors=True)
+
+
+@dataclass
+class FloorRatio:
+    """A figure of the app over the same figure of a FixedResponse in the same run. Every ratio reads
+    "times the floor", lower is better: a time or CPU over the floor's, a rate as the floor's over the app's.
+    The target is a limit on the ratio; the absolute figures are printed beside it."""
+    name: str
+    figure: float
+    floor: float
+    limit: float
+    unit: str            # "ms", "s", "/s" …
+    rate: bool = False   # a rate: ratio = floor / figure
+
+    @property
+    def ratio(self) -> float:
+        over, under = (self.floor, self.figure) if self.rate else (self.figure, self.floor)
+        return round(over / under, 2) if under > 0 else float("inf")
+
+    @property
+    def met(self) -> bool:
+        return self.ratio <= self.limit
+
+    def __str__(self) -> str:
+        return (f"{self.name}: {self.figure:,.2f} {self.unit}, floor {self.floor:,.3f} {self.unit} → "
+                f"{self.ratio:,.1f}× the floor (target ≤ {self.limit:g}×){'' if self.met else ' MISSED'}")
+
+    def figures(self) -> dict:
+        return {"figure": round(self.figure, 3), "floor": round(self.floor, 4), "ratio": self.ratio,
+                "limit": self.limit}
+
+
 @dataclass
 class Tally:
     """Every response of a load, sorted: a benchmark passes only if `failed` and `empty` stay at 0."""
@@ -149,6 +218,7 @@ class Tally:
     statuses: dict = field(default_factory=dict)
     latencies_ms: list = field(default_factory=list)
     seconds: float = 0.0
+    server_cpu_seconds: float = 0.0  # the server's own CPU time over the load (Gunicorn.cpu_seconds)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, status: int, size: int, ms: float) -> None:
@@ -175,6 +245,23 @@ class Tally:
 
     def p95(self) -> float:
         return statistics.quantiles(self.latencies_ms, n=20)[18] if len(self.latencies_ms) > 1 else self.p50()
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.server_cpu_seconds * 1000 / self.total if self.total else 0.0
+
+    def merged(self, *others: "Tally") -> "Tally":
+        """One tally of several loads (say, a floor measured before and after the load it is the floor of)."""
+        tally = Tally()
+        for part in (self, *others):
+            tally.ok, tally.failed, tally.empty = (tally.ok + part.ok, tally.failed + part.failed,
+                                                   tally.empty + part.empty)
+            for status, count in part.statuses.items():
+                tally.statuses[status] = tally.statuses.get(status, 0) + count
+            tally.latencies_ms += part.latencies_ms
+            tally.seconds += part.seconds
+            tally.server_cpu_seconds += part.server_cpu_seconds
+        return tally
 
 
 def fetch(connection_box: list, port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
@@ -216,13 +303,37 @@ def load(server: Gunicorn, path: str, clients: int, requests: int, cookie: str =
             box[0].close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
+    cpu_before, started = server.cpu_seconds(), time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     tally.seconds = time.perf_counter() - started
+    tally.server_cpu_seconds = server.cpu_seconds() - cpu_before
     return tally
+
+
+def interleaved(rounds: int, *measures) -> list[Tally]:
+    """Each measure (a function that loads a server and returns its Tally) in turn, `rounds` times over, the
+    tallies of each merged: a figure and its floor measured so live through the same moments of a busy
+    machine."""
+    tallies = [[] for _ in measures]
+    for _round in range(rounds):
+        for measure, parts in zip(measures, tallies, strict=True):
+            parts.append(measure())
+    return [parts[0].merged(*parts[1:]) for parts in tallies]
+
+
+def spread(rounds: int, pause: float, measure) -> Tally:
+    """`measure` (a function that loads a server and returns its Tally) `rounds` times, `pause` seconds apart,
+    the tallies merged: a floor sampled so stands for seconds of the machine's time, not for the milliseconds
+    one burst of fixed responses takes."""
+    parts = []
+    for n in range(rounds):
+        if n:
+            time.sleep(pause)
+        parts.append(measure())
+    return parts[0].merged(*parts[1:])
 
 
 def verdict(server: Gunicorn, tallies: dict[str, Tally]) -> dict:
@@ -251,16 +362,47 @@ def on_each_database(run) -> dict:
     return results
 
 
+def _stat_fields(process: Path) -> list[str]:
+    """The fields of /proc/<pid>/stat after the program's name (state, ppid, … utime is [11], stime [12])."""
+    text = (process / "stat").read_text()
+    return text[text.rindex(")") + 2:].split()
+
+
+def _cpu_seconds(process: Path) -> float:
+    """CPU time of a process's live threads, from /proc/<pid>/task/*/schedstat (nanoseconds: /proc/<pid>/stat
+    counts in ticks of 10 ms, too coarse: 900 fixed responses cost about 12 ticks in all)."""
+    nanoseconds = 0
+    try:
+        tasks = list((process / "task").iterdir())
+    except OSError:
+        return 0.0
+    for task in tasks:
+        try:
+            nanoseconds += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return nanoseconds / 1e9
+
+
+def _children(master_pid: int) -> list[Path]:
+    """The /proc folders of a process's children (a gunicorn master's workers)."""
+    found = []
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            if int(_stat_fields(process)[1]) == master_pid:
+                found.append(process)
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 def workers_memory_mb(master_pid: int, field: str) -> list[float]:
     """A /proc/<pid>/status figure (VmRSS now, VmHWM peak), in MB, for each of a gunicorn master's workers."""
     figures = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for worker in _children(master_pid):
         try:
-            text = stat.read_text()
-            if int(text[text.rindex(")") + 2:].split()[1]) != master_pid:
-                continue
-            status = (stat.parent / "status").read_text()
-        except (OSError, ValueError):
+            status = (worker / "status").read_text()
+        except OSError:
             continue
         figures += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith(field + ":")]
     return figures

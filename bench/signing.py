@@ -3,11 +3,14 @@ clients sign for 300 organizations, each organization's signature sent twice at 
 and then once more (a retry). Prints its figures and ends with one line of JSON.
 
 Targets: no signature lost, none doubled, no 5xx (a request without an answer counts as one) and no worker
-restart (counted from gunicorn's log), on both databases; on each, at least 100 signatures a second and at
-most 10 ms of server CPU per signature (the gunicorn processes' CPU time divided by signatures, a figure
-that holds across machines better than a rate; it counts the double submit and the retry). insert_ratio is
-signatures per second divided by plain one-row inserts (one commit each) per second into the same table
-from one process.
+restart (counted from gunicorn's log), on both databases. Speed is judged against a floor measured in the
+same run: the same gunicorn (same workers) answering every request with the bytes of a signing response
+(bench.server.FixedResponse), as many requests from as many clients, half just before the signing and half
+just after. On each database the gunicorn processes' CPU time per signing request (the double submit and
+the retry counted) is at most MAX_CPU_RATIO times the floor's per fixed response, and the fixed responses
+per second are at most MAX_RATE_RATIO times the signing requests per second; the absolute figures (ms of
+server CPU per signature, signatures a second) are printed beside them. insert_ratio is signatures per
+second divided by plain one-row inserts (one commit each) per second into the same table from one process.
 
 PostgreSQL: a throwaway cluster is started here (Debian's PostgreSQL binaries, default durability
 settings), unless BENCH_POSTGRES_URL points at an empty database.
@@ -21,6 +24,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +39,7 @@ from app.extensions import db  # noqa: E402
 from app.organizations.models import Organization  # noqa: E402
 from app.signatures.models import Signature  # noqa: E402
 from app.time import utcnow  # noqa: E402
-from bench.server import Gunicorn, Postgres, setup_app  # noqa: E402
+from bench.server import FixedResponse, FloorRatio, Gunicorn, Postgres, load, setup_app, verdict  # noqa: E402
 from tests.webclient import WebClient  # noqa: E402
 
 SIGNERS = int(os.environ.get("BENCH_SIGNERS", 300))
@@ -46,7 +50,20 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
 WORKER_ARGS = os.environ.get("BENCH_WORKER_ARGS", "").split()
 PASSWORD = "benchmark password"
 PROFILE = os.environ.get("BENCH_PROFILE") == "1"
-MAX_CPU_MS = 10.0  # target: the gunicorn processes' CPU time per signature (all three requests of it)
+# The targets were set as absolute figures on the machine this benchmark was tuned on: at most 10 ms of
+# server CPU per signature and at least 100 signatures a second, where this commit measured 9.0 ms and 150/s
+# (commit b9fadfe: PostgreSQL 8.9 ms and 151/s, SQLite 7.2 ms and 194/s). Restated as ratios, same headroom:
+# - CPU: a quiet run of the same commit on another machine of the same kind (issue 24) spent 16.2 ms per
+#   signature on PostgreSQL (15.2 on SQLite), 5.40 ms per request, where a fixed response cost 0.26 ms:
+#   20.8× the floor (19.5×). The tuning machine's 9.0 ms at that ratio puts its floor at 9.0 / 3 / 20.8 =
+#   0.144 ms (this 2-core machine measures 0.11–0.17 ms, median 0.14), and its 10 ms target at
+#   20.8 × 10 / 9.0 = 23.1× the floor.
+# - Rate: no floor rate was recorded there. Here, at the same commit, the fixed responses ran at 16.8–47.7
+#   times the signing requests' rate on PostgreSQL in seven runs, median 24.3 (other work on the machine
+#   slows either side, so the median and not the lowest); 150/s over a 100/s target leaves 1.5 of
+#   headroom: 24.3 × 1.5 ≈ 36.
+MAX_CPU_RATIO = 23.0
+MAX_RATE_RATIO = 36.0
 
 
 def prepare(url: str) -> tuple[int, int]:
@@ -134,13 +151,14 @@ def run(name: str, url: str) -> dict:
     print(f"== {name}: preparing {SIGNERS} organizations", flush=True)
     warm_up_id, declaration_id = prepare(url)
     profile_dir = tempfile.mkdtemp(prefix="sanad-bench-profile.") if PROFILE else ""
-    server = Gunicorn(url, workers=WORKERS, worker_args=tuple(WORKER_ARGS),
-                      wsgi="bench.profiled_wsgi:app" if PROFILE else os.environ.get("BENCH_WSGI", "wsgi:app"),
-                      env={"BENCH_PROFILE_DIR": profile_dir,
-                           "BENCH_PROFILE_PATH": f"/declarations/{declaration_id}/sign"} if PROFILE else None)
-    server.__enter__()
+    servers = ExitStack()
+    server = servers.enter_context(Gunicorn(
+        url, workers=WORKERS, worker_args=tuple(WORKER_ARGS),
+        wsgi="bench.profiled_wsgi:app" if PROFILE else os.environ.get("BENCH_WSGI", "wsgi:app"),
+        env={"BENCH_PROFILE_DIR": profile_dir,
+             "BENCH_PROFILE_PATH": f"/declarations/{declaration_id}/sign"} if PROFILE else None))
     base = server.base
-    try:
+    with servers:
         def sign_form(client, declaration):
             status, _h, page, _t = client.get(f"/declarations/{declaration}/sign")
             token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
@@ -156,8 +174,12 @@ def run(name: str, url: str) -> dict:
             # Warm-up, not measured: every worker has loaded its templates and compiled its queries.
             warm = list(pool.map(lambda pair: (pair[0], sign_form(pair[0], warm_up_id)), visitors[:64]))
             for _round in range(3):
-                list(pool.map(lambda pair: pair[0].post(f"/declarations/{warm_up_id}/sign", pair[1],
-                                                        keep_cookies=False), warm))
+                answers = list(pool.map(lambda pair: pair[0].post(f"/declarations/{warm_up_id}/sign", pair[1],
+                                                                  keep_cookies=False), warm))
+        # The floor: the same gunicorn answering every request with the bytes of a signing response.
+        fixed = servers.enter_context(FixedResponse(answers[-1][2].encode(), workers=WORKERS,
+                                                    worker_args=tuple(WORKER_ARGS)))
+        load(fixed, "/", clients=CLIENTS, requests=4 * WORKERS)
         print(f"   {SIGNERS} representatives logged in, server warmed up; signing with {CLIENTS} clients",
               flush=True)
 
@@ -184,16 +206,20 @@ def run(name: str, url: str) -> dict:
             post(client, form)
             first.join()
             post(client, form)
+        # Half the floor's requests just before the signing and half just after: as many as the signing sends,
+        # from as many clients, through moments of the machine on either side of it.
+        floor_before = load(fixed, "/", clients=CLIENTS, requests=3 * SIGNERS // 2)
         cpu_before, own_before, programs_before = cpu_times(), os.times(), cpu_by_program()
-        started = time.perf_counter()
+        server_cpu_before, started = server.cpu_seconds(), time.perf_counter()
         with ThreadPoolExecutor(CLIENTS) as pool:
             list(pool.map(sign_for, visitors))
         elapsed = time.perf_counter() - started
+        server_cpu = server.cpu_seconds() - server_cpu_before
         busy, own, programs = cpu_busy(cpu_before), os.times(), cpu_by_program()
+        floor = floor_before.merged(load(fixed, "/", clients=CLIENTS, requests=3 * SIGNERS - 3 * SIGNERS // 2))
         client_cpu = (own.user + own.system) - (own_before.user + own_before.system)
         restarts, crashes = server.restarts(), server.crash_lines()
-    finally:
-        server.__exit__(None, None, None)
+        floor_outcome = verdict(fixed, {"floor": floor})
     for line in crashes[:20]:
         print("   gunicorn: " + line, file=sys.stderr)
 
@@ -208,22 +234,36 @@ def run(name: str, url: str) -> dict:
     engine.dispose()
     per_second = organizations / elapsed
     plain = plain_inserts_per_second(url, declaration_id)
-    server_cpu = sum(seconds - programs_before.get(name, 0.0) for name, seconds in programs.items()
-                     if name.startswith("gunicorn"))
+    ratios = [
+        FloorRatio("server CPU per signing request", server_cpu * 1000 / max(len(statuses), 1),
+                   floor.cpu_ms_per_request, MAX_CPU_RATIO, "ms"),
+        FloorRatio(f"signing requests a second ({CLIENTS} clients)", len(statuses) / elapsed, floor.per_second,
+                   MAX_RATE_RATIO, "/s", rate=True),
+    ]
     result = {
         "signers": SIGNERS,
         "lost": SIGNERS - organizations,
         "duplicates": (active - organizations) + (rows - active),
         "errors_5xx": sum(1 for s in statuses if s >= 500),
         "worker_restarts": restarts,
+        "floor_failures": sum(floor_outcome.values()),
         "per_second": round(per_second, 1),
         "p95_ms": round(statistics.quantiles(latencies, n=20)[18], 1),
         "insert_ratio": round(per_second / plain, 3),
         "server_cpu_ms_per_signature": round(server_cpu * 1000 / max(organizations, 1), 2),
         "requests_per_signature": round(len(statuses) / max(organizations, 1), 2),
+        "floor_bytes": fixed.body_bytes,
+        "cpu_ratio": ratios[0].figures(),
+        "rate_ratio": ratios[1].figures(),
+        "ratios_met": all(ratio.met for ratio in ratios),
     }
     print(f"   {len(statuses)} requests in {elapsed:.2f} s; statuses {sorted(set(statuses))}; "
           f"p50 {statistics.median(latencies):.1f} ms; plain inserts {plain:.0f}/s", flush=True)
+    print(f"   {per_second:.1f} signatures a second, {result['server_cpu_ms_per_signature']:.2f} ms of server CPU "
+          f"per signature; floor: {floor.total} fixed responses of {fixed.body_bytes} bytes, "
+          f"{floor.per_second:.0f}/s, {floor.cpu_ms_per_request:.3f} ms of server CPU each", flush=True)
+    for ratio in ratios:
+        print(f"   {ratio}", flush=True)
     spent = {name: seconds - programs_before.get(name, 0.0) for name, seconds in programs.items()}
     print("   CPU seconds by program: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in sorted(
         spent.items(), key=lambda kv: -kv[1])[:5]), flush=True)
@@ -283,9 +323,10 @@ def main() -> int:
     if os.environ.get("BENCH_DATABASES", "postgresql sqlite") != "postgresql":
         with tempfile.TemporaryDirectory() as folder:
             results["sqlite"] = run("sqlite", f"sqlite:///{folder}/bench.db")
-    ok = all(r["lost"] == r["duplicates"] == r["errors_5xx"] == r["worker_restarts"] == 0
-             and r["per_second"] >= 100 and r["server_cpu_ms_per_signature"] <= MAX_CPU_MS
-             for r in results.values())
+    ratios_met = [r.pop("ratios_met") for r in results.values()]
+    ok = all(ratios_met) and all(r["lost"] == r["duplicates"] == r["errors_5xx"] == r["worker_restarts"]
+                                 == r["floor_failures"] == 0 for r in results.values())
+    print("targets met" if ok else "TARGETS MISSED")
     print(json.dumps(results))
     return 0 if ok else 1
 
