@@ -1,0 +1,116 @@
+"""Two languages, one text (app/declarations/translation.py, languages.py): a declaration made bilingual, its
+parts marked as needing translation by a change to the other language, translators limited to the second
+language, sign-on held until nothing needs translation, and one hash over both texts."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.declarations import services, translation
+from app.declarations.models import Declaration, Section
+from app.errors import NotAllowed, RuleError
+from app.extensions import db
+from app.time import utcnow
+
+
+def _load(app, people, declaration_id):
+    coordinator = db.session.get(User, people["coordinator"].id)
+    return coordinator, db.session.get(Declaration, declaration_id)
+
+
+@pytest.fixture
+def bilingual(app, people, make_declaration):
+    """A draft with one section and one recommendation, made bilingual (Urdu), the member named translator."""
+    declaration = make_declaration("drafting")
+    with app.app_context():
+        coordinator, declaration = _load(app, people, declaration.id)
+        translation.make_bilingual(coordinator, declaration, language="ur")
+        translation.set_translators(coordinator, declaration, [db.session.get(User, people["member"].id)])
+        db.session.commit()
+        return declaration.id
+
+
+def _part(declaration_id, model=Section):
+    return db.session.scalars(select(model).where(model.declaration_id == declaration_id)).first()
+
+
+def test_making_bilingual_marks_every_part_and_the_title(app, people, bilingual):
+    with app.app_context():
+        declaration = db.session.get(Declaration, bilingual)
+        waiting = translation.needing_translation(declaration)
+        assert waiting.title and waiting.sections and waiting.recommendations
+        assert waiting.count == 1 + len(waiting.sections) + len(waiting.recommendations)
+        assert {p.needs_translation for p in services.live_sections(bilingual)} == {"ur"}
+
+
+def test_a_translator_writes_the_second_language_and_nothing_else(app, people, bilingual):
+    with app.app_context():
+        member = db.session.get(User, people["member"].id)
+        section = _part(bilingual)
+        revision = services.edit_section(member, section, base_revision_id=0, heading="تعارف",
+                                         body="انسانی اسمگلنگ کے خلاف", language="ur")
+        assert (revision.language, revision.author_id, section.translation) == ("ur", member.id, revision)
+        assert section.needs_translation is None and section.current.language == "en"
+        with pytest.raises(NotAllowed):  # the original language is not the translator's to change
+            services.edit_section(member, section, base_revision_id=section.current_revision_id, heading="x", body="y")
+        with pytest.raises(NotAllowed):
+            translation.make_bilingual(member, section.declaration, language="en")
+
+
+def test_a_change_to_one_language_marks_the_other_until_it_catches_up_or_is_confirmed(app, people, bilingual):
+    with app.app_context():
+        coordinator, declaration = _load(app, people, bilingual)
+        section = _part(bilingual)
+        services.edit_section(coordinator, section, base_revision_id=0, heading="تعارف", body="متن", language="ur")
+        assert section.needs_translation is None
+        services.edit_section(coordinator, section, base_revision_id=section.current_revision_id,
+                              heading="Introduction", body="Changed English text")
+        assert section.needs_translation == "ur"  # the Urdu now lags behind, in the same transaction
+        services.edit_section(coordinator, section, base_revision_id=section.translation_revision_id,
+                              heading="تعارف", body="نیا متن", language="ur")
+        assert section.needs_translation is None  # caught up
+        services.edit_section(coordinator, section, base_revision_id=section.translation_revision_id,
+                              heading="تعارف", body="نیا اردو متن", language="ur")
+        assert section.needs_translation == "en"  # a change to the Urdu alone marks the English
+        translation.confirm_needs_no_translation(coordinator, declaration, section)
+        assert section.needs_translation is None
+
+
+def test_sign_on_waits_for_every_translation_and_the_hash_binds_both(app, people, bilingual):
+    with app.test_request_context():
+        coordinator, declaration = _load(app, people, bilingual)
+        services.change_phase(coordinator, declaration, "consultation", deadline=utcnow() + timedelta(days=5))
+        services.change_phase(coordinator, declaration, "revision")
+        with pytest.raises(RuleError, match="need translation"):
+            services.change_phase(coordinator, declaration, "signon")
+        translation.translate_title(coordinator, declaration, base_edit_count=declaration.edit_count,
+                                    title="انسانی اسمگلنگ پر اعلامیہ", summary="")
+        for part in [*services.live_sections(bilingual), *services.live_recommendations(bilingual)]:
+            edit = services.edit_section if part.kind == "section" else services.edit_recommendation
+            fields = {"heading": "حصہ", "body": "متن"} if part.kind == "section" else {"text": "سفارش"}
+            edit(coordinator, part, base_revision_id=0, language="ur", **fields)
+        english_only = services.content_hash({k: v for k, v in services.canonical_content(declaration).items()
+                                              if k not in ("language", "translation")})
+        version = services.change_phase(coordinator, declaration, "signon")
+        assert version.content["translation"]["language"] == "ur"
+        assert version.content["translation"]["title"] == "انسانی اسمگلنگ پر اعلامیہ"
+        assert version.sha256 != english_only  # the Urdu is inside the hash
+        before = version.sha256
+        services.change_phase(coordinator, declaration, "revision")
+        section = _part(bilingual)
+        services.edit_section(coordinator, section, base_revision_id=section.translation_revision_id,
+                              heading="حصہ", body="بدلا ہوا متن", language="ur")
+        translation.confirm_needs_no_translation(coordinator, declaration, section)
+        assert services.change_phase(coordinator, declaration, "signon").sha256 != before
+
+
+def test_a_declaration_in_one_language_keeps_the_content_it_always_had(app, people, make_declaration):
+    declaration = make_declaration("drafting")
+    with app.app_context():
+        declaration = db.session.get(Declaration, declaration.id)
+        assert set(services.canonical_content(declaration)) == {"title", "sections", "recommendations"}
+        coordinator = db.session.get(User, people["coordinator"].id)
+        section = services.live_sections(declaration.id)[0]
+        services.edit_section(coordinator, section, base_revision_id=section.current_revision_id, heading="H", body="B")
+        assert section.needs_translation is None and section.translation is None
