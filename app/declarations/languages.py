@@ -55,3 +55,17 @@ def untranslated_count(declaration: Declaration) -> int:
             model.declaration_id == declaration.id, model.deleted_at.is_(None),
             (model.needs_translation.is_not(None)) | (model.translation_revision_id.is_(None)))) or 0
     return count
+
+
+BOTH = "both"
+
+
+def shown(declaration: Declaration, asked: str | None, interface: str) -> tuple[str, ...]:
+    """The languages a reader sees a declaration's text in: the one asked for (?text=en, ur, or both, side by
+    side) if the declaration has it, else the interface language if it has that, else its original."""
+    if asked == BOTH and declaration.bilingual:
+        return declaration.languages
+    for language in (asked, interface):
+        if language in declaration.languages:
+            return (language,)
+    return (declaration.language,)

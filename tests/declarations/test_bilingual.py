@@ -4,6 +4,7 @@ language, sign-on held until nothing needs translation, and one hash over both t
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -12,6 +13,7 @@ from app.declarations.models import Declaration, Section
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
 from app.time import utcnow
+from tests.helpers import login
 
 
 def _load(app, people, declaration_id):
@@ -114,3 +116,62 @@ def test_a_declaration_in_one_language_keeps_the_content_it_always_had(app, peop
         section = services.live_sections(declaration.id)[0]
         services.edit_section(coordinator, section, base_revision_id=section.current_revision_id, heading="H", body="B")
         assert section.needs_translation is None and section.translation is None
+
+
+def _translate_everything(coordinator, declaration):
+    translation.translate_title(coordinator, declaration, base_edit_count=declaration.edit_count,
+                                title="انسانی اسمگلنگ کے خلاف اعلامیہ", summary="اتحاد کی سفارشات")
+    for part in [*services.live_sections(declaration.id), *services.live_recommendations(declaration.id)]:
+        if part.kind == "section":
+            services.edit_section(coordinator, part, base_revision_id=0, language="ur", heading="متاثرین کا تحفظ",
+                                  body="ریاست **متاثرین** کی حفاظت کرے۔")
+        else:
+            services.edit_recommendation(coordinator, part, base_revision_id=0, language="ur",
+                                         text="اسمگلنگ کے مقدمات کے لیے خصوصی عدالتیں قائم کی جائیں۔")
+
+
+def test_the_reading_page_shows_either_language_or_both_each_in_its_own_direction(app, client, people, bilingual):
+    with app.test_request_context():
+        coordinator, declaration = _load(app, people, bilingual)
+        _translate_everything(coordinator, declaration)
+        services.change_phase(coordinator, declaration, "consultation", deadline=utcnow() + timedelta(days=5))
+        db.session.commit()
+    login(client, people["member"].email)
+    english = client.get(f"/declarations/{bilingual}").get_data(as_text=True)
+    assert "خصوصی عدالتیں" not in english and "equally authentic" in english
+    urdu = BeautifulSoup(client.get(f"/declarations/{bilingual}?text=ur").get_data(as_text=True), "html.parser")
+    texts = urdu.select(".text-in")
+    assert texts and all(t["lang"] == "ur" and t["dir"] == "rtl" for t in texts)
+    assert "خصوصی عدالتیں" in urdu.get_text() and urdu.h1.get_text() == "انسانی اسمگلنگ کے خلاف اعلامیہ"
+    both = BeautifulSoup(client.get(f"/declarations/{bilingual}?text=both").get_data(as_text=True), "html.parser")
+    pairs = both.select(".in-languages.side-by-side")
+    assert pairs and all([t["lang"] for t in pair.select(".text-in")] == ["en", "ur"] for pair in pairs)
+    # The Urdu interface shows the Urdu text by default.
+    client.post("/language", data={"language": "ur"})
+    default = BeautifulSoup(client.get(f"/declarations/{bilingual}").get_data(as_text=True), "html.parser")
+    assert {t["lang"] for t in default.select(".text-in")} == {"ur"}
+
+
+def test_a_part_waiting_for_translation_says_so_and_shows_the_original(app, client, people, bilingual):
+    with app.test_request_context():
+        coordinator, declaration = _load(app, people, bilingual)
+        services.change_phase(coordinator, declaration, "consultation", deadline=utcnow() + timedelta(days=5))
+        db.session.commit()
+    login(client, people["member"].email)
+    page = BeautifulSoup(client.get(f"/declarations/{bilingual}?text=ur").get_data(as_text=True), "html.parser")
+    notes = page.select(".translation-note")
+    assert notes and "Not translated yet" in notes[0].get_text()
+    assert {t["lang"] for t in page.select(".text-in")} == {"en"}  # the English shown is marked English
+
+
+def test_the_sign_page_shows_both_texts_as_equally_authentic(app, client, people, bilingual):
+    with app.test_request_context():
+        coordinator, declaration = _load(app, people, bilingual)
+        _translate_everything(coordinator, declaration)
+        services.change_phase(coordinator, declaration, "consultation", deadline=utcnow() + timedelta(days=5))
+        services.change_phase(coordinator, declaration, "revision")
+        services.change_phase(coordinator, declaration, "signon")
+        db.session.commit()
+    login(client, people["representative"].email)
+    page = client.get(f"/declarations/{bilingual}/sign?text=both").get_data(as_text=True)
+    assert "equally authentic" in page and "خصوصی عدالتیں" in page and "side-by-side" in page
