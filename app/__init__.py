@@ -128,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin
     from app.amendments.views import bp as amendments
     from app.comments.views import bp as comments
-    from app.declarations import editor  # noqa: F401  (registers the editing views on the blueprint)
+    from app.declarations import editor, translating  # noqa: F401  (register the editing and translation views)
     from app.declarations.views import bp as declarations
     from app.home.views import bp as home
     from app.notifications.views import bp as notifications

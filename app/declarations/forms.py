@@ -82,3 +82,24 @@ class EventForm(CreateForm):
     men = IntegerField(_l("Men (if known)"), validators=[Optional(), NumberRange(min=0, max=100000)])
     other_gender = IntegerField(_l("Other genders (if known)"), validators=[Optional(), NumberRange(min=0, max=100000)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+
+class BilingualForm(Form):
+    """Make a declaration bilingual: its second language (the other one of the interface's)."""
+    translation_language = RadioField(_l("Second language"), validators=[DataRequired()])
+
+
+class TranslatorsForm(Form):
+    translators = MultiCheckboxField(_l("Translators"), coerce=int)
+
+
+class TitleTranslationForm(Form):
+    edit_count = HiddenField(default="0")
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
+
+
+class RecommendationTranslationForm(Form):
+    base_revision_id = HiddenField()
+    text = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=5000)],
+                         description=_l("Markdown is allowed."))
