@@ -28,6 +28,7 @@ def index():
         context.update(moderation=work.moderation_counts(), amendments=work.amendments_waiting(),
                        progress=work.signon_progress(signon), follow_ups=work.follow_ups(),
                        in_progress=work.texts_in_progress())
+        context["translation_waiting"] = work.translation_waiting(context["in_progress"])
     if permissions.is_reviewer(user):
         context.update(reviewer_queue=work.reviewer_queue(user), updates_due=work.updates_due(user))
     return render_template("home/index.html", **context)

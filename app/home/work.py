@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from app.amendments.models import Amendment
 from app.choices import AmendmentStatus, CommentStatus, Phase, SignatureStatus
 from app.comments.models import Comment, CommentFlag
-from app.declarations.models import Declaration
+from app.declarations.models import Declaration, Recommendation, Section
 from app.extensions import db
 from app.organizations.models import Organization
 from app.responses.models import Answer, ImplementationUpdate
@@ -55,6 +55,24 @@ def texts_in_progress() -> list[Declaration]:
     secretariat's (one query)."""
     return db.session.scalars(select(Declaration).where(Declaration.phase.in_((Phase.DRAFTING, Phase.REVISION)))
                               .order_by(Declaration.updated_at.desc())).all()
+
+
+def translation_waiting(declarations: list[Declaration]) -> dict[int, int]:
+    """For the bilingual ones among these declarations, how many parts need translation or are not translated
+    yet (the title and summary count as one): two grouped queries, however many parts."""
+    bilingual = {d.id: d for d in declarations if d.bilingual}
+    if not bilingual:
+        return {}
+    waiting = {d.id: int(d.title_needs_translation is not None or not d.title_translation)
+               for d in bilingual.values()}
+    for model in (Section, Recommendation):
+        for declaration_id, count in db.session.execute(
+                select(model.declaration_id, func.count()).where(
+                    model.declaration_id.in_(bilingual), model.deleted_at.is_(None),
+                    model.needs_translation.is_not(None) | model.translation_revision_id.is_(None))
+                .group_by(model.declaration_id)):
+            waiting[declaration_id] += count
+    return {declaration_id: count for declaration_id, count in waiting.items() if count}
 
 
 def amendments_waiting() -> list[tuple[Declaration, int]]:
