@@ -12,6 +12,7 @@ from app.audit.services import record
 from app.choices import LANGUAGES
 from app.declarations.models import Declaration, Recommendation, Section
 from app.declarations.services import EDITABLE_PHASES, EditConflict, live_recommendations, live_sections
+from app.declarations.signals import text_saved
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
 from app.time import utcnow
@@ -55,6 +56,7 @@ def translate_title(actor, declaration: Declaration, *, base_edit_count: int, ti
         declaration.title_needs_translation = None
     declaration.edit_count += 1
     declaration.updated_at = utcnow()
+    text_saved.send(declaration)
     record(actor, "title_translated", declaration, language=declaration.translation_language)
 
 
