@@ -23,6 +23,18 @@ def check_text_edit(actor, declaration: Declaration, language: str | None) -> st
     return language
 
 
+def written_on(declaration: Declaration, language: str | None) -> str | None:
+    """Which language's text an amendment or comment is written on: one of a bilingual declaration's (its
+    original by default); None for a declaration in one language."""
+    if not declaration.bilingual:
+        return None
+    if language is None:
+        return declaration.language
+    if language not in declaration.languages:
+        raise RuleError(_("This declaration has no text in that language."))
+    return language
+
+
 def put_revision(declaration: Declaration, part, revision) -> None:
     """Make the revision the part's text in its language. In a bilingual declaration a change to one language
     marks the other language's text of the part as needing translation, in the same transaction — unless the

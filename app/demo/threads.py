@@ -22,7 +22,7 @@ Thread = tuple[tuple[str, int], list[tuple[str, int, str, str]]]
 _URDU = re.compile("[\u0600-\u06ff]")
 
 
-def written_on(declaration, text: str) -> str | None:
+def language_of(declaration, text: str) -> str | None:
     """The language of the declaration's text a demo comment or amendment was written on (None: one language)."""
     if not declaration.bilingual:
         return None
@@ -53,11 +53,11 @@ class Conversation:
         kind, index = target
         posted.append(comments.add_comment(self.people[who], self.declaration, body=text,
                                            parent=posted[-1] if posted else None,
+                                           language=language_of(self.declaration, text),
                                            **{kind: self.targets[kind][index]}))
-        posted[-1].language = written_on(self.declaration, text)
 
 
 def propose(proposed: list, person: User, declaration, target, text: str, rationale: str) -> None:
     """Propose an amendment, kept in the story's list of them (threads on amendments point into it)."""
-    proposed.append(amendments.propose(person, declaration, target, text=text, rationale=rationale))
-    proposed[-1].language = written_on(declaration, text)
+    proposed.append(amendments.propose(person, declaration, target, text=text, rationale=rationale,
+                                       language=language_of(declaration, text)))

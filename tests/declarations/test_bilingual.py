@@ -175,3 +175,26 @@ def test_the_sign_page_shows_both_texts_as_equally_authentic(app, client, people
     login(client, people["representative"].email)
     page = client.get(f"/declarations/{bilingual}/sign?text=both").get_data(as_text=True)
     assert "equally authentic" in page and "خصوصی عدالتیں" in page and "side-by-side" in page
+
+
+def test_comments_and_amendments_say_which_text_and_an_accepted_amendment_marks_the_other(app, people, bilingual):
+    from app.amendments import services as amendments
+    from app.comments import services as comments
+    with app.test_request_context():
+        coordinator, declaration = _load(app, people, bilingual)
+        _translate_everything(coordinator, declaration)
+        services.change_phase(coordinator, declaration, "consultation", deadline=utcnow() + timedelta(days=5))
+        member = db.session.get(User, people["member"].id)
+        section = _part(bilingual)
+        comment = comments.add_comment(member, declaration, body="یہ لفظ واضح نہیں۔", section=section, language="ur")
+        assert comment.language == "ur"
+        assert comments.add_comment(member, declaration, body="Unclear.", section=section).language == "en"
+        with pytest.raises(RuleError):
+            comments.add_comment(member, declaration, body="?", section=section, language="fr")
+        proposal = amendments.propose(member, declaration, section, text="ریاست متاثرین کی مکمل حفاظت کرے۔",
+                                      rationale="واضح تر", language="ur")
+        assert (proposal.language, proposal.base_revision_id) == ("ur", section.translation_revision_id)
+        services.change_phase(coordinator, declaration, "revision")
+        revision = amendments.accept(coordinator, proposal)
+        assert (revision.language, section.translation, section.current.language) == ("ur", revision, "en")
+        assert section.needs_translation == "en"  # the English now lags behind the accepted Urdu wording
