@@ -134,104 +134,109 @@ def _hidden(page: str) -> dict:
     return fields
 
 
-def run_traffic(server: Gunicorn, prepared: dict, recorder: Recorder, until: float) -> None:
-    base = server.base
-    threads = []
+class Traffic:
+    """The clients of one run: each kind in its threads, until the run's end."""
 
-    def logged_in(role: str, address: str) -> WebClient:
+    def __init__(self, server: Gunicorn, prepared: dict, recorder: Recorder, until: float):
+        self.base, self.prepared, self.recorder, self.until = server.base, prepared, recorder, until
+
+    def run(self) -> None:
+        threads = [threading.Thread(target=self.guarded, args=(work, n)) for work, count in (
+            (self.reader, READERS), (self.commenter, COMMENTERS), (self.signer, SIGNERS)) for n in range(count)]
+        threads += [threading.Thread(target=self.guarded, args=(self.reviewer,)),
+                    threading.Thread(target=self.guarded, args=(self.moderator,))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def logged_in(self, role: str, address: str) -> WebClient:
         """One login for the whole run: a second-factor code is taken only once (warm-up and run share it)."""
         if role not in SESSIONS:
-            client = WebClient(base, headers={"X-Forwarded-For": address})
+            client = WebClient(self.base, headers={"X-Forwarded-For": address})
             client.login(f"{role}@soak.example.org", PASSWORD, code=lambda: pyotp.TOTP(SECRETS[role]).now())
             SESSIONS[role] = client
         return SESSIONS[role]
 
-    def guarded(work, *args):
+    def guarded(self, work, *args):
         try:
             work(*args)
         except Exception as error:  # noqa: BLE001 - a client that could not go on is an error of the run
-            with recorder.lock:
-                recorder.errors.append(f"{work.__name__} stopped: {error!r}")
+            with self.recorder.lock:
+                self.recorder.errors.append(f"{work.__name__} stopped: {error!r}")
 
-    def landing(client, location: str, kind: str) -> None:
+    def landing(self, client, location: str, kind: str) -> None:
         """Where an action led: a page saying it was refused counts as an error (not timed)."""
         if location:
             text = client.get(location)[2]
             refusal = re.search(r'class="flash flash-error">([^<]+)<', text)
             if refusal:
-                with recorder.lock:
-                    recorder.errors.append(f"{kind} refused: {refusal.group(1)}")
+                with self.recorder.lock:
+                    self.recorder.errors.append(f"{kind} refused: {refusal.group(1)}")
 
-    def reader(n):
-        client = WebClient(base, headers={"X-Forwarded-For": f"10.2.0.{n}"})
-        while time.monotonic() < until:
-            recorder.check("read", client.get(f"/declarations/{prepared['reading']}"), (200,))
+    def reader(self, n):
+        client = WebClient(self.base, headers={"X-Forwarded-For": f"10.2.0.{n}"})
+        while time.monotonic() < self.until:
+            self.recorder.check("read", client.get(f"/declarations/{self.prepared['reading']}"), (200,))
 
-    def commenter(n):
-        client = WebClient(base, headers={"X-Forwarded-For": f"10.3.0.{n}"})
+    def commenter(self, n):
+        client = WebClient(self.base, headers={"X-Forwarded-For": f"10.3.0.{n}"})
         client.login(f"rep{n}@soak.example.org", PASSWORD)
         m = n
-        while time.monotonic() < until:
+        while time.monotonic() < self.until:
             m += 1
-            thread = f"/declarations/{prepared['reading']}/recommendation/{prepared['items'][m % 30]}/comments"
+            thread = (f"/declarations/{self.prepared['reading']}/recommendation/{self.prepared['items'][m % 30]}"
+                      "/comments")
             text = client.get(thread)[2]
-            landing(client, recorder.check("comment", client.post(thread, {
+            self.landing(client, self.recorder.check("comment", client.post(thread, {
                 **_hidden(text), "body": f"A soak comment {random.random()}."}), (302, 303)), "comment")
 
-    def signer(n):
-        client = WebClient(base, headers={"X-Forwarded-For": f"10.4.0.{n}"})
+    def signer(self, n):
+        client = WebClient(self.base, headers={"X-Forwarded-For": f"10.4.0.{n}"})
         client.login(f"rep{COMMENTERS + n}@soak.example.org", PASSWORD)
-        path = f"/declarations/{prepared['signon']}/sign"
-        while time.monotonic() < until:
+        path = f"/declarations/{self.prepared['signon']}/sign"
+        while time.monotonic() < self.until:
             page = client.get(path)[2]
             version = re.search(r'name="version_id" type="hidden" value="(\d+)"', page)
-            landing(client, recorder.check("sign", client.post(path, {
+            self.landing(client, self.recorder.check("sign", client.post(path, {
                 **_hidden(page), "version_id": version.group(1), "capacity": "organization",
                 "visibility": "public"}), (303,)), "sign")
             page = client.get(path)[2]
             withdraw = re.search(r'action="(/signatures/\d+/withdraw)"', page)
             if withdraw:
-                recorder.check("withdraw", client.post(withdraw.group(1), {"csrf_token": _csrf(page), "reason": ""}),
-                               (302, 303))
+                self.recorder.check("withdraw", client.post(withdraw.group(1), {
+                    "csrf_token": _csrf(page), "reason": ""}), (302, 303))
 
-    def reviewer():
-        client = logged_in("reviewer", "10.5.0.1")
-        submission = prepared["submission"]
+    def reviewer(self):
+        client = self.logged_in("reviewer", "10.5.0.1")
+        submission = self.prepared["submission"]
         page = client.get(f"/submissions/{submission}")[2]
         client.post(f"/submissions/{submission}/acknowledge", {"csrf_token": _csrf(page)})
         n = 0
-        while time.monotonic() < until:
-            recommendation = prepared["recommendations"][n % len(prepared["recommendations"])]
+        while time.monotonic() < self.until:
+            recommendation = self.prepared["recommendations"][n % len(self.prepared["recommendations"])]
             path = f"/submissions/{submission}/recommendations/{recommendation}/answer"
             page = client.get(path)[2]
-            landing(client, recorder.check("answer", client.post(path, {
+            self.landing(client, self.recorder.check("answer", client.post(path, {
                 **_hidden(page), "position": "supported", "explanation": f"Draft {n}.", "lead_institution": "",
                 "target_date": ""}), (303,)), "answer")
             n += 1
 
-    def moderator():
-        client = logged_in("coordinator", "10.6.0.1")
+    def moderator(self):
+        client = self.logged_in("coordinator", "10.6.0.1")
         n = 0
-        while time.monotonic() < until:
-            comment = prepared["comments"][n % len(prepared["comments"])]
+        while time.monotonic() < self.until:
+            comment = self.prepared["comments"][n % len(self.prepared["comments"])]
             page = client.get("/moderation")[2]
             for action in ("hide", "restore"):
-                landing(client, recorder.check("moderate", client.post(f"/moderation/comments/{comment}", {
+                self.landing(client, self.recorder.check("moderate", client.post(f"/moderation/comments/{comment}", {
                     "csrf_token": _csrf(page), "action": action, "reason": "Soak moderation."}), (302, 303)),
-                        "moderate")
+                    "moderate")
             n += 1
 
-    for n in range(READERS):
-        threads.append(threading.Thread(target=guarded, args=(reader, n)))
-    for n in range(COMMENTERS):
-        threads.append(threading.Thread(target=guarded, args=(commenter, n)))
-    for n in range(SIGNERS):
-        threads.append(threading.Thread(target=guarded, args=(signer, n)))
-    threads += [threading.Thread(target=guarded, args=(reviewer,)), threading.Thread(target=guarded, args=(moderator,))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+
+def run_traffic(server: Gunicorn, prepared: dict, recorder: Recorder, until: float) -> None:
+    Traffic(server, prepared, recorder, until).run()
 
 
 def workers_rss_mb(master_pid: int) -> float:

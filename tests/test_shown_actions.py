@@ -86,23 +86,23 @@ def _values(form) -> dict:
         elif kind == "checkbox":
             if "checked" in field:
                 data.setdefault(name, []).append(value or "y")
-        elif kind == "date":
-            data[name] = value or date.today().isoformat()
-        elif kind == "email":
-            data[name] = value or "someone.new@example.org"
-        elif kind == "number":
-            data[name] = value or "0"
-        elif kind == "datetime-local":
-            data[name] = value or (date.today() + timedelta(days=10)).isoformat() + "T12:00"
-        elif kind == "password":
-            data[name] = "correct horse battery"
         else:
-            data[name] = value if value else "A considered text, long enough for any field."
+            data[name] = _typed(kind, value)
     data.update(radios)
     for name, options in form["selects"].items():
         chosen = [v for v, selected in options if selected and v] or [v for v, _s in options if v] or [""]
         data[name] = chosen[0]
     return data
+
+
+def _typed(kind: str, value: str | None) -> str:
+    """What a person types in a field of this kind, given the value it came with."""
+    if kind == "password":
+        return "correct horse battery"
+    return value or {
+        "date": date.today().isoformat(), "email": "someone.new@example.org", "number": "0",
+        "datetime-local": (date.today() + timedelta(days=10)).isoformat() + "T12:00",
+    }.get(kind, "A considered text, long enough for any field.")
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from app.accounts.buckets import client_key, secret_bucket
 from app.accounts.forms import CodeForm, PasswordAndCodeForm
 from app.accounts.views import bp
 from app.audit.services import record_after_request
-from app.errors import RuleError, WrongSecret
+from app.errors import WrongSecret
 from app.limits import throttle
-from app.web.pages import acting_user, attempt
+from app.web.pages import acting_user, carry_out
 
 SETUP_SECRET = "totp_setup"
 
@@ -45,17 +45,14 @@ def _checked(form, service, *buckets):
     user = acting_user()
     tried = throttle.spend(current_app.config["LOGIN_LIMITS"], client_key(), *buckets, actor=user,
                            what="second_factor")
-    try:
-        with attempt():
-            result = service(user, form)
-    except WrongSecret as wrong:
-        record_after_request(user, wrong.action, user, where=request.endpoint)
-        return None, two_factor_view(form, str(wrong), status=422)
-    except RuleError as rule:
-        tried.refund()
-        return None, two_factor_view(form, str(rule), status=422)
+    outcome = carry_out(service, user, form)
+    if isinstance(outcome.refusal, WrongSecret):
+        record_after_request(user, outcome.refusal.action, user, where=request.endpoint)
+        return None, two_factor_view(form, outcome.error, status=422)
     tried.refund()
-    return result, None
+    if not outcome.done:
+        return None, two_factor_view(form, outcome.error, status=422)
+    return outcome.result, None
 
 
 def _code_and_password(service):

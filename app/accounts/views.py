@@ -31,8 +31,6 @@ from app.accounts.models import Invitation, User
 from app.audit.services import record_after_request
 from app.errors import RuleError, WrongSecret
 from app.extensions import db, limiter
-from app.form_keys import services as form_keys
-from app.form_keys.services import Repeated
 from app.institutions.models import Institution
 from app.limits import throttle
 from app.organizations.models import Organization
@@ -42,9 +40,10 @@ from app.web.pages import (
     acting_user,
     answer_repeat,
     attempt,
+    carry_out,
+    flash_refusal,
     get_or_404,
     get_visible_or_404,
-    refuse,
     render_form,
     require,
 )
@@ -166,19 +165,16 @@ def accept_invitation(token):
         form.language.data = session.get("lang") or "en"
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                user = services.accept_invitation(
-                    invitation, name=form.name.data, designation=form.designation.data or "",
-                    password=form.password.data, language=form.language.data, gender=form.gender.data,
-                    province=form.province.data)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            _start_session(user)
+        outcome = carry_out(services.accept_invitation, invitation, name=form.name.data,
+                            designation=form.designation.data or "", password=form.password.data,
+                            language=form.language.data, gender=form.gender.data, province=form.province.data)
+        if outcome.done:
+            user = outcome.result
+            _start_session(user)  # a new session: what is flashed comes after it
             session["lang"] = user.language
             flash(_("Welcome to Sanad, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(url_for("home.index"))
+        error = outcome.error
     return render_form("accounts/accept.html", form=form, invitation=invitation, error=error)
 
 
@@ -189,14 +185,10 @@ def reset_request():
     form = ResetRequestForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                services.request_password_reset(form.email.data)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            # The same answer whether or not the address has an account.
+        outcome = carry_out(services.request_password_reset, form.email.data)
+        if outcome.done:  # the same answer whether or not the address has an account
             return render_template("accounts/reset_sent.html", email=form.email.data)
+        error = outcome.error
     return render_form("accounts/reset_request.html", form=form, error=error)
 
 
@@ -210,16 +202,13 @@ def reset_password(token):
     form = ResetPasswordForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                services.set_password(user, form.password.data, reason="reset")
-        except RuleError as rule:
-            error = str(rule)
-        else:
+        outcome = carry_out(services.set_password, user, form.password.data, reason="reset")
+        if outcome.done:
             logout_user()
-            session.clear()
+            session.clear()  # what is flashed comes after it
             flash(_("Your password has been changed. Log in with the new password."), "success")
             return redirect(url_for("accounts.login"))
+        error = outcome.error
     return render_form("accounts/reset_password.html", form=form, error=error)
 
 
@@ -261,19 +250,15 @@ def change_password():
     if form.validate_on_submit():
         tried = throttle.spend(login_limits(), client_key(), secret_bucket(user, "email"), actor=user,
                                what="password_check")
-        try:
-            with attempt():
-                services.change_password(user, form.current_password.data, form.password.data)
-        except WrongSecret as wrong:
-            record_after_request(user, wrong.action, user, where=request.endpoint)
-            error = str(wrong)
-        except RuleError as rule:
-            tried.refund()
-            error = str(rule)
+        outcome = carry_out(services.change_password, user, form.current_password.data, form.password.data)
+        if isinstance(outcome.refusal, WrongSecret):
+            record_after_request(user, outcome.refusal.action, user, where=request.endpoint)
         else:
             tried.refund()
+        if outcome.done:
             flash(_("Your password has been changed. Other sessions have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
+        error = outcome.error
     return render_form("accounts/password.html", form=form, error=error)
 
 
@@ -320,22 +305,17 @@ def _invitation_page(organization=None):
         form.institution.data = request.args.get("institution", "")
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                form_keys.claim(form.form_key.data)
-                _send_invitation(form, actor)
-        except Repeated as repeat:
-            return answer_repeat(repeat)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(ngettext("Invitation sent to %(email)s. The link works once and expires in %(num)d day.",
-                           "Invitation sent to %(email)s. The link works once and expires in %(num)d days.",
-                           current_app.config["INVITATION_DAYS"], email=services.normalize_email(form.email.data)),
-                  "success")
-            answer = (url_for("organizations.detail", organization_id=organization.id) if organization is not None
-                      else url_for("accounts.invitations"))
-            return redirect(form_keys.answered(form.form_key.data, answer))
+        outcome = carry_out(_send_invitation, form, actor, form_key=form.form_key.data, success=ngettext(
+            "Invitation sent to %(email)s. The link works once and expires in %(num)d day.",
+            "Invitation sent to %(email)s. The link works once and expires in %(num)d days.",
+            current_app.config["INVITATION_DAYS"], email=services.normalize_email(form.email.data)))
+        if outcome.repeat:
+            return answer_repeat(outcome.repeat)
+        if outcome.done:
+            return redirect(outcome.answered(
+                url_for("organizations.detail", organization_id=organization.id) if organization is not None
+                else url_for("accounts.invitations")))
+        error = outcome.error
     return render_form("accounts/invite.html", form=form, organization=organization, error=error)
 
 
@@ -363,11 +343,8 @@ def invitations():
 def revoke_invitation(invitation_id):
     require(permissions.can_manage_invitations(acting_user()))
     invitation = get_or_404(Invitation, invitation_id)
-    try:
-        with attempt():
-            services.revoke_invitation(acting_user(), invitation)
-    except RuleError as rule:
-        refuse(rule)
-    else:
-        flash(_("The invitation to %(email)s has been revoked.", email=invitation.email), "success")
+    outcome = carry_out(services.revoke_invitation, acting_user(), invitation,
+                        success=_("The invitation to %(email)s has been revoked.", email=invitation.email))
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(url_for("accounts.invitations"))

@@ -1,7 +1,7 @@
 """Admin pages: people and their roles, recipient institutions, the alliance's settings, and the audit log."""
 from datetime import datetime, time
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
@@ -13,7 +13,6 @@ from app.accounts.models import User
 from app.audit.labels import labelled_actions
 from app.audit.models import AuditEntry
 from app.choices import ORGANIZATION_ROLES, PLATFORM_ROLES
-from app.errors import RuleError
 from app.extensions import db
 from app.institutions import services as institutions
 from app.institutions.forms import InstitutionForm
@@ -21,7 +20,7 @@ from app.institutions.models import Institution
 from app.organizations.models import Organization
 from app.settings import services as alliance_settings
 from app.settings.forms import SettingsForm
-from app.web.pages import acting_user, attempt, get_or_404, page_number, query_text, render_form, require
+from app.web.pages import acting_user, carry_out, get_or_404, page_number, query_text, render_form, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -74,21 +73,15 @@ def user(user_id):
         form.active.data = person.active
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                accounts.set_roles(
-                    acting_user(), person, platform_role=form.platform_role.data or None,
-                    organization=(db.session.get(Organization, int(form.organization.data))
-                                  if form.organization.data else None),
-                    org_role=form.org_role.data or None, is_expert=form.is_expert.data,
-                    institution=(db.session.get(Institution, int(form.institution.data))
-                                 if form.institution.data else None),
-                    active=form.active.data)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("The roles of %(name)s have been saved.", name=person.name), "success")
+        outcome = carry_out(
+            accounts.set_roles, acting_user(), person, platform_role=form.platform_role.data or None,
+            organization=db.session.get(Organization, int(form.organization.data)) if form.organization.data else None,
+            org_role=form.org_role.data or None, is_expert=form.is_expert.data,
+            institution=db.session.get(Institution, int(form.institution.data)) if form.institution.data else None,
+            active=form.active.data, success=_("The roles of %(name)s have been saved.", name=person.name))
+        if outcome.done:
             return redirect(url_for("admin.user", user_id=person.id))
+        error = outcome.error
     history = db.session.scalars(
         select(AuditEntry).where(AuditEntry.target_type == "users", AuditEntry.target_id == person.id)
         .order_by(AuditEntry.id.desc()).limit(20)).all()
@@ -110,16 +103,12 @@ def institution(institution_id=None):
     form = InstitutionForm(obj=record)
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                saved = institutions.save_institution(acting_user(), record, name=form.name.data,
-                                                      acronym=form.acronym.data or "",
-                                                      description=form.description.data or "")
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("The institution has been saved."), "success")
-            return redirect(url_for("admin.institution", institution_id=saved.id))
+        outcome = carry_out(institutions.save_institution, acting_user(), record, name=form.name.data,
+                            acronym=form.acronym.data or "", description=form.description.data or "",
+                            success=_("The institution has been saved."))
+        if outcome.done:
+            return redirect(url_for("admin.institution", institution_id=outcome.result.id))
+        error = outcome.error
     return render_form("admin/institution.html", form=form, institution=record, error=error)
 
 
@@ -139,19 +128,16 @@ def settings():
         form.default_recipients.data = [i for i in stored.default_recipient_ids if i in known]
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                alliance_settings.save(
-                    acting_user(), name_en=form.name_en.data, name_ur=form.name_ur.data or "",
-                    short_name=form.short_name.data or "", contact_email=form.contact_email.data or "",
-                    consultation_days=form.consultation_days.data, signon_days=form.signon_days.data,
-                    acknowledge_days=form.acknowledge_days.data, answer_days=form.answer_days.data,
-                    default_recipient_ids=form.default_recipients.data or [])
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("The settings have been saved. Every page and email uses them from now on."), "success")
+        outcome = carry_out(
+            alliance_settings.save, acting_user(), name_en=form.name_en.data, name_ur=form.name_ur.data or "",
+            short_name=form.short_name.data or "", contact_email=form.contact_email.data or "",
+            consultation_days=form.consultation_days.data, signon_days=form.signon_days.data,
+            acknowledge_days=form.acknowledge_days.data, answer_days=form.answer_days.data,
+            default_recipient_ids=form.default_recipients.data or [],
+            success=_("The settings have been saved. Every page and email uses them from now on."))
+        if outcome.done:
             return redirect(url_for("admin.settings"), 303)
+        error = outcome.error
     return render_form("admin/settings.html", form=form, error=error, saved=alliance_settings.last_saved())
 
 

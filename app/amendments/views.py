@@ -17,20 +17,17 @@ from app.comments.posting import post_comment
 from app.declarations.diff import word_diff
 from app.declarations.loading import get_declaration, get_item
 from app.declarations.services import consultation_closed_message
-from app.errors import RuleError
 from app.extensions import db
-from app.form_keys import services as form_keys
-from app.form_keys.services import Repeated
 from app.time import utcnow
 from app.web.pages import (
     acting_user,
     answer_repeat,
     ask_again,
-    attempt,
+    carry_out,
+    flash_refusal,
     form_id,
     get_or_404,
     page_number,
-    refuse,
     render_form,
     require,
 )
@@ -48,20 +45,15 @@ def propose(declaration_id, kind, item_id):
     form = AmendmentForm(text=services.current_text(item)) if request.method == "GET" else AmendmentForm()
     error = consultation_closed_message(declaration) if request.method == "GET" else None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                form_keys.claim(form.form_key.data)
-                amendment = services.propose(acting_user(), declaration, item, text=form.text.data,
-                                             rationale=form.rationale.data)
-        except Repeated as repeat:
-            return answer_repeat(repeat)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("Your amendment has been proposed. Coordinators will decide on it after the consultation."),
-                  "success")
-            return redirect(form_keys.answered(form.form_key.data,
-                                               url_for("amendments.detail", amendment_id=amendment.id)))
+        outcome = carry_out(
+            services.propose, acting_user(), declaration, item, text=form.text.data, rationale=form.rationale.data,
+            form_key=form.form_key.data,
+            success=_("Your amendment has been proposed. Coordinators will decide on it after the consultation."))
+        if outcome.repeat:
+            return answer_repeat(outcome.repeat)
+        if outcome.done:
+            return redirect(outcome.answered(url_for("amendments.detail", amendment_id=outcome.result.id)))
+        error = outcome.error
     amended = services.amended_texts(declaration.id)[kind, item.id]
     return render_form("amendments/propose.html", form=form, declaration=declaration, item=item, kind=kind,
                        amended=amended, error=error, status=422 if error and request.method == "POST" else 200)
@@ -107,16 +99,13 @@ def _base_text(amendment: Amendment) -> str:
 def accept(amendment_id):
     amendment = _load(amendment_id)
     require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
-    try:
-        with attempt():
-            services.accept(acting_user(), amendment)
-    except services.AmendmentConflict:
+    outcome = carry_out(services.accept, acting_user(), amendment, success=_(
+        "The amendment has been accepted and is now part of the text, credited to %(name)s.",
+        name=amendment.proposer.name))
+    if isinstance(outcome.refusal, services.AmendmentConflict):
         return redirect(url_for("amendments.merge", amendment_id=amendment.id))
-    except RuleError as rule:
-        refuse(rule)
-        return redirect(url_for("amendments.detail", amendment_id=amendment.id))
-    flash(_("The amendment has been accepted and is now part of the text, credited to %(name)s.",
-            name=amendment.proposer.name), "success")
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(url_for("amendments.detail", amendment_id=amendment.id))
 
 
@@ -132,16 +121,14 @@ def merge(amendment_id):
         form = MergeForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                services.accept(acting_user(), amendment, merged_text=form.text.data,
-                                base_revision_id=form_id(form.base_revision_id.data) or -1)
-        except RuleError as rule:
-            error = str(rule)
-            form.base_revision_id.data = str(target.current_revision_id)
-        else:
-            flash(_("The merged text has been saved, credited to %(name)s.", name=amendment.proposer.name), "success")
+        outcome = carry_out(services.accept, acting_user(), amendment, merged_text=form.text.data,
+                            base_revision_id=form_id(form.base_revision_id.data) or -1,
+                            success=_("The merged text has been saved, credited to %(name)s.",
+                                      name=amendment.proposer.name))
+        if outcome.done:
             return redirect(url_for("amendments.detail", amendment_id=amendment.id))
+        error = outcome.error
+        form.base_revision_id.data = str(target.current_revision_id)
     amended = services.amended_text(amendment, services.amended_texts(amendment.declaration_id))
     return render_form("amendments/merge.html", status=409 if request.method == "GET" else None, form=form,
                        error=error, amendment=amendment, target=target, current_text=services.current_text(target),
@@ -157,13 +144,10 @@ def reject(amendment_id):
     if not form.validate_on_submit():
         return ask_again(form, action=request.path, title=_("Reject this amendment"), button=_("Reject"),
                          back=url_for("amendments.detail", amendment_id=amendment.id), danger=True)
-    try:
-        with attempt():
-            services.reject(acting_user(), amendment, form.reason.data or "")
-    except RuleError as rule:
-        refuse(rule)
-    else:
-        flash(_("The amendment has been rejected. The proposer will see your reason."), "success")
+    outcome = carry_out(services.reject, acting_user(), amendment, form.reason.data or "",
+                        success=_("The amendment has been rejected. The proposer will see your reason."))
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(url_for("amendments.detail", amendment_id=amendment.id))
 
 
@@ -175,14 +159,11 @@ def set_hidden(amendment_id, action):
     if not form.validate_on_submit():
         return ask_again(form, action=request.path, title=_("Take this amendment down"), button=_("Take down"),
                          back=url_for("amendments.detail", amendment_id=amendment.id), danger=True)
-    try:
-        with attempt():
-            services.set_hidden(acting_user(), amendment, action == "hide", form.reason.data or "")
-    except RuleError as rule:
-        refuse(rule)
-    else:
-        flash(_("The amendment has been taken down.") if action == "hide" else _("The amendment is shown again."),
-              "success")
+    outcome = carry_out(services.set_hidden, acting_user(), amendment, action == "hide", form.reason.data or "",
+                        success=_("The amendment has been taken down.") if action == "hide"
+                        else _("The amendment is shown again."))
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(url_for("amendments.detail", amendment_id=amendment.id))
 
 

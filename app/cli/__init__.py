@@ -23,12 +23,14 @@ from app.notifications.services import send_closing_reminders, send_digests
 
 
 def register_cli(app: Flask) -> None:
-    mail = AppGroup("mail", help="The outbox of email messages.")
-    demo = AppGroup("demo", help="Demo data for development.")
-    users = AppGroup("users", help="Accounts.")
-    notifications = AppGroup("notifications", help="Digests and deadline reminders (run from cron).")
+    """The flask commands, in groups."""
+    for group in (_audit_commands(), _backup_commands(), _mail_commands(), _demo_commands(app), _users_commands(),
+                  _notifications_commands()):
+        app.cli.add_command(group)
+
+
+def _audit_commands() -> AppGroup:
     audit = AppGroup("audit", help="The audit log.")
-    backup_group = AppGroup("backup", help="Backups of the database and their restore.")
 
     @audit.command("verify")
     def audit_verify():
@@ -38,6 +40,12 @@ def register_cli(app: Flask) -> None:
             click.echo(f"audit log BROKEN after {checked} good entries: {broken}")
             sys.exit(1)
         click.echo(f"audit log intact: {checked} entries, each chained to the one before")
+
+    return audit
+
+
+def _backup_commands() -> AppGroup:
+    backup_group = AppGroup("backup", help="Backups of the database and their restore.")
 
     @backup_group.command("create")
     @click.argument("path")
@@ -67,21 +75,11 @@ def register_cli(app: Flask) -> None:
         if broken or wrong:
             sys.exit(1)
 
-    @notifications.command("digest")
-    def notifications_digest():
-        """Email each person who chose the daily digest what is new for them (run once a day)."""
-        count = send_digests()
-        db.session.commit()
-        sent, failed = deliver(take_queued_ids())
-        click.echo(f"{count} digest(s) written, {sent} sent, {failed} failed (left in the outbox)")
+    return backup_group
 
-    @notifications.command("remind")
-    def notifications_remind():
-        """Tell the alliance about consultations closing within 48 hours (run every hour)."""
-        count = send_closing_reminders()
-        db.session.commit()
-        sent, failed = deliver(take_queued_ids())
-        click.echo(f"{count} reminder(s), {sent} email(s) sent, {failed} failed (left in the outbox)")
+
+def _mail_commands() -> AppGroup:
+    mail = AppGroup("mail", help="The outbox of email messages.")
 
     @mail.command("send")
     def mail_send():
@@ -98,6 +96,12 @@ def register_cli(app: Flask) -> None:
         click.echo(f"{len(waiting)} message(s) waiting")
         for message in waiting:
             click.echo(f"  #{message.id} to {message.recipient}: {message.attempts} attempt(s) {message.last_error}")
+
+    return mail
+
+
+def _demo_commands(app: Flask) -> AppGroup:
+    demo = AppGroup("demo", help="Demo data for development.")
 
     @demo.command("load")
     def demo_load():
@@ -135,6 +139,12 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"{email} is not a demo account with two-step login.")
         click.echo(demo_code(DEMO_TOTP_SECRET))
 
+    return demo
+
+
+def _users_commands() -> AppGroup:
+    users = AppGroup("users", help="Accounts.")
+
     @users.command("create-admin")
     @click.argument("email")
     @click.option("--name", default="Administrator")
@@ -156,9 +166,26 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"admin {user.email} created")
 
-    app.cli.add_command(audit)
-    app.cli.add_command(backup_group)
-    app.cli.add_command(mail)
-    app.cli.add_command(demo)
-    app.cli.add_command(users)
-    app.cli.add_command(notifications)
+    return users
+
+
+def _notifications_commands() -> AppGroup:
+    notifications = AppGroup("notifications", help="Digests and deadline reminders (run from cron).")
+
+    @notifications.command("digest")
+    def notifications_digest():
+        """Email each person who chose the daily digest what is new for them (run once a day)."""
+        count = send_digests()
+        db.session.commit()
+        sent, failed = deliver(take_queued_ids())
+        click.echo(f"{count} digest(s) written, {sent} sent, {failed} failed (left in the outbox)")
+
+    @notifications.command("remind")
+    def notifications_remind():
+        """Tell the alliance about consultations closing within 48 hours (run every hour)."""
+        count = send_closing_reminders()
+        db.session.commit()
+        sent, failed = deliver(take_queued_ids())
+        click.echo(f"{count} reminder(s), {sent} email(s) sent, {failed} failed (left in the outbox)")
+
+    return notifications

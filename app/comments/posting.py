@@ -9,11 +9,8 @@ from app.choices import CommentStatus
 from app.comments import services
 from app.comments.forms import CommentForm
 from app.comments.models import Comment
-from app.errors import RuleError
 from app.extensions import db, login_manager
-from app.form_keys import services as form_keys
-from app.form_keys.services import Repeated
-from app.web.pages import acting_user, attempt, form_id, require
+from app.web.pages import acting_user, carry_out, form_id, require
 
 
 def post_comment(declaration, form: CommentForm, answer_for, **target):
@@ -31,16 +28,13 @@ def post_comment(declaration, form: CommentForm, answer_for, **target):
     parent = db.session.get(Comment, parent_id) if parent_id else None
     if parent is not None and parent.declaration_id != declaration.id:
         parent = None  # the service then refuses a reply across texts
-    try:
-        with attempt():
-            form_keys.claim(form.form_key.data)
-            comment = services.add_comment(acting_user(), declaration, body=form.body.data, parent=parent,
-                                           **target)
-    except Repeated as repeat:
-        return repeat.answer_url or request.path, str(repeat), None
-    except RuleError as rule:
-        return None, None, str(rule)
-    return form_keys.answered(form.form_key.data, answer_for(comment)), posted_message(comment), None
+    outcome = carry_out(services.add_comment, acting_user(), declaration, body=form.body.data, parent=parent,
+                        **target, form_key=form.form_key.data)
+    if outcome.repeat:
+        return outcome.repeat.answer_url or request.path, str(outcome.repeat), None
+    if not outcome.done:
+        return None, None, outcome.error
+    return outcome.answered(answer_for(outcome.result)), posted_message(outcome.result), None
 
 
 def posted_message(comment: Comment) -> str:

@@ -16,20 +16,17 @@ from app.comments.models import Comment, ModerationDecision
 from app.comments.posting import post_comment
 from app.declarations.loading import get_declaration, get_item
 from app.declarations.services import consultation_closed_message, live_recommendations, live_sections, numbering
-from app.errors import RuleError
 from app.exports import csv_text
 from app.extensions import db
-from app.form_keys import services as form_keys
-from app.form_keys.services import Repeated
 from app.time import utcnow
 from app.web.pages import (
     acting_user,
     answer_repeat,
     ask_again,
-    attempt,
+    carry_out,
+    flash_refusal,
     get_or_404,
     page_number,
-    refuse,
     render_form,
     require,
 )
@@ -82,14 +79,11 @@ def edit(comment_id):
     form = CommentForm(body=comment.body_source) if request.method == "GET" else CommentForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                services.edit_comment(acting_user(), comment, form.body.data)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("Your comment has been updated."), "success")
+        outcome = carry_out(services.edit_comment, acting_user(), comment, form.body.data,
+                            success=_("Your comment has been updated."))
+        if outcome.done:
             return redirect(_back(comment))
+        error = outcome.error
     return render_form("comments/edit.html", form=form, comment=comment, error=error, back=_back(comment),
                        edit_minutes=services.edit_minutes())
 
@@ -116,13 +110,9 @@ def delete(comment_id):
                  else _("The comment was edited after this page was opened. Check it and confirm again."))
         return render_template("comments/confirm_delete.html", comment=comment, stamp=text_stamp(comment),
                                back=_back(comment), error=error), 422
-    try:
-        with attempt():
-            services.delete_comment(acting_user(), comment)
-    except RuleError as rule:
-        refuse(rule)
-    else:
-        flash(_("Your comment has been deleted."), "success")
+    outcome = carry_out(services.delete_comment, acting_user(), comment, success=_("Your comment has been deleted."))
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(_back(comment))
 
 
@@ -139,17 +129,14 @@ def flag(comment_id):
     form = FlagForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                form_keys.claim(form.form_key.data)
-                services.flag_comment(acting_user(), comment, form.reason.data)
-        except Repeated as repeat:
-            return answer_repeat(repeat)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("Thank you. A coordinator will look at this comment."), "success")
-            return redirect(form_keys.answered(form.form_key.data, _back(comment)))
+        outcome = carry_out(services.flag_comment, acting_user(), comment, form.reason.data,
+                            form_key=form.form_key.data,
+                            success=_("Thank you. A coordinator will look at this comment."))
+        if outcome.repeat:
+            return answer_repeat(outcome.repeat)
+        if outcome.done:
+            return redirect(outcome.answered(_back(comment)))
+        error = outcome.error
     return render_form("comments/flag.html", form=form, comment=comment, error=error, back=_back(comment))
 
 
@@ -214,18 +201,15 @@ def moderate(comment_id):
     form = ModerationForm()
     if not form.validate_on_submit():
         if form.action.errors:
-            refuse(_("The form was incomplete; nothing was done."))
+            flash_refusal(_("The form was incomplete; nothing was done."))
             return redirect(url_for("comments.queue"))
         return ask_again(form, action=request.path, title=_("Moderate this comment"),
                          hidden={"action": form.action.data}, button=str(MODERATION_BUTTONS.get(form.action.data, "")),
                          back=url_for("comments.queue"), danger=form.action.data in ("reject", "hide"))
-    try:
-        with attempt():
-            services.moderate(acting_user(), comment, form.action.data, form.reason.data or "")
-    except RuleError as rule:
-        refuse(rule)
-    else:
-        flash(_("Decision recorded."), "success")
+    outcome = carry_out(services.moderate, acting_user(), comment, form.action.data, form.reason.data or "",
+                        success=_("Decision recorded."))
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(url_for("comments.queue"))
 
 

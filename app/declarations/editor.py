@@ -12,13 +12,19 @@ from app.declarations.forms import DeclarationForm, DraftersForm, EventForm, Pha
 from app.declarations.loading import get_declaration, get_item, institution_names
 from app.declarations.models import ConsultationEvent
 from app.declarations.views import bp
-from app.errors import RuleError
 from app.extensions import db
-from app.form_keys import services as form_keys
-from app.form_keys.services import Repeated
 from app.institutions.models import Institution
 from app.time import local_to_utc
-from app.web.pages import acting_user, answer_repeat, attempt, form_id, get_or_404, refuse, render_form, require
+from app.web.pages import (
+    acting_user,
+    answer_repeat,
+    carry_out,
+    flash_refusal,
+    form_id,
+    get_or_404,
+    render_form,
+    require,
+)
 
 
 def _count(value) -> int:
@@ -65,20 +71,18 @@ def settings(declaration_id):
         form.edit_count.data = str(declaration.edit_count)
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                services.update_settings(acting_user(), declaration, base_edit_count=_count(form.edit_count.data),
-                                         kind=form.kind.data, title=form.title.data, summary=form.summary.data or "",
-                                         moderation=form.moderation.data, visibility=form.visibility.data)
-        except services.EditConflict:
+        outcome = carry_out(services.update_settings, acting_user(), declaration,
+                            base_edit_count=_count(form.edit_count.data), kind=form.kind.data, title=form.title.data,
+                            summary=form.summary.data or "", moderation=form.moderation.data,
+                            visibility=form.visibility.data, success=_("The settings have been saved."))
+        if outcome.done:
+            return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+        if isinstance(outcome.refusal, services.EditConflict):
             error = _("Someone else changed these settings while you were editing them: your text is kept below; "
                       "the current title is “%(title)s”. Save again to replace it.", title=declaration.title)
             form.edit_count.data = str(declaration.edit_count)
-        except RuleError as rule:
-            error = str(rule)
         else:
-            flash(_("The settings have been saved."), "success")
-            return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+            error = outcome.error
     return render_form("declarations/settings.html", form=form, declaration=declaration, error=error)
 
 
@@ -101,18 +105,15 @@ def add_item(declaration_id, kind):
         _institution_choices(form)
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                if kind == "section":
-                    item = services.add_section(acting_user(), declaration, heading=form.heading.data,
-                                                body=form.body.data)
-                else:
-                    item = services.add_recommendation(acting_user(), declaration, **_recommendation_fields(form))
-        except RuleError as rule:
-            error = str(rule)
+        if kind == "section":
+            outcome = carry_out(services.add_section, acting_user(), declaration, heading=form.heading.data,
+                                body=form.body.data, success=_("Saved."))
         else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("declarations.edit", declaration_id=declaration.id, _anchor=item.anchor))
+            outcome = carry_out(services.add_recommendation, acting_user(), declaration,
+                                **_recommendation_fields(form), success=_("Saved."))
+        if outcome.done:
+            return redirect(url_for("declarations.edit", declaration_id=declaration.id, _anchor=outcome.result.anchor))
+        error = outcome.error
     return render_form(f"declarations/{kind}_form.html", form=form, declaration=declaration, item=None, error=error)
 
 
@@ -130,28 +131,22 @@ def edit_item(declaration_id, kind, item_id):
         _institution_choices(form)
     if request.method == "GET":
         form.base_revision_id.data = str(item.current_revision_id)
-    error = conflict = None
+    error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                base = form_id(form.base_revision_id.data) or -1  # a tampered base ends in the conflict page
-                if kind == "section":
-                    services.edit_section(acting_user(), item, base_revision_id=base, heading=form.heading.data,
-                                          body=form.body.data)
-                else:
-                    services.edit_recommendation(acting_user(), item, base_revision_id=base,
-                                                 **_recommendation_fields(form))
-        except services.EditConflict as clash:
-            conflict = clash.current
-            form.base_revision_id.data = str(conflict.id)  # saving again replaces the other change knowingly
-        except RuleError as rule:
-            error = str(rule)
+        base = form_id(form.base_revision_id.data) or -1  # a tampered base ends in the conflict page
+        if kind == "section":
+            outcome = carry_out(services.edit_section, acting_user(), item, base_revision_id=base,
+                                heading=form.heading.data, body=form.body.data, success=_("Saved as a new revision."))
         else:
-            flash(_("Saved as a new revision."), "success")
+            outcome = carry_out(services.edit_recommendation, acting_user(), item, base_revision_id=base,
+                                **_recommendation_fields(form), success=_("Saved as a new revision."))
+        if outcome.done:
             return redirect(url_for("declarations.edit", declaration_id=declaration.id, _anchor=item.anchor))
-    if conflict is not None:
-        return render_form("declarations/conflict.html", status=409, form=form, declaration=declaration, item=item,
-                           kind=kind, other=conflict)
+        if isinstance(outcome.refusal, services.EditConflict):
+            form.base_revision_id.data = str(outcome.refusal.current.id)  # saving again replaces it knowingly
+            return render_form("declarations/conflict.html", status=409, form=form, declaration=declaration,
+                               item=item, kind=kind, other=outcome.refusal.current)
+        error = outcome.error
     return render_form(f"declarations/{kind}_form.html", form=form, declaration=declaration, item=item, error=error)
 
 
@@ -182,15 +177,13 @@ def change_item(declaration_id, kind, item_id, action):
                    if not request.form.get("expected_revision")
                    else _("This was edited after the page was opened. Check the text below and confirm again."))
         return _delete_item_page(declaration, kind, item, message, 422)
-    try:
-        with attempt():
-            if action == "delete":
-                services.delete_item(acting_user(), item)
-                flash(_("Deleted. Its history and comments are kept."), "success")
-            else:
-                services.move_item(acting_user(), item, -1 if action == "up" else 1)
-    except RuleError as rule:
-        refuse(rule)
+    if action == "delete":
+        outcome = carry_out(services.delete_item, acting_user(), item,
+                            success=_("Deleted. Its history and comments are kept."))
+    else:
+        outcome = carry_out(services.move_item, acting_user(), item, -1 if action == "up" else 1)
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(url_for("declarations.edit", declaration_id=declaration.id, _anchor=item.anchor))
 
 
@@ -211,7 +204,7 @@ def confirm_phase(declaration_id, target):
 def _phase_page(declaration, target, form, error=None, status=200):
     change = phases.preview(declaration, target)
     if change is None:
-        refuse(_("A declaration in the %(phase)s phase cannot move to %(target)s.",
+        flash_refusal(_("A declaration in the %(phase)s phase cannot move to %(target)s.",
                  phase=services._phase_label(declaration.phase), target=services._phase_label(target)))
         return redirect(url_for("declarations.edit", declaration_id=declaration.id))
     form.target.data, form.expected_sha256.data = target, change.sha256
@@ -240,15 +233,12 @@ def change_phase(declaration_id):
         message = (_("Confirm on this page: it shows the version that will be frozen.")
                    if not form.expected_sha256.data else _("Choose a valid date and time."))
         return _phase_page(declaration, target, form, message, 422)
-    try:
-        with attempt():
-            version = services.change_phase(acting_user(), declaration, target,
-                                            deadline=local_to_utc(form.deadline.data),
-                                            expected_sha256=form.expected_sha256.data)
-    except RuleError as rule:
-        return _phase_page(declaration, target, form, str(rule), 422)
+    outcome = carry_out(services.change_phase, acting_user(), declaration, target,
+                        deadline=local_to_utc(form.deadline.data), expected_sha256=form.expected_sha256.data)
+    if not outcome.done:
+        return _phase_page(declaration, target, form, outcome.error, 422)
     flash(_("The declaration is now in the %(phase)s phase. Version %(n)d was recorded.",
-            phase=services._phase_label(declaration.phase), n=version.number), "success")
+            phase=services._phase_label(declaration.phase), n=outcome.result.number), "success")
     return redirect(_read_url(declaration))
 
 
@@ -290,17 +280,12 @@ def event(declaration_id, event_id=None):
     form = EventForm(obj=record)
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                form_keys.claim(form.form_key.data)
-                services.save_event(acting_user(), declaration, record,
-                                    **{name: getattr(form, name).data for name in services.EVENT_FIELDS})
-        except Repeated as repeat:
-            return answer_repeat(repeat)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("The consultation event has been saved."), "success")
-            return redirect(form_keys.answered(form.form_key.data,
-                                               url_for("declarations.events", declaration_id=declaration.id)))
+        outcome = carry_out(services.save_event, acting_user(), declaration, record,
+                            **{name: getattr(form, name).data for name in services.EVENT_FIELDS},
+                            form_key=form.form_key.data, success=_("The consultation event has been saved."))
+        if outcome.repeat:
+            return answer_repeat(outcome.repeat)
+        if outcome.done:
+            return redirect(outcome.answered(url_for("declarations.events", declaration_id=declaration.id)))
+        error = outcome.error
     return render_form("declarations/event_form.html", form=form, declaration=declaration, event=record, error=error)

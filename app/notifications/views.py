@@ -2,10 +2,9 @@
 from flask import Blueprint, render_template, request, session
 from flask_babel import force_locale
 
-from app.errors import RuleError
 from app.extensions import csrf, limiter
 from app.notifications import unsubscribe as unsubscribing
-from app.web.pages import attempt
+from app.web.pages import carry_out
 from app.web.security import path_token, token_limits
 
 bp = Blueprint("notifications", __name__)
@@ -39,11 +38,9 @@ def unsubscribe(token):
         return _page(link.user, 410, out_of_date=True)
     if request.method == "GET":
         return _page(link.user, done=link.user.notification_mode == "none")
-    try:
-        with attempt():
-            user = unsubscribing.unsubscribe(token)
-    except unsubscribing.OutOfDate:
+    outcome = carry_out(unsubscribing.unsubscribe, token)
+    if isinstance(outcome.refusal, unsubscribing.OutOfDate):
         return _page(link.user, 410, out_of_date=True)
-    except RuleError:
+    if not outcome.done:
         return _page(None, 404, invalid=True)
-    return _page(user, done=True)
+    return _page(outcome.result, done=True)

@@ -1,16 +1,15 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, or_, select
 
 from app import permissions
 from app.choices import ORGANIZATION_TYPES, PROVINCES
-from app.errors import RuleError
 from app.extensions import db
 from app.organizations import services
 from app.organizations.forms import OrganizationForm
 from app.organizations.models import Organization
-from app.web.pages import acting_user, attempt, get_visible_or_404, query_text, refuse, render_form, require
+from app.web.pages import acting_user, carry_out, flash_refusal, get_visible_or_404, query_text, render_form, require
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
@@ -51,14 +50,11 @@ def create():
     form = OrganizationForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                organization = services.create_organization(acting_user(), **_fields(form))
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("The organization has been added. Verify it when its membership is confirmed."), "success")
-            return redirect(url_for("organizations.detail", organization_id=organization.id))
+        outcome = carry_out(services.create_organization, acting_user(), **_fields(form),
+                            success=_("The organization has been added. Verify it when its membership is confirmed."))
+        if outcome.done:
+            return redirect(url_for("organizations.detail", organization_id=outcome.result.id))
+        error = outcome.error
     return render_form("organizations/edit.html", form=form, organization=None, error=error)
 
 
@@ -71,14 +67,11 @@ def edit(organization_id):
         form.province.data = organization.province or ""
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                services.update_profile(acting_user(), organization, **_fields(form))
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("The organization's profile has been saved."), "success")
+        outcome = carry_out(services.update_profile, acting_user(), organization, **_fields(form),
+                            success=_("The organization's profile has been saved."))
+        if outcome.done:
             return redirect(url_for("organizations.detail", organization_id=organization.id))
+        error = outcome.error
     return render_form("organizations/edit.html", form=form, organization=organization, error=error)
 
 
@@ -87,14 +80,11 @@ def set_verification(organization_id):
     organization = get_visible_or_404(Organization, organization_id, permissions.can_view_organization)
     require(permissions.can_verify_organization(acting_user(), organization))
     verified = request.form.get("verified") == "1"
-    try:
-        with attempt():
-            services.set_verified(acting_user(), organization, verified)
-    except RuleError as rule:
-        refuse(rule)
-    else:
-        flash(_("%(name)s is now verified.", name=organization.name) if verified
-              else _("%(name)s is no longer verified.", name=organization.name), "success")
+    outcome = carry_out(services.set_verified, acting_user(), organization, verified,
+                        success=_("%(name)s is now verified.", name=organization.name) if verified
+                        else _("%(name)s is no longer verified.", name=organization.name))
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(url_for("organizations.detail", organization_id=organization.id))
 
 

@@ -8,10 +8,7 @@ from sqlalchemy import select
 
 from app import charts, permissions
 from app.choices import IMPLEMENTATION_STATUSES, PILLARS, POSITIONS, THEMES
-from app.errors import RuleError
 from app.extensions import db, login_manager
-from app.form_keys import services as form_keys
-from app.form_keys.services import Repeated
 from app.institutions.models import Institution
 from app.responses import queries, services
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, PublishForm, UpdateForm
@@ -22,10 +19,10 @@ from app.web.pages import (
     ListPage,
     acting_user,
     answer_repeat,
-    attempt,
+    carry_out,
+    flash_refusal,
     form_id,
     page_number,
-    refuse,
     render_form,
     require,
 )
@@ -36,11 +33,10 @@ TRACKER_PAGE_SIZE = 100
 
 def _item_or_404(submission, recommendation_id):
     """The submitted recommendation; a recommendation not in the submission gets a 404 page saying so."""
-    try:
-        with attempt():
-            return services.submitted_recommendation_for(submission, recommendation_id)
-    except RuleError as rule:
-        abort(404, description=str(rule))
+    outcome = carry_out(services.submitted_recommendation_for, submission, recommendation_id)
+    if not outcome.done:
+        abort(404, description=outcome.error)
+    return outcome.result
 
 
 def _institutions():
@@ -57,14 +53,13 @@ def _back_to_workspace(submission):
 def acknowledge(submission_id):
     submission = get_submission(submission_id)
     require(permissions.can_respond(current_user, submission.institution_ids))
-    try:
-        with attempt():
-            done = services.acknowledge(acting_user(), submission, submission.declaration)
-    except RuleError as rule:
-        refuse(rule)
+    outcome = carry_out(services.acknowledge, acting_user(), submission, submission.declaration)
+    if not outcome.done:
+        flash_refusal(outcome.error)
+    elif outcome.result:
+        flash(_("Receipt acknowledged. The alliance has been told."), "success")
     else:
-        flash(_("Receipt acknowledged. The alliance has been told.") if done
-              else _("Receipt was already acknowledged."), "success" if done else "info")
+        flash(_("Receipt was already acknowledged."), "info")
     return _back_to_workspace(submission)
 
 
@@ -98,23 +93,18 @@ def answer(submission_id, recommendation_id):
                                       institution=recipient.institution.name)
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                form_keys.claim(form.form_key.data)
-                services.save_answer(acting_user(), submission, recommendation_id, position=form.position.data,
-                                     explanation=form.explanation.data,
-                                     lead_institution_id=form_id(form.lead_institution.data),
-                                     target_date=form.target_date.data,
-                                     outside_remit_chosen=outside and form.outside_remit.data)
-        except Repeated as repeat:
-            return answer_repeat(repeat)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("Answer to recommendation %(number)d saved as a draft. Nobody outside your institution sees it "
-                    "until you publish.", number=item.number), "success")
-            return redirect(form_keys.answered(form.form_key.data,
-                                               url_for("responses.workspace", submission_id=submission.id)), 303)
+        outcome = carry_out(
+            services.save_answer, acting_user(), submission, recommendation_id, position=form.position.data,
+            explanation=form.explanation.data, lead_institution_id=form_id(form.lead_institution.data),
+            target_date=form.target_date.data, outside_remit_chosen=outside and form.outside_remit.data,
+            form_key=form.form_key.data,
+            success=_("Answer to recommendation %(number)d saved as a draft. Nobody outside your institution sees it "
+                      "until you publish.", number=item.number))
+        if outcome.repeat:
+            return answer_repeat(outcome.repeat)
+        if outcome.done:
+            return redirect(outcome.answered(url_for("responses.workspace", submission_id=submission.id)), 303)
+        error = outcome.error
     elif request.method == "GET":
         start = current.get("draft") or current.get("published")
         if start is not None:
@@ -188,20 +178,17 @@ def publish(submission_id):
                   "confirm again.")
     changed: set[int] = set()
     if error is None:
-        try:
-            with attempt():
-                count = services.publish(acting_user(), submission, submission.declaration,
-                                         {answer_id: stamps[answer_id] for answer_id in chosen})
-        except services.DraftsChanged as moved:
-            error, changed = str(moved), moved.answer_ids
-        except RuleError as rule:
-            error = str(rule)
-        else:
+        outcome = carry_out(services.publish, acting_user(), submission, submission.declaration,
+                            {answer_id: stamps[answer_id] for answer_id in chosen})
+        if outcome.done:
             flash(ngettext("%(num)d answer published. It is shown beside its recommendation, and the alliance has "
                            "been told.",
                            "%(num)d answers published. They are shown beside each recommendation, and the alliance "
-                           "has been told.", count), "success")
+                           "has been told.", outcome.result), "success")
             return _back_to_workspace(submission)
+        error = outcome.error
+        if isinstance(outcome.refusal, services.DraftsChanged):
+            changed = outcome.refusal.answer_ids
     drafts = services.institution_drafts(submission, recipient.institution_id)
     # Kept ticked: what the person ticked and still stands unchanged; a draft that changed is shown, unticked.
     keep = {d.id for d in drafts if d.id in chosen and d.id not in changed} if chosen else {d.id for d in drafts}
@@ -216,19 +203,15 @@ def post_update(submission_id, recommendation_id):
     form = UpdateForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                form_keys.claim(form.form_key.data)
-                services.post_update(acting_user(), submission, recommendation_id, status=form.status.data,
-                                     evidence=form.evidence.data, happened_on=form.happened_on.data)
-        except Repeated as repeat:
-            return answer_repeat(repeat)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("Implementation update published."), "success")
-            return redirect(form_keys.answered(
-                form.form_key.data, url_for("responses.recommendation", recommendation_id=recommendation_id)), 303)
+        outcome = carry_out(services.post_update, acting_user(), submission, recommendation_id,
+                            status=form.status.data, evidence=form.evidence.data, happened_on=form.happened_on.data,
+                            form_key=form.form_key.data, success=_("Implementation update published."))
+        if outcome.repeat:
+            return answer_repeat(outcome.repeat)
+        if outcome.done:
+            return redirect(outcome.answered(
+                url_for("responses.recommendation", recommendation_id=recommendation_id)), 303)
+        error = outcome.error
     elif request.method == "GET":
         form.happened_on.data = local_date(utcnow())
     answered = services.has_published_answer(item, current_user.institution_id)
@@ -248,19 +231,15 @@ def assess(submission_id, recommendation_id):
     form = AssessmentForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                form_keys.claim(form.form_key.data)
-                services.assess(acting_user(), submission, recommendation_id, rating=form.rating.data,
-                                notes=form.notes.data)
-        except Repeated as repeat:
-            return answer_repeat(repeat)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("The alliance's assessment is published."), "success")
-            return redirect(form_keys.answered(
-                form.form_key.data, url_for("responses.recommendation", recommendation_id=recommendation_id)), 303)
+        outcome = carry_out(services.assess, acting_user(), submission, recommendation_id, rating=form.rating.data,
+                            notes=form.notes.data, form_key=form.form_key.data,
+                            success=_("The alliance's assessment is published."))
+        if outcome.repeat:
+            return answer_repeat(outcome.repeat)
+        if outcome.done:
+            return redirect(outcome.answered(
+                url_for("responses.recommendation", recommendation_id=recommendation_id)), 303)
+        error = outcome.error
     return render_form("responses/assess.html", form=form, error=error, submission=submission, item=item,
                        declaration=submission.declaration, text=_recommendation_text(submission, item),
                        record=queries.recommendation_record(current_user, item),
@@ -274,15 +253,12 @@ def close(submission_id):
     form = CloseForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                services.close_followup(acting_user(), submission, form.reason.data,
-                                        expected_unanswered=form.expected_unanswered.data)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("The follow-up is closed. Answers, updates and assessments stay as they are."), "success")
+        outcome = carry_out(services.close_followup, acting_user(), submission, form.reason.data,
+                            expected_unanswered=form.expected_unanswered.data,
+                            success=_("The follow-up is closed. Answers, updates and assessments stay as they are."))
+        if outcome.done:
             return redirect(url_for("submissions.dossier", submission_id=submission.id), 303)
+        error = outcome.error
     elif request.method == "POST" and not form.expected_unanswered.data:
         error = _("Confirm on this page: it shows what stays unanswered.")
     unanswered = services.unanswered(submission)

@@ -1,5 +1,8 @@
 """Reading signatures: the version being signed, who may see which signatures, counts and statistics.
 The functions other areas use (submissions, the home page, the reading page) live here."""
+from dataclasses import dataclass
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -36,6 +39,32 @@ def signing_closed_message(declaration: Declaration, version: Version | None = N
     if declaration.signon_deadline and utcnow() >= declaration.signon_deadline:
         return _("Sign-on closed on %(date)s.", date=format_datetime_short(declaration.signon_deadline))
     return None
+
+
+def signing_capacities(user, declaration: Declaration) -> list[str]:
+    """What this person may sign as: for their organization, as an individual expert, or both."""
+    return [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
+                             ("individual", permissions.can_sign_as_expert(user, declaration))) if may]
+
+
+@dataclass(frozen=True)
+class SigningStanding:
+    """Where one person stands on signing a declaration: what the sign page shows them."""
+
+    version: Any  # the version open for signing (a light row: signing_version), or None
+    own: list[Signature]  # their active signatures and their organization's
+    capacities: list[str]  # what they may still sign as on this version
+    earlier: dict[str, Signature]  # per capacity, a signature on an earlier version, to be confirmed again
+
+
+def signing_standing(user, declaration: Declaration) -> SigningStanding:
+    own = own_signatures(user, declaration)
+    version = signing_version(declaration)
+    signed_now = {s.capacity for s in own if version is not None and s.version_id == version.id}
+    return SigningStanding(
+        version=version, own=own,
+        capacities=[c for c in signing_capacities(user, declaration) if c not in signed_now],
+        earlier={s.capacity: s for s in own if version is None or s.version_id != version.id})
 
 
 def verified_clause():

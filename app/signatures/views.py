@@ -24,10 +24,11 @@ from app.web.pages import (
     acting_user,
     ask_again,
     attempt,
+    carry_out,
+    flash_refusal,
     form_id,
     get_or_404,
     query_text,
-    refuse,
     render_form,
     require,
 )
@@ -46,68 +47,72 @@ def _submitted_email_key():
 
 # --- signing -----------------------------------------------------------------------------
 
-@bp.route("/declarations/<int:declaration_id>/sign", methods=["GET", "POST"])
+@bp.route("/declarations/<int:declaration_id>/sign")
 def sign(declaration_id):
     """The frozen text, its version and hash, and the form: for one's organization or as an expert."""
     declaration = get_declaration(declaration_id)
     user = acting_user()
+    standing = queries.signing_standing(user, declaration)
+    require(permissions.can_sign(user, declaration) or bool(standing.own))
     form = SignForm()
-    error = None
-    if request.method == "POST":
-        # The hot path of a sign-on: no more queries than signing needs (see bench/signing.py).
-        require(permissions.can_sign(user, declaration))
-        # A capacity already signed is not offered, but a repeated submit of it gets "already signed".
-        form.capacity.choices = [(c, c) for c in _allowed_capacities(user, declaration)]
-        if form.validate_on_submit():
-            try:
-                # The checks only read, before attempt(): a repeated submit is answered without taking a write
-                # lock (SQLite) or writing anything.
-                plan = services.plan_signature(user, declaration, capacity=form.capacity.data,
-                                               visibility=form.visibility.data,
-                                               version_id=form_id(form.version_id.data),
-                                               reservations=_submitted_reservations())
-                with attempt():
-                    services.record_signature(user, declaration, plan)
-            except services.AlreadySigned as rule:
-                flash(str(rule), "info")
-                return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
-            except RuleError as rule:
-                error = str(rule)
-            else:
-                flash(_("Thank you. The signature is recorded."), "success")
-                return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
-    own = queries.own_signatures(user, declaration)
-    require(permissions.can_sign(user, declaration) or bool(own))
-    version = queries.signing_version(declaration)
-    signed_now = {s.capacity for s in own if version is not None and s.version_id == version.id}
-    capacities = [c for c in _allowed_capacities(user, declaration) if c not in signed_now]
-    earlier = {s.capacity: s for s in own if version is None or s.version_id != version.id}
-    if request.method == "GET":
-        form.version_id.data = str(version.id) if version else ""
-        form.capacity.data = capacities[0] if capacities else None
-    form.capacity.choices = [(c, _capacity_label(c, user)) for c in capacities]
-    previous = earlier.get(form.capacity.data)  # a re-confirmation starts from what was signed before
-    # ... and signing again after a withdrawal starts from the withdrawn signature's choices.
-    starting_from = previous or (queries.withdrawn_signatures(user, declaration).get(form.capacity.data)
-                                 if request.method == "GET" else None)
-    if request.method == "GET" and starting_from is not None:
+    form.version_id.data = str(standing.version.id) if standing.version else ""
+    form.capacity.data = standing.capacities[0] if standing.capacities else None
+    # A re-confirmation starts from what was signed before; signing again after a withdrawal, from the
+    # withdrawn signature's choices.
+    previous = standing.earlier.get(form.capacity.data)
+    starting_from = previous or queries.withdrawn_signatures(user, declaration).get(form.capacity.data)
+    if starting_from is not None:
         form.visibility.data = starting_from.visibility
-    reservations = _submitted_reservations() if request.method == "POST" else (
-        {r.recommendation_id: r.text for r in starting_from.reservations} if starting_from else {})
+    reservations = {r.recommendation_id: r.text for r in starting_from.reservations} if starting_from else {}
+    return _sign_page(declaration, standing, form, previous, reservations)
+
+
+@bp.route("/declarations/<int:declaration_id>/sign", methods=["POST"])
+def record_signature(declaration_id):
+    """The sign page's form. The hot path of a sign-on: no more queries than signing needs (see
+    bench/signing.py). Refused, the page comes back as it was sent, with what to fix."""
+    declaration = get_declaration(declaration_id)
+    user = acting_user()
+    require(permissions.can_sign(user, declaration))
+    form = SignForm()
+    # A capacity already signed is not offered, but a repeated submit of it gets "already signed".
+    form.capacity.choices = [(c, c) for c in queries.signing_capacities(user, declaration)]
+    error = None
+    if form.validate_on_submit():
+        try:
+            # The checks only read, before attempt(): a repeated submit is answered without taking a write
+            # lock (SQLite) or writing anything.
+            plan = services.plan_signature(user, declaration, capacity=form.capacity.data,
+                                           visibility=form.visibility.data,
+                                           version_id=form_id(form.version_id.data),
+                                           reservations=_submitted_reservations())
+            with attempt():
+                services.record_signature(user, declaration, plan)
+        except services.AlreadySigned as rule:
+            flash(str(rule), "info")
+            return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
+        except RuleError as rule:
+            error = str(rule)
+        else:
+            flash(_("Thank you. The signature is recorded."), "success")
+            return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
+    standing = queries.signing_standing(user, declaration)
+    return _sign_page(declaration, standing, form, standing.earlier.get(form.capacity.data),
+                      _submitted_reservations(), error=error, status=422)
+
+
+def _sign_page(declaration, standing, form, previous, reservations, error=None, status=200):
+    user = acting_user()
+    form.capacity.choices = [(c, _capacity_label(c, user)) for c in standing.capacities]
     recommendations = live_recommendations(declaration.id)
     recipients = submitted_to(declaration)
     return render_form(
-        "signatures/sign.html", form=form, declaration=declaration, version=version, own=own, previous=previous,
-        named={s.id for s in own if permissions.can_see_signer(user, s, recipients)},
-        capacities=capacities, sections=live_sections(declaration.id), recommendations=recommendations,
+        "signatures/sign.html", form=form, declaration=declaration, version=standing.version, own=standing.own,
+        previous=previous, named={s.id for s in standing.own if permissions.can_see_signer(user, s, recipients)},
+        capacities=standing.capacities, sections=live_sections(declaration.id), recommendations=recommendations,
         numbers=numbering(recommendations), institutions=institution_names(), reservations=reservations,
-        error=error or queries.signing_closed_message(declaration, version), withdraw_form=WithdrawForm(),
-        status=422 if request.method == "POST" else 200)
-
-
-def _allowed_capacities(user, declaration) -> list[str]:
-    return [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
-                             ("individual", permissions.can_sign_as_expert(user, declaration))) if may]
+        error=error or queries.signing_closed_message(declaration, standing.version), withdraw_form=WithdrawForm(),
+        status=status)
 
 
 def _capacity_label(capacity: str, user) -> str | Markup:
@@ -137,16 +142,13 @@ def withdraw(signature_id):
     require(permissions.can_withdraw_signature(acting_user(), signature))
     form = WithdrawForm()
     if not form.validate_on_submit():
-        refuse(_("The reason can have at most 1000 characters."))
+        flash_refusal(_("The reason can have at most 1000 characters."))
     else:
-        try:
-            with attempt():
-                services.withdraw(acting_user(), signature, form.reason.data or "")
-        except RuleError as rule:
-            refuse(rule)
-        else:
-            flash(_("The signature of %(name)s has been withdrawn. You can sign again while sign-on is open.",
-                    name=signature.display_name), "success")
+        outcome = carry_out(services.withdraw, acting_user(), signature, form.reason.data or "", success=_(
+            "The signature of %(name)s has been withdrawn. You can sign again while sign-on is open.",
+            name=signature.display_name))
+        if not outcome.done:
+            flash_refusal(outcome.error)
     return redirect(url_for("signatures.sign", declaration_id=declaration.id), 303)
 
 
@@ -196,18 +198,16 @@ def decide(signature_id, decision):
                                                              name=signature.display_name),
                          button=_("Reject"), danger=True, back=url_for(
                              "signatures.signatories", declaration_id=declaration.id, status="pending"))
-    try:
-        with attempt():
-            if decision == "approve":
-                open_signon.approve(acting_user(), signature)
-                flash(_("%(name)s is now counted as a signatory; the organization has been told by email.",
-                        name=signature.display_name), "success")
-            else:
-                open_signon.reject(acting_user(), signature, form.reason.data)
-                flash(_("The signature of %(name)s has been rejected; the organization has been told by email, "
-                        "with the reason.", name=signature.display_name), "success")
-    except RuleError as rule:
-        refuse(rule)
+    if decision == "approve":
+        outcome = carry_out(open_signon.approve, acting_user(), signature, success=_(
+            "%(name)s is now counted as a signatory; the organization has been told by email.",
+            name=signature.display_name))
+    else:
+        outcome = carry_out(open_signon.reject, acting_user(), signature, form.reason.data, success=_(
+            "The signature of %(name)s has been rejected; the organization has been told by email, with the reason.",
+            name=signature.display_name))
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(url_for("signatures.signatories", declaration_id=declaration.id, status="pending"), 303)
 
 
@@ -216,14 +216,11 @@ def toggle_open_signon(declaration_id):
     declaration = get_declaration(declaration_id)
     require(permissions.can_manage_signatures(acting_user(), declaration))
     enabled = request.form.get("enabled") == "1"
-    try:
-        with attempt():
-            open_signon.set_open_signon(acting_user(), declaration, enabled)
-    except RuleError as rule:
-        refuse(rule)
-    else:
-        flash(_("Organizations outside the alliance can now sign through the public form.") if enabled
-              else _("The public sign-on form is closed."), "success")
+    outcome = carry_out(open_signon.set_open_signon, acting_user(), declaration, enabled,
+                        success=_("Organizations outside the alliance can now sign through the public form.")
+                        if enabled else _("The public sign-on form is closed."))
+    if not outcome.done:
+        flash_refusal(outcome.error)
     return redirect(url_for("signatures.signatories", declaration_id=declaration.id), 303)
 
 
@@ -244,18 +241,16 @@ def open_form(declaration_id):
         if form.fax.data:  # the honeypot: answer as if all went well, keep nothing
             return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data,
                                    days=open_signon.OPEN_LINK_DAYS)
-        try:
-            with attempt():
-                open_signon.request_open_signature(
-                    declaration, language=str(get_locale() or "en"), version_id=form_id(form.version_id.data),
-                    **{name: form[name].data for name in ("organization_name", "organization_type", "country",
-                                                          "province", "website", "signer_name", "signer_designation",
-                                                          "email", "visibility")})
-        except RuleError as rule:
-            error = str(rule)
-        else:
+        outcome = carry_out(
+            open_signon.request_open_signature, declaration, language=str(get_locale() or "en"),
+            version_id=form_id(form.version_id.data),
+            **{name: form[name].data for name in ("organization_name", "organization_type", "country", "province",
+                                                  "website", "signer_name", "signer_designation", "email",
+                                                  "visibility")})
+        if outcome.done:
             return render_template("signatures/open_sent.html", declaration=declaration, email=form.email.data,
                                    days=open_signon.OPEN_LINK_DAYS)
+        error = outcome.error
     recommendations = live_recommendations(declaration.id)
     version = queries.signing_version(declaration)
     if request.method == "GET" and version is not None:
@@ -272,18 +267,16 @@ def open_form(declaration_id):
 @limiter.limit(token_limits, key_func=path_token, methods=["POST"])
 def confirm_open(token):
     """GET shows what will be signed; only the POST (a button) signs, so link previews sign nothing."""
-    signature = error = None
+    error = None
     if request.method == "POST":
-        try:
-            with attempt():
-                signature = open_signon.confirm_open_signature(token)
-        except services.AlreadySigned as rule:
-            return render_form("signatures/confirm.html", done=str(rule), request_=None, declaration=None)
-        except RuleError as rule:
-            error = str(rule)
-        else:
+        outcome = carry_out(open_signon.confirm_open_signature, token)
+        if isinstance(outcome.refusal, services.AlreadySigned):
+            return render_form("signatures/confirm.html", done=outcome.error, request_=None, declaration=None)
+        if outcome.done:
+            signature = outcome.result
             return render_form("signatures/confirm.html", signature=signature, request_=signature.open_request,
                                declaration=get_declaration(signature.declaration_id), done=None)
+        error = outcome.error
     open_request = open_signon.open_request_for_token(token)
     used = open_signon.used_link_message(token) if open_request is None and error is None else None
     if used is not None:
@@ -307,14 +300,13 @@ def chase(declaration_id):
     if request.method == "POST":
         ids = [i for i in (form_id(v) for v in request.form.getlist("organization_id")) if i is not None]
         if not ids:
-            refuse(_("Choose at least one organization to remind."))
+            flash_refusal(_("Choose at least one organization to remind."))
         else:
-            try:
-                with attempt():
-                    sent, skipped = reminders.send_reminders(acting_user(), declaration, ids)
-            except RuleError as rule:
-                refuse(rule)
+            outcome = carry_out(reminders.send_reminders, acting_user(), declaration, ids)
+            if not outcome.done:
+                flash_refusal(outcome.error)
             else:
+                sent, skipped = outcome.result
                 flash(ngettext("Reminders sent to %(num)d organization; %(skipped)d skipped (already reminded today, "
                                "or no representative).",
                                "Reminders sent to %(num)d organizations; %(skipped)d skipped (already reminded today, "

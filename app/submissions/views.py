@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import permissions
 from app.declarations.loading import get_declaration
-from app.errors import RuleError
 from app.exports import csv_text
 from app.extensions import db, limiter
 from app.institutions.models import Institution
@@ -19,7 +18,7 @@ from app.submissions.forms import SignonChangeForm, SubmitForm, VerifyForm
 from app.submissions.loading import get_readable_submission
 from app.submissions.models import Submission
 from app.time import local_to_utc, utc_to_local
-from app.web.pages import acting_user, attempt, form_id, refuse, render_form, require
+from app.web.pages import acting_user, carry_out, flash_refusal, form_id, render_form, require
 
 bp = Blueprint("submissions", __name__)
 
@@ -35,19 +34,15 @@ def signon(declaration_id):
     form = SignonChangeForm()
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                told = services.set_signon_deadline(
-                    acting_user(), declaration, local_to_utc(form.deadline.data),
-                    expected_sha256=form.expected_sha256.data, expected_deadline=form.expected_deadline.data)
-        except RuleError as rule:
-            error = str(rule)
-        else:
+        outcome = carry_out(services.set_signon_deadline, acting_user(), declaration, local_to_utc(form.deadline.data),
+                            expected_sha256=form.expected_sha256.data, expected_deadline=form.expected_deadline.data)
+        if outcome.done:
             flash(ngettext("The sign-on deadline is changed; every signature stays. %(num)d person who may sign "
                            "and has not is told.",
                            "The sign-on deadline is changed; every signature stays. %(num)d people who may sign "
-                           "and have not are told.", told), "success")
+                           "and have not are told.", outcome.result), "success")
             return redirect(url_for("submissions.submit", declaration_id=declaration.id), 303)
+        error = outcome.error
     elif request.method == "POST":
         error = _("Confirm on this page: it shows the version and the deadline you are changing.")
     return _signon_page(declaration, form, error)
@@ -56,7 +51,7 @@ def signon(declaration_id):
 def _signon_page(declaration, form, error=None):
     change = services.signon_change_preview(declaration)
     if change["version"] is None or services.submission_for(declaration.id) is not None:
-        refuse(_("Only a declaration in sign-on, not yet submitted, can have its sign-on changed."))
+        flash_refusal(_("Only a declaration in sign-on, not yet submitted, can have its sign-on changed."))
         return redirect(url_for("declarations.read", declaration_id=declaration.id), 303)
     form.expected_sha256.data, form.expected_deadline.data = change["version"].sha256, change["stamp"]
     if request.method == "GET" and change["deadline"] is not None and not change["closed"]:
@@ -72,14 +67,12 @@ def close_signon(declaration_id):
     if not form.validate_on_submit():
         return _signon_page(declaration, form, _("Confirm on this page: it shows the version and the deadline "
                                                  "you are closing."))
-    try:
-        with attempt():
-            services.close_signon(acting_user(), declaration, expected_sha256=form.expected_sha256.data,
-                                  expected_deadline=form.expected_deadline.data)
-    except RuleError as rule:
-        return _signon_page(declaration, form, str(rule))
-    flash(_("Sign-on is closed. Nobody can sign or withdraw now; check the counts and submit, or reopen sign-on "
-            "on the same version."), "success")
+    outcome = carry_out(services.close_signon, acting_user(), declaration, expected_sha256=form.expected_sha256.data,
+                        expected_deadline=form.expected_deadline.data,
+                        success=_("Sign-on is closed. Nobody can sign or withdraw now; check the counts and submit, "
+                                  "or reopen sign-on on the same version."))
+    if not outcome.done:
+        return _signon_page(declaration, form, outcome.error)
     return redirect(url_for("submissions.submit", declaration_id=declaration.id), 303)
 
 
@@ -98,18 +91,15 @@ def submit(declaration_id):
                                for i in db.session.scalars(select(Institution).order_by(Institution.name))]
     error = None
     if form.validate_on_submit():
-        try:
-            with attempt():
-                submission = services.submit(acting_user(), declaration, version_id=form_id(form.version_id.data),
-                                             institution_ids=form.recipients.data)
-        except services.AlreadySubmitted as done:
-            flash(str(done), "info")
-            return redirect(url_for("submissions.dossier", submission_id=done.submission.id), 303)
-        except RuleError as rule:
-            error = str(rule)
-        else:
-            flash(_("Submitted. The recipients' reviewers have been told."), "success")
-            return redirect(url_for("submissions.dossier", submission_id=submission.id), 303)
+        outcome = carry_out(services.submit, acting_user(), declaration, version_id=form_id(form.version_id.data),
+                            institution_ids=form.recipients.data,
+                            success=_("Submitted. The recipients' reviewers have been told."))
+        if outcome.done:
+            return redirect(url_for("submissions.dossier", submission_id=outcome.result.id), 303)
+        if isinstance(outcome.refusal, services.AlreadySubmitted):
+            flash(outcome.error, "info")
+            return redirect(url_for("submissions.dossier", submission_id=outcome.refusal.submission.id), 303)
+        error = outcome.error
     readiness = services.submission_readiness(declaration)
     if request.method == "GET" or error:
         form.version_id.data = str(readiness["version"].id) if readiness["version"] else ""
@@ -210,19 +200,24 @@ def verify():
     form = VerifyForm()
     result, error = None, None
     if form.validate_on_submit():
-        upload = form.dossier.data
-        try:
-            with attempt():
-                if upload is not None and upload.filename:
-                    result = services.verify_json(upload.read(services.MAX_UPLOAD + 1))
-                    result["kind"] = "json"
-                elif form.sha256.data:
-                    submission, matched = services.find_by_hash(form.sha256.data)
-                    result = {"kind": "hash", "submission": submission, "matched": matched,
-                              "computed": form.sha256.data.strip().lower()}
-                else:
-                    error = _("Enter a hash or choose the dossier's JSON file.")
-        except RuleError as rule:
-            error = str(rule)
+        result, error = _verification(form)
     status = 422 if error or form.errors else 200
     return render_form("submissions/verify.html", status=status, form=form, error=error, result=result)
+
+
+def _verification(form: VerifyForm) -> tuple[dict | None, str | None]:
+    """What checking the uploaded dossier or the hash found, or what to fix."""
+    upload = form.dossier.data
+    if upload is not None and upload.filename:
+        outcome = carry_out(services.verify_json, upload.read(services.MAX_UPLOAD + 1))
+        if not outcome.done:
+            return None, outcome.error
+        return {**outcome.result, "kind": "json"}, None
+    if form.sha256.data:
+        outcome = carry_out(services.find_by_hash, form.sha256.data)
+        if not outcome.done:
+            return None, outcome.error
+        submission, matched = outcome.result
+        return {"kind": "hash", "submission": submission, "matched": matched,
+                "computed": form.sha256.data.strip().lower()}, None
+    return None, _("Enter a hash or choose the dossier's JSON file.")

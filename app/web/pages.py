@@ -1,12 +1,17 @@
 """Small helpers shared by the views of every area."""
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from app.database import begin_writing_on_sqlite
+from app.errors import RuleError
 from app.extensions import db
+from app.form_keys import services as form_keys
+from app.form_keys.services import Repeated
 from app.formatting import over_limit_message
 
 FORM_ERROR = 422
@@ -55,9 +60,9 @@ def attempt():
     """Run a service in a savepoint: when it refuses (RuleError, NotAllowed or any error), everything it
     wrote is undone at once, and the refusal goes on to the view, which shows what stands.
 
-    The one way a view abandons writes. The request's single commit (app/__init__.py,
-    finish_unit_of_work) then has nothing of the refused action to commit; and a response with an error
-    status (4xx, 5xx) is never committed at all."""
+    The one way a view abandons writes; views reach it through carry_out(). The request's single commit
+    (app/__init__.py, finish_unit_of_work) then has nothing of the refused action to commit; and a response
+    with an error status (4xx, 5xx) is never committed at all."""
     begin_writing_on_sqlite()
     savepoint = db.session.begin_nested()
     try:
@@ -67,6 +72,52 @@ def attempt():
             savepoint.rollback()
         raise
     savepoint.commit()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of a service a view carried out: done, with what the service returned (result); refused,
+    with the RuleError (refusal) and its text to show (error); or not done again, because the create form
+    was sent before (repeat)."""
+
+    result: Any = None
+    refusal: RuleError | None = None
+    repeat: Repeated | None = None
+    form_key: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.refusal is None and self.repeat is None
+
+    @property
+    def error(self) -> str | None:
+        return None if self.refusal is None else str(self.refusal)
+
+    def answered(self, answer_url: str) -> str:
+        """Where the create form's first sending led, remembered for its repeats; returns the URL, for the
+        redirect (app/form_keys)."""
+        return form_keys.answered(self.form_key, answer_url)
+
+
+def carry_out(service, /, *args, form_key: str | None = None, success: str | None = None, **kwargs) -> Outcome:
+    """Call service(*args, **kwargs) inside attempt(): a refusal (RuleError) undoes everything it wrote and
+    comes back in the Outcome, for the view to show; any other error goes on to the error pages.
+
+    form_key: a create form's one-time key (form.form_key.data; CreateForm always has one), claimed first, in
+    the same savepoint: a form sent again makes nothing and comes back as the outcome's repeat (answer_repeat).
+    success: what to tell the person on the next page (flashed as "success") once the service did it."""
+    try:
+        with attempt():
+            if form_key is not None:
+                form_keys.claim(form_key)
+            result = service(*args, **kwargs)
+    except Repeated as repeat:
+        return Outcome(repeat=repeat)
+    except RuleError as refusal:
+        return Outcome(refusal=refusal)
+    if success is not None:
+        flash(success, "success")
+    return Outcome(result=result, form_key=form_key)
 
 
 def acting_user():
@@ -81,10 +132,10 @@ def answer_repeat(repeat):
     return redirect(repeat.answer_url or request.path, 303)
 
 
-def refuse(rule) -> None:
-    """A rule refused the action of a view that redirects: say why on the next page. (What the refused
-    service wrote was undone by attempt().)"""
-    flash(str(rule), "error")
+def flash_refusal(refusal) -> None:
+    """Tell the person on the next page why the action was refused (flashed as "error"): for views that
+    redirect. (What the refused service wrote was undone by attempt().)"""
+    flash(str(refusal), "error")
 
 
 MAX_ID = 2 ** 63 - 1

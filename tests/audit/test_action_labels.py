@@ -47,7 +47,7 @@ def recorded_actions() -> tuple[set[str], list[str]]:
               "f'{item.kind}_moved'": {"section_moved", "recommendation_moved"},
               "f'phase_{action}'": {f"phase_{action}" for action in TRANSITIONS.values()},
               "f'comment_{action}'": {f"comment_{action}" for action in MODERATION_ACTIONS},
-              "wrong.action": wrong_secrets,
+              "outcome.refusal.action": wrong_secrets,  # a WrongSecret, refused through carry_out
               "action": set()}  # write_records_after_request: passes on what record_after_request kept
     actions, unknown = set(), []
     for path, call in _calls(lambda n: n in RECORDERS):
