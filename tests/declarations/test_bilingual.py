@@ -198,3 +198,24 @@ def test_comments_and_amendments_say_which_text_and_an_accepted_amendment_marks_
         revision = amendments.accept(coordinator, proposal)
         assert (revision.language, section.translation, section.current.language) == ("ur", revision, "en")
         assert section.needs_translation == "en"  # the English now lags behind the accepted Urdu wording
+
+
+def test_versions_compare_in_each_language(app, client, people, bilingual):
+    with app.test_request_context():
+        coordinator, declaration = _load(app, people, bilingual)
+        _translate_everything(coordinator, declaration)
+        services.change_phase(coordinator, declaration, "consultation", deadline=utcnow() + timedelta(days=5))
+        services.change_phase(coordinator, declaration, "revision")
+        section = _part(bilingual)
+        services.edit_section(coordinator, section, base_revision_id=section.translation_revision_id,
+                              heading="متاثرین کا تحفظ", body="ریاست **متاثرین** کی مکمل حفاظت کرے۔", language="ur")
+        translation.confirm_needs_no_translation(coordinator, declaration, section)
+        services.change_phase(coordinator, declaration, "signon")
+        db.session.commit()
+    login(client, people["member"].email)
+    urdu = client.get(f"/declarations/{bilingual}/compare?from=2&to=3&text=ur").get_data(as_text=True)
+    inserted = [tag.get_text() for tag in BeautifulSoup(urdu, "html.parser").select(".diff-in-language ins")]
+    assert any("مکمل" in text for text in inserted), inserted
+    assert 'lang="ur" dir="rtl" class="diff-in-language"' in urdu
+    english = client.get(f"/declarations/{bilingual}/compare?from=2&to=3&text=en").get_data(as_text=True)
+    assert "The text is the same in both versions." in english  # only the Urdu changed
