@@ -17,25 +17,33 @@ branch_labels = None
 depends_on = None
 
 
+# Columns only, added in place (ALTER TABLE … ADD COLUMN): on SQLite a table holding rows that others refer to
+# cannot be rebuilt with foreign keys on, so the new foreign keys are column constraints of the added columns
+# there (SQLite allows REFERENCES on ADD COLUMN when the default is NULL), and table constraints on PostgreSQL.
+TRANSLATED = (('sections', 'section_revisions'), ('recommendations', 'recommendation_revisions'))
+
+
 def upgrade():
-    with op.batch_alter_table('declarations') as batch:
-        batch.add_column(sa.Column('language', sa.String(length=2), server_default='en', nullable=False))
-        batch.add_column(sa.Column('translation_language', sa.String(length=2), nullable=True))
-        batch.add_column(sa.Column('title_translation', sa.String(length=300), server_default='', nullable=False))
-        batch.add_column(sa.Column('summary_translation', sa.Text(), server_default='', nullable=False))
-        batch.add_column(sa.Column('title_needs_translation', sa.String(length=2), nullable=True))
+    op.add_column('declarations', sa.Column('language', sa.String(length=2), server_default='en', nullable=False))
+    op.add_column('declarations', sa.Column('translation_language', sa.String(length=2), nullable=True))
+    op.add_column('declarations', sa.Column('title_translation', sa.String(length=300), server_default='',
+                                            nullable=False))
+    op.add_column('declarations', sa.Column('summary_translation', sa.Text(), server_default='', nullable=False))
+    op.add_column('declarations', sa.Column('title_needs_translation', sa.String(length=2), nullable=True))
     for table in ('section_revisions', 'recommendation_revisions'):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column('language', sa.String(length=2), server_default='en', nullable=False))
-    for table, revisions in (('sections', 'section_revisions'), ('recommendations', 'recommendation_revisions')):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column('translation_revision_id', sa.Integer(), nullable=True))
-            batch.add_column(sa.Column('needs_translation', sa.String(length=2), nullable=True))
-            batch.create_foreign_key(op.f(f'fk_{table}_translation_revision_id_{revisions}'), revisions,
-                                     ['translation_revision_id'], ['id'], use_alter=True)
+        op.add_column(table, sa.Column('language', sa.String(length=2), server_default='en', nullable=False))
+    postgresql = op.get_bind().dialect.name == 'postgresql'
+    for table, revisions in TRANSLATED:
+        name = f'fk_{table}_translation_revision_id_{revisions}'
+        if postgresql:
+            op.add_column(table, sa.Column('translation_revision_id', sa.Integer(), nullable=True))
+            op.create_foreign_key(op.f(name), table, revisions, ['translation_revision_id'], ['id'])
+        else:
+            op.execute(f'ALTER TABLE {table} ADD COLUMN translation_revision_id INTEGER '
+                       f'CONSTRAINT {name} REFERENCES {revisions} (id)')
+        op.add_column(table, sa.Column('needs_translation', sa.String(length=2), nullable=True))
     for table in ('comments', 'amendments'):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column('language', sa.String(length=2), nullable=True))
+        op.add_column(table, sa.Column('language', sa.String(length=2), nullable=True))
     op.create_table(
         'declaration_translators',
         sa.Column('declaration_id', sa.Integer(), nullable=False),
@@ -50,17 +58,15 @@ def upgrade():
 def downgrade():
     op.drop_table('declaration_translators')
     for table in ('comments', 'amendments'):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column('language')
-    for table, revisions in (('sections', 'section_revisions'), ('recommendations', 'recommendation_revisions')):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_constraint(op.f(f'fk_{table}_translation_revision_id_{revisions}'), type_='foreignkey')
-            batch.drop_column('needs_translation')
-            batch.drop_column('translation_revision_id')
+        op.drop_column(table, 'language')
+    postgresql = op.get_bind().dialect.name == 'postgresql'
+    for table, revisions in TRANSLATED:
+        if postgresql:
+            op.drop_constraint(op.f(f'fk_{table}_translation_revision_id_{revisions}'), table, type_='foreignkey')
+        op.drop_column(table, 'needs_translation')
+        op.drop_column(table, 'translation_revision_id')
     for table in ('section_revisions', 'recommendation_revisions'):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column('language')
-    with op.batch_alter_table('declarations') as batch:
-        for column in ('title_needs_translation', 'summary_translation', 'title_translation', 'translation_language',
-                       'language'):
-            batch.drop_column(column)
+        op.drop_column(table, 'language')
+    for column in ('title_needs_translation', 'summary_translation', 'title_translation', 'translation_language',
+                   'language'):
+        op.drop_column('declarations', column)
