@@ -37,6 +37,12 @@ def current_text(target, language: str | None = None) -> str:
     return revision.body_source if target.kind == "section" else revision.text_source
 
 
+def written_on_revision(amendment: Amendment):
+    """The revision of the text the amendment changes as it stands today: its target's in the amendment's
+    language (a bilingual declaration's), else its target's current one. None if that text is not written."""
+    target = amendment.target
+    return target.revision_in(amendment.language) if amendment.language else target.current
+
 
 @dataclass
 class AmendedText:
@@ -176,7 +182,7 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
         raise RuleError(_("The text this amendment changes has been deleted."))
     # An amendment on a bilingual declaration's text in one language changes that language's text (and so marks
     # the other language's as needing translation, app/declarations/languages.py).
-    written_on = target.revision_in(amendment.language) if amendment.language else target.current
+    written_on = written_on_revision(amendment)
     if written_on is None:
         raise AmendmentConflict(amendment)
     if merged_text is None:

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.choices import DECLARATION_KINDS, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
+from app.choices import DECLARATION_KINDS, LANGUAGES, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
 from app.web.forms import CreateForm, Form, Length, choices, strip
 
 
@@ -35,6 +35,13 @@ class DeclarationForm(Form):
                             validators=[DataRequired()])
     visibility = RadioField(_l("Who can read it once consultation opens"), choices=choices(VISIBILITIES),
                             default="members", validators=[DataRequired()])
+
+
+class NewDeclarationForm(DeclarationForm):
+    """A new declaration also says the language its text is written in (not changed later: a translation into
+    the other one is added on the declaration's languages page)."""
+    language = RadioField(_l("Language of the text"), choices=list(LANGUAGES.items()), default="en",
+                          validators=[DataRequired()])
 
 
 class SectionForm(Form):

@@ -82,3 +82,27 @@ def test_people_outside_the_declaration_cannot_translate(app, client, people, ma
     assert client.get(f"/declarations/{declaration.id}/translate/section/{section_id}").status_code in (403, 404)
     assert client.post(f"/declarations/{declaration.id}/translate/section/{section_id}",
                        data={"base_revision_id": "0", "heading": "x", "body": "y"}).status_code in (403, 404)
+
+
+def test_a_declaration_is_created_in_the_language_of_its_text(app, client, people):
+    login(client, people["coordinator"].email)
+    form = BeautifulSoup(client.get("/declarations/new").get_data(as_text=True), "html.parser")
+    labels = {label.get_text(): (label["lang"], label["dir"]) for label in form.select("#language label")}
+    assert labels == {"English": ("en", "ltr"), "اردو": ("ur", "rtl")}
+    assert [radio["value"] for radio in form.select("input[name=language][checked]")] == ["en"]
+    assert form.select_one("input[name=title]")["dir"] == form.select_one("textarea[name=summary]")["dir"] == "auto"
+    fields = {"kind": "declaration", "summary": "اتحاد کی سفارشات۔", "moderation": "post", "visibility": "members"}
+    refused = client.post("/declarations/new", data={**fields, "title": "اعلامیہ", "language": "fr"})
+    assert refused.status_code == 422 and "اتحاد کی سفارشات۔" in refused.get_data(as_text=True)
+    response = client.post("/declarations/new", data={**fields, "title": "انسانی اسمگلنگ پر اعلامیہ", "language": "ur"})
+    assert response.status_code == 302
+    with app.app_context():
+        declaration = db.session.scalar(select(Declaration).order_by(Declaration.id.desc()))
+        assert (declaration.language, declaration.translation_language) == ("ur", None)
+    assert client.post("/declarations/new", data={**fields, "title": "Lahore Declaration"}).status_code == 302
+    with app.app_context():  # sent without a language (a script): English, as before
+        assert db.session.scalar(select(Declaration.language).where(Declaration.title == "Lahore Declaration")) == "en"
+    settings = BeautifulSoup(client.get(f"/declarations/{declaration.id}/settings").get_data(as_text=True),
+                             "html.parser")
+    assert not settings.select("input[name=language]")  # the original language is not changed later
+    assert settings.select_one("input[name=title]")["dir"] == "auto"
