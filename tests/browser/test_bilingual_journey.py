@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.accounts.models import User
+from app.amendments.models import Amendment
 from app.comments.models import Comment
 from app.declarations.models import Declaration
 from app.extensions import db
@@ -60,6 +61,15 @@ def badges(page):
 # Which side of the second language's column the rule between the two columns is drawn on.
 RULE_BETWEEN = """selector => { const style = getComputedStyle(document.querySelector(selector));
   return style.borderLeftWidth !== "0px" ? "left" : style.borderRightWidth !== "0px" ? "right" : "none"; }"""
+
+
+def assert_written_in_urdu(page, *fields, interface):
+    """What is typed is Urdu, right to left; the labels, hints and errors around it are in the interface's language."""
+    for selector in fields:
+        field = page.locator(selector)
+        assert (field.get_attribute("lang"), field.get_attribute("dir")) == ("ur", "rtl"), selector
+        label = page.locator(f"label[for={field.get_attribute('id')}]")
+        assert label.evaluate("label => label.closest('[lang]').lang") == interface, selector
 
 
 def languages_of(page, selector):
@@ -112,14 +122,17 @@ def make_bilingual(j, coordinator, translator):
 
 
 def translate_everything(j, translator):
-    """The translator writes the Urdu, part by part, beside the English."""
+    """The translator finds the work on their home page and writes the Urdu, part by part, beside the English."""
     d = j.declaration
-    translator.goto(j.read_url)
+    translator.goto(j.base + "/")
     assert translator.get_attribute("html", "lang") == "ur"
-    translator.click(f"nav.subnav a[href$='/declarations/{d.id}/languages']")
+    waiting = translator.locator(f"section.translating a[href$='/declarations/{d.id}/languages']")
+    assert "6" in waiting.inner_text()  # six parts wait for the translation: the title and summary, 2 + 3 parts
+    waiting.click()
     assert translator.locator("form[action$='/languages/bilingual'], form[action$='/translators']").count() == 0
     translator.click("#title a[href$='/translate/title']")
     assert "Declaration on trafficking" in translator.locator(".original-text[lang=en]").inner_text()
+    assert_written_in_urdu(translator, "input[name=title]", "textarea[name=summary]", interface="ur")
     translator.fill("input[name=title]", TITLE_UR)
     translator.fill("textarea[name=summary]", SUMMARY_UR)
     translator.click("main form button[type=submit]")
@@ -129,6 +142,7 @@ def translate_everything(j, translator):
         assert (original.get_attribute("lang"), original.get_attribute("dir")) == ("en", "ltr")
         assert english in original.inner_text()
         heading, body = SECTIONS_UR[english]
+        assert_written_in_urdu(translator, "input[name=heading]", "textarea[name=body]", interface="ur")
         translator.fill("input[name=heading]", heading)
         translator.fill("textarea[name=body]", body)
         if section_id == d.sections[0]:
@@ -156,21 +170,24 @@ def comment_and_amend(j, member):
     member.goto(j.read_url)
     assert member.locator(f"#r{second} .text-in").get_attribute("lang") == "ur"  # the interface's language first
     member.click(f"#r{second} .item-actions a[href*='/comments']")
-    urdu_choice = member.locator("#comment-form input[name=language][value=ur]")
-    if urdu_choice.count():  # the language choice of the comment form (branch i25-ui)
-        assert urdu_choice.is_checked()  # the text the member is reading
+    assert member.locator("#comment-form input[name=language][value=ur]").is_checked()  # the text being read
+    assert member.locator("main .text-in[lang=ur][dir=rtl]").count() == 1
     member.fill("#comment-form textarea[name=body]", COMMENT_UR)
     member.click("#comment-form button[type=submit]")
-    assert member.get_by_text(COMMENT_UR).count() == 1
+    comment = member.locator(".comment", has_text=COMMENT_UR)
+    assert comment.locator(".badge-language").count() == 1  # "on the Urdu text"
     j.shot(member, "bilingual-journey-02-comment-in-urdu")
     with j.app.app_context():
-        assert db.session.scalars(select(Comment.language)).all() == ["ur" if urdu_choice.count() else "en"]  # TODO
+        assert db.session.scalars(select(Comment.language)).all() == ["ur"]
     member.goto(j.read_url + "?text=en")
     member.click(f"#r{second} .item-actions a[href*='/recommendation/{second}/amend']")
+    assert member.locator("main nav.language-switch a[lang=en][aria-current]").count() == 1  # on the English
     member.fill("textarea[name=text]", AMENDED_EN)
     member.fill("textarea[name=rationale]", "پناہ گاہیں ضلع کی سطح پر بھی ہونی چاہئیں۔")
     member.click("main form button[type=submit]")
     assert member.locator("ins").count() >= 1
+    with j.app.app_context():
+        assert db.session.scalars(select(Amendment.language)).all() == ["en"]
     return member.url
 
 
@@ -198,7 +215,10 @@ def accept_and_try_signon(j, coordinator, amendment_url):
 def update_translation(j, translator):
     """The translator sees which part changed, and updates its Urdu."""
     second = j.declaration.recommendations[1]
-    translator.goto(j.read_url + "/languages")
+    translator.goto(j.base + "/")
+    waiting = translator.locator(f"section.translating a[href$='/declarations/{j.declaration.id}/languages']")
+    assert "1" in waiting.inner_text()
+    waiting.click()
     assert badges(translator)[f"r{second}"] == ["done", "needs"]
     j.shot(translator, "ur-bilingual-translation-page", closing=True)
     translator.click(f"#r{second} a[href$='/translate/recommendation/{second}']")
@@ -372,6 +392,11 @@ def test_the_translation_pages_pass_axe(live_server, browser, client, people, ma
             assert response.status == 200, f"{role} {name} {path}: {response.status}"
             assert page.get_attribute("html", "lang") == language
             check(page, f"{language} {role} {name} ({path})", found)
+            if "/translate/" in path:
+                fields = page.locator("main form input:not([type=hidden]), main form textarea")
+                assert fields.count() and all(f.get_attribute("name") for f in fields.all())
+                assert_written_in_urdu(page, *(f"main form [name={f.get_attribute('name')}]" for f in fields.all()),
+                                       interface=language)
         if role == "coordinator":  # the translation form in its error state
             page.goto(base + f"/declarations/{draft.id}/translate/section/{draft.sections[1]}")
             page.fill("input[name=heading]", "")
