@@ -1,4 +1,5 @@
-"""The Urdu dossier PDF: Urdu set in Naskh (its text layer reads back exactly), Latin runs (hashes, names, "SHA-256") kept Latin."""
+"""The Urdu dossier PDF: Urdu set in Naskh (its text layer reads back exactly), Latin runs (hashes, names,
+"SHA-256") kept Latin."""
 import html
 import re
 import subprocess
