@@ -54,12 +54,9 @@ def format_date_only(value) -> str:
     return format_date(value, "medium") if value is not None else ""
 
 
-RIGHT_TO_LEFT = frozenset({"ur"})
-
-
 def language_direction(language: str | None) -> str:
     """The direction a text in this language is written in: dir="rtl" for Urdu, "ltr" otherwise."""
-    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
 
 
 def text_direction(value) -> str:

@@ -7,21 +7,15 @@ the second language's parts is rendered once at submission, like the original's,
 Submission.sections_html under TRANSLATION_KEY (not hashed: it is drawn from the hashed Markdown). A dossier
 of a text in one language has no "translation", no "languages", and reads exactly as before."""
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from app.formatting import RTL_LANGUAGES
+from app.choices import LANGUAGE_NAMES
+from app.formatting import language_direction as direction
 from app.markup import render_markdown
 from app.submissions.models import TRANSLATION_KEY, Submission, text_languages
-
-LANGUAGE_NAMES = {"en": _l("English"), "ur": _l("Urdu")}
 
 
 def language_name(code: str) -> str:
     return str(LANGUAGE_NAMES.get(code, code))
-
-
-def direction(code: str) -> str:
-    return "rtl" if code in RTL_LANGUAGES else "ltr"
 
 
 def declaration_fields(declaration, text: dict) -> dict:

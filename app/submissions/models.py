@@ -5,7 +5,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.formatting import RTL_LANGUAGES
+from app.formatting import language_direction
 from app.markup import render_markdown
 from app.time import utcnow
 
@@ -75,8 +75,8 @@ class Submission(db.Model):
         html = kept.get(str(recommendation_id)) or render_markdown(next(
             (r["text"] for r in translation["recommendations"] if r["id"] == recommendation_id), ""))
         original, language = text_languages(self.content["text"])
-        return {"original": original, "original_dir": "rtl" if original in RTL_LANGUAGES else "ltr",
-                "language": language, "dir": "rtl" if language in RTL_LANGUAGES else "ltr", "html": html}
+        return {"original": original, "original_dir": language_direction(original),
+                "language": language, "dir": language_direction(language), "html": html}
 
     def recipient(self, institution_id) -> "SubmissionRecipient | None":
         return next((r for r in self.recipients if r.institution_id == institution_id), None)

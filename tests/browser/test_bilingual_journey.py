@@ -205,8 +205,10 @@ def accept_and_try_signon(j, coordinator, amendment_url):
     assert "1 part needs translation." in coordinator.inner_text("main")
     assert coordinator.locator(f"#r{second} form[action$='/no-change'] button").count() == 1  # a typo? say so
     j.shot(coordinator, "en-bilingual-translation-page", closing=True)
-    change_phase(j, coordinator, "signon")
+    coordinator.goto(j.read_url + "/edit")
+    coordinator.click("a[href$='/phase/signon']")  # the confirmation page says so before anything is clicked
     assert "Sign-on cannot open while 1 part needs translation" in coordinator.inner_text("main")
+    assert coordinator.locator("main form button[type=submit]").count() == 0
     j.shot(coordinator, "bilingual-journey-03-signon-refused")
     with j.app.app_context():
         assert db.session.get(Declaration, d.id).phase == "revision"
