@@ -153,18 +153,25 @@ def translate_item(declaration_id, kind, item_id):
                        error=error)
 
 
-@bp.route("/<int:declaration_id>/translate/title/no-change", methods=["POST"],
-          defaults={"kind": "title", "item_id": None})
+@bp.route("/<int:declaration_id>/translate/title/no-change", methods=["POST"])
+def confirm_title_needs_no_translation(declaration_id):
+    """The last change of the title or summary needs no translation: the other language's stands as it is."""
+    return _confirm_needs_no_translation(get_declaration(declaration_id), None)
+
+
 @bp.route("/<int:declaration_id>/translate/<any(section, recommendation):kind>/<int:item_id>/no-change",
           methods=["POST"])
 def confirm_no_translation(declaration_id, kind, item_id):
     """The last change needs no translation (a typo): the other language's text stands as it is."""
     declaration = get_declaration(declaration_id)
+    return _confirm_needs_no_translation(declaration, get_item(declaration, kind, item_id))
+
+
+def _confirm_needs_no_translation(declaration, item):
     require(permissions.can_manage_declaration(acting_user(), declaration))
-    item = None if kind == "title" else get_item(declaration, kind, item_id)
     outcome = carry_out(translation.confirm_needs_no_translation, acting_user(), declaration, item,
                         success=_("Confirmed: the other language's text stands as it is."))
     if not outcome.done:
         flash_refusal(outcome.refusal)
     return redirect(url_for("declarations.languages", declaration_id=declaration.id,
-                            _anchor=item.anchor if item else None))
+                            _anchor=item.anchor if item else "title"))
