@@ -128,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin
     from app.amendments.views import bp as amendments
     from app.comments.views import bp as comments
-    from app.declarations import editor  # noqa: F401  (registers the editing views on the blueprint)
+    from app.declarations import editor, translating  # noqa: F401  (register the editing and translation views)
     from app.declarations.views import bp as declarations
     from app.home.views import bp as home
     from app.notifications.views import bp as notifications
@@ -202,6 +202,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.formatting import (
         format_date_only,
         isolated,
+        language_direction,
         limit_text,
         name_list,
         stored_html,
@@ -211,6 +212,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.settings.services import LazyAllianceName, LazyShortName
     from app.signatures.services import MAX_RESERVATION
     from app.web.forms import limit_hint, new_form_key
+    from app.web.languages import reading_languages
 
     @app.context_processor
     def globals_for_templates():
@@ -227,11 +229,12 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=permissions, label=choices.label, new_form_key=new_form_key,
                                  limit_hint=limit_hint, limit_text=limit_text, RESERVATION_LIMIT=MAX_RESERVATION,
-                                 action_label=action_label,
+                                 action_label=action_label, language_direction=language_direction,
+                                 reading_languages=reading_languages,
                                  **{name: getattr(choices, name) for name in (
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
         "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES", "POSITIONS", "IMPLEMENTATION_STATUSES",
-        "ASSESSMENTS")})
+        "ASSESSMENTS", "LANGUAGE_NAMES")})
     app.jinja_env.filters.update(when=when, when_date=format_date_only, stored_html=stored_html,
                                  text_direction=text_direction, isolated=isolated, name_list=name_list)

@@ -85,6 +85,8 @@ ORGANIZATION_ROLES = {
 }
 
 LANGUAGES = {"en": "English", "ur": "اردو"}
+# The same languages named in the reader's language ("on the Urdu text"): LANGUAGES names each in itself.
+LANGUAGE_NAMES = {"en": _l("English"), "ur": _l("Urdu")}
 
 
 def label(vocabulary: dict, key: str | None) -> str:

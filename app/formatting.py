@@ -54,6 +54,11 @@ def format_date_only(value) -> str:
     return format_date(value, "medium") if value is not None else ""
 
 
+def language_direction(language: str | None) -> str:
+    """The direction a text in this language is written in: dir="rtl" for Urdu, "ltr" otherwise."""
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
 def text_direction(value) -> str:
     """"rtl" or "ltr" from the first letter with a strong direction: dir="auto" worked out on the server,
     for the PDF renderer, which does not support it."""

@@ -7,6 +7,7 @@ from app.declarations.models import (
                                      ConsultationEvent,
                                      Declaration,
                                      DeclarationDrafter,
+                                     DeclarationTranslator,
                                      Recommendation,
                                      RecommendationRevision,
                                      Section,
@@ -33,8 +34,8 @@ from app.submissions.models import (
 
 __all__ = ["FormKey", "Amendment", "Answer", "Assessment", "DossierPdf", "ImplementationUpdate", "Submission",
            "SubmissionClosure", "SubmissionRecipient", "SubmissionSignature", "SubmittedRecommendation", "AuditEntry",
-           "Comment", "CommentFlag", "ConsultationEvent", "Declaration",
-           "DeclarationDrafter", "Institution", "Invitation", "LoginSession", "ModerationDecision", "Notification",
+           "Comment", "CommentFlag", "ConsultationEvent", "Declaration", "DeclarationDrafter", "DeclarationTranslator",
+           "Institution", "Invitation", "LoginSession", "ModerationDecision", "Notification",
            "OpenSignonRequest", "OutboxMessage", "Organization", "Recommendation", "RecommendationRevision",
            "Reservation", "SearchDocument", "Section", "SectionRevision", "Signature", "SignatureReminder", "User",
            "Version", "AllianceSettings"]

@@ -173,6 +173,17 @@ def is_drafter(user, declaration) -> bool:
     return logged_in(user) and any(d.id == user.id for d in declaration.drafters)
 
 
+def is_translator(user, declaration) -> bool:
+    """Named by a coordinator to write the declaration's second language (and nothing else)."""
+    return logged_in(user) and user.active and any(t.id == user.id for t in declaration.translators)
+
+
+def can_translate(user, declaration) -> bool:
+    """May write the text of a bilingual declaration's second language."""
+    return declaration.translation_language is not None and (
+        can_edit_text(user, declaration) or is_translator(user, declaration))
+
+
 def can_create_declaration(user) -> bool:
     return is_coordinator(user)
 
@@ -188,7 +199,7 @@ def can_edit_text(user, declaration) -> bool:
 
 def can_view_declaration(user, declaration) -> bool:
     if declaration.phase == Phase.DRAFTING:
-        return can_edit_text(user, declaration)
+        return can_edit_text(user, declaration) or is_translator(user, declaration)
     return declaration.visibility == "public" or is_alliance_member(user)
 
 

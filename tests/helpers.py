@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Mapping
+from datetime import timedelta
 
 import pyotp
 from sqlalchemy import event, select
@@ -14,11 +15,13 @@ from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import User
 from app.accounts.services import hash_password
+from app.declarations import services, translation
 from app.declarations.models import Declaration
 from app.errors import RuleError
 from app.extensions import db
 from app.signatures.models import Signature
 from app.submissions.models import Submission
+from app.time import utcnow
 from app.web.forms import new_form_key
 
 PASSWORD = "correct horse battery"
@@ -109,6 +112,38 @@ def with_form_key(request: dict) -> None:
     data = data.copy() if isinstance(data, MultiDict) else dict(data)
     data["form_key"] = new_form_key()
     request["data"] = data
+
+
+# --- two languages ----------------------------------------------------------------------
+
+# Urdu for the parts make_declaration writes (conftest.py), in their order.
+URDU_SECTIONS = (("تمہید", "ہم، تنظیمیں، **کارروائی** کا مطالبہ کرتے ہیں۔"), ("پس منظر", "انسانی اسمگلنگ بڑھ رہی ہے۔"))
+URDU_RECOMMENDATIONS = ("استغاثہ کے خصوصی یونٹ قائم کیے جائیں۔", "ہر صوبے میں پناہ گاہیں کھولی جائیں۔",
+                        "اثاثوں کے گوشوارے شائع کیے جائیں۔")
+
+
+def make_bilingual(app, people, declaration, *, translate=True, phase="consultation"):
+    """Make a draft from make_declaration("drafting") bilingual (English, then Urdu), the member its translator;
+    with translate, every part and the title written in Urdu; then move it on to the phase. Returns it."""
+    with app.test_request_context():
+        coordinator = db.session.get(User, people["coordinator"].id)
+        d = db.session.get(Declaration, declaration.id)
+        translation.make_bilingual(coordinator, d, language="ur")
+        translation.set_translators(coordinator, d, [db.session.get(User, people["member"].id)])
+        if translate:
+            translation.translate_title(coordinator, d, base_edit_count=d.edit_count,
+                                        title="انسانی اسمگلنگ پر اعلامیہ", summary="ایک خلاصہ۔")
+            for section, (heading, body) in zip(services.live_sections(d.id), URDU_SECTIONS, strict=True):
+                services.edit_section(coordinator, section, base_revision_id=0, heading=heading, body=body,
+                                      language="ur")
+            for recommendation, text in zip(services.live_recommendations(d.id), URDU_RECOMMENDATIONS, strict=True):
+                services.edit_recommendation(coordinator, recommendation, base_revision_id=0, text=text, language="ur")
+        if phase != "drafting":
+            services.change_phase(coordinator, d, "consultation", deadline=utcnow() + timedelta(days=7))
+        if phase == "revision":
+            services.change_phase(coordinator, d, "revision")
+        db.session.commit()
+    return declaration
 
 
 # --- signatures --------------------------------------------------------------------------

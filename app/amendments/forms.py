@@ -6,6 +6,8 @@ from app.web.forms import CreateForm, Form, Length
 
 
 class AmendmentForm(CreateForm):
+    # On a bilingual declaration: which language's text the proposal changes (chosen by the page's ?text=).
+    language = HiddenField()
     text = TextAreaField(_l("Proposed text"), validators=[DataRequired(), Length(max=20000)],
                          description=_l("The whole replacement text. Markdown is allowed."))
     rationale = TextAreaField(_l("Why this change?"), validators=[DataRequired(), Length(max=5000)])

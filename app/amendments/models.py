@@ -24,6 +24,8 @@ class Amendment(db.Model):
     text_html: Mapped[str] = mapped_column(Text)
     rationale_source: Mapped[str] = mapped_column(Text)
     rationale_html: Mapped[str] = mapped_column(Text)
+    # Which language's text of a bilingual declaration the amendment changes (None: a one-language text).
+    language: Mapped[str | None] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(12), default=AmendmentStatus.PENDING, index=True)
     version_number: Mapped[int]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

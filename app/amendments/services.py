@@ -1,6 +1,6 @@
 """Amendments: members propose replacement text; coordinators accept (a revision credited to the
 proposer) or reject with a reason."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from app.choices import AmendmentStatus, Phase
 from app.database import update_if
 from app.declarations import services as declarations
 from app.declarations.diff import word_diff
+from app.declarations.languages import written_on
 from app.declarations.models import RecommendationRevision, SectionRevision
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
@@ -28,8 +29,19 @@ class AmendmentConflict(RuleError):
         self.amendment = amendment
 
 
-def current_text(target) -> str:
-    return target.current.body_source if target.kind == "section" else target.current.text_source
+def current_text(target, language: str | None = None) -> str:
+    """The part's text as it stands, in a language of a bilingual declaration ("" before it is translated)."""
+    revision = target.revision_in(language) if language else target.current
+    if revision is None:
+        return ""
+    return revision.body_source if target.kind == "section" else revision.text_source
+
+
+def written_on_revision(amendment: Amendment):
+    """The revision of the text the amendment changes as it stands today: its target's in the amendment's
+    language (a bilingual declaration's), else its target's current one. None if that text is not written."""
+    target = amendment.target
+    return target.revision_in(amendment.language) if amendment.language else target.current
 
 
 @dataclass
@@ -43,6 +55,8 @@ class AmendedText:
     anchor: str | None
     text: str  # as it stands today ("" once deleted)
     revision_id: int | None
+    # The same, per language, for a bilingual declaration's amendments written on either text.
+    in_languages: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 OPENING = 90  # characters of a recommendation's text that stand for its title
@@ -58,17 +72,28 @@ def amended_texts(declaration_id: int) -> dict[tuple[str, int], AmendedText]:
     found = {}
     for n, section in enumerate(declarations.live_sections(declaration_id), start=1):
         found["section", section.id] = AmendedText("section", n, section.current.heading, section.anchor,
-                                                   section.current.body_source, section.current_revision_id)
+                                                   section.current.body_source, section.current_revision_id,
+                                                   _in_languages(section, "body_source"))
     for n, rec in enumerate(declarations.live_recommendations(declaration_id), start=1):
         found["recommendation", rec.id] = AmendedText("recommendation", n, _opening(rec.current.text_source),
-                                                      rec.anchor, rec.current.text_source, rec.current_revision_id)
+                                                      rec.anchor, rec.current.text_source, rec.current_revision_id,
+                                                      _in_languages(rec, "text_source"))
     return found
+
+
+def _in_languages(part, field_name: str) -> dict[str, tuple[str, int]]:
+    return {revision.language: (getattr(revision, field_name), revision.id)
+            for revision in (part.current, part.translation) if revision is not None}
 
 
 def amended_text(amendment: Amendment, texts: dict[tuple[str, int], AmendedText]) -> AmendedText:
     kind = "section" if amendment.section_id else "recommendation"
-    return texts.get((kind, amendment.section_id or amendment.recommendation_id)) or AmendedText(
+    target = texts.get((kind, amendment.section_id or amendment.recommendation_id)) or AmendedText(
         kind, None, "", None, "", None)
+    if amendment.language and amendment.language in target.in_languages:  # the text it was written on
+        text, revision_id = target.in_languages[amendment.language]
+        target = replace(target, text=text, revision_id=revision_id)
+    return target
 
 
 def base_texts(amendments: list[Amendment]) -> dict[int, str]:
@@ -104,7 +129,9 @@ def proposed_change(amendment: Amendment, base_text: str, target: AmendedText) -
                           word_diff(target.text, amendment.text_source) if moved_on else None)
 
 
-def propose(actor, declaration, target, *, text: str, rationale: str) -> Amendment:
+def propose(actor, declaration, target, *, text: str, rationale: str, language: str | None = None) -> Amendment:
+    """A new wording of a section or recommendation, on its text in one language (a bilingual declaration's
+    original by default)."""
     if not permissions.can_take_part(actor, declaration):
         raise NotAllowed()
     closed = declarations.consultation_closed_message(declaration)
@@ -112,12 +139,16 @@ def propose(actor, declaration, target, *, text: str, rationale: str) -> Amendme
         raise RuleError(closed)
     if target.deleted_at is not None:
         raise RuleError(_("This text has been deleted."))
-    if text.strip() == current_text(target).strip():
+    language = written_on(declaration, language)
+    base = target.revision_in(language) if language else target.current
+    if base is None:
+        raise RuleError(_("This part has no text in that language yet: propose the change on the other text."))
+    if text.strip() == current_text(target, language).strip():
         raise RuleError(_("The proposed text is the same as the current text. Change something first."))
     amendment = Amendment(
         declaration_id=declaration.id, section_id=target.id if target.kind == "section" else None,
-        recommendation_id=target.id if target.kind == "recommendation" else None,
-        base_revision_id=target.current_revision_id, proposer_id=actor.id, text_source=text,
+        recommendation_id=target.id if target.kind == "recommendation" else None, language=language,
+        base_revision_id=base.id, proposer_id=actor.id, text_source=text,
         text_html=render_markdown(text), rationale_source=rationale, rationale_html=render_markdown(rationale),
         version_number=declaration.version_number)
     db.session.add(amendment)
@@ -149,20 +180,26 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
         raise RuleError(_("Amendments are accepted in the revision phase. Close the consultation first."))
     if target.deleted_at is not None:
         raise RuleError(_("The text this amendment changes has been deleted."))
+    # An amendment on a bilingual declaration's text in one language changes that language's text (and so marks
+    # the other language's as needing translation, app/declarations/languages.py).
+    written_on = written_on_revision(amendment)
+    if written_on is None:
+        raise AmendmentConflict(amendment)
     if merged_text is None:
-        if target.current_revision_id != amendment.base_revision_id:
+        if written_on.id != amendment.base_revision_id:
             raise AmendmentConflict(amendment)
         text, base = amendment.text_source, amendment.base_revision_id
     else:
         text, base = merged_text, base_revision_id
     if target.kind == "section":
-        revision = declarations.edit_section(actor, target, base_revision_id=base, heading=target.current.heading,
-                                             body=text, amendment=amendment)
+        revision = declarations.edit_section(actor, target, base_revision_id=base, heading=written_on.heading,
+                                             body=text, amendment=amendment, language=amendment.language)
     else:
         current = target.current
         revision = declarations.edit_recommendation(
             actor, target, base_revision_id=base, amendment=amendment, text=text, pillar=current.pillar,
-            themes=current.themes, addressees=current.addressees, convention_articles=current.convention_articles)
+            themes=current.themes, addressees=current.addressees, convention_articles=current.convention_articles,
+            language=amendment.language)
     _decide(actor, amendment, AmendmentStatus.ACCEPTED)
     record(actor, "amendment_accepted", amendment, revision=revision.number, merged=merged_text is not None)
     notifications.notify_amendment_decision(amendment)

@@ -9,7 +9,7 @@ from app import permissions
 from app.amendments import services
 from app.amendments.forms import AmendmentForm, DecisionForm, MergeForm
 from app.amendments.models import Amendment
-from app.choices import AmendmentStatus
+from app.choices import LANGUAGE_NAMES, AmendmentStatus, label
 from app.comments import services as comments
 from app.comments.forms import CommentForm
 from app.comments.models import Comment
@@ -19,6 +19,7 @@ from app.declarations.loading import get_declaration, get_item
 from app.declarations.services import consultation_closed_message
 from app.extensions import db
 from app.time import utcnow
+from app.web.languages import reading_languages
 from app.web.pages import (
     acting_user,
     answer_repeat,
@@ -42,12 +43,14 @@ def propose(declaration_id, kind, item_id):
     declaration = get_declaration(declaration_id)
     item = get_item(declaration, kind, item_id)
     require(permissions.can_take_part(acting_user(), declaration))
-    form = AmendmentForm(text=services.current_text(item)) if request.method == "GET" else AmendmentForm()
+    language = _proposed_on(declaration)
+    form = AmendmentForm(text=services.current_text(item, language), language=language) \
+        if request.method == "GET" else AmendmentForm()
     error = consultation_closed_message(declaration) if request.method == "GET" else None
     if form.validate_on_submit():
         outcome = carry_out(
             services.propose, acting_user(), declaration, item, text=form.text.data, rationale=form.rationale.data,
-            form_key=form.form_key.data,
+            language=language, form_key=form.form_key.data,
             success=_("Your amendment has been proposed. Coordinators will decide on it after the consultation."))
         if outcome.repeat:
             return answer_repeat(outcome.repeat)
@@ -56,7 +59,18 @@ def propose(declaration_id, kind, item_id):
         error = outcome.error
     amended = services.amended_texts(declaration.id)[kind, item.id]
     return render_form("amendments/propose.html", form=form, declaration=declaration, item=item, kind=kind,
-                       amended=amended, error=error, status=422 if error and request.method == "POST" else 200)
+                       amended=amended, error=error, language=language,
+                       status=422 if error and request.method == "POST" else 200)
+
+
+def _proposed_on(declaration) -> str | None:
+    """Which language's text of a bilingual declaration a proposal changes: the one its form carries, else the
+    one the reader reads (?text=). None for a declaration in one language."""
+    if not declaration.bilingual:
+        return None
+    if request.method == "POST":
+        return request.form.get("language") or None  # the service refuses a language the declaration lacks
+    return reading_languages(declaration)[0]
 
 
 def _load(amendment_id: int) -> Amendment:
@@ -86,9 +100,25 @@ def detail(amendment_id):
     return render_form("amendments/detail.html", form=form, error=error, amendment=amendment, declaration=declaration,
                        target=target, amended=amended,
                        change=services.proposed_change(amendment, _base_text(amendment), amended),
-                       stale=target.current_revision_id != amendment.base_revision_id,
+                       stale=_today_revision_id(amendment) != amendment.base_revision_id,
                        decision_form=DecisionForm(), page=page, closed_message=consultation_closed_message(declaration),
                        now=utcnow(), edit_window=comments.EDIT_WINDOW, flagged=comments.flagged_by(current_user, page))
+
+
+def _today_revision_id(amendment: Amendment) -> int:
+    """The id of today's revision of the text the amendment changes, in its language (0: not written)."""
+    revision = services.written_on_revision(amendment)
+    return revision.id if revision is not None else 0
+
+
+def _accepted(amendment: Amendment, said: str) -> None:
+    """Tell the coordinator the amendment is in, and, on a bilingual declaration, that the other language's
+    text of the part now needs translation (unless it was this language's that lagged, now caught up)."""
+    waiting = amendment.target.needs_translation
+    if amendment.language and waiting and waiting != amendment.language:
+        said += " " + _("The %(language)s text of this part now needs translation.",
+                        language=label(LANGUAGE_NAMES, waiting))
+    flash(said, "success")
 
 
 def _base_text(amendment: Amendment) -> str:
@@ -99,9 +129,10 @@ def _base_text(amendment: Amendment) -> str:
 def accept(amendment_id):
     amendment = _load(amendment_id)
     require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
-    outcome = carry_out(services.accept, acting_user(), amendment, success=_(
-        "The amendment has been accepted and is now part of the text, credited to %(name)s.",
-        name=amendment.proposer.name))
+    outcome = carry_out(services.accept, acting_user(), amendment)
+    if outcome.done:
+        _accepted(amendment, _("The amendment has been accepted and is now part of the text, credited to %(name)s.",
+                               name=amendment.proposer.name))
     if isinstance(outcome.refusal, services.AmendmentConflict):
         return redirect(url_for("amendments.merge", amendment_id=amendment.id))
     if not outcome.done:
@@ -116,24 +147,26 @@ def merge(amendment_id):
     require(permissions.can_manage_declaration(acting_user(), amendment.declaration))
     target = amendment.target
     if request.method == "GET":
-        form = MergeForm(text=amendment.text_source, base_revision_id=str(target.current_revision_id))
+        form = MergeForm(text=amendment.text_source, base_revision_id=str(_today_revision_id(amendment)))
     else:
         form = MergeForm()
     error = None
     if form.validate_on_submit():
         outcome = carry_out(services.accept, acting_user(), amendment, merged_text=form.text.data,
-                            base_revision_id=form_id(form.base_revision_id.data) or -1,
-                            success=_("The merged text has been saved, credited to %(name)s.",
-                                      name=amendment.proposer.name))
+                            base_revision_id=form_id(form.base_revision_id.data) or -1)
         if outcome.done:
+            _accepted(amendment, _("The merged text has been saved, credited to %(name)s.",
+                                   name=amendment.proposer.name))
             return redirect(url_for("amendments.detail", amendment_id=amendment.id))
         error = outcome.error
-        form.base_revision_id.data = str(target.current_revision_id)
+        form.base_revision_id.data = str(_today_revision_id(amendment))
+    # The text the amendment changes as it stands, in its language: what the merge is based on and shown against.
+    today = services.current_text(target, amendment.language)
     amended = services.amended_text(amendment, services.amended_texts(amendment.declaration_id))
     return render_form("amendments/merge.html", status=409 if request.method == "GET" else None, form=form,
-                       error=error, amendment=amendment, target=target, current_text=services.current_text(target),
-                       amended=amended, diff=word_diff(_base_text(amendment), services.current_text(target)),
-                       against_today=word_diff(services.current_text(target), amendment.text_source))
+                       error=error, amendment=amendment, target=target, current_text=today,
+                       amended=amended, diff=word_diff(_base_text(amendment), today),
+                       against_today=word_diff(today, amendment.text_source))
 
 
 @bp.route("/amendments/<int:amendment_id>/reject", methods=["POST"])

@@ -29,6 +29,8 @@ class Comment(db.Model):
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # Which language's text of a bilingual declaration the comment was written on (None: a one-language text).
+    language: Mapped[str | None] = mapped_column(String(2))
     version_number: Mapped[int]
     status: Mapped[str] = mapped_column(String(12), default=CommentStatus.PUBLISHED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from app.comments import services
 from app.comments.forms import CommentForm
 from app.comments.models import Comment
 from app.extensions import db, login_manager
+from app.web.languages import reading_languages
 from app.web.pages import acting_user, carry_out, form_id, require
 
 
@@ -21,6 +22,8 @@ def post_comment(declaration, form: CommentForm, answer_for, **target):
     answer_for(comment) gives the page to go to."""
     if request.method == "POST" and not current_user.is_authenticated:
         abort(login_manager.unauthorized())
+    if declaration.bilingual and not form.is_submitted():
+        form.language.data = reading_languages(declaration)[0]  # the text the reader is reading
     if not form.validate_on_submit():
         return None, None, None
     require(permissions.can_take_part(acting_user(), declaration))
@@ -29,12 +32,24 @@ def post_comment(declaration, form: CommentForm, answer_for, **target):
     if parent is not None and parent.declaration_id != declaration.id:
         parent = None  # the service then refuses a reply across texts
     outcome = carry_out(services.add_comment, acting_user(), declaration, body=form.body.data, parent=parent,
-                        **target, form_key=form.form_key.data)
+                        language=_written_on(declaration, form, parent, target.get("amendment")), **target,
+                        form_key=form.form_key.data)
     if outcome.repeat:
         return outcome.repeat.answer_url or request.path, str(outcome.repeat), None
     if not outcome.done:
         return None, None, outcome.error
     return outcome.answered(answer_for(outcome.result)), posted_message(outcome.result), None
+
+
+def _written_on(declaration, form: CommentForm, parent: Comment | None, amendment) -> str | None:
+    """Which language's text of a bilingual declaration the comment is on: an amendment's discussion is on the
+    amendment's text; otherwise the one chosen on the form, or for a reply sent without a choice, the language
+    of the comment it answers (the service takes the original's when there is neither)."""
+    if not declaration.bilingual:
+        return None
+    if amendment is not None:
+        return amendment.language
+    return form.language.data or (parent.language if parent is not None else None)
 
 
 def posted_message(comment: Comment) -> str:

@@ -14,6 +14,7 @@ from app.audit.services import record
 from app.choices import CommentStatus, PlatformRole
 from app.comments.models import Comment, CommentFlag, ModerationDecision
 from app.database import update_if
+from app.declarations.languages import written_on
 from app.declarations.services import consultation_closed_message
 from app.declarations.signals import text_removed, text_saved
 from app.errors import NotAllowed, RuleError
@@ -176,9 +177,10 @@ def _open_flags(user, ids: list[int]) -> set[int]:
 
 
 def add_comment(actor, declaration, *, body: str, section=None, recommendation=None, amendment=None,
-                parent: Comment | None = None) -> Comment:
+                parent: Comment | None = None, language: str | None = None) -> Comment:
     """Comment on an item during an open consultation. A reply goes under the comment it answers, down to
-    MAX_DEPTH levels; below that it joins the deepest level."""
+    MAX_DEPTH levels; below that it joins the deepest level. On a bilingual declaration the comment says
+    which language's text it was written on (the original's by default)."""
     if not permissions.can_take_part(actor, declaration):
         raise NotAllowed()
     closed = consultation_closed_message(declaration)
@@ -186,6 +188,7 @@ def add_comment(actor, declaration, *, body: str, section=None, recommendation=N
         raise RuleError(closed)
     if not body.strip():
         raise RuleError(_("Write something first."))
+    language = written_on(declaration, language)
     replied_to = parent
     if parent is not None:
         if (parent.status != CommentStatus.PUBLISHED or parent.deleted_at is not None
@@ -202,7 +205,7 @@ def add_comment(actor, declaration, *, body: str, section=None, recommendation=N
         recommendation_id=recommendation.id if recommendation else None,
         amendment_id=amendment.id if amendment else None, parent_id=parent.id if parent else None,
         author_id=actor.id, organization_id=actor.organization_id, body_source=body, body_html=render_markdown(body),
-        version_number=declaration.version_number,
+        version_number=declaration.version_number, language=language,
         status=CommentStatus.PENDING if declaration.moderation == "pre" else CommentStatus.PUBLISHED)
     db.session.add(comment)
     db.session.flush()

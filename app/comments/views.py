@@ -43,9 +43,11 @@ def thread(declaration_id, kind, item_id):
     declaration = get_declaration(declaration_id)
     item = get_item(declaration, kind, item_id)
     form = CommentForm()
+    text = request.args.get("text") if declaration.bilingual else None  # the language the reader reads it in
     answer, message, error = post_comment(
         declaration, form, lambda comment: url_for("comments.thread", declaration_id=declaration.id, kind=kind,
-                                                   item_id=item.id, _anchor=f"c{comment.id}"), **{kind: item})
+                                                   item_id=item.id, text=text, _anchor=f"c{comment.id}"),
+        **{kind: item})
     if answer is not None:
         flash(message, "success")
         return redirect(answer)

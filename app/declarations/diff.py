@@ -43,6 +43,15 @@ def _compare(kind, old: dict | None, new: dict | None, text_key: str, label) -> 
     return ItemChange(kind, item["id"], "changed" if changed else "unchanged", label(new), parts, details)
 
 
+def content_in(content: dict, language: str | None) -> dict:
+    """A version's text in one language: a bilingual version's translation when that is the language asked
+    for (a version from before the declaration had it: nothing), else the version's own text."""
+    translation = content.get("translation")
+    if language and language != content.get("language", "en"):
+        return translation if translation and translation.get("language") == language else {}
+    return content
+
+
 def compare(before: dict, after: dict) -> dict:
     """Changes between two versions' content: the title, then each section and recommendation."""
     def pairs(key):

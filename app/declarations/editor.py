@@ -8,7 +8,15 @@ from app import permissions
 from app.accounts.models import User
 from app.choices import Phase
 from app.declarations import phases, services
-from app.declarations.forms import DeclarationForm, DraftersForm, EventForm, PhaseForm, RecommendationForm, SectionForm
+from app.declarations.forms import (
+    DeclarationForm,
+    DraftersForm,
+    EventForm,
+    NewDeclarationForm,
+    PhaseForm,
+    RecommendationForm,
+    SectionForm,
+)
 from app.declarations.loading import get_declaration, get_item, institution_names
 from app.declarations.models import ConsultationEvent
 from app.declarations.views import bp
@@ -40,11 +48,11 @@ def _read_url(declaration, anchor=None):
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     require(permissions.can_create_declaration(acting_user()))
-    form = DeclarationForm()
+    form = NewDeclarationForm()
     if form.validate_on_submit():
         declaration = services.create_declaration(
             acting_user(), kind=form.kind.data, title=form.title.data, summary=form.summary.data or "",
-            moderation=form.moderation.data, visibility=form.visibility.data)
+            moderation=form.moderation.data, visibility=form.visibility.data, language=form.language.data)
         flash(_("The declaration has been created. Add its sections and recommendations."), "success")
         return redirect(url_for("declarations.edit", declaration_id=declaration.id))
     return render_form("declarations/settings.html", form=form, declaration=None)

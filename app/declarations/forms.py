@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.choices import DECLARATION_KINDS, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
+from app.choices import DECLARATION_KINDS, LANGUAGES, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
 from app.web.forms import CreateForm, Form, Length, choices, strip
 
 
@@ -35,6 +35,13 @@ class DeclarationForm(Form):
                             validators=[DataRequired()])
     visibility = RadioField(_l("Who can read it once consultation opens"), choices=choices(VISIBILITIES),
                             default="members", validators=[DataRequired()])
+
+
+class NewDeclarationForm(DeclarationForm):
+    """A new declaration also says the language its text is written in (not changed later: a translation into
+    the other one is added on the declaration's languages page)."""
+    language = RadioField(_l("Language of the text"), choices=list(LANGUAGES.items()), default="en",
+                          validators=[DataRequired()])
 
 
 class SectionForm(Form):
@@ -82,3 +89,24 @@ class EventForm(CreateForm):
     men = IntegerField(_l("Men (if known)"), validators=[Optional(), NumberRange(min=0, max=100000)])
     other_gender = IntegerField(_l("Other genders (if known)"), validators=[Optional(), NumberRange(min=0, max=100000)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+
+class BilingualForm(Form):
+    """Make a declaration bilingual: its second language (the other one of the interface's)."""
+    translation_language = RadioField(_l("Second language"), validators=[DataRequired()])
+
+
+class TranslatorsForm(Form):
+    translators = MultiCheckboxField(_l("Translators"), coerce=int)
+
+
+class TitleTranslationForm(Form):
+    edit_count = HiddenField(default="0")
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
+
+
+class RecommendationTranslationForm(Form):
+    base_revision_id = HiddenField()
+    text = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(max=5000)],
+                         description=_l("Markdown is allowed."))

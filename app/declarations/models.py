@@ -27,6 +27,14 @@ class Declaration(db.Model):
     open_signon: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Bumped on every change of title, summary or settings: a save from an older form is a conflict.
     edit_count: Mapped[int] = mapped_column(default=0)
+    # The language the text was written in, and the second language of a bilingual declaration (None: the
+    # declaration has one language). Both texts are bound by one hash (app/declarations/translation.py).
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    translation_language: Mapped[str | None] = mapped_column(String(2))
+    title_translation: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    summary_translation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Which language's title and summary lag behind the other's (None: both agree).
+    title_needs_translation: Mapped[str | None] = mapped_column(String(2))
     closing_reminder_sent_for: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -34,6 +42,8 @@ class Declaration(db.Model):
 
     created_by: Mapped["User"] = relationship()  # noqa: F821
     drafters: Mapped[list["User"]] = relationship(secondary="declaration_drafters", order_by="User.name")  # noqa: F821
+    translators: Mapped[list["User"]] = relationship(  # noqa: F821
+        secondary="declaration_translators", order_by="User.name")
     versions: Mapped[list["Version"]] = relationship(back_populates="declaration", order_by="Version.number")
 
     @property
@@ -44,11 +54,40 @@ class Declaration(db.Model):
     def version_number(self) -> int:
         return self.versions[-1].number if self.versions else 0
 
+    @property
+    def bilingual(self) -> bool:
+        return self.translation_language is not None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The original language first, then the translation's, if any."""
+        return (self.language, self.translation_language) if self.translation_language else (self.language,)
+
+    def title_in(self, language: str) -> str:
+        """The title in this language when the declaration has it, else in its own (always something to show)."""
+        if language == self.translation_language and self.title_translation:
+            return self.title_translation
+        return self.title
+
+    def summary_in(self, language: str) -> str:
+        if language == self.translation_language and self.summary_translation:
+            return self.summary_translation
+        return self.summary
+
 
 class DeclarationDrafter(db.Model):
     """A co-drafter named by a coordinator: may edit the text like a coordinator."""
 
     __tablename__ = "declaration_drafters"
+
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class DeclarationTranslator(db.Model):
+    """A member named by a coordinator to translate: may edit the translation's text and nothing else."""
+
+    __tablename__ = "declaration_translators"
 
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
@@ -67,8 +106,20 @@ class Section(db.Model):
 
     declaration: Mapped[Declaration] = relationship()
     current: Mapped["SectionRevision"] = relationship(foreign_keys=[current_revision_id], post_update=True)
+    # A bilingual declaration's text in its second language; which language lags behind the other (None:
+    # both agree, or the declaration has one language).
+    translation_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("section_revisions.id", use_alter=True))
+    translation: Mapped["SectionRevision | None"] = relationship(
+        foreign_keys=[translation_revision_id], post_update=True)
+    needs_translation: Mapped[str | None] = mapped_column(String(2))
 
     kind = "section"
+
+    def revision_in(self, language: str) -> "SectionRevision | None":
+        """The current text in this language: the original's, or the translation's (None before it is written)."""
+        return self.translation if self.translation is not None and self.translation.language == language \
+            else self.current if self.current is not None and self.current.language == language else None
 
     @property
     def anchor(self) -> str:
@@ -85,6 +136,7 @@ class SectionRevision(db.Model):
     heading: Mapped[str] = mapped_column(String(300))
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -106,8 +158,20 @@ class Recommendation(db.Model):
 
     declaration: Mapped[Declaration] = relationship()
     current: Mapped["RecommendationRevision"] = relationship(foreign_keys=[current_revision_id], post_update=True)
+    # A bilingual declaration's text in its second language; which language lags behind the other (None:
+    # both agree, or the declaration has one language).
+    translation_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendation_revisions.id", use_alter=True))
+    translation: Mapped["RecommendationRevision | None"] = relationship(
+        foreign_keys=[translation_revision_id], post_update=True)
+    needs_translation: Mapped[str | None] = mapped_column(String(2))
 
     kind = "recommendation"
+
+    def revision_in(self, language: str) -> "RecommendationRevision | None":
+        """The current text in this language: the original's, or the translation's (None before it is written)."""
+        return self.translation if self.translation is not None and self.translation.language == language \
+            else self.current if self.current is not None and self.current.language == language else None
 
     @property
     def anchor(self) -> str:
@@ -127,6 +191,7 @@ class RecommendationRevision(db.Model):
     themes: Mapped[list[str]] = mapped_column(JSON, default=list)
     addressees: Mapped[list[int]] = mapped_column(JSON, default=list)
     convention_articles: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app import permissions
 from app.accounts.models import User
 from app.choices import Phase
+from app.declarations.languages import untranslated_count
 from app.declarations.models import Declaration, Version
 from app.declarations.services import TRANSITIONS, canonical_content, content_hash
 from app.declarations.signals import phase_preview_context
@@ -27,6 +28,7 @@ class PhasePreview:
     members_told: int  # alliance members notified (each as they chose: at once, in the digest, or not)
     signatures_told: int  # active signatures whose signers are emailed
     signers_invited: int  # representatives and experts invited to sign (opening sign-on)
+    untranslated: int = 0  # parts of a bilingual text that need translation: sign-on cannot open yet
 
 
 def preview(declaration: Declaration, target: str) -> PhasePreview | None:
@@ -46,7 +48,8 @@ def preview(declaration: Declaration, target: str) -> PhasePreview | None:
                         sections=len(content.get("sections", [])),
                         recommendations=len(content.get("recommendations", [])),
                         members_told=members, signatures_told=extra.get("signatures_told", 0),
-                        signers_invited=extra.get("signers_invited", 0))
+                        signers_invited=extra.get("signers_invited", 0),
+                        untranslated=untranslated_count(declaration) if target == Phase.SIGNON else 0)
 
 
 def default_days(target: str) -> int:

@@ -4,6 +4,7 @@ import json
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -11,6 +12,7 @@ from app import permissions
 from app.audit.services import record
 from app.choices import PHASES, Phase
 from app.database import update_if
+from app.declarations import languages
 from app.declarations.models import (
     ConsultationEvent,
     Declaration,
@@ -50,14 +52,15 @@ class EditConflict(RuleError):
 
 def live_sections(declaration_id: int) -> list[Section]:
     return db.session.scalars(
-        select(Section).options(selectinload(Section.current))
+        select(Section).options(selectinload(Section.current), selectinload(Section.translation))
         .where(Section.declaration_id == declaration_id, Section.deleted_at.is_(None))
         .order_by(Section.position)).all()
 
 
 def live_recommendations(declaration_id: int) -> list[Recommendation]:
     return db.session.scalars(
-        select(Recommendation).options(selectinload(Recommendation.current))
+        select(Recommendation).options(selectinload(Recommendation.current),
+                                       selectinload(Recommendation.translation))
         .where(Recommendation.declaration_id == declaration_id, Recommendation.deleted_at.is_(None))
         .order_by(Recommendation.position)).all()
 
@@ -68,17 +71,30 @@ def numbering(recommendations: list[Recommendation]) -> dict[int, int]:
 
 
 def canonical_content(declaration: Declaration) -> dict:
-    """The text as it stands: what a version freezes and what its hash covers."""
-    recommendations = live_recommendations(declaration.id)
-    return {
+    """The text as it stands: what a version freezes and what its hash covers. A bilingual declaration's
+    content also holds its second language's text, part by part, so that one hash binds both; a text in
+    English alone has exactly the keys it always had (every earlier version's hash stays the same)."""
+    sections, recommendations = live_sections(declaration.id), live_recommendations(declaration.id)
+    content = {
         "title": declaration.title,
-        "sections": [{"id": s.id, "heading": s.current.heading, "body": s.current.body_source}
-                     for s in live_sections(declaration.id)],
+        "sections": [{"id": s.id, "heading": s.current.heading, "body": s.current.body_source} for s in sections],
         "recommendations": [{"id": r.id, "number": n, "text": r.current.text_source, "pillar": r.current.pillar,
                              "themes": sorted(r.current.themes), "addressees": sorted(r.current.addressees),
                              "convention_articles": r.current.convention_articles}
                             for n, r in enumerate(recommendations, start=1)],
     }
+    if declaration.bilingual or declaration.language != "en":
+        content["language"] = declaration.language
+    if declaration.bilingual:
+        content["translation"] = {
+            "language": declaration.translation_language,
+            "title": declaration.title_translation,
+            "sections": [{"id": s.id, "heading": s.translation.heading if s.translation else "",
+                          "body": s.translation.body_source if s.translation else ""} for s in sections],
+            "recommendations": [{"id": r.id, "number": n, "text": r.translation.text_source if r.translation else ""}
+                                for n, r in enumerate(recommendations, start=1)],
+        }
+    return content
 
 
 def canonical_json(content: dict) -> bytes:
@@ -102,11 +118,12 @@ def _phase_label(phase: str) -> str:
     return str(PHASES.get(phase, phase))
 
 
-def create_declaration(actor, *, kind: str, title: str, summary: str, moderation: str, visibility: str) -> Declaration:
+def create_declaration(actor, *, kind: str, title: str, summary: str, moderation: str, visibility: str,
+                       language: str = "en") -> Declaration:
     if not permissions.can_create_declaration(actor):
         raise NotAllowed()
     declaration = Declaration(kind=kind, title=title.strip(), summary=summary.strip(), moderation=moderation,
-                              visibility=visibility, created_by_id=actor.id)
+                              visibility=visibility, created_by_id=actor.id, language=language)
     db.session.add(declaration)
     db.session.flush()
     record(actor, "declaration_created", declaration, title=declaration.title)
@@ -122,6 +139,8 @@ def update_settings(actor, declaration: Declaration, *, base_edit_count: int, ki
         raise EditConflict(declaration)
     if (title.strip(), summary.strip()) != (declaration.title, declaration.summary):
         _require_editable(declaration)  # the title is part of the versioned text
+        if declaration.bilingual:  # the other language's title and summary now lag behind
+            declaration.title_needs_translation = declaration.translation_language
     declaration.kind, declaration.title, declaration.summary = kind, title.strip(), summary.strip()
     declaration.moderation, declaration.visibility = moderation, visibility
     declaration.edit_count += 1
@@ -144,15 +163,18 @@ def _next_position(model, declaration_id: int) -> int:
     return (db.session.scalar(select(func.max(model.position)).where(model.declaration_id == declaration_id)) or 0) + 1
 
 
-def _new_section_revision(actor, section: Section, heading: str, body: str, amendment=None) -> SectionRevision:
+def _new_section_revision(actor, section: Section, heading: str, body: str, amendment=None,
+                          language: str | None = None) -> SectionRevision:
+    declaration = section.declaration
+    language = language or declaration.language
     number = (db.session.scalar(select(func.max(SectionRevision.number))
                                 .where(SectionRevision.section_id == section.id)) or 0) + 1
     revision = SectionRevision(section_id=section.id, number=number, heading=heading.strip(), body_source=body,
-                               body_html=render_markdown(body), author_id=actor.id,
+                               body_html=render_markdown(body), author_id=actor.id, language=language,
                                amendment_id=amendment.id if amendment else None)
     db.session.add(revision)
     db.session.flush()
-    section.current = revision
+    languages.put_revision(declaration, section, revision)
     text_saved.send(section)
     return revision
 
@@ -171,33 +193,41 @@ def add_section(actor, declaration: Declaration, *, heading: str, body: str) -> 
 
 
 def edit_section(actor, section: Section, *, base_revision_id: int, heading: str, body: str,
-                 amendment=None) -> SectionRevision:
+                 amendment=None, language: str | None = None) -> SectionRevision:
+    """A new revision of the section's text in a language (the declaration's own by default; its second
+    language for a translation, which the declaration's translators may write too)."""
     declaration = section.declaration
-    if not permissions.can_edit_text(actor, declaration):
-        raise NotAllowed()
+    language = languages.check_text_edit(actor, declaration, language)
     _require_editable(declaration)
     if section.deleted_at is not None:
         raise RuleError(_("This section has been deleted."))
-    if base_revision_id != section.current_revision_id:
-        raise EditConflict(section.current)
-    revision = _new_section_revision(amendment.proposer if amendment else actor, section, heading, body, amendment)
+    base = section.translation if language != declaration.language else section.current
+    if base_revision_id != (base.id if base else 0):
+        raise EditConflict(base)
+    revision = _new_section_revision(amendment.proposer if amendment else actor, section, heading, body, amendment,
+                                     language)
     _touch(declaration)
-    record(actor, "section_edited", section, revision=revision.number, amendment_id=amendment.id if amendment else None)
+    record(actor, "section_edited", section, revision=revision.number, language=language,
+           amendment_id=amendment.id if amendment else None)
     return revision
 
 
 def _new_recommendation_revision(actor, recommendation: Recommendation, fields: dict,
-                                 amendment=None) -> RecommendationRevision:
+                                 amendment=None, language: str | None = None) -> RecommendationRevision:
+    declaration = recommendation.declaration
+    language = language or declaration.language
+    if language != declaration.language:  # a translation: the pillar, themes and addressees are the original's
+        fields = {**languages.metadata(recommendation.current), "text": fields["text"]}
     number = (db.session.scalar(select(func.max(RecommendationRevision.number))
                                 .where(RecommendationRevision.recommendation_id == recommendation.id)) or 0) + 1
     revision = RecommendationRevision(
         recommendation_id=recommendation.id, number=number, text_source=fields["text"],
         text_html=render_markdown(fields["text"]), pillar=fields["pillar"], themes=sorted(set(fields["themes"])),
         addressees=sorted(set(fields["addressees"])), convention_articles=fields.get("convention_articles", "").strip(),
-        author_id=actor.id, amendment_id=amendment.id if amendment else None)
+        author_id=actor.id, amendment_id=amendment.id if amendment else None, language=language)
     db.session.add(revision)
     db.session.flush()
-    recommendation.current = revision
+    languages.put_revision(declaration, recommendation, revision)
     text_saved.send(recommendation)
     return revision
 
@@ -217,19 +247,19 @@ def add_recommendation(actor, declaration: Declaration, **fields) -> Recommendat
 
 
 def edit_recommendation(actor, recommendation: Recommendation, *, base_revision_id: int, amendment=None,
-                        **fields) -> RecommendationRevision:
+                        language: str | None = None, **fields) -> RecommendationRevision:
     declaration = recommendation.declaration
-    if not permissions.can_edit_text(actor, declaration):
-        raise NotAllowed()
+    language = languages.check_text_edit(actor, declaration, language)
     _require_editable(declaration)
     if recommendation.deleted_at is not None:
         raise RuleError(_("This recommendation has been deleted."))
-    if base_revision_id != recommendation.current_revision_id:
-        raise EditConflict(recommendation.current)
+    base = recommendation.translation if language != declaration.language else recommendation.current
+    if base_revision_id != (base.id if base else 0):
+        raise EditConflict(base)
     revision = _new_recommendation_revision(amendment.proposer if amendment else actor, recommendation, fields,
-                                            amendment)
+                                            amendment, language)
     _touch(declaration)
-    record(actor, "recommendation_edited", recommendation, revision=revision.number,
+    record(actor, "recommendation_edited", recommendation, revision=revision.number, language=language,
            amendment_id=amendment.id if amendment else None)
     return revision
 
@@ -303,6 +333,12 @@ def change_phase(actor, declaration: Declaration, target: str, *, deadline: date
         declaration.consultation_deadline = deadline
         declaration.closing_reminder_sent_for = None
     if target == Phase.SIGNON:
+        waiting = languages.untranslated_count(declaration)
+        if waiting:
+            raise RuleError(ngettext(
+                "Sign-on cannot open while %(num)d part needs translation: both languages are signed together.",
+                "Sign-on cannot open while %(num)d parts need translation: both languages are signed together.",
+                waiting))
         if deadline is not None and deadline <= utcnow():
             raise RuleError(_("Choose a sign-on deadline in the future, or none."))
         declaration.signon_deadline = deadline

@@ -8,6 +8,7 @@ from app import permissions
 from app.choices import PHASES, PILLARS, THEMES
 from app.declarations import services
 from app.declarations.diff import compare as compare_contents
+from app.declarations.diff import content_in
 from app.declarations.loading import get_declaration, institution_names
 from app.declarations.models import ConsultationEvent, Declaration, Recommendation, RecommendationRevision
 from app.declarations.signals import reading_page_context
@@ -82,8 +83,11 @@ def compare(declaration_id):
     if from_number not in versions or to_number not in versions:
         abort(404)
     before, after = versions[from_number], versions[to_number]
+    language = request.args.get("text") if request.args.get("text") in declaration.languages else None
     return render_template("declarations/compare.html", declaration=declaration, before=before, after=after,
-                           diff=compare_contents(before.content, after.content), versions=declaration.versions,
-                           institutions=institution_names())
+                           diff=compare_contents(content_in(before.content, language),
+                                                 content_in(after.content, language)),
+                           versions=declaration.versions, institutions=institution_names(),
+                           language=language or declaration.language)
 
 

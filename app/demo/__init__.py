@@ -1,10 +1,10 @@
 """The demo alliance loaded by `make run`. Idempotent: running it again adds only what is missing.
 
 Its people are in people.py. Its history is told as stories spread over the past weeks (story.py), each
-through the same services the site uses: the submitted recommendations on migrant smuggling, from drafting
-two months ago to the government's answers (submissions.py); the statement on survivors of trafficking,
-consulted on and now in sign-on (signatures.py); and the UNTOC declaration in consultation, with the draft
-started this week (declarations.py)."""
+through the same services the site uses: the submitted recommendations on migrant smuggling, in English and
+Urdu, from drafting two months ago to the government's answers (submissions.py); the statement on survivors of
+trafficking, consulted on and now in sign-on (signatures.py); and the UNTOC declaration in consultation, in
+English and Urdu, with the draft started this week (declarations.py). The Urdu of both is in urdu.py."""
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -23,7 +23,7 @@ DEMO_LOGINS = [
     ("admin@example.org", "admin"),
     ("coordinator@example.org", "coordinator"),
     ("rep@example.org", "representative of Human Rights Action Forum (has not signed the demo statement)"),
-    ("member@example.org", "member of Human Rights Action Forum"),
+    ("member@example.org", "member of Human Rights Action Forum (translator of the UNTOC declaration)"),
     ("rep2@example.org", "representative of Sindh Legal Aid Network"),
     ("expert@example.org", "individual expert"),
     ("reviewer@example.org", "government reviewer, Ministry of Interior (answers the submitted demo)"),

@@ -167,6 +167,14 @@ THREADS = [
         ("expert3@example.org", 1, "11:00", "A measurable target would help: a parallel financial investigation in "
          "every trafficking or smuggling case the FIA registers."),
     ]),
+    # On the Urdu text, answered by the declaration's translator.
+    (("recommendation", 19), [
+        ("rep4@example.org", 15, "19:30", "اردو متن میں 'اسمگل شدہ تارکینِ وطن' لکھا گیا ہے۔ کوئٹہ میں جن لوگوں "
+         "کے ساتھ ہم کام کرتے ہیں، وہ یہ الفاظ سن کر سمجھتے ہیں کہ قصوروار وہی ہیں۔ اگر 'وہ تارکینِ وطن جنہیں "
+         "اسمگل کیا گیا' لکھا جائے تو واضح ہو جائے گا کہ جرم اسمگلروں نے کیا ہے۔"),
+        ("member@example.org", 14, "11:10", "بجا فرمایا، شکریہ۔ نظرِ ثانی کے مرحلے میں اردو متن میں یہی الفاظ رکھے "
+         "جائیں گے۔ انگریزی متن میں تبدیلی کی ضرورت نہیں، کیونکہ وہاں مفہوم پہلے ہی واضح ہے۔"),
+    ]),
 ]
 
 # Flagged the same afternoon and hidden by the coordinator the next morning; its author posted it again without

@@ -1,6 +1,8 @@
-"""The demo consultation: the UNTOC declaration, drafted a month ago and open for comments for the past three
-weeks (threads, two amendments waiting for the revision, a comment taken down, a flag waiting, two events);
-and a set of recommendations started this week, still being drafted."""
+"""The demo consultation: the UNTOC declaration, drafted a month ago in English and translated into Urdu by a
+member named its translator, and open for comments for the past three weeks (threads, among them one on the
+Urdu text, two amendments waiting for the revision, a comment taken down, a flag waiting, two events). One
+recommendation was changed in English after it was translated, so its Urdu needs translation before sign-on
+can open. And a set of recommendations started this week, still being drafted."""
 from functools import partial
 
 from sqlalchemy import select
@@ -8,7 +10,9 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.comments import services as comments
 from app.declarations import services as declarations
+from app.declarations import translation
 from app.declarations.models import Declaration
+from app.demo import urdu
 from app.demo.consultation_threads import DISPUTED, TAKEN_DOWN, THREADS
 from app.demo.story import Calendar, Story, in_order
 from app.demo.threads import Conversation, propose
@@ -77,6 +81,10 @@ RECOMMENDATIONS = [
 ]
 
 
+# Recommendation 2 as the coordinator changed it after its translation: its Urdu now needs translation.
+REGIONAL_LANGUAGES = (1, "Make regular migration channels cheaper and faster, and publish their requirements in "
+                         "Urdu and in Punjabi, Sindhi, Pashto and Balochi.")
+
 # (proposer, days ago, time, target, text, rationale)
 AMENDMENTS = [
     ("rep@example.org", 18, "11:05", ("recommendation", 17), "Do not prosecute or punish victims of trafficking "
@@ -118,8 +126,27 @@ def consultation_story(people: dict[str, User], days: Calendar) -> Story:
                                         addressees=[institutions[a].id for a in _addressees(pillar, themes)],
                                         convention_articles="UNTOC art. 31" if pillar == "prevent" else "")
         for pillar, themes, text in RECOMMENDATIONS]
+    translation.make_bilingual(coordinator, declaration, language="ur")
+    translator = people["member@example.org"]
+    translation.set_translators(coordinator, declaration, [translator])
+    yield days.at(28, "11:00")
+    urdu.translate_title(translator, declaration, urdu.UNTOC_TITLE, urdu.UNTOC_SUMMARY)
+    for section, (heading, body) in zip(sections, urdu.UNTOC_SECTIONS[:4], strict=True):
+        urdu.translate_section(translator, section, heading, body)
+    yield days.at(27, "16:00")
+    for recommendation, text in zip(recommendations, urdu.UNTOC_RECOMMENDATIONS, strict=True):
+        urdu.translate_recommendation(translator, recommendation, text)
     yield days.at(26, "15:30")
     sections.append(declarations.add_section(coordinator, declaration, heading=SECTIONS[4][0], body=SECTIONS[4][1]))
+    yield days.at(25, "12:10")
+    urdu.translate_section(translator, sections[4], *urdu.UNTOC_SECTIONS[4])
+    yield days.at(23, "16:00")  # after the translation: the Urdu of this recommendation lags behind
+    index, text = REGIONAL_LANGUAGES
+    pillar, themes, _text = RECOMMENDATIONS[index]
+    changed = recommendations[index]
+    declarations.edit_recommendation(coordinator, changed, base_revision_id=changed.current_revision_id, text=text,
+                                     pillar=pillar, themes=themes, addressees=changed.current.addressees,
+                                     convention_articles=changed.current.convention_articles)
 
     yield days.at(21, "10:00")
     declarations.change_phase(coordinator, declaration, "consultation", deadline=days.at(-9, "18:00"))
@@ -148,7 +175,7 @@ def consultation_story(people: dict[str, User], days: Calendar) -> Story:
             online=online > 0, organizers="Alliance secretariat", participants_in_person=in_person,
             participants_online=online, women=women, men=men, other_gender=None, notes="")))
     yield from in_order(steps)
-    return 1 + len(SECTIONS) + len(RECOMMENDATIONS) + len(AMENDMENTS) + len(EVENTS) + sum(
+    return 1 + 2 * (len(SECTIONS) + len(RECOMMENDATIONS)) + len(AMENDMENTS) + len(EVENTS) + sum(
         len(entries) for _target, entries in THREADS + [TAKEN_DOWN, DISPUTED])
 
 

@@ -1,7 +1,9 @@
-"""The demo's oldest story: recommendations on migrant smuggling, drafted two months ago, consulted on for two
-weeks (comments, three amendments, a workshop in Quetta), revised, signed, submitted to the Ministry of
-Interior and the FIA, acknowledged by both, answered in part by the Ministry (one answer revised since),
-with implementation updates, a draft answer from each institution and the alliance's assessments."""
+"""The demo's oldest story: recommendations on migrant smuggling, drafted two months ago in English and Urdu (an
+expert named translator wrote the Urdu), consulted on for two weeks (comments, three amendments, a workshop in
+Quetta), revised (the translator bringing the Urdu of each part the revision changed up to date before
+sign-on), signed in both languages, submitted to the Ministry of Interior and the FIA, acknowledged by both,
+answered in part by the Ministry (one answer revised since), with implementation updates, a draft answer from
+each institution and the alliance's assessments."""
 from functools import partial
 
 from sqlalchemy import select
@@ -9,7 +11,9 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.amendments import services as amendments
 from app.declarations import services as declarations
+from app.declarations import translation
 from app.declarations.models import Declaration
+from app.demo import urdu
 from app.demo.story import Calendar, Story, in_order
 from app.demo.threads import Conversation, propose
 from app.extensions import db
@@ -164,6 +168,15 @@ def submission_story(people: dict[str, User], days: Calendar) -> Story:
     recommendations = [declarations.add_recommendation(
         coordinator, declaration, text=text, pillar=pillar, themes=themes, convention_articles="",
         addressees=[institutions[a].id for a in addressees]) for pillar, themes, addressees, text in RECOMMENDATIONS]
+    translation.make_bilingual(coordinator, declaration, language="ur")
+    translator = people["expert2@example.org"]
+    translation.set_translators(coordinator, declaration, [translator])
+    yield days.at(62, "14:00")
+    urdu.translate_title(translator, declaration, urdu.SMUGGLING_TITLE, urdu.SMUGGLING_SUMMARY)
+    for section, (heading, body) in zip(sections, urdu.SMUGGLING_SECTIONS, strict=True):
+        urdu.translate_section(translator, section, heading, body)
+    for recommendation, text in zip(recommendations, urdu.SMUGGLING_RECOMMENDATIONS, strict=True):
+        urdu.translate_recommendation(translator, recommendation, text)
 
     yield days.at(60, "10:00")
     declarations.change_phase(coordinator, declaration, "consultation", deadline=days.at(46, "18:00"))
@@ -192,6 +205,10 @@ def submission_story(people: dict[str, User], days: Calendar) -> Story:
     yield days.at(44, "15:00")  # the revision the first thread on the text asked for
     declarations.edit_section(coordinator, sections[0], base_revision_id=sections[0].current_revision_id,
                               heading=SECTIONS[0][0], body=ROUTES)
+    yield days.at(44, "18:30")  # the Urdu of every part the revision changed, so that sign-on can open
+    urdu.translate_section(translator, sections[0], urdu.SMUGGLING_SECTIONS[0][0], urdu.SMUGGLING_ROUTES)
+    for index, text in urdu.SMUGGLING_AMENDED.items():
+        urdu.translate_recommendation(translator, recommendations[index], text)
 
     yield days.at(43, "10:00")
     version = declarations.change_phase(coordinator, declaration, "signon", deadline=days.at(30, "18:00"))
@@ -248,5 +265,6 @@ def submission_story(people: dict[str, User], days: Calendar) -> Story:
     yield days.at(2, "10:45")
     responses.assess(coordinator, submission, recommendations[4].id, rating="disagrees",
                      notes="Shelters cannot wait for the provinces: federal funding exists for this.")
-    return 40 + len(SIGNERS) + sum(len(entries) for _target, entries in THREADS)
+    return 40 + len(SIGNERS) + len(SECTIONS) + len(RECOMMENDATIONS) + 4 + sum(
+        len(entries) for _target, entries in THREADS)
 

@@ -23,11 +23,12 @@ def index():
         context.update(answers=needs.latest_answers(user), submissions=needs.public_submissions())
     if permissions.is_alliance_member(user):
         context.update(news=needs.news_for(user), own_pending=needs.own_pending(user),
-                       awaiting=needs.awaiting_signature(user, signon))
+                       awaiting=needs.awaiting_signature(user, signon), translating=work.waiting_for_translator(user))
     if permissions.is_coordinator(user):
         context.update(moderation=work.moderation_counts(), amendments=work.amendments_waiting(),
                        progress=work.signon_progress(signon), follow_ups=work.follow_ups(),
                        in_progress=work.texts_in_progress())
+        context["translation_waiting"] = work.translation_waiting(context["in_progress"])
     if permissions.is_reviewer(user):
         context.update(reviewer_queue=work.reviewer_queue(user), updates_due=work.updates_due(user))
     return render_template("home/index.html", **context)

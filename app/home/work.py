@@ -1,15 +1,15 @@
-"""The home page's work queues for coordinators and reviewers (see app/home/needs.py): grouped counts, a
-constant number of queries each."""
+"""The home page's work queues for coordinators, translators and reviewers (see app/home/needs.py): grouped
+counts, a constant number of queries each."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.amendments.models import Amendment
 from app.choices import AmendmentStatus, CommentStatus, Phase, SignatureStatus
 from app.comments.models import Comment, CommentFlag
-from app.declarations.models import Declaration
+from app.declarations.models import Declaration, DeclarationTranslator, Recommendation, Section
 from app.extensions import db
 from app.organizations.models import Organization
 from app.responses.models import Answer, ImplementationUpdate
@@ -55,6 +55,45 @@ def texts_in_progress() -> list[Declaration]:
     secretariat's (one query)."""
     return db.session.scalars(select(Declaration).where(Declaration.phase.in_((Phase.DRAFTING, Phase.REVISION)))
                               .order_by(Declaration.updated_at.desc())).all()
+
+
+def translation_waiting(declarations: list[Declaration]) -> dict[int, int]:
+    """For the bilingual ones among these declarations, how many parts need translation or are not translated
+    yet (the title and summary count as one): two grouped queries, however many parts."""
+    bilingual = {d.id: d for d in declarations if d.bilingual}
+    if not bilingual:
+        return {}
+    waiting = {d.id: int(d.title_needs_translation is not None or not d.title_translation)
+               for d in bilingual.values()}
+    for model in (Section, Recommendation):
+        for declaration_id, count in db.session.execute(
+                select(model.declaration_id, func.count()).where(
+                    model.declaration_id.in_(bilingual), model.deleted_at.is_(None),
+                    model.needs_translation.is_not(None) | model.translation_revision_id.is_(None))
+                .group_by(model.declaration_id)):
+            waiting[declaration_id] += count
+    return {declaration_id: count for declaration_id, count in waiting.items() if count}
+
+
+def waiting_for_translator(user) -> list[tuple[Declaration, int]]:
+    """The declarations in drafting or revision this person translates, with how many parts wait for their
+    translation: not translated yet, or changed in the original since (the title and summary count as one).
+    One query, however many declarations and parts."""
+    def lagging(model):
+        return (select(func.count()).select_from(model)
+                .where(model.declaration_id == Declaration.id, model.deleted_at.is_(None),
+                       model.translation_revision_id.is_(None)
+                       | (model.needs_translation == Declaration.translation_language))
+                .correlate(Declaration).scalar_subquery())
+    title = case((or_(Declaration.title_translation == "",
+                      Declaration.title_needs_translation == Declaration.translation_language), 1), else_=0)
+    rows = db.session.execute(
+        select(Declaration, title + lagging(Section) + lagging(Recommendation))
+        .join(DeclarationTranslator, and_(DeclarationTranslator.declaration_id == Declaration.id,
+                                          DeclarationTranslator.user_id == user.id))
+        .where(Declaration.phase.in_((Phase.DRAFTING, Phase.REVISION)), Declaration.translation_language.is_not(None))
+        .order_by(Declaration.updated_at.desc(), Declaration.id)).all()
+    return [(declaration, count) for declaration, count in rows if count]
 
 
 def amendments_waiting() -> list[tuple[Declaration, int]]:

@@ -6,13 +6,18 @@ from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
 from app.responses.services import MAX_EVIDENCE, MAX_EXPLANATION
 from app.web.forms import CreateForm, Form, Length, choices, strip
 
+# Answers, updates and assessments may be written in English, Urdu or both: the box takes the direction of
+# what is typed in it, and the pages show each paragraph in its own (dir="auto", unicode-bidi: plaintext).
+EITHER_LANGUAGE = {"dir": "auto"}
+
 
 class AnswerForm(CreateForm):
     position = RadioField(_l("Position"), choices=choices(POSITIONS),
                           validators=[DataRequired(_l("Choose a position."))])
     explanation = TextAreaField(_l("Explanation"), filters=[strip],
                                 validators=[Optional(), Length(max=MAX_EXPLANATION)],
-                                description=_l("Why the government takes this position, and what it will do."))
+                                description=_l("Why the government takes this position, and what it will do."),
+                                render_kw=EITHER_LANGUAGE)
     # Choices are the institutions' ids as text, "" for none; a value outside them is a form error.
     lead_institution = SelectField(_l("Lead institution"), validate_choice=False)
     target_date = DateField(_l("Target date"), validators=[Optional()],
@@ -32,14 +37,15 @@ class UpdateForm(CreateForm):
     happened_on = DateField(_l("Date"), validators=[DataRequired(_l("Give the date of this update."))])
     evidence = TextAreaField(_l("Evidence"), filters=[strip], validators=[Optional(), Length(max=MAX_EVIDENCE)],
                              description=_l("What was done: a notification, a budget line, a report (with its "
-                                            "reference or address)."))
+                                            "reference or address)."), render_kw=EITHER_LANGUAGE)
 
 
 class AssessmentForm(CreateForm):
     rating = RadioField(_l("The alliance's assessment"), choices=choices(ASSESSMENTS),
                         validators=[DataRequired(_l("Choose the alliance's assessment."))])
     notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Optional(), Length(max=MAX_EVIDENCE)],
-                          description=_l("What the alliance sees on the ground, and why it agrees or not."))
+                          description=_l("What the alliance sees on the ground, and why it agrees or not."),
+                          render_kw=EITHER_LANGUAGE)
 
 
 class CloseForm(Form):

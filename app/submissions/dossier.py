@@ -32,6 +32,7 @@ from app.organizations.models import Organization
 from app.settings import services as alliance_settings
 from app.signatures.models import Signature
 from app.signatures.queries import verified_clause
+from app.submissions import bilingual
 from app.submissions.models import DossierPdf, Submission
 from app.time import utcnow
 
@@ -112,7 +113,7 @@ def dossier_content(declaration: Declaration, version: Version, institutions: li
         "alliance": alliance.name_en,
         "alliance_ur": alliance.name_ur,
         "declaration": {"id": declaration.id, "kind": declaration.kind, "title": declaration.title,
-                        "summary": declaration.summary},
+                        "summary": declaration.summary, **bilingual.declaration_fields(declaration, text)},
         "version": {"number": version.number, "sha256": version.sha256, "frozen_at": _iso(version.created_at)},
         "submitted_at": _iso(submitted_at),
         "submitted_by": actor.name,
@@ -126,6 +127,8 @@ def dossier_content(declaration: Declaration, version: Version, institutions: li
                        "total": organization_count + individual_count},
         },
         "consultation": consultation_record(declaration, submitted_at),
+        # A text in two languages: which ones the hash covers (both texts are in "text").
+        **bilingual.dossier_fields(text),
     }
 
 
@@ -201,13 +204,15 @@ def dossier_json(submission: Submission) -> bytes:
 
 
 def recommendation_rows(submission: Submission) -> tuple[list[str], list[list]]:
-    content = submission.content
+    """One row per recommendation; a text in two languages has a text column per language (bilingual.py)."""
+    text = submission.content["text"]
     names = submission.institution_names
-    header = [_("Number"), _("Pillar"), _("Themes"), _("Addressees"), _("Convention articles"), _("Recommendation"),
-              _("SHA-256")]
+    header = [_("Number"), _("Pillar"), _("Themes"), _("Addressees"), _("Convention articles"),
+              *bilingual.text_columns(text), _("SHA-256")]
+    cells = bilingual.recommendation_cells(text)
     rows = [[rec["number"], label(PILLARS, rec["pillar"]), "; ".join(label(THEMES, t) for t in rec["themes"]),
-             "; ".join(names.get(a, "") for a in rec["addressees"]), rec["convention_articles"], rec["text"],
-             submission.sha256] for rec in content["text"]["recommendations"]]
+             "; ".join(names.get(a, "") for a in rec["addressees"]), rec["convention_articles"], *cells[rec["id"]],
+             submission.sha256] for rec in text["recommendations"]]
     return header, rows
 
 

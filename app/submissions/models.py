@@ -5,7 +5,22 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.formatting import language_direction
+from app.markup import render_markdown
 from app.time import utcnow
+
+# Where Submission.sections_html keeps the second language's HTML of a text in two languages (app/submissions/
+# bilingual.py); the original's sections are kept by their ids, as they always were.
+TRANSLATION_KEY = "translation"
+
+
+def text_languages(text: dict) -> list[str]:
+    """The languages of a signed text (a version's content), the original first: what its hash covers. A text
+    made before declarations had languages is English."""
+    languages = [text.get("language", "en")]
+    if "translation" in text:
+        languages.append(text["translation"]["language"])
+    return languages
 
 
 class Submission(db.Model):
@@ -25,8 +40,9 @@ class Submission(db.Model):
     title: Mapped[str] = mapped_column(String(300))  # the declaration's title as submitted, for lists
     # The dossier is large (a megabyte for 500 recommendations): lists never load it, a dossier page does.
     content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True, deferred_group="dossier")
-    # Sanitized HTML of the sections, rendered once from the hashed Markdown (not itself hashed).
-    sections_html: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True, deferred_group="dossier")
+    # Sanitized HTML of the sections, rendered once from the hashed Markdown (not itself hashed); for a text in
+    # two languages also the second language's sections and recommendations, under TRANSLATION_KEY.
+    sections_html: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True, deferred_group="dossier")
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -42,6 +58,25 @@ class Submission(db.Model):
     def institution_names(self) -> dict[int, str]:
         """The addressees' short names as the dossier records them (acronym, else name)."""
         return {int(k): v["acronym"] or v["name"] for k, v in self.content["institutions"].items()}
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages of the submitted text, the original first: those the dossier's hash covers."""
+        return text_languages(self.content["text"])
+
+    def translated_recommendation(self, recommendation_id: int) -> dict | None:
+        """A recommendation's text in the second language of a text in two languages: its language, direction
+        and HTML, and the original's language and direction.
+        None for a text in one language."""
+        translation = self.content["text"].get("translation")
+        if translation is None:
+            return None
+        kept = (self.sections_html.get(TRANSLATION_KEY) or {}).get("recommendations", {})
+        html = kept.get(str(recommendation_id)) or render_markdown(next(
+            (r["text"] for r in translation["recommendations"] if r["id"] == recommendation_id), ""))
+        original, language = text_languages(self.content["text"])
+        return {"original": original, "original_dir": language_direction(original),
+                "language": language, "dir": language_direction(language), "html": html}
 
     def recipient(self, institution_id) -> "SubmissionRecipient | None":
         return next((r for r in self.recipients if r.institution_id == institution_id), None)

@@ -41,7 +41,7 @@ from app.signatures.queries import (
     with_details,
 )
 from app.signatures.reopening import signer_people, why_signed
-from app.submissions import extract
+from app.submissions import bilingual, extract
 from app.submissions.dossier import DOSSIER_FORMAT, counted_signatures, dossier_content
 from app.submissions.models import (
     Submission,
@@ -245,8 +245,7 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
                             sha256=content_hash(content), title=declaration.title, content=content,
                             submitted_by_id=actor.id,
                             submitted_at=now,
-                            sections_html={str(s["id"]): render_markdown(s["body"])
-                                           for s in full_version.content["sections"]})
+                            sections_html=bilingual.text_html(full_version.content))
     db.session.add(submission)
     db.session.flush()
     for institution in institutions:

@@ -12,8 +12,8 @@ from app.exports import csv_text
 from app.extensions import db, limiter
 from app.institutions.models import Institution
 from app.signatures.queries import signing_closed_message
+from app.submissions import bilingual, extract, services
 from app.submissions import dossier as dossier_builder
-from app.submissions import extract, services
 from app.submissions.forms import SignonChangeForm, SubmitForm, VerifyForm
 from app.submissions.loading import get_readable_submission
 from app.submissions.models import Submission
@@ -135,6 +135,7 @@ def _dossier_context(submission: Submission, complete: bool) -> dict:
     content = submission.content if complete else extract.public_extract(submission.content)
     return {"submission": submission, "content": content, "declaration": submission.declaration,
             "complete": complete, "groups": dossier_builder.recommendations_by_pillar(content),
+            "both": bilingual.both_texts(submission, content),
             "institutions": submission.institution_names,
             "html": {rec.recommendation_id: rec.text_html
                      for rec in services.submitted_recommendations(submission)}}

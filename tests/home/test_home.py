@@ -6,12 +6,13 @@ from app.accounts.models import User
 from app.amendments import services as amendments
 from app.comments import services as comments
 from app.comments.models import Comment
+from app.declarations import services as declaration_services
 from app.declarations.models import Declaration, Section
 from app.extensions import db
 from app.responses import services as responses
 from app.submissions.models import Submission
 from app.time import utcnow
-from tests.helpers import QueryCounter, login, sign, without_bdi
+from tests.helpers import QueryCounter, login, make_bilingual, sign, without_bdi
 
 
 def _home(client):
@@ -204,3 +205,30 @@ def test_a_visitor_sees_each_institutions_newest_answer_once(app, client, people
     page = _home(client)
     assert page.count(f'href="/recommendations/{declaration.recommendations[0]}"') == 1
     assert f'href="/submissions/{submission.id}"' in page
+
+
+def test_a_translator_sees_how_many_parts_wait_for_their_translation(app, client, people, make_declaration):
+    d = make_bilingual(app, people, make_declaration("drafting"), translate=False, phase="drafting")
+    login(client, people["member"].email)  # the translator make_bilingual names
+    page = _home(client)
+    assert "Waiting for your translation" in page
+    assert f'<a href="/declarations/{d.id}/languages">6 parts wait for your translation</a>' in page
+    few = _queries(app, client)
+    for n in range(3):
+        make_bilingual(app, people, make_declaration("drafting", title=f"Draft {n}"), translate=False,
+                       phase="drafting")
+    assert _queries(app, client) == few
+    assert _home(client).count("6 parts wait for your translation") == 4
+    with app.app_context():  # translated: the Urdu of one section; the English of another changes after
+        member, coordinator = db.session.get(User, people["member"].id), db.session.get(User, people["coordinator"].id)
+        first, second = (db.session.get(Section, section_id) for section_id in d.sections)
+        for section in (first, second):
+            declaration_services.edit_section(member, section, base_revision_id=0, heading="پس منظر",
+                                              body="انسانی اسمگلنگ بڑھ رہی ہے۔", language="ur")
+        declaration_services.edit_section(coordinator, second, base_revision_id=second.current_revision_id,
+                                          heading="Context", body="Trafficking is rising fast.")
+        db.session.commit()
+    assert f'<a href="/declarations/{d.id}/languages">5 parts wait for your translation</a>' in _home(client)
+    client.post("/logout")
+    login(client, people["representative"].email)  # no translator: nothing of the kind
+    assert "Waiting for your translation" not in _home(client)

@@ -1,4 +1,5 @@
-"""The Urdu dossier PDF: Urdu set in Nastaliq, Latin runs (hashes, names, "SHA-256") kept Latin."""
+"""The Urdu dossier PDF: Urdu set in Naskh (its text layer reads back exactly), Latin runs (hashes, names,
+"SHA-256") kept Latin."""
 import html
 import re
 import subprocess
@@ -32,7 +33,7 @@ def test_the_urdu_pdf_is_urdu_and_keeps_latin_runs_latin(client, submitted, peop
     assert re.search(r"SHA-256\s+" + submission.sha256, text)  # the footer: "SHA-256 <hash>", Latin
     # Urdu throughout: Urdu letters in the text, set in the Urdu font; Latin in Noto Sans, hashes monospaced.
     assert URDU_ONLY_LETTERS & set(text), text[:500]
-    assert "Noto-Nastaliq-Urdu" in fonts and "Noto-Sans" in fonts and "DejaVu-Sans-Mono" in fonts
+    assert "Noto-Naskh-Arabic" in fonts and "Noto-Sans" in fonts and "DejaVu-Sans-Mono" in fonts
     # The English names and the text stay readable Latin.
     assert "Declaration on trafficking" in text and "Create specialised prosecution units." in text
     # No English UI label is left in the Urdu dossier.

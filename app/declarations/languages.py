@@ -1,0 +1,83 @@
+"""The two languages of a bilingual declaration, part by part: which language's text a change goes to, what it
+marks as needing translation, who may write each language, and what still waits for translation. Used by
+app/declarations/services.py (the writes) and translation.py (making a declaration bilingual, translators)."""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import permissions
+from app.declarations.models import Declaration, Recommendation, RecommendationRevision, Section
+from app.errors import NotAllowed, RuleError
+from app.extensions import db
+
+
+def check_text_edit(actor, declaration: Declaration, language: str | None) -> str:
+    """The language a change to a part's text is in, once the actor may make it: drafters any of the
+    declaration's languages, translators only its second one. (The phase is checked by the caller.)"""
+    language = language or declaration.language
+    if language not in declaration.languages:
+        raise RuleError(_("This declaration has no text in that language."))
+    translating = language == declaration.translation_language
+    if not (permissions.can_edit_text(actor, declaration)
+            or translating and permissions.is_translator(actor, declaration)):
+        raise NotAllowed()
+    return language
+
+
+def written_on(declaration: Declaration, language: str | None) -> str | None:
+    """Which language's text an amendment or comment is written on: one of a bilingual declaration's (its
+    original by default); None for a declaration in one language."""
+    if not declaration.bilingual:
+        return None
+    if language is None:
+        return declaration.language
+    if language not in declaration.languages:
+        raise RuleError(_("This declaration has no text in that language."))
+    return language
+
+
+def put_revision(declaration: Declaration, part, revision) -> None:
+    """Make the revision the part's text in its language. In a bilingual declaration a change to one language
+    marks the other language's text of the part as needing translation, in the same transaction — unless the
+    part was waiting for exactly this language to catch up, which the change then does."""
+    if revision.language == declaration.language:
+        part.current = revision
+    else:
+        part.translation = revision
+    if declaration.bilingual:
+        other = declaration.translation_language if revision.language == declaration.language \
+            else declaration.language
+        part.needs_translation = None if part.needs_translation == revision.language else other
+
+
+def metadata(revision: RecommendationRevision) -> dict:
+    """What a recommendation has besides its text. A translation's revision carries a copy of the original's at
+    the time, for the record; what counts (the reading page, the hash) is always the original's."""
+    return {"pillar": revision.pillar, "themes": list(revision.themes), "addressees": list(revision.addressees),
+            "convention_articles": revision.convention_articles}
+
+
+def untranslated_count(declaration: Declaration) -> int:
+    """How many parts of a bilingual declaration (its title and summary count as one) still need translation or
+    have no text yet in one language: sign-on waits for none. 0 for a declaration in one language."""
+    if not declaration.bilingual:
+        return 0
+    count = 0 if declaration.title_needs_translation is None and declaration.title_translation else 1
+    for model in (Section, Recommendation):
+        count += db.session.scalar(select(func.count()).select_from(model).where(
+            model.declaration_id == declaration.id, model.deleted_at.is_(None),
+            (model.needs_translation.is_not(None)) | (model.translation_revision_id.is_(None)))) or 0
+    return count
+
+
+BOTH = "both"
+
+
+def shown(declaration: Declaration, asked: str | None, interface: str) -> tuple[str, ...]:
+    """The languages a reader sees a declaration's text in: the one asked for (?text=en, ur, or both, side by
+    side) if the declaration has it, else the interface language if it has that, else its original."""
+    if asked == BOTH and declaration.bilingual:
+        return declaration.languages
+    for language in (asked, interface):
+        if language in declaration.languages:
+            return (language,)
+    return (declaration.language,)
