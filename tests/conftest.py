@@ -27,6 +27,7 @@ from app.time import utcnow
 pytest.register_assert_rewrite("tests.helpers")
 from tests.helpers import (  # noqa: E402
     POSTGRES_URL,
+    TotpClock,
     free_port,
     login,
     password_hash,
@@ -148,10 +149,12 @@ def database_url(migrated_template, tmp_path):
 
 @pytest.fixture
 def make_app(database_url, smtp_server, mailbox):
-    """Build an app on this test's database; keyword arguments override the configuration."""
-    apps = []
+    """Build an app on this test's database; keyword arguments override the configuration. The apps of a test
+    share one second-factor clock (tests.helpers.TotpClock)."""
+    apps, clock = [], TotpClock()
 
     def build(**overrides):
+        overrides.setdefault("TOTP_CLOCK", clock)
         app = create_app(make_config(database_url, smtp_server[0].port, **overrides))
         app.test_client_class = BufferedClient
         apps.append(app)
