@@ -22,7 +22,20 @@ from app.signatures.models import Signature
 from app.submissions.models import Submission
 
 PASSWORD = "correct horse battery"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _database_of_this_worker(url: str) -> str:
+    """TEST_DATABASE_URL names the PostgreSQL database of a serial run; each pytest-xdist worker has its own
+    beside it (sanad_test_gw0, sanad_test_gw1, …), which conftest.py creates at the start of its session."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, sep, query = url.partition("?")
+    return f"{base}_{worker}{sep}{query}"
+
+
+SERVER_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+POSTGRES_URL = _database_of_this_worker(SERVER_DATABASE_URL)
 
 
 def free_port() -> int:
