@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-sqlite test-postgresql test-servers test-browser translations messages bench clean system-deps lock
+.PHONY: run check check-postgresql test test-sqlite test-postgresql test-servers test-browser translations messages bench clean system-deps lock
 
 # The virtual environment, rebuilt when a lock file changes. --require-hashes makes pip refuse any file
 # whose hash is not in the lock, and any package the lock does not pin (docs/dependencies.md).
@@ -63,6 +63,19 @@ $(AXE): package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || bash scripts/system-deps.sh
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The inner loop: ruff, then the SQLite suite without the browser and servers
+# stages on pytest-xdist workers, stopping at the first failure, the last run's failures first (CI keeps no
+# .pytest_cache, so no --ff there). `make test` runs every stage before a merge.
+TEST_WORKERS ?= auto
+FAILURES_FIRST = $(if $(filter true,$(CI)),-p no:cacheprovider,--ff)
+check: $(BIN)/.dev translations
+	$(BIN)/ruff check app tests bench migrations --output-format concise
+	TEST_DATABASE_URL= $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --maxfail=1 $(FAILURES_FIRST) -m "not browser and not servers"
+
+# The same on a throwaway PostgreSQL cluster (the postgresql stage of `make test`, stopping at the first failure).
+check-postgresql: $(BIN)/.dev translations
+	@PYTEST_ADDOPTS="--maxfail=1 $(FAILURES_FIRST)" STAGES=postgresql bash scripts/test-stages.sh
 
 test: $(BIN)/.dev translations $(AXE)
 	@bash scripts/test-stages.sh

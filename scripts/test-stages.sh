@@ -5,8 +5,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 STAGES=${STAGES:-"lint sqlite postgresql servers browser"}
-PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider)
 CI=${CI:-false}
+PYTEST=(.venv/bin/python -m pytest -q)
+# CI writes no .pytest_cache; a developer's keeps the last failures for --lf and --ff (make check).
+[ "$CI" = "true" ] && PYTEST+=(-p no:cacheprovider)
+# The SQLite and PostgreSQL stages run on this many pytest-xdist workers, each with its own database
+# (TEST_WORKERS=0: in one process); the servers and browser stages always run in one.
+WORKERS=${TEST_WORKERS:-auto}
 summaries=()
 failed_stages=0
 total_passed=0
@@ -46,7 +51,7 @@ stage_lint() {  # ruff, with the rules the team keeps (pyproject.toml)
 }
 
 stage_sqlite() {
-  TEST_DATABASE_URL= run_stage sqlite -m "not browser and not servers"
+  TEST_DATABASE_URL= run_stage sqlite -n "$WORKERS" -m "not browser and not servers"
 }
 
 stage_postgresql() {
@@ -64,8 +69,9 @@ stage_postgresql() {
     cat "$dir/initdb.log" "$dir/server.log" 2>/dev/null | tail -n 20
     skip_or_fail postgresql "could not start a PostgreSQL cluster"; pg_stop; trap - EXIT; return
   fi
-  "$bin/createdb" -h "$dir" -U sanad sanad_test
-  TEST_DATABASE_URL="postgresql://sanad@/sanad_test?host=$dir" run_stage "postgresql ($("$bin/postgres" --version | awk '{print $3}'))" -m "not browser and not servers"
+  "$bin/createdb" -h "$dir" -U sanad sanad_test  # each xdist worker makes its own beside it: sanad_test_gw0, …
+  TEST_DATABASE_URL="postgresql://sanad@/sanad_test?host=$dir" run_stage "postgresql ($("$bin/postgres" --version | awk '{print $3}'))" \
+    -n "$WORKERS" -m "not browser and not servers"
   pg_stop; trap - EXIT
 }
 

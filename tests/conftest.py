@@ -1,21 +1,28 @@
 """Fixtures: a migrated database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
 a real local SMTP server, the app, a client, people, declarations and submissions. The helpers that
 test files import are in helpers.py."""
+import os
 import shutil
+import tempfile
 import threading
 import time
 from email import message_from_bytes
 from email.policy import default as default_policy
+from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pyotp
 import pytest
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher, profiles
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from app import create_app, runtime
+from app.accounts import services
 from app.accounts.models import User
 from app.config import TestingConfig
 from app.declarations.models import Declaration
@@ -27,6 +34,8 @@ from app.time import utcnow
 pytest.register_assert_rewrite("tests.helpers")
 from tests.helpers import (  # noqa: E402
     POSTGRES_URL,
+    SERVER_DATABASE_URL,
+    TotpClock,
     free_port,
     login,
     password_hash,
@@ -40,6 +49,25 @@ from tests.helpers import (  # noqa: E402
 def pytest_sessionstart(session):
     """The process-wide interpreter settings, as wsgi.py makes them in every server process (app/runtime.py)."""
     runtime.prepare_process()
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+PRODUCT_PASSWORD_HASHER = services._hasher
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """Passwords hashed and checked in this process with argon2's cheapest parameters (argon2.profiles.CHEAPEST,
+    "only for testing"): the product's cost (64 MiB, three passes) is paid at every login, and took about
+    a third of the suite's time. The same code runs, with its argon2id hashes, its checks and its rehash of
+    an old hash at login; tests/accounts/test_login.py checks that the product keeps its own cost. Servers
+    started in other processes (gunicorn) keep the product's parameters and rehash a cheap hash at login."""
+    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "_hasher", cheap)
+        patch.setattr(services, "_DUMMY_HASH", cheap.hash("not anyone's password"))
+        yield
 
 
 # --- mail --------------------------------------------------------------------------------
@@ -111,6 +139,25 @@ class BufferedClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+class CompiledTemplates(BytecodeCache):
+    """The templates compiled once for all the apps of this test process (each test builds its own app, and
+    compiling them again was a tenth of the suite's time). Jinja checks each entry against the template's
+    source before using it."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 # --- database ----------------------------------------------------------------------------
 
 def make_config(database_url: str, smtp_port: int, **overrides) -> TestingConfig:
@@ -130,6 +177,25 @@ def migrate(app) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def worker_database():
+    """Under pytest-xdist on PostgreSQL, this worker's own database (tests.helpers.POSTGRES_URL), made anew
+    beside the one TEST_DATABASE_URL names and dropped at the end."""
+    if POSTGRES_URL == SERVER_DATABASE_URL:
+        yield
+        return
+    name = make_url(POSTGRES_URL).database
+    admin = create_engine(SERVER_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory, smtp_server):
     """A migrated database to start each test from: a SQLite file to copy, or the PostgreSQL database."""
@@ -142,24 +208,42 @@ def migrated_template(tmp_path_factory, smtp_server):
     return path
 
 
+@pytest.fixture(scope="session")
+def database_folder(tmp_path_factory):
+    """Where each test's copy of the SQLite template lives: in memory (/dev/shm) where the system has it,
+    since every commit is written through to the file (WAL) and on a disk that was a tenth of the suite's
+    time; else in a temporary folder. The database is the same SQLite file either way."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path_factory.mktemp("databases")
+        return
+    folder = Path(tempfile.mkdtemp(prefix="sanad-tests-", dir=shm))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
-def database_url(migrated_template, tmp_path):
+def database_url(migrated_template, database_folder):
     if POSTGRES_URL:
         yield POSTGRES_URL
         return
-    path = tmp_path / "test.db"
+    path = Path(tempfile.mkdtemp(dir=database_folder)) / "test.db"
     shutil.copy(migrated_template, path)
     yield f"sqlite:///{path}"
+    shutil.rmtree(path.parent, ignore_errors=True)
 
 
 @pytest.fixture
 def make_app(database_url, smtp_server, mailbox):
-    """Build an app on this test's database; keyword arguments override the configuration."""
-    apps = []
+    """Build an app on this test's database; keyword arguments override the configuration. The apps of a test
+    share one second-factor clock (tests.helpers.TotpClock)."""
+    apps, clock = [], TotpClock()
 
     def build(**overrides):
+        overrides.setdefault("TOTP_CLOCK", clock)
         app = create_app(make_config(database_url, smtp_server[0].port, **overrides))
         app.test_client_class = BufferedClient
+        app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
         apps.append(app)
         return app
 
@@ -355,11 +439,15 @@ class QuietHandler(WSGIRequestHandler):
 def live_server(make_app):
     # wsgiref, like gunicorn, closes the response (and so sends the queued mail) as soon as it is written;
     # werkzeug's development server first drains the socket, which can delay that by seconds.
-    port = free_port()
+    # Bound to a port the system picks before the app that needs its address is built: no other test worker can
+    # take the port in between.
+    server = make_server("127.0.0.1", 0, None, server_class=ThreadingServer, handler_class=QuietHandler)
+    port = server.server_port
     app = make_app(WTF_CSRF_ENABLED=True, SITE_URL=f"http://127.0.0.1:{port}")
-    server = make_server("127.0.0.1", port, app, server_class=ThreadingServer, handler_class=QuietHandler)
+    server.set_app(app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield app, f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join(timeout=5)
+    server.server_close()

@@ -25,7 +25,20 @@ from app.time import utcnow
 from app.web.forms import new_form_key
 
 PASSWORD = "correct horse battery"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _database_of_this_worker(url: str) -> str:
+    """TEST_DATABASE_URL names the PostgreSQL database of a serial run; each pytest-xdist worker has its own
+    beside it (sanad_test_gw0, sanad_test_gw1, …), which conftest.py creates at the start of its session."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, sep, query = url.partition("?")
+    return f"{base}_{worker}{sep}{query}"
+
+
+SERVER_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+POSTGRES_URL = _database_of_this_worker(SERVER_DATABASE_URL)
 
 
 def free_port() -> int:
@@ -65,20 +78,41 @@ def login(client, email, password=PASSWORD, **extra):
     return response
 
 
+class TotpClock:
+    """The clock a test's apps read the second factor's 30-second steps from (config TOTP_CLOCK): the real
+    time, which totp_code moves on when a person logs in again before the next step comes, instead of
+    waiting up to 30 seconds for it. It only ever moves forward, as time does: the server still takes each
+    step once."""
+
+    def __init__(self):
+        self.ahead = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.ahead
+
+    def move_on(self, seconds: float) -> None:
+        self.ahead += seconds
+
+
 def totp_code(app, email) -> str:
     """The code an authenticator app holding this person's key shows, for a time step the server has not
-    accepted yet (each is taken once): this step's or the next one's (a phone a little ahead), else after
-    waiting for the next step. Never the previous step's: at a step boundary the server may already be one
-    step on, and two steps back is beyond what it takes."""
+    accepted yet (each is taken once): this step's or the next one's (a phone a little ahead), else the next
+    one's once the next step has come. Never the previous step's: at a step boundary the server may already
+    be one step on, and two steps back is beyond what it takes. With a TotpClock (the tests' apps) the next
+    step comes by moving the clock on; with the real clock (a server in another process) by waiting."""
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         secret, last = user.totp_secret, user.totp_last_step
+    clock = app.config["TOTP_CLOCK"]
     while True:
-        current = int(time.time() // 30)
+        current = int(clock() // 30)
         step = max(current, (last or 0) + 1)
         if step <= current + 1:
             return pyotp.TOTP(secret).generate_otp(step)
-        time.sleep(30 - time.time() % 30 + 0.05)
+        if isinstance(clock, TotpClock):
+            clock.move_on((step - 1 - current) * 30)
+        else:
+            time.sleep(30 - clock() % 30 + 0.05)
 
 
 class QueryCounter:

@@ -5,11 +5,11 @@ import hashlib
 import hmac
 import re
 import secrets
-import time
 from datetime import timedelta
 
 import pyotp
 import segno
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
@@ -57,8 +57,8 @@ def _clean(code: str) -> str:
     return re.sub(r"[\s-]+", "", code or "").lower()
 
 
-def _current_step(now: float | None = None) -> int:
-    return int((time.time() if now is None else now) // 30)
+def _current_step() -> int:
+    return int(current_app.config["TOTP_CLOCK"]() // 30)
 
 
 def _matching_step(secret: str, code: str, after: int | None) -> int | None:

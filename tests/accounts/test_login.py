@@ -1,8 +1,10 @@
 import pytest
+from argon2 import Type, profiles
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
+from tests.conftest import PRODUCT_PASSWORD_HASHER
 from tests.helpers import PASSWORD, login, without_tokens
 
 
@@ -36,6 +38,14 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(client, people):
     assert unknown.status_code == wrong.status_code == 200
     assert (without_tokens(unknown).replace("nobody@example.org", "")
             == without_tokens(wrong).replace("member@example.org", ""))
+
+
+def test_the_product_hashes_passwords_with_argon2id_at_full_cost():
+    """The tests hash with argon2's cheapest parameters (conftest.cheap_password_hashes); the product must not."""
+    floor = profiles.RFC_9106_LOW_MEMORY
+    assert PRODUCT_PASSWORD_HASHER.type is Type.ID
+    assert PRODUCT_PASSWORD_HASHER.memory_cost >= floor.memory_cost
+    assert PRODUCT_PASSWORD_HASHER.time_cost >= floor.time_cost
 
 
 def test_a_deactivated_account_cannot_log_in(client, make_user):
