@@ -106,3 +106,14 @@ def test_a_declaration_is_created_in_the_language_of_its_text(app, client, peopl
                              "html.parser")
     assert not settings.select("input[name=language]")  # the original language is not changed later
     assert settings.select_one("input[name=title]")["dir"] == "auto"
+
+
+def test_the_edit_page_shows_each_parts_translation_state(app, client, people, make_declaration):
+    declaration = make_declaration("drafting")
+    base = f"/declarations/{declaration.id}"
+    login(client, people["coordinator"].email)
+    assert "needs translation" not in client.get(f"{base}/edit").get_data(as_text=True)
+    client.post(f"{base}/languages/bilingual", data={"translation_language": "ur"})
+    page = BeautifulSoup(client.get(f"{base}/edit").get_data(as_text=True), "html.parser")
+    states = [p.get_text(" ", strip=True) for p in page.select(".edit-item .translation-state")]
+    assert len(states) == 5 and all("needs translation" in state for state in states)
