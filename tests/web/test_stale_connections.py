@@ -3,7 +3,7 @@ database that dropped it (restart, idle timeout, failover) costs no request an e
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import extensions
+from app import database
 from tests.helpers import POSTGRES_URL
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="connections to a database server")
@@ -21,7 +21,7 @@ def _drop_other_connections():
 def test_a_connection_dropped_while_idle_is_replaced_before_use(app, client, monkeypatch, idle_seconds, status):
     """With the check (idle longer than the limit) the request is served; without it (the limit not yet
     reached) the dropped connection reaches the request, which answers 503: the check is what saves it."""
-    monkeypatch.setattr(extensions, "PING_AFTER_IDLE_SECONDS", idle_seconds)
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", idle_seconds)
     assert client.get("/healthz").status_code == 200  # a pooled connection now exists
     _drop_other_connections()
     assert client.get("/healthz").status_code == status
