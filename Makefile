@@ -34,6 +34,7 @@ $(LOCK_VENV)/bin/pip-compile:
 lock: $(LOCK_VENV)/bin/pip-compile
 	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
 	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
+	for f in requirements.txt requirements-dev.txt; do awk -f scripts/join-hashes.awk $$f > $$f.tmp && mv $$f.tmp $$f; done
 
 # Compiled message catalogues (.mo) are built, never committed.
 translations: $(BIN)/.runtime
