@@ -56,6 +56,12 @@ def metadata(revision: RecommendationRevision) -> dict:
             "convention_articles": revision.convention_articles}
 
 
+def waiting_clause(model):
+    """A live section or recommendation (model) of a bilingual declaration that waits for translation: its
+    other language lags behind, or it has no text yet in the second language."""
+    return model.deleted_at.is_(None) & (model.needs_translation.is_not(None) | model.translation_revision_id.is_(None))
+
+
 def untranslated_count(declaration: Declaration) -> int:
     """How many parts of a bilingual declaration (its title and summary count as one) still need translation or
     have no text yet in one language: sign-on waits for none. 0 for a declaration in one language."""
@@ -64,8 +70,7 @@ def untranslated_count(declaration: Declaration) -> int:
     count = 0 if declaration.title_needs_translation is None and declaration.title_translation else 1
     for model in (Section, Recommendation):
         count += db.session.scalar(select(func.count()).select_from(model).where(
-            model.declaration_id == declaration.id, model.deleted_at.is_(None),
-            (model.needs_translation.is_not(None)) | (model.translation_revision_id.is_(None)))) or 0
+            model.declaration_id == declaration.id, waiting_clause(model))) or 0
     return count
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app import permissions
 from app.audit.services import record
 from app.choices import LANGUAGES
+from app.declarations.languages import waiting_clause
 from app.declarations.models import Declaration, Recommendation, Section
 from app.declarations.services import EDITABLE_PHASES, EditConflict, live_recommendations, live_sections
 from app.declarations.signals import text_saved
@@ -105,8 +106,7 @@ def needing_translation(declaration: Declaration) -> Waiting:
     ids = {}
     for model in (Section, Recommendation):
         ids[model] = list(db.session.scalars(select(model.id).where(
-            model.declaration_id == declaration.id, model.deleted_at.is_(None),
-            model.needs_translation.is_not(None) | model.translation_revision_id.is_(None)).order_by(model.position)))
+            model.declaration_id == declaration.id, waiting_clause(model)).order_by(model.position)))
     title = declaration.title_needs_translation is not None or not declaration.title_translation
     return Waiting(title=declaration.bilingual and title, sections=ids[Section] if declaration.bilingual else [],
                    recommendations=ids[Recommendation] if declaration.bilingual else [])

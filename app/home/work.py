@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from app.amendments.models import Amendment
 from app.choices import AmendmentStatus, CommentStatus, Phase, SignatureStatus
 from app.comments.models import Comment, CommentFlag
+from app.declarations.languages import waiting_clause
 from app.declarations.models import Declaration, DeclarationTranslator, Recommendation, Section
 from app.extensions import db
 from app.organizations.models import Organization
@@ -68,8 +69,7 @@ def translation_waiting(declarations: list[Declaration]) -> dict[int, int]:
     for model in (Section, Recommendation):
         for declaration_id, count in db.session.execute(
                 select(model.declaration_id, func.count()).where(
-                    model.declaration_id.in_(bilingual), model.deleted_at.is_(None),
-                    model.needs_translation.is_not(None) | model.translation_revision_id.is_(None))
+                    model.declaration_id.in_(bilingual), waiting_clause(model))
                 .group_by(model.declaration_id)):
             waiting[declaration_id] += count
     return {declaration_id: count for declaration_id, count in waiting.items() if count}
