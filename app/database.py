@@ -5,7 +5,7 @@ was written from the session events here."""
 import sqlite3
 import time
 
-from sqlalchemy import event, insert, update
+from sqlalchemy import String, cast, event, insert, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
@@ -76,6 +76,13 @@ def update_if(obj, *conditions, **values) -> bool:
     for key, value in values.items():
         set_committed_value(obj, key, value)
     return True
+
+
+def json_list_contains(column, value: str):
+    """A condition that the JSON list in `column` (a list of words from a controlled list, such as a
+    recommendation's themes) holds `value`, in SQL on both databases: the JSON text contains the quoted word
+    (LIKE's wildcards in it escaped). For filters that page in SQL instead of reading every row into Python."""
+    return cast(column, String).contains(f'"{value}"', autoescape=True)
 
 
 def read_rows(statement, parameters: dict | None = None):
