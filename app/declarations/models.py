@@ -36,6 +36,9 @@ class Declaration(db.Model):
     # Which language's title and summary lag behind the other's (None: both agree).
     title_needs_translation: Mapped[str | None] = mapped_column(String(2))
     closing_reminder_sent_for: Mapped[datetime | None]
+    # How far the closing reminder for that deadline has come: the last person (by id) told. The reminder job
+    # commits a batch at a time, so a run that stops half-way goes on from here (app/notifications/services.py).
+    closing_reminder_through: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

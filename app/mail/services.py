@@ -6,7 +6,7 @@ from email.utils import make_msgid
 
 from flask import current_app, g, has_app_context, render_template
 from flask_babel import get_locale
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 
 from app.extensions import db
 from app.links import redact_tokens, with_language
@@ -30,6 +30,19 @@ def queue(recipient: str, subject: str, template: str, *, headers: dict[str, str
     if after_response and has_app_context():
         g.setdefault("outbox_ids", []).append(message.id)
     return message
+
+
+def queue_many(messages: list[dict], *, after_response: bool = True) -> int:
+    """Write many messages at once (one INSERT for them all), each {"recipient", "subject", "body", "headers"}
+    with its body already rendered in its language, for notifications to many people (app/notifications/
+    broadcast.py). They leave as queue()'s do. Returns how many."""
+    if not messages:
+        return 0
+    ids = db.session.scalars(insert(OutboxMessage).returning(OutboxMessage.id).execution_options(render_nulls=True),
+                             messages).all()
+    if after_response and has_app_context():
+        g.setdefault("outbox_ids", []).extend(ids)
+    return len(ids)
 
 
 def _language() -> str | None:

@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import render_template
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from app import permissions
 from app.accounts.models import User
@@ -13,6 +13,7 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.links import absolute_url
 from app.mail.services import queue
+from app.notifications.broadcast import Message, batches, tell_all
 from app.notifications.models import Notification
 from app.notifications.unsubscribe import unsubscribe_headers
 from app.settings.services import alliance_name
@@ -101,14 +102,15 @@ def notify_amendment_hidden(amendment) -> None:
         render_template("notifications/amendment_hidden.txt", amendment=amendment)), link)
 
 
-def _alliance_members():
-    return db.session.scalars(select(User).where(permissions.alliance_members_clause(User))).all()
+def _alliance_message(kind: str, subject_and_body, link: str) -> Message:
+    return Message(kind, subject_and_body, link, why=lambda user: why_line(user, kind))
 
 
-def notify_alliance(kind: str, subject_and_body, link: str) -> None:
-    """Tell every active member of the alliance, each in their language and as they chose."""
-    for user in _alliance_members():
-        notify(user, kind, subject_and_body, link, bulk=True)
+def notify_alliance(kind: str, subject_and_body, link: str) -> int:
+    """Tell every active member of the alliance, each in their language and as they chose, in batches
+    (app/notifications/broadcast.py): the texts are rendered once per language. Returns how many were told."""
+    return tell_all(permissions.alliance_members_clause(User), _alliance_message(kind, subject_and_body, link),
+                    settings_link())
 
 
 def notify_consultation_opened(declaration) -> None:
@@ -121,33 +123,41 @@ def notify_consultation_opened(declaration) -> None:
 def notify_alliance_of_submission(submission, declaration, except_ids: set[int] = frozenset()) -> None:
     """The alliance learns the declaration was submitted; except_ids: people told something else instead
     (their signature is not in the dossier)."""
-    link = absolute_url("submissions.dossier", submission_id=submission.id)
-    for user in _alliance_members():
-        if user.id not in except_ids:
-            notify(user, "submitted", lambda: (
-                _("Submitted to government: %(title)s", title=declaration.title),
-                render_template("notifications/submitted.txt", submission=submission, declaration=declaration)),
-                link, bulk=True)
+    members = permissions.alliance_members_clause(User)
+    if except_ids:
+        members = and_(members, User.id.not_in(sorted(except_ids)))
+    tell_all(members, _alliance_message("submitted", lambda: (
+        _("Submitted to government: %(title)s", title=declaration.title),
+        render_template("notifications/submitted.txt", submission=submission, declaration=declaration)),
+        absolute_url("submissions.dossier", submission_id=submission.id)), settings_link())
+
+
+def closing_reminders():
+    """Remind the alliance of consultations that close within 48 hours, once per deadline: a batch of people
+    at a time, yielding how many each batch told, for the caller (the hourly `flask notifications remind`)
+    to commit between batches. Each declaration keeps how far its reminder has come
+    (closing_reminder_through), so a run that stopped half-way goes on where it stopped, and a member who
+    joins before the deadline is reminded at the next run."""
+    now = utcnow()
+    due = db.session.scalars(select(Declaration.id).where(
+        Declaration.phase == Phase.CONSULTATION, Declaration.consultation_deadline > now,
+        Declaration.consultation_deadline <= now + CLOSING_SOON).order_by(Declaration.id)).all()
+    for declaration_id in due:
+        declaration = db.session.get(Declaration, declaration_id)
+        deadline = declaration.consultation_deadline
+        through = declaration.closing_reminder_through if declaration.closing_reminder_sent_for == deadline else 0
+        message = _alliance_message("consultation_closing", lambda declaration=declaration: (
+            _("Consultation closing soon: %(title)s", title=declaration.title),
+            render_template("notifications/consultation_closing.txt", declaration=declaration)),
+            absolute_url("declarations.read", declaration_id=declaration_id))
+        for told, last in batches(permissions.alliance_members_clause(User), message, settings_link(), through):
+            declaration.closing_reminder_sent_for, declaration.closing_reminder_through = deadline, last
+            yield told
 
 
 def send_closing_reminders() -> int:
-    """Remind the alliance of consultations that close within 48 hours, once per deadline."""
-    now = utcnow()
-    due = db.session.scalars(select(Declaration).where(
-        Declaration.phase == Phase.CONSULTATION, Declaration.consultation_deadline > now,
-        Declaration.consultation_deadline <= now + CLOSING_SOON)).all()
-    sent = 0
-    for declaration in due:
-        if declaration.closing_reminder_sent_for == declaration.consultation_deadline:
-            continue
-        declaration.closing_reminder_sent_for = declaration.consultation_deadline
-        link = absolute_url("declarations.read", declaration_id=declaration.id)
-        for user in _alliance_members():
-            notify(user, "consultation_closing", lambda declaration=declaration: (
-                _("Consultation closing soon: %(title)s", title=declaration.title),
-                render_template("notifications/consultation_closing.txt", declaration=declaration)), link, bulk=True)
-            sent += 1
-    return sent
+    """All of closing_reminders() in the current transaction; returns how many people were told."""
+    return sum(closing_reminders())
 
 
 def send_digests() -> int:

@@ -58,14 +58,37 @@ def settings_version(user: User) -> int:
         AuditEntry.target_type == User.__tablename__, AuditEntry.target_id == user.id)) or 0
 
 
-def unsubscribe_token(user: User, mode: str = "none") -> str:
-    return _serializer().dumps({"user": user.id, "mode": mode, "settings": settings_version(user)})
+def settings_versions(user_ids: list[int]) -> dict[int, int]:
+    """settings_version of each of these people, in one grouped query (for a batch of a notification to many;
+    the people missing from the answer never saved their settings: version 0)."""
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(
+        select(AuditEntry.actor_id, func.max(AuditEntry.id)).where(
+            AuditEntry.actor_id.in_(user_ids), AuditEntry.action == SETTINGS_SAVED,
+            AuditEntry.target_type == User.__tablename__, AuditEntry.target_id == AuditEntry.actor_id)
+        .group_by(AuditEntry.actor_id)).all())
 
 
-def unsubscribe_headers(user: User) -> dict[str, str]:
-    """The headers that let a mail program offer one-click unsubscribe for this person."""
-    link = absolute_url("notifications.unsubscribe", token=unsubscribe_token(user))
+def unsubscribe_token(user: User, mode: str = "none", settings: int | None = None) -> str:
+    """settings: the person's settings_version when the caller has it already (a batch read them at once)."""
+    version = settings_version(user) if settings is None else settings
+    return _serializer().dumps({"user": user.id, "mode": mode, "settings": version})
+
+
+def unsubscribe_headers(user: User, settings: int | None = None, *, prefix: str | None = None) -> dict[str, str]:
+    """The headers that let a mail program offer one-click unsubscribe for this person. prefix: the link
+    without its token (unsubscribe_link_prefix()), when the caller makes many links."""
+    token = unsubscribe_token(user, settings=settings)
+    link = prefix + token if prefix is not None else absolute_url("notifications.unsubscribe", token=token)
     return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def unsubscribe_link_prefix() -> str:
+    """The unsubscribe link up to its token, built once for a batch of links (a token is URL-safe and ends the
+    path)."""
+    link = absolute_url("notifications.unsubscribe", token="-")
+    return link[:-1]
 
 
 def read_token(token: str) -> Link | None:
