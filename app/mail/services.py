@@ -21,15 +21,19 @@ def queue(recipient: str, subject: str, template: str, *, headers: dict[str, str
     for mail that may wait a little and is written on a hot path (a signature's receipt), so that the
     request does not pay for a delivery of its own.
     headers: extra headers for the email, such as List-Unsubscribe."""
-    # Rendered in the recipient's language (callers wrap this in force_locale); its links carry that language.
-    body = with_language(render_template(f"mail/{template}.txt", **context), _language())
-    message = OutboxMessage(recipient=recipient, subject=str(subject), body=body,
+    message = OutboxMessage(recipient=recipient, subject=str(subject), body=mail_body(template, **context),
                             headers=dict(headers) if headers else None)
     db.session.add(message)
     db.session.flush()
     if after_response and has_app_context():
         g.setdefault("outbox_ids", []).append(message.id)
     return message
+
+
+def mail_body(template: str, **context) -> str:
+    """An email's text: mail/<template>.txt rendered in the recipient's language (callers wrap this in
+    force_locale), its links carrying that language."""
+    return with_language(render_template(f"mail/{template}.txt", **context), _language())
 
 
 def queue_many(messages: list[dict], *, after_response: bool = True) -> int:

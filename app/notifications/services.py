@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import render_template
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
 
 from app import permissions
 from app.accounts.models import User
@@ -12,10 +12,10 @@ from app.choices import AmendmentStatus, Phase, PlatformRole
 from app.declarations.models import Declaration
 from app.extensions import db
 from app.links import absolute_url
-from app.mail.services import queue
+from app.mail.services import mail_body, queue, queue_many
 from app.notifications.broadcast import Message, batches, tell_all
 from app.notifications.models import Notification
-from app.notifications.unsubscribe import unsubscribe_headers
+from app.notifications.unsubscribe import settings_versions, unsubscribe_headers, unsubscribe_link_prefix
 from app.settings.services import alliance_name
 from app.time import utcnow
 
@@ -160,33 +160,63 @@ def send_closing_reminders() -> int:
     return sum(closing_reminders())
 
 
-def send_digests() -> int:
-    """One email per person with the daily-digest notifications not yet sent. Returns how many emails.
+DIGEST_BATCH = 100
+
+
+def digests():
+    """One email per person with the daily-digest notifications not yet sent, a batch of people at a time:
+    yields how many emails each batch wrote, for the caller (the daily `flask notifications digest`) to
+    commit between batches. Each batch costs the same however many people wait: the next people (keyset, by
+    id), their notifications, one UPDATE.
 
     The setting of today is honoured: someone who has since chosen "none" (or left) gets nothing, and those
     notifications are no longer waiting; someone who has since chosen immediate email still gets what was
     gathered before."""
-    pending = db.session.scalars(select(Notification).where(
-        Notification.delivery == "daily", Notification.emailed_at.is_(None)).order_by(Notification.user_id,
-                                                                                        Notification.id)).all()
-    by_user: dict[int, list[Notification]] = {}
-    for notification in pending:
-        by_user.setdefault(notification.user_id, []).append(notification)
-    sent = 0
-    for user_id, items in by_user.items():
-        user = db.session.get(User, user_id)
+    waiting = (Notification.delivery == "daily", Notification.emailed_at.is_(None))
+    after = 0
+    while True:
+        people = db.session.scalars(select(User).where(
+            User.id > after, select(Notification.id).where(Notification.user_id == User.id, *waiting).exists())
+            .order_by(User.id).limit(DIGEST_BATCH)).all()
+        if not people:
+            return
+        after = people[-1].id
+        by_user: dict[int, list[Notification]] = {}
+        for notification in db.session.scalars(select(Notification).where(
+                Notification.user_id.between(people[0].id, after), *waiting)
+                .order_by(Notification.user_id, Notification.id)):
+            by_user.setdefault(notification.user_id, []).append(notification)
+        yield _write_digests(people, by_user)
+
+
+def _write_digests(people: list[User], by_user: dict[int, list]) -> int:
+    """The digests of one batch: one query for the unsubscribe links' settings versions, one INSERT of the
+    emails, the notifications marked in one UPDATE."""
+    now, prefix, emails, done, dropped = utcnow(), unsubscribe_link_prefix(), [], [], []
+    readers = [user for user in people if by_user.get(user.id)]
+    versions = settings_versions([user.id for user in readers])
+    for user in readers:
+        items = by_user[user.id]
         if not user.active or user.notification_mode == "none":
-            for notification in items:
-                notification.delivery = "none"
+            dropped.extend(n.id for n in items)
             continue
         with force_locale(user.language):
-            queue(user.email, ngettext("Your Sanad digest: %(num)d update", "Your Sanad digest: %(num)d updates",
-                                       len(items)), "digest",
-                  headers=unsubscribe_headers(user), user=user, notifications=items, settings_link=settings_link())
-        for notification in items:
-            notification.emailed_at = utcnow()
-        sent += 1
-    return sent
+            emails.append({"recipient": user.email, "subject": ngettext(
+                "Your Sanad digest: %(num)d update", "Your Sanad digest: %(num)d updates", len(items)),
+                "body": mail_body("digest", user=user, notifications=items, settings_link=settings_link()),
+                "headers": unsubscribe_headers(user, settings=versions.get(user.id, 0), prefix=prefix)})
+        done.extend(n.id for n in items)
+    for ids, values in ((done, {"emailed_at": now}), (dropped, {"delivery": "none"})):
+        if ids:
+            db.session.execute(update(Notification).where(Notification.id.in_(ids)).values(**values)
+                               .execution_options(synchronize_session=False))
+    queue_many(emails)
+    return len(emails)
+
+
+def send_digests() -> int:
+    """All of digests() in the current transaction; returns how many emails."""
+    return sum(digests())
 
 
 def _comment_link(comment) -> str:

@@ -25,7 +25,10 @@ BUDGETED = {
 # Functions that queue mail whose recipients nobody chose, and why.
 NOT_CHOSEN = {
     "app/notifications/services.py:notify": "a registered person's own address, as their settings allow",
-    "app/notifications/services.py:send_digests": "a registered person's own address, once a day at most",
+    "app/notifications/services.py:_write_digests": "a registered person's own address, once a day at most",
+    "app/notifications/broadcast.py:tell": "registered people's own addresses, as their settings allow (the "
+                                           "callers below say who and how often)",
+    "app/notifications/broadcast.py:tell_all": "as tell, in one transaction",
     "app/signatures/open_signon.py:_tell_outside_signer": "the address the outside signer confirmed; one mail "
                                                           "per coordinator decision or submission",
     "app/accounts/two_factor.py:warn_owner_if_codes_keep_failing": "the account's own address, once an hour",
@@ -40,7 +43,7 @@ NOT_CHOSEN = {
     "app/notifications/services.py:notify_reply": "the author of the comment replied to, once per reply",
     "app/notifications/services.py:notify_signature_awaiting_approval": "the coordinators, once per outside "
                                                                         "signature",
-    "app/notifications/services.py:send_closing_reminders": "the alliance's members, once per deadline",
+    "app/notifications/services.py:closing_reminders": "the alliance's members, once per deadline",
     "app/signatures/receipts.py:send_receipt": "the signer's own account address, once per signature written",
     "app/submissions/services.py:_notify_recipients": "the addressed institutions' reviewers, once per submission",
     "app/submissions/services.py:_tell_signers_left_out": "signers on record, once per submission",
@@ -60,7 +63,8 @@ def _functions_that_queue_mail() -> set[str]:
             for node in ast.walk(function):
                 called = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) else \
                     node.func.attr if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
-                if called == "queue" or (called == "notify" and function.name != "notify"):
+                if called in ("queue", "queue_many", "tell_all", "batches") \
+                        or (called == "notify" and function.name != "notify"):
                     found.add(f"{path.relative_to(ROOT)}:{function.name}")
     return found
 

@@ -13,7 +13,7 @@ from app.audit.services import record
 from app.declarations.models import Declaration
 from app.extensions import db
 from app.mail.models import OutboxMessage
-from app.notifications import broadcast
+from app.notifications import broadcast, services
 from app.notifications.models import Notification
 from app.notifications.services import closing_reminders
 from app.notifications.unsubscribe import SETTINGS_SAVED, out_of_date, read_token
@@ -183,3 +183,59 @@ def test_each_unsubscribe_link_is_the_persons_own(app, people, consultation, mak
             link = read_token(token)
             assert link.user.email == message.recipient and not out_of_date(link)
             assert (link.settings > 0) == (message.recipient == "many2@example.org")
+
+
+def _digest_waiting(app, count, start=0):
+    """count people who chose the daily digest, each with two notifications waiting."""
+    with app.app_context():
+        db.session.execute(insert(User), [
+            {"email": f"daily{n}@example.org", "name": f"Daily {n}", "password_hash": password_hash(),
+             "is_expert": True, "notification_mode": "daily", "language": LANGUAGES[n % 2]}
+            for n in range(start, start + count)])
+        ids = db.session.scalars(select(User.id).where(User.email.like("daily%"), User.id.not_in(
+            select(Notification.user_id)))).all()
+        db.session.execute(insert(Notification), [
+            {"user_id": user_id, "kind": "reply", "subject": f"News {k}", "body": "…", "link": "", "delivery": "daily"}
+            for user_id in ids for k in range(2)])
+        db.session.commit()
+
+
+def _digest(app) -> str:
+    result = app.test_cli_runner().invoke(args=["notifications", "digest"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _written_digests(app) -> int:
+    with app.app_context():
+        count = sum(services.digests())
+        db.session.commit()
+    return count
+
+
+def test_the_digest_costs_the_same_per_batch_however_many_wait(app, mailbox, monkeypatch):
+    monkeypatch.setattr(services, "DIGEST_BATCH", 5)
+    _digest_waiting(app, 6)
+    with QueryCounter(app) as few:
+        assert _written_digests(app) == 6
+    _digest_waiting(app, 46, start=6)
+    with QueryCounter(app) as many:
+        assert _written_digests(app) == 46
+    # per batch of five: the people, their notifications, their settings versions, the UPDATE, the emails
+    assert many.count - few.count <= 5 * (-(-46 // 5) - -(-6 // 5)), (few.count, many.count)
+    with app.app_context():
+        assert not db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.delivery == "daily", Notification.emailed_at.is_(None)))
+
+
+def test_the_digest_command_sends_each_persons_own(app, mailbox):
+    _digest_waiting(app, 3)
+    _mode_none = "daily1@example.org"
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == _mode_none)).notification_mode = "none"
+        db.session.commit()
+    assert _digest(app).startswith("2 digest(s) written, 2 sent, 0 failed")
+    [digest] = mailbox.to("daily2@example.org")
+    assert "News 0" in digest["body"] and "News 1" in digest["body"] and "Daily 2" in digest["body"]
+    assert not mailbox.to(_mode_none)
+    assert _digest(app).startswith("0 digest(s)")
