@@ -106,11 +106,16 @@ def _alliance_message(kind: str, subject_and_body, link: str) -> Message:
     return Message(kind, subject_and_body, link, why=lambda user: why_line(user, kind))
 
 
+def notify_all(people, kind: str, subject_and_body, link: str) -> int:
+    """Tell everyone matching `people` (an SQL condition on User), each in their language and as they chose,
+    with notify()'s bulk unsubscribe link, in batches (app/notifications/broadcast.py): the texts are rendered
+    once per language. Returns how many were told."""
+    return tell_all(people, _alliance_message(kind, subject_and_body, link), settings_link())
+
+
 def notify_alliance(kind: str, subject_and_body, link: str) -> int:
-    """Tell every active member of the alliance, each in their language and as they chose, in batches
-    (app/notifications/broadcast.py): the texts are rendered once per language. Returns how many were told."""
-    return tell_all(permissions.alliance_members_clause(User), _alliance_message(kind, subject_and_body, link),
-                    settings_link())
+    """Tell every active member of the alliance (notify_all)."""
+    return notify_all(permissions.alliance_members_clause(User), kind, subject_and_body, link)
 
 
 def notify_consultation_opened(declaration) -> None:

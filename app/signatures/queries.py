@@ -196,20 +196,24 @@ def statistics(declaration: Declaration) -> dict:
             "total": len(rows)}
 
 
-def possible_signers(declaration: Declaration) -> list:
-    """Who may sign and has no signature on record yet: representatives of member organizations that have
-    not signed, and individual experts who have not."""
+def possible_signers(declaration: Declaration):
+    """Who may sign and has no signature on record yet, as an SQL condition on User: representatives of member
+    organizations that have not signed, and individual experts who have not. permissions.can_sign for a
+    declaration past drafting (which every alliance member may see), in SQL: the people are told in batches
+    and counted, never loaded all at once (tests/signatures/test_possible_signers.py checks they agree)."""
     signed = select(Signature.user_id).where(Signature.declaration_id == declaration.id,
                                              Signature.status == SignatureStatus.ACTIVE, Signature.user_id.is_not(None))
     signed_for = select(Signature.organization_id).where(Signature.declaration_id == declaration.id,
                                                          Signature.status == SignatureStatus.ACTIVE,
                                                          Signature.organization_id.is_not(None))
-    people = db.session.scalars(select(User).where(
-        User.active.is_(True), User.id.not_in(signed),
-        or_(and_(User.org_role == OrganizationRole.REPRESENTATIVE, User.organization_id.is_not(None),
-                 User.organization_id.not_in(signed_for)),
-            User.is_expert.is_(True)))).all()
-    return [user for user in people if permissions.can_sign(user, declaration)]
+    return and_(permissions.alliance_members_clause(User), User.id.not_in(signed),
+                or_(and_(User.org_role == OrganizationRole.REPRESENTATIVE, User.organization_id.is_not(None),
+                         User.organization_id.not_in(signed_for)),
+                    User.is_expert.is_(True)))
+
+
+def possible_signers_count(declaration: Declaration) -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(possible_signers(declaration)))
 
 
 def signers_told(declaration: Declaration, target: str) -> dict:
@@ -220,5 +224,5 @@ def signers_told(declaration: Declaration, target: str) -> dict:
     told = {"signatures_told": db.session.scalar(select(func.count()).select_from(Signature).where(
         Signature.declaration_id == declaration.id, Signature.status == SignatureStatus.ACTIVE))}
     if target == Phase.SIGNON:  # and who may sign is invited to (app/signatures/reopening.py, signon_opened)
-        told["signers_invited"] = len(possible_signers(declaration))
+        told["signers_invited"] = possible_signers_count(declaration)
     return told

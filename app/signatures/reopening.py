@@ -30,15 +30,10 @@ def signon_opened(declaration: Declaration) -> int:
     """Tell who may sign — representatives of member organizations and individual experts — that the text
     waits for their signature, and until when. Those whose signature is already on record get the request
     to confirm it again instead (signon_reopened). Returns how many were told."""
-    people = possible_signers(declaration)
-    link = absolute_url("signatures.sign", declaration_id=declaration.id)
-    told = 0
-    for user in people:
-        notifications.notify(user, "signon_opened", lambda: (
-            _("Open for signature: %(title)s", title=declaration.title),
-            render_template("notifications/signon_opened.txt", declaration=declaration)), link, bulk=True)
-        told += 1
-    return told
+    return notifications.notify_all(possible_signers(declaration), "signon_opened", lambda: (
+        _("Open for signature: %(title)s", title=declaration.title),
+        render_template("notifications/signon_opened.txt", declaration=declaration)),
+        absolute_url("signatures.sign", declaration_id=declaration.id))
 
 
 def signer_people(signature: Signature) -> list[User]:

@@ -35,6 +35,7 @@ from app.signatures.open_signon import tell_outside_signer_left_out, tell_outsid
 from app.signatures.queries import (
     base_query,
     possible_signers,
+    possible_signers_count,
     signing_closed_message,
     signing_version,
     verified_clause,
@@ -145,7 +146,7 @@ def signon_change_preview(declaration: Declaration) -> dict:
     version = signing_version(declaration)
     return {"version": version, "deadline": declaration.signon_deadline, "stamp": deadline_stamp(declaration),
             "closed": signing_closed_message(declaration) is not None, "readiness": submission_readiness(declaration),
-            "invited": len(possible_signers(declaration)) if version is not None else 0}
+            "invited": possible_signers_count(declaration) if version is not None else 0}
 
 
 def _check_signon_unchanged(declaration: Declaration, expected_sha256: str, expected_deadline: str):
@@ -195,17 +196,15 @@ def set_signon_deadline(actor, declaration: Declaration, deadline: datetime | No
                      signon_deadline=deadline, updated_at=now):
         raise RuleError(_("Sign-on changed after this page was opened (another coordinator, or the text). Check "
                           "what it shows now and confirm again."))
-    people = possible_signers(declaration)
-    link = absolute_url("signatures.sign", declaration_id=declaration.id)
-    for person in people:
-        notifications.notify(person, "signon_opened", lambda: (
-            _("Open for signature again: %(title)s", title=declaration.title) if was_closed
-            else _("New sign-on deadline: %(title)s", title=declaration.title),
-            render_template("notifications/signon_opened.txt", declaration=declaration)), link, bulk=True)
+    told = notifications.notify_all(possible_signers(declaration), "signon_opened", lambda: (
+        _("Open for signature again: %(title)s", title=declaration.title) if was_closed
+        else _("New sign-on deadline: %(title)s", title=declaration.title),
+        render_template("notifications/signon_opened.txt", declaration=declaration)),
+        absolute_url("signatures.sign", declaration_id=declaration.id))
     record(actor, "signon_reopened" if was_closed else "signon_deadline_changed", declaration,
            version=version.number, sha256=version.sha256, before=before.isoformat() if before else None,
-           after=deadline.isoformat() if deadline else None, told=len(people))
-    return len(people)
+           after=deadline.isoformat() if deadline else None, told=told)
+    return told
 
 
 def submit(actor, declaration: Declaration, *, version_id: int | None, institution_ids: list[int]) -> Submission:

@@ -36,6 +36,7 @@ NOT_CHOSEN = {
     "app/signatures/reopening.py:text_reopened": "signers on record, once per reopening by a coordinator",
     "app/signatures/reopening.py:signon_reopened": "signers on record, once per reopening by a coordinator",
     "app/notifications/services.py:notify_alliance": "the alliance's members, once per phase or published answers",
+    "app/notifications/services.py:notify_all": "as tell; its callers here say who and how often",
     "app/notifications/services.py:notify_alliance_of_submission": "the alliance's members, once per submission",
     "app/notifications/services.py:notify_amendment_decision": "the amendment's proposer, once per decision",
     "app/notifications/services.py:notify_amendment_hidden": "the amendment's proposer, once per decision",
@@ -63,7 +64,7 @@ def _functions_that_queue_mail() -> set[str]:
             for node in ast.walk(function):
                 called = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) else \
                     node.func.attr if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
-                if called in ("queue", "queue_many", "tell_all", "batches") \
+                if called in ("queue", "queue_many", "tell_all", "batches", "notify_all") \
                         or (called == "notify" and function.name != "notify"):
                     found.add(f"{path.relative_to(ROOT)}:{function.name}")
     return found
