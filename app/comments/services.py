@@ -310,13 +310,8 @@ MODERATION_ACTIONS = {
 def another_coordinator_exists(actor, comment: Comment | None = None) -> bool:
     """Whether another active coordinator could decide instead: one outside the comment's organization
     who did not write it."""
-    query = select(func.count()).select_from(User).where(User.platform_role == PlatformRole.COORDINATOR,
-                                                         User.active.is_(True), User.id != actor.id)
-    if comment is not None:
-        query = query.where(User.id != comment.author_id)
-        if comment.organization_id is not None:
-            query = query.where((User.organization_id.is_(None)) | (User.organization_id != comment.organization_id))
-    return db.session.scalar(query) > 0
+    others = other_coordinators(actor)
+    return bool(others) if comment is None else another_coordinator_among(others, comment)
 
 
 def moderate(actor, comment: Comment, action: str, reason: str = "") -> ModerationDecision:
@@ -354,15 +349,28 @@ def moderate(actor, comment: Comment, action: str, reason: str = "") -> Moderati
 
 
 def moderation_queue():
-    """Pending comments and published comments with open flags, oldest first."""
+    """Pending comments and published comments with open flags, oldest first: the query, for the view to page."""
     flagged = select(CommentFlag.comment_id).where(CommentFlag.resolved_at.is_(None))
-    return db.session.scalars(
-        select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization),
-                                selectinload(Comment.declaration))
-        .where(Comment.deleted_at.is_(None),
-               (Comment.status == CommentStatus.PENDING)
-               | ((Comment.status == CommentStatus.PUBLISHED) & Comment.id.in_(flagged)))
-        .order_by(Comment.created_at)).all()
+    return (select(Comment).options(selectinload(Comment.author), selectinload(Comment.organization),
+                                    selectinload(Comment.declaration))
+            .where(Comment.deleted_at.is_(None),
+                   (Comment.status == CommentStatus.PENDING)
+                   | ((Comment.status == CommentStatus.PUBLISHED) & Comment.id.in_(flagged)))
+            .order_by(Comment.created_at, Comment.id))
+
+
+def other_coordinators(actor) -> list[tuple[int, int | None]]:
+    """The other active coordinators, as (id, organization id): a handful, read once for a page of the queue
+    (another_coordinator_among), instead of a query per comment."""
+    return db.session.execute(select(User.id, User.organization_id).where(
+        User.platform_role == PlatformRole.COORDINATOR, User.active.is_(True), User.id != actor.id)).all()
+
+
+def another_coordinator_among(coordinators: list[tuple[int, int | None]], comment: Comment) -> bool:
+    """another_coordinator_exists, decided over other_coordinators()."""
+    return any(user_id != comment.author_id
+               and (comment.organization_id is None or organization_id != comment.organization_id)
+               for user_id, organization_id in coordinators)
 
 
 def open_flags(comment_ids: list[int]) -> dict[int, list[CommentFlag]]:

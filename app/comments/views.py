@@ -27,6 +27,7 @@ from app.web.pages import (
     flash_refusal,
     get_or_404,
     page_number,
+    paginate,
     render_form,
     require,
 )
@@ -184,14 +185,19 @@ def export(declaration_id):
 
 # --- moderation --------------------------------------------------------------------------
 
+# The moderation queue's page: each comment comes with its text and a form.
+QUEUE_PAGE_SIZE = 25
+
+
 @bp.route("/moderation")
 def queue():
     require(permissions.can_moderate(acting_user()))
-    comments = services.moderation_queue()
-    allowed = {c.id for c in comments if permissions.can_moderate_comment(
-        acting_user(), c, services.another_coordinator_exists(acting_user(), c))}
-    return render_template("comments/queue.html", comments=comments,
-                           flags=services.open_flags([c.id for c in comments]),
+    page = paginate(services.moderation_queue(), QUEUE_PAGE_SIZE)
+    others = services.other_coordinators(acting_user())
+    allowed = {c.id for c in page.items if permissions.can_moderate_comment(
+        acting_user(), c, services.another_coordinator_among(others, c))}
+    return render_template("comments/queue.html", page=page, comments=page.items,
+                           flags=services.open_flags([c.id for c in page.items]),
                            mine=lambda c: c.id in allowed,
                            form=ModerationForm(), back=_back)
 

@@ -1,7 +1,10 @@
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select
 
 from app.accounts.models import User
 from app.comments.models import Comment, ModerationDecision
+from app.declarations.models import Section
 from app.extensions import db
 from tests.comments.test_comments import _comment, post, thread_url
 from tests.helpers import confirmed, login
@@ -117,3 +120,25 @@ def test_the_moderated_text_stays_in_the_record_when_the_author_deletes_the_comm
         [decision] = db.session.scalars(select(ModerationDecision)).all()
         assert decision.text == "Names the informant in Quetta"
         assert db.session.get(Comment, comment.id).body_source == ""  # gone from the public thread
+
+
+def test_the_queue_is_paged_oldest_first_and_says_how_many_wait(app, client, people, make_declaration):
+    declaration = make_declaration(moderation="pre")
+    with app.app_context():
+        section_id = db.session.scalar(select(Section.id).where(Section.declaration_id == declaration.id).limit(1))
+        db.session.execute(insert(Comment), [
+            {"declaration_id": declaration.id, "section_id": section_id, "author_id": people["member"].id,
+             "organization_id": people["member"].organization_id, "body_source": f"Held {n:02d}",
+             "body_html": f"<p>Held {n:02d}</p>", "version_number": 1, "status": "pending",
+             "created_at": datetime(2026, 1, 1) + timedelta(minutes=n)} for n in range(30)])
+        db.session.commit()
+    login(client, people["coordinator"].email)
+    first = client.get("/moderation").get_data(as_text=True)
+    assert "30 comments wait for a decision." in first
+    assert "Held 00" in first and "Held 24" in first and "Held 25" not in first
+    assert first.count('class="moderation-form"') == 25
+    assert 'href="/moderation?page=2"' in first
+    second = client.get("/moderation?page=2").get_data(as_text=True)
+    assert "Held 25" in second and "Held 29" in second and "Held 24" not in second
+    assert "Held 29" in client.get("/moderation?page=99999").get_data(as_text=True)  # the last page
+    assert "Held 00" in client.get("/moderation?page=abc").get_data(as_text=True)
