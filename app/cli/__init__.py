@@ -6,7 +6,7 @@ import time
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.accounts.services import check_password_rules, hash_password, normalize_email, user_by_email
@@ -92,10 +92,14 @@ def _mail_commands() -> AppGroup:
 
     @mail.command("status")
     def mail_status():
-        """How many messages wait, and the last error of each failed one."""
-        waiting = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all()
-        click.echo(f"{len(waiting)} message(s) waiting")
-        for message in waiting:
+        """How many messages wait, how many of them failed before, and the last error of the latest failed
+        ones (at most 20 listed: after a reminder to the whole alliance thousands may wait)."""
+        unsent = OutboxMessage.sent_at.is_(None)
+        waiting = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(unsent))
+        failed = select(OutboxMessage).where(unsent, OutboxMessage.attempts > 0)
+        click.echo(f"{waiting} message(s) waiting, "
+                   f"{db.session.scalar(select(func.count()).select_from(failed.subquery()))} of them failed before")
+        for message in db.session.scalars(failed.order_by(OutboxMessage.id.desc()).limit(20)):
             click.echo(f"  #{message.id} to {message.recipient}: {message.attempts} attempt(s) {message.last_error}")
 
     return mail

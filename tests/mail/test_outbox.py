@@ -103,3 +103,15 @@ def test_the_console_backend_prints_instead_of_sending(make_app, people, mailbox
     assert not mailbox.messages
     [row] = _outbox(app)
     assert row.sent_at is not None
+
+
+def test_mail_status_counts_what_waits_and_lists_the_latest_failures(app):
+    with app.app_context():
+        db.session.add_all([OutboxMessage(recipient=f"r{n}@example.org", subject="s", body="b",
+                                          attempts=1 if n % 2 else 0, last_error="SMTPServerDisconnected: gone")
+                            for n in range(50)])
+        db.session.commit()
+    output = app.test_cli_runner().invoke(args=["mail", "status"]).output
+    lines = output.splitlines()
+    assert lines[0] == "50 message(s) waiting, 25 of them failed before"
+    assert len(lines) == 21 and lines[1].startswith("  #50 to r49@example.org: 1 attempt(s) SMTPServerDisconnected")
