@@ -20,7 +20,7 @@ def index():
     context = {"consultations": needs.open_consultations(user), "signon": signon,
                "verified_count": needs.verified_organizations()}
     if not permissions.logged_in(user):
-        context.update(answers=needs.latest_answers(user), submissions=needs.public_submissions())
+        context.update(answers=needs.latest_answers(), submissions=needs.public_submissions())
     if permissions.is_alliance_member(user):
         context.update(news=needs.news_for(user), own_pending=needs.own_pending(user),
                        awaiting=needs.awaiting_signature(user, signon), translating=work.waiting_for_translator(user))
