@@ -139,8 +139,8 @@ def news_for(user) -> list[News]:
                         select(Comment.parent_id, Comment.created_at).where(*own, Comment.parent_id.is_not(None))
                         ).subquery()
     reply = aliased(Comment)
-    answering = select(reply.id).join(threads, and_(reply.parent_id == threads.c.parent_id,
-                                                    reply.created_at > threads.c.after)).where(reply.created_at >= since)
+    answering = (select(reply.id).where(reply.created_at >= since)
+                 .join(threads, and_(reply.parent_id == threads.c.parent_id, reply.created_at > threads.c.after)))
     replies = db.session.scalars(
         select(Comment).options(joinedload(Comment.author), joinedload(Comment.declaration))
         .where(Comment.id.in_(answering), Comment.author_id != user.id, Comment.deleted_at.is_(None),

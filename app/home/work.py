@@ -107,8 +107,8 @@ def amendments_waiting() -> Listed:
 
 
 def signon_progress(signon: list[Declaration]) -> list[SignonProgress]:
-    """Per declaration in sign-on shown (needs.in_signon: the first few still open): organizations and individuals whose signatures count, those still to
-    verify or approve, and the days left (one query)."""
+    """Per declaration in sign-on shown (needs.in_signon: the first few still open): organizations and
+    individuals whose signatures count, those still to verify or approve, and the days left (one query)."""
     if not signon:
         return []
     counts = {}
