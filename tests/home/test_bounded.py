@@ -50,8 +50,8 @@ def _submissions(app, people, base: Submission, n, *, title="Also submitted", ac
             when = utcnow() + timedelta(minutes=i + 1)
             submission = Submission(
                 declaration_id=declaration_id, version_id=original.version_id, text_sha256=original.text_sha256,
-                sha256=hashlib.sha256(f"{title}-{i}".encode()).hexdigest(), title=f"{title} {i}", content={}, sections_html={},
-                submitted_by_id=people["coordinator"].id, submitted_at=when)
+                sha256=hashlib.sha256(f"{title}-{i}".encode()).hexdigest(), title=f"{title} {i}", content={},
+                sections_html={}, submitted_by_id=people["coordinator"].id, submitted_at=when)
             db.session.add(submission)
             db.session.flush()
             db.session.add(SubmissionRecipient(submission_id=submission.id, institution_id=institution,
