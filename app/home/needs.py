@@ -92,38 +92,34 @@ def in_signon(user) -> Listed:
                   .order_by(deadline, Declaration.id))
 
 
-def awaiting_signature(user, signon: list[Declaration]) -> list[Waiting]:
-    """Of the declarations in sign-on, those this person could still sign on the version being signed:
-    two queries (the latest versions, this person's active signatures), whatever their number."""
-    now = utcnow()
-    candidates = [d for d in signon if permissions.can_sign(user, d)
-                  and (d.signon_deadline is None or d.signon_deadline > now)]
-    if not candidates:
-        return []
-    ids = [d.id for d in candidates]
-    latest = select(Version.declaration_id, func.max(Version.number).label("number")).where(
-        Version.declaration_id.in_(ids)).group_by(Version.declaration_id).subquery()
-    versions = {row.declaration_id: row for row in db.session.execute(
-        select(Version.declaration_id, Version.id, Version.number, Version.phase).join(
-            latest, and_(Version.declaration_id == latest.c.declaration_id, Version.number == latest.c.number)))}
+def awaiting_signature(user) -> Listed:
+    """Declarations open for signature (in_signon's rule) that this person could still sign on the version being
+    signed, and in which capacities: one query, the first few and the total, however many are open."""
+    # The person's side of permissions.can_sign_*: asked of a public declaration in sign-on, which anyone may
+    # view, the rule is left with who the person is; the declaration's side is visible() below.
+    anyone_may_view = Declaration(phase=Phase.SIGNON, visibility="public")
+    capacities = [c for c, may in (("organization", permissions.can_sign_for_organization),
+                                   ("individual", permissions.can_sign_as_expert)) if may(user, anyone_may_view)]
+    if not capacities:
+        return Listed()
     mine = Signature.user_id == user.id
     if user.organization_id is not None:
         mine = mine | (Signature.organization_id == user.organization_id)
-    signed = {(row.declaration_id, row.capacity) for row in db.session.execute(
-        select(Signature.declaration_id, Signature.capacity, Signature.version_id).where(
-            Signature.declaration_id.in_(ids), Signature.status == SignatureStatus.ACTIVE, mine))
-        if row.version_id == versions.get(row.declaration_id, row).id}
-    waiting = []
-    for declaration in candidates:
-        version = versions.get(declaration.id)
-        if version is None or version.phase != Phase.SIGNON:
-            continue
-        missing = [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
-                                    ("individual", permissions.can_sign_as_expert(user, declaration)))
-                   if may and (declaration.id, c) not in signed]
-        if missing:
-            waiting.append(Waiting(declaration, missing, version.number))
-    return waiting
+    unsigned = [~select(Signature.id).where(
+        Signature.declaration_id == Declaration.id, Signature.version_id == Version.id, Signature.capacity == c,
+        Signature.status == SignatureStatus.ACTIVE, mine).exists() for c in capacities]
+    other = aliased(Version)
+    latest = (select(func.max(other.number)).where(other.declaration_id == Declaration.id)
+              .correlate(Declaration).scalar_subquery())
+    deadline = Declaration.signon_deadline
+    rows = listed(
+        select(Declaration, Version.number, *unsigned)
+        .join(Version, and_(Version.declaration_id == Declaration.id, Version.number == latest))
+        .where(Declaration.phase == Phase.SIGNON, visible(user), or_(deadline.is_(None), deadline > utcnow()),
+               Version.phase == Phase.SIGNON, or_(*unsigned))
+        .order_by(deadline, Declaration.id))
+    return Listed([Waiting(declaration, [c for c, left in zip(capacities, flags, strict=True) if left], number)
+                   for declaration, number, *flags in rows], rows.total)
 
 
 def news_for(user) -> list[News]:

@@ -23,7 +23,7 @@ def index():
         context.update(answers=needs.latest_answers(), submissions=needs.public_submissions())
     if permissions.is_alliance_member(user):
         context.update(news=needs.news_for(user), own_pending=needs.own_pending(user),
-                       awaiting=needs.awaiting_signature(user, signon), translating=work.waiting_for_translator(user))
+                       awaiting=needs.awaiting_signature(user), translating=work.waiting_for_translator(user))
     if permissions.is_coordinator(user):
         context.update(moderation=work.moderation_counts(), amendments=work.amendments_waiting(),
                        progress=work.signon_progress(signon), follow_ups=work.follow_ups(),

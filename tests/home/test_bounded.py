@@ -13,7 +13,7 @@ from app.home import needs, work
 from app.responses.models import Answer, ImplementationUpdate
 from app.submissions.models import Submission, SubmissionClosure, SubmissionRecipient, SubmittedRecommendation
 from app.time import utcnow
-from tests.helpers import login, without_bdi
+from tests.helpers import login, sign, without_bdi
 
 LISTED = needs.LISTED
 MORE = LISTED + 3
@@ -227,3 +227,15 @@ def test_a_visitor_no_longer_sees_a_sign_on_once_its_deadline_has_passed(app, cl
         db.session.commit()
     page = _home(client)
     assert "Public sign-on" not in page and "No public declaration is open for signature now." in page
+
+
+def test_what_waits_for_a_signature_is_a_few_of_those_not_yet_signed_with_how_many_more(app, client, people,
+                                                                                     make_declaration):
+    made = [make_declaration("signon", title=f"Statement {n}").id for n in range(LISTED + 4)]
+    login(client, people["representative"].email)
+    for declaration_id in made[:3]:  # signed: no longer waiting, and the next ones take their place
+        assert sign(client, declaration_id).status_code == 303
+    page = _home(client)
+    block = page[page.index("Waiting for your signature"):page.index("Consultations open to you")]
+    assert [int(i) for i in re.findall(r'href="/declarations/(\d+)/sign"', block)] == made[3:3 + LISTED]
+    assert '<a href="/declarations?phase=signon">1 more waits for your signature</a>' in block
