@@ -57,6 +57,8 @@ Index("ix_comments_amendment", Comment.amendment_id, Comment.status)
 Index("ix_comments_declaration", Comment.declaration_id, Comment.status)
 # A comment's replies, and those since a date (the home page's replies to a person: app/home/needs.py news_for).
 Index("ix_comments_parent_created", Comment.parent_id, Comment.created_at)
+# The comments held for moderation, counted on the coordinator's home page (app/home/work.py moderation_counts).
+Index("ix_comments_status", Comment.status)
 
 
 class CommentFlag(db.Model):
@@ -70,7 +72,7 @@ class CommentFlag(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    resolved_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)  # the open flags (moderation_counts)
 
     user: Mapped["User"] = relationship()  # noqa: F821
 

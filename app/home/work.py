@@ -41,14 +41,14 @@ class FollowUp:
 
 
 def moderation_counts() -> dict[str, int]:
-    """Comments held for moderation, and published comments with open flags (one query)."""
-    flagged = select(CommentFlag.comment_id).where(CommentFlag.resolved_at.is_(None))
+    """Comments held for moderation, and published comments with open flags (one query; each count reads the
+    comments it counts, by ix_comments_status and the open flags)."""
     row = db.session.execute(select(
         select(func.count()).select_from(Comment).where(
             Comment.deleted_at.is_(None), Comment.status == CommentStatus.PENDING).scalar_subquery(),
-        select(func.count()).select_from(Comment).where(
-            Comment.deleted_at.is_(None), Comment.status == CommentStatus.PUBLISHED,
-            Comment.id.in_(flagged)).scalar_subquery())).one()
+        select(func.count(func.distinct(CommentFlag.comment_id))).join(Comment, CommentFlag.comment_id == Comment.id)
+        .where(CommentFlag.resolved_at.is_(None), Comment.deleted_at.is_(None),
+               Comment.status == CommentStatus.PUBLISHED).scalar_subquery())).one()
     return {"pending": row[0], "flagged": row[1]}
 
 
