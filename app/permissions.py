@@ -204,11 +204,8 @@ def can_view_declaration(user, declaration) -> bool:
 
 
 def declaration_visible_clause(user, declarations, drafters, translators):
-    """can_view_declaration as an SQL condition on declarations (the Declaration model, or an alias), for lists
-    filtered and counted in the database: a draft for the coordinators, its drafters and its translators
-    (active ones); any other phase for the alliance, and public declarations for everyone. The models are passed
-    in (declarations, and the DeclarationDrafter and DeclarationTranslator tables), as for signer_visible_clause;
-    drafters and translators may be None for a visitor, whom they never concern."""
+    """can_view_declaration in SQL on declarations, for lists filtered and counted in the database. The models
+    are passed in as for signer_visible_clause (Declaration, DeclarationDrafter, DeclarationTranslator)."""
     if is_coordinator(user):
         draft = true()
     elif logged_in(user):
@@ -384,9 +381,7 @@ def can_view_response(user, declaration, institution_ids) -> bool:
 
 
 def public_response_clause(declarations):
-    """can_view_response for a visitor, as an SQL condition on the declarations answered (the Declaration model,
-    passed in): a visitor is no institution's reviewer, so it is whether a visitor may view the declaration (the
-    home page's latest answers; the tracker has its own twin for every reader)."""
+    """can_view_response for a visitor (no institution's reviewer) in SQL on the declarations answered."""
     return declaration_visible_clause(None, declarations, None, None)
 
 
