@@ -4,7 +4,7 @@ The service's check is the authoritative one (it runs whatever calls it: a view,
 check too, only to answer 403 before doing any work. Every view is login-only unless its endpoint is
 listed in PUBLIC_ENDPOINTS.
 """
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, exists, false, or_, true
 
 from app.choices import OrganizationRole, Phase, PlatformRole
 
@@ -203,6 +203,22 @@ def can_view_declaration(user, declaration) -> bool:
     return declaration.visibility == "public" or is_alliance_member(user)
 
 
+def declaration_visible_clause(user, declarations, drafters, translators):
+    """can_view_declaration in SQL on declarations, for lists filtered and counted in the database. The models
+    are passed in as for signer_visible_clause (Declaration, DeclarationDrafter, DeclarationTranslator)."""
+    if is_coordinator(user):
+        draft = true()
+    elif logged_in(user):
+        draft = exists().where(drafters.declaration_id == declarations.id, drafters.user_id == user.id)
+        if user.active:
+            draft = or_(draft, exists().where(translators.declaration_id == declarations.id,
+                                              translators.user_id == user.id))
+    else:
+        draft = false()
+    other = true() if is_alliance_member(user) else declarations.visibility == "public"
+    return or_(and_(declarations.phase == Phase.DRAFTING, draft), and_(declarations.phase != Phase.DRAFTING, other))
+
+
 def can_take_part(user, declaration) -> bool:
     """May comment and propose amendments (the phase and deadline are checked by the services)."""
     return is_alliance_member(user) and can_view_declaration(user, declaration)
@@ -362,6 +378,11 @@ def can_respond(user, institution_ids) -> bool:
 def can_view_response(user, declaration, institution_ids) -> bool:
     """Published answers, updates and assessments: whoever may read the declaration, and its recipients."""
     return can_view_declaration(user, declaration) or is_recipient_reviewer(user, institution_ids)
+
+
+def public_response_clause(declarations):
+    """can_view_response for a visitor (no institution's reviewer) in SQL on the declarations answered."""
+    return declaration_visible_clause(None, declarations, None, None)
 
 
 def can_assess(user) -> bool:

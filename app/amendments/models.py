@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.choices import AmendmentStatus
@@ -45,3 +45,7 @@ class Amendment(db.Model):
     @property
     def target(self):
         return self.section or self.recommendation
+
+
+# A person's amendments, and those decided since a date (the home page's news: app/home/needs.py news_for).
+Index("ix_amendments_proposer_decided", Amendment.proposer_id, Amendment.decided_at)

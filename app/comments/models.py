@@ -23,7 +23,7 @@ class Comment(db.Model):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
     recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))  # ix_comments_parent_created
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # The author's organization when writing, so moderation can avoid a coordinator's own organization.
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
@@ -55,6 +55,10 @@ Index("ix_comments_section", Comment.section_id, Comment.status)
 Index("ix_comments_recommendation", Comment.recommendation_id, Comment.status)
 Index("ix_comments_amendment", Comment.amendment_id, Comment.status)
 Index("ix_comments_declaration", Comment.declaration_id, Comment.status)
+# A comment's replies, and those since a date (the home page's replies to a person: app/home/needs.py news_for).
+Index("ix_comments_parent_created", Comment.parent_id, Comment.created_at)
+# The comments held for moderation, counted on the coordinator's home page (app/home/work.py moderation_counts).
+Index("ix_comments_status", Comment.status)
 
 
 class CommentFlag(db.Model):
@@ -68,7 +72,7 @@ class CommentFlag(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    resolved_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)  # the open flags (moderation_counts)
 
     user: Mapped["User"] = relationship()  # noqa: F821
 

@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from app import permissions
 from app.amendments.models import Amendment
 from app.choices import AmendmentStatus, CommentStatus, Phase, SignatureStatus
 from app.comments.models import Comment, ModerationDecision
-from app.declarations.models import Declaration, Version
+from app.declarations.models import Declaration, DeclarationDrafter, DeclarationTranslator, Version
 from app.extensions import db
 from app.organizations.models import Organization
 from app.responses.models import Answer
@@ -22,6 +22,28 @@ from app.time import utcnow
 
 RECENT = timedelta(days=30)
 LISTED = 8  # items shown per block; the count links to the whole list
+
+
+class Listed(list):
+    """The first LISTED rows of a block, and how many there are in all (the block links to the whole list)."""
+
+    def __init__(self, rows=(), total: int = 0):
+        super().__init__(rows)
+        self.total = total
+        self.ever = total > 0  # whether there was ever any (set by a block whose empty state says so)
+
+
+def listed(statement, limit: int = LISTED, unique: bool = False) -> Listed:
+    """The first rows of a query and, in the same query, how many it finds in all (COUNT(*) OVER (), counted
+    after any GROUP BY and HAVING): a row is the entity when the query selects one, else a tuple."""
+    result = db.session.execute(statement.add_columns(func.count().over()).limit(limit))
+    rows = (result.unique() if unique else result).all()
+    return Listed([row[0] if len(row) == 2 else tuple(row[:-1]) for row in rows], rows[0][-1] if rows else 0)
+
+
+def visible(user):
+    """permissions.can_view_declaration, in SQL, on Declaration."""
+    return permissions.declaration_visible_clause(user, Declaration, DeclarationDrafter, DeclarationTranslator)
 
 
 @dataclass
@@ -52,69 +74,73 @@ def comment_url(comment: Comment) -> str:
                    _anchor=f"c{comment.id}")
 
 
-def open_consultations(user) -> list[Declaration]:
-    """Declarations in consultation this person may see, soonest deadline first (one query)."""
-    rows = db.session.scalars(select(Declaration).where(Declaration.phase == Phase.CONSULTATION)
-                              .order_by(Declaration.consultation_deadline, Declaration.id)).all()
-    now = utcnow()
-    return [d for d in rows if permissions.can_view_declaration(user, d)
-            and (d.consultation_deadline is None or d.consultation_deadline > now)]
+def open_consultations(user) -> Listed:
+    """Declarations in consultation this person may see and may still comment on, soonest deadline first (one
+    query, the total with it)."""
+    deadline = Declaration.consultation_deadline
+    return listed(select(Declaration).where(Declaration.phase == Phase.CONSULTATION, visible(user),
+                                            or_(deadline.is_(None), deadline > utcnow()))
+                  .order_by(deadline, Declaration.id))
 
 
-def in_signon(user) -> list[Declaration]:
-    rows = db.session.scalars(select(Declaration).where(Declaration.phase == Phase.SIGNON)
-                              .order_by(Declaration.signon_deadline, Declaration.id)).all()
-    return [d for d in rows if permissions.can_view_declaration(user, d)]
+def in_signon(user) -> Listed:
+    """Declarations open for signature this person may see: in sign-on, the deadline not passed (or none),
+    soonest deadline first (one query, the total with it)."""
+    deadline = Declaration.signon_deadline
+    return listed(select(Declaration).where(Declaration.phase == Phase.SIGNON, visible(user),
+                                            or_(deadline.is_(None), deadline > utcnow()))
+                  .order_by(deadline, Declaration.id))
 
 
-def awaiting_signature(user, signon: list[Declaration]) -> list[Waiting]:
-    """Of the declarations in sign-on, those this person could still sign on the version being signed:
-    two queries (the latest versions, this person's active signatures), whatever their number."""
-    now = utcnow()
-    candidates = [d for d in signon if permissions.can_sign(user, d)
-                  and (d.signon_deadline is None or d.signon_deadline > now)]
-    if not candidates:
-        return []
-    ids = [d.id for d in candidates]
-    latest = select(Version.declaration_id, func.max(Version.number).label("number")).where(
-        Version.declaration_id.in_(ids)).group_by(Version.declaration_id).subquery()
-    versions = {row.declaration_id: row for row in db.session.execute(
-        select(Version.declaration_id, Version.id, Version.number, Version.phase).join(
-            latest, and_(Version.declaration_id == latest.c.declaration_id, Version.number == latest.c.number)))}
+def awaiting_signature(user) -> Listed:
+    """Declarations open for signature (in_signon's rule) that this person could still sign on the version being
+    signed, and in which capacities: one query, the first few and the total, however many are open."""
+    # The person's side of permissions.can_sign_*: asked of a public declaration in sign-on, which anyone may
+    # view, the rule is left with who the person is; the declaration's side is visible() below.
+    anyone_may_view = Declaration(phase=Phase.SIGNON, visibility="public")
+    capacities = [c for c, may in (("organization", permissions.can_sign_for_organization),
+                                   ("individual", permissions.can_sign_as_expert)) if may(user, anyone_may_view)]
+    if not capacities:
+        return Listed()
     mine = Signature.user_id == user.id
     if user.organization_id is not None:
         mine = mine | (Signature.organization_id == user.organization_id)
-    signed = {(row.declaration_id, row.capacity) for row in db.session.execute(
-        select(Signature.declaration_id, Signature.capacity, Signature.version_id).where(
-            Signature.declaration_id.in_(ids), Signature.status == SignatureStatus.ACTIVE, mine))
-        if row.version_id == versions.get(row.declaration_id, row).id}
-    waiting = []
-    for declaration in candidates:
-        version = versions.get(declaration.id)
-        if version is None or version.phase != Phase.SIGNON:
-            continue
-        missing = [c for c, may in (("organization", permissions.can_sign_for_organization(user, declaration)),
-                                    ("individual", permissions.can_sign_as_expert(user, declaration)))
-                   if may and (declaration.id, c) not in signed]
-        if missing:
-            waiting.append(Waiting(declaration, missing, version.number))
-    return waiting
+    unsigned = [~select(Signature.id).where(
+        Signature.declaration_id == Declaration.id, Signature.version_id == Version.id, Signature.capacity == c,
+        Signature.status == SignatureStatus.ACTIVE, mine).exists() for c in capacities]
+    other = aliased(Version)
+    latest = (select(func.max(other.number)).where(other.declaration_id == Declaration.id)
+              .correlate(Declaration).scalar_subquery())
+    deadline = Declaration.signon_deadline
+    rows = listed(
+        select(Declaration, Version.number, *unsigned)
+        .join(Version, and_(Version.declaration_id == Declaration.id, Version.number == latest))
+        .where(Declaration.phase == Phase.SIGNON, visible(user), or_(deadline.is_(None), deadline > utcnow()),
+               Version.phase == Phase.SIGNON, or_(*unsigned))
+        .order_by(deadline, Declaration.id))
+    return Listed([Waiting(declaration, [c for c, left in zip(capacities, flags, strict=True) if left], number)
+                   for declaration, number, *flags in rows], rows.total)
 
 
 def news_for(user) -> list[News]:
     """Replies to this person's comments, and decisions on their comments and amendments, of the last 30 days,
     newest first (three queries)."""
     since = utcnow() - RECENT
-    # A reply to this person: in a thread they started, or one they replied in before (replies are one
-    # level deep, so a later reply in the thread answers them too).
-    mine = aliased(Comment)
-    earlier_in_thread = select(mine.id).where(
-        mine.author_id == user.id, mine.deleted_at.is_(None), mine.created_at < Comment.created_at,
-        (mine.id == Comment.parent_id) | (mine.parent_id == Comment.parent_id)).exists()
+    # A reply to this person: in a thread they started, or one they replied in before (a later reply to the
+    # same comment answers them too). Read from this person's own comments (ix_comments_author_id): each gives
+    # the comment whose replies answer them and since when; the replies of the last 30 days are then found
+    # under those comments (ix_comments_parent_created) — rows in proportion to what this person wrote.
+    own = (Comment.author_id == user.id, Comment.deleted_at.is_(None))
+    threads = union_all(select(Comment.id.label("parent_id"), Comment.created_at.label("after")).where(*own),
+                        select(Comment.parent_id, Comment.created_at).where(*own, Comment.parent_id.is_not(None))
+                        ).subquery()
+    reply = aliased(Comment)
+    answering = (select(reply.id).where(reply.created_at >= since)
+                 .join(threads, and_(reply.parent_id == threads.c.parent_id, reply.created_at > threads.c.after)))
     replies = db.session.scalars(
         select(Comment).options(joinedload(Comment.author), joinedload(Comment.declaration))
-        .where(Comment.parent_id.is_not(None), Comment.author_id != user.id, Comment.deleted_at.is_(None),
-               Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= since, earlier_in_thread)
+        .where(Comment.id.in_(answering), Comment.author_id != user.id, Comment.deleted_at.is_(None),
+               Comment.status == CommentStatus.PUBLISHED, Comment.created_at >= since)
         .order_by(Comment.created_at.desc()).limit(LISTED)).all()
     decisions = db.session.scalars(
         select(ModerationDecision).join(Comment, ModerationDecision.comment_id == Comment.id)
@@ -150,24 +176,20 @@ def verified_organizations() -> int:
     return db.session.scalar(select(func.count()).select_from(Organization).where(Organization.verified))
 
 
-def latest_answers(user, limit: int = 5) -> list[tuple[Answer, SubmittedRecommendation, Submission]]:
-    """The government's most recently published answers on declarations this person may see (one query)."""
-    rows = db.session.execute(
+def latest_answers(limit: int = 5) -> list[tuple[Answer, SubmittedRecommendation, Submission]]:
+    """For visitors: the government's most recently published answers on declarations a visitor may see
+    (permissions.public_response_clause), the newest of each institution to each recommendation (one query)."""
+    later = aliased(Answer)
+    superseded = select(later.id).where(later.item_id == Answer.item_id, later.institution_id == Answer.institution_id,
+                                        later.published_at.is_not(None), later.number > Answer.number).exists()
+    return [tuple(row) for row in db.session.execute(
         select(Answer, SubmittedRecommendation, Submission)
         .join(SubmittedRecommendation, Answer.item_id == SubmittedRecommendation.id)
         .join(Submission, SubmittedRecommendation.submission_id == Submission.id)
-        .options(joinedload(Answer.institution), joinedload(Submission.declaration),
-                 selectinload(Submission.recipients))
-        .where(Answer.published_at.is_not(None))
-        .order_by(Answer.published_at.desc(), Answer.id.desc()).limit(limit * 4)).unique().all()
-    shown, seen = [], set()
-    for answer, item, submission in rows:  # the newest answer of each institution to each recommendation
-        if (item.id, answer.institution_id) in seen or not permissions.can_view_response(
-                user, submission.declaration, submission.institution_ids):
-            continue
-        seen.add((item.id, answer.institution_id))
-        shown.append((answer, item, submission))
-    return shown[:limit]
+        .join(Declaration, Submission.declaration_id == Declaration.id)
+        .options(joinedload(Answer.institution), joinedload(Submission.declaration))
+        .where(Answer.published_at.is_not(None), ~superseded, permissions.public_response_clause(Declaration))
+        .order_by(Answer.published_at.desc(), Answer.id.desc()).limit(limit))]
 
 
 def public_submissions(limit: int = 5) -> list[Submission]:

@@ -14,18 +14,22 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 def index():
-    """What needs me: each role's blocks (app/home/needs.py and work.py), a constant number of queries each."""
+    """What needs me: each role's blocks (app/home/needs.py and work.py), a constant number of queries each, each
+    block the first few rows with the total. Each role's blocks are read only for those who see them."""
     user = current_user
-    signon = needs.in_signon(user)
-    context = {"consultations": needs.open_consultations(user), "signon": signon,
-               "verified_count": needs.verified_organizations()}
+    context = {}
     if not permissions.logged_in(user):
-        context.update(answers=needs.latest_answers(user), submissions=needs.public_submissions())
+        context.update(consultations=needs.open_consultations(user), signon=needs.in_signon(user),
+                       verified_count=needs.verified_organizations(), answers=needs.latest_answers(),
+                       submissions=needs.public_submissions())
     if permissions.is_alliance_member(user):
-        context.update(news=needs.news_for(user), own_pending=needs.own_pending(user),
-                       awaiting=needs.awaiting_signature(user, signon), translating=work.waiting_for_translator(user))
+        context.update(consultations=needs.open_consultations(user), news=needs.news_for(user),
+                       own_pending=needs.own_pending(user), awaiting=needs.awaiting_signature(user),
+                       translating=work.waiting_for_translator(user))
     if permissions.is_coordinator(user):
-        context.update(moderation=work.moderation_counts(), amendments=work.amendments_waiting(),
+        signon = needs.in_signon(user)
+        context.update(signon=signon, verified_count=needs.verified_organizations(),
+                       moderation=work.moderation_counts(), amendments=work.amendments_waiting(),
                        progress=work.signon_progress(signon), follow_ups=work.follow_ups(),
                        in_progress=work.texts_in_progress())
         context["translation_waiting"] = work.translation_waiting(context["in_progress"])

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from app.amendments.models import Amendment
 from app.choices import AmendmentStatus, CommentStatus, Phase, SignatureStatus
@@ -12,6 +12,7 @@ from app.comments.models import Comment, CommentFlag
 from app.declarations.languages import waiting_clause
 from app.declarations.models import Declaration, DeclarationTranslator, Recommendation, Section
 from app.extensions import db
+from app.home.needs import Listed, listed
 from app.organizations.models import Organization
 from app.responses.models import Answer, ImplementationUpdate
 from app.signatures.models import Signature
@@ -40,22 +41,22 @@ class FollowUp:
 
 
 def moderation_counts() -> dict[str, int]:
-    """Comments held for moderation, and published comments with open flags (one query)."""
-    flagged = select(CommentFlag.comment_id).where(CommentFlag.resolved_at.is_(None))
+    """Comments held for moderation, and published comments with open flags (one query; each count reads the
+    comments it counts, by ix_comments_status and the open flags)."""
     row = db.session.execute(select(
         select(func.count()).select_from(Comment).where(
             Comment.deleted_at.is_(None), Comment.status == CommentStatus.PENDING).scalar_subquery(),
-        select(func.count()).select_from(Comment).where(
-            Comment.deleted_at.is_(None), Comment.status == CommentStatus.PUBLISHED,
-            Comment.id.in_(flagged)).scalar_subquery())).one()
+        select(func.count(func.distinct(CommentFlag.comment_id))).join(Comment, CommentFlag.comment_id == Comment.id)
+        .where(CommentFlag.resolved_at.is_(None), Comment.deleted_at.is_(None),
+               Comment.status == CommentStatus.PUBLISHED).scalar_subquery())).one()
     return {"pending": row[0], "flagged": row[1]}
 
 
-def texts_in_progress() -> list[Declaration]:
+def texts_in_progress() -> Listed:
     """Declarations being drafted or revised: the next step (open the consultation, open sign-on) is the
-    secretariat's (one query)."""
-    return db.session.scalars(select(Declaration).where(Declaration.phase.in_((Phase.DRAFTING, Phase.REVISION)))
-                              .order_by(Declaration.updated_at.desc())).all()
+    secretariat's. The most recently changed first (one query, the total with it)."""
+    return listed(select(Declaration).where(Declaration.phase.in_((Phase.DRAFTING, Phase.REVISION)))
+                  .order_by(Declaration.updated_at.desc(), Declaration.id.desc()))
 
 
 def translation_waiting(declarations: list[Declaration]) -> dict[int, int]:
@@ -96,19 +97,18 @@ def waiting_for_translator(user) -> list[tuple[Declaration, int]]:
     return [(declaration, count) for declaration, count in rows if count]
 
 
-def amendments_waiting() -> list[tuple[Declaration, int]]:
-    """Undecided, visible amendments, by declaration (one query)."""
-    rows = db.session.execute(
+def amendments_waiting() -> Listed:
+    """Undecided, visible amendments, by declaration; the total is of declarations (one query)."""
+    return listed(
         select(Declaration, func.count(Amendment.id)).join(Amendment, Amendment.declaration_id == Declaration.id)
         .where(Amendment.status == AmendmentStatus.PENDING, Amendment.hidden_at.is_(None),
                Declaration.phase.in_((Phase.CONSULTATION, Phase.REVISION)))
-        .group_by(Declaration.id).order_by(Declaration.id)).all()
-    return [(declaration, count) for declaration, count in rows]
+        .group_by(Declaration.id).order_by(Declaration.id))
 
 
 def signon_progress(signon: list[Declaration]) -> list[SignonProgress]:
-    """Per declaration in sign-on: organizations and individuals whose signatures count, those still to
-    verify or approve, and the days left (one query)."""
+    """Per declaration in sign-on shown (needs.in_signon: the first few still open): organizations and
+    individuals whose signatures count, those still to verify or approve, and the days left (one query)."""
     if not signon:
         return []
     counts = {}
@@ -133,18 +133,19 @@ def signon_progress(signon: list[Declaration]) -> list[SignonProgress]:
         days_left=max(0, (d.signon_deadline - now).days) if d.signon_deadline else None) for d in signon]
 
 
-def follow_ups() -> list[FollowUp]:
+def follow_ups() -> Listed:
     """Submissions whose follow-up is open and where an addressed institution has not yet acknowledged
-    or published its answers (one query)."""
-    rows = db.session.execute(
-        select(Submission, func.count(), func.count(SubmissionRecipient.acknowledged_at),
-               func.count(SubmissionRecipient.first_published_at))
+    or published its answers, newest first (one query, the total with it)."""
+    total, acknowledged = func.count(), func.count(SubmissionRecipient.acknowledged_at)
+    answered = func.count(SubmissionRecipient.first_published_at)
+    rows = listed(
+        select(Submission, total, acknowledged, answered)
         .join(SubmissionRecipient, SubmissionRecipient.submission_id == Submission.id)
         .outerjoin(SubmissionClosure, SubmissionClosure.submission_id == Submission.id)
         .where(SubmissionClosure.submission_id.is_(None))
-        .group_by(Submission.id).order_by(Submission.submitted_at.desc())).all()
-    return [FollowUp(s, total, acknowledged, answered) for s, total, acknowledged, answered in rows
-            if acknowledged < total or answered < total]
+        .group_by(Submission.id).having(or_(acknowledged < total, answered < total))
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc()))
+    return Listed([FollowUp(*row) for row in rows], rows.total)
 
 
 @dataclass
@@ -155,47 +156,58 @@ class ReviewerQueue:
     answered: int  # recommendations with a published answer from this institution
 
 
-def reviewer_queue(user) -> list[ReviewerQueue]:
-    """The submissions addressed to this reviewer's institution, with how many recommendations still have no
-    published answer from it (two queries)."""
+def reviewer_queue(user) -> Listed:
+    """The submissions that still need this reviewer's institution: follow-up open, and receipt not
+    acknowledged or a recommendation without a published answer from it. Newest first, with how many
+    recommendations still have no published answer (two queries; a third when none waits, to tell "nothing
+    yet" from "nothing now": Listed.ever)."""
     if user.institution_id is None:
-        return []
+        return Listed()
     mine = user.institution_id
-    rows = db.session.execute(
+    answer = select(Answer.id).where(Answer.item_id == SubmittedRecommendation.id, Answer.institution_id == mine,
+                                     Answer.published_at.is_not(None)).exists()
+    unanswered = select(SubmittedRecommendation.id).where(SubmittedRecommendation.submission_id == Submission.id,
+                                                          ~answer).exists()
+    rows = listed(
         select(Submission, SubmissionRecipient)
         .join(SubmissionRecipient, and_(SubmissionRecipient.submission_id == Submission.id,
                                         SubmissionRecipient.institution_id == mine))
-        .options(joinedload(Submission.declaration)).order_by(Submission.submitted_at.desc())).all()
+        .outerjoin(SubmissionClosure, SubmissionClosure.submission_id == Submission.id)
+        .where(SubmissionClosure.submission_id.is_(None),
+               or_(SubmissionRecipient.acknowledged_at.is_(None), unanswered))
+        .options(joinedload(Submission.declaration))
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc()))
     if not rows:
-        return []
+        rows.ever = db.session.scalar(select(SubmissionRecipient.submission_id).where(
+            SubmissionRecipient.institution_id == mine).limit(1)) is not None
+        return rows
     answered = func.count(func.distinct(Answer.item_id))
-    counts = {row[0]: (row[1], row[2]) for row in db.session.execute(
+    counts = {row[0]: (row[1], row[2]) for row in db.session.execute(  # over the few shown, not the history
         select(SubmittedRecommendation.submission_id, func.count(func.distinct(SubmittedRecommendation.id)), answered)
         .outerjoin(Answer, and_(Answer.item_id == SubmittedRecommendation.id, Answer.institution_id == mine,
                                 Answer.published_at.is_not(None)))
         .where(SubmittedRecommendation.submission_id.in_([s.id for s, _r in rows]))
         .group_by(SubmittedRecommendation.submission_id))}
-    return [ReviewerQueue(s, r, *counts.get(s.id, (0, 0))) for s, r in rows]
+    return Listed([ReviewerQueue(s, r, *counts.get(s.id, (0, 0))) for s, r in rows], rows.total)
 
 
-def updates_due(user, today: date | None = None) -> list[tuple[Answer, SubmittedRecommendation]]:
-    """This institution's published answers whose target date has passed or comes within 30 days, for
-    recommendations it has not reported implemented (one query)."""
+def updates_due(user, today: date | None = None) -> Listed:
+    """This institution's recommendations whose newest published answer from it sets a target date passed or
+    within 30 days, and which it has not reported implemented; soonest target date first (one query, the total
+    with it; ix_answers_institution_target finds the answers by target date)."""
     if user.institution_id is None:
-        return []
-    today = today or utcnow().date()
-    implemented = select(ImplementationUpdate.item_id).where(
-        ImplementationUpdate.institution_id == user.institution_id, ImplementationUpdate.status == "implemented")
-    rows = db.session.execute(
+        return Listed()
+    mine, today = user.institution_id, today or utcnow().date()
+    later = aliased(Answer)
+    superseded = select(later.id).where(later.item_id == Answer.item_id, later.institution_id == mine,
+                                        later.published_at.is_not(None), later.number > Answer.number).exists()
+    implemented = select(ImplementationUpdate.id).where(
+        ImplementationUpdate.item_id == Answer.item_id, ImplementationUpdate.institution_id == mine,
+        ImplementationUpdate.status == "implemented").exists()
+    return listed(
         select(Answer, SubmittedRecommendation).join(SubmittedRecommendation,
                                                      Answer.item_id == SubmittedRecommendation.id)
         .options(joinedload(SubmittedRecommendation.submission))
-        .where(Answer.institution_id == user.institution_id, Answer.published_at.is_not(None),
-               Answer.item_id.not_in(implemented))
-        .order_by(Answer.number.desc())).all()
-    latest = {}
-    for answer, item in rows:  # the newest published answer of each recommendation says the target date
-        latest.setdefault(item.id, (answer, item))
-    due = [(a, item) for a, item in latest.values()
-           if a.target_date is not None and a.target_date <= today + UPDATE_DUE_WITHIN]
-    return sorted(due, key=lambda pair: pair[0].target_date)
+        .where(Answer.institution_id == mine, Answer.published_at.is_not(None), Answer.target_date.is_not(None),
+               Answer.target_date <= today + UPDATE_DUE_WITHIN, ~superseded, ~implemented)
+        .order_by(Answer.target_date, Answer.id))

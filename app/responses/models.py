@@ -71,3 +71,7 @@ class Assessment(db.Model):
 # At most one draft per recommendation and institution, whatever two reviewers do at the same moment.
 Index("uq_answers_one_draft", Answer.item_id, Answer.institution_id, unique=True,
       sqlite_where=text("published_at IS NULL"), postgresql_where=text("published_at IS NULL"))
+# An institution's answers by target date (the reviewer's implementation updates due: app/home/work.py updates_due).
+Index("ix_answers_institution_target", Answer.institution_id, Answer.target_date)
+# The newest published answers (the visitor's home page: app/home/needs.py latest_answers).
+Index("ix_answers_published_at", Answer.published_at)

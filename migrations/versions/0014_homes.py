@@ -1,0 +1,48 @@
+"""home page indexes: what each block of the home page reads, found without reading a whole table
+
+The member's home finds the replies to a person under that person's own comments, since a date
+(ix_comments_parent_created, which also serves every lookup by parent and so replaces ix_comments_parent_id),
+and their amendments decided lately (ix_amendments_proposer_decided); the reviewer's home finds the
+implementation updates due from the institution's answers by target date (ix_answers_institution_target); the
+visitor's home the newest published answers (ix_answers_published_at); the coordinator's home counts the
+comments held for moderation and the open flags (ix_comments_status, ix_comment_flags_resolved_at).
+
+Revision ID: 0014_homes
+Revises: 0013_search_folding
+Create Date: 2026-12-07 04:30:00
+
+"""
+from alembic import op
+
+revision = '0014_homes'
+down_revision = '0013_search_folding'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.create_index('ix_comments_parent_created', ['parent_id', 'created_at'], unique=False)
+        batch_op.drop_index('ix_comments_parent_id')
+        batch_op.create_index('ix_comments_status', ['status'], unique=False)
+    with op.batch_alter_table('comment_flags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_comment_flags_resolved_at'), ['resolved_at'], unique=False)
+    with op.batch_alter_table('amendments', schema=None) as batch_op:
+        batch_op.create_index('ix_amendments_proposer_decided', ['proposer_id', 'decided_at'], unique=False)
+    with op.batch_alter_table('answers', schema=None) as batch_op:
+        batch_op.create_index('ix_answers_institution_target', ['institution_id', 'target_date'], unique=False)
+        batch_op.create_index('ix_answers_published_at', ['published_at'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('answers', schema=None) as batch_op:
+        batch_op.drop_index('ix_answers_published_at')
+        batch_op.drop_index('ix_answers_institution_target')
+    with op.batch_alter_table('amendments', schema=None) as batch_op:
+        batch_op.drop_index('ix_amendments_proposer_decided')
+    with op.batch_alter_table('comment_flags', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_comment_flags_resolved_at'))
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_index('ix_comments_status')
+        batch_op.create_index('ix_comments_parent_id', ['parent_id'], unique=False)
+        batch_op.drop_index('ix_comments_parent_created')
