@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import and_, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from app import permissions
@@ -80,16 +80,18 @@ def open_consultations(user) -> Listed:
     deadline = Declaration.consultation_deadline
     return listed(select(Declaration).where(Declaration.phase == Phase.CONSULTATION, visible(user),
                                             or_(deadline.is_(None), deadline > utcnow()))
-                  .order_by(deadline, Declaration.id))
+                  .order_by(deadline.is_(None), deadline, Declaration.id))  # soonest first, none last (both databases)
 
 
-def in_signon(user) -> Listed:
+def in_signon(user, closed_too: bool = False) -> Listed:
     """Declarations open for signature this person may see: in sign-on, the deadline not passed (or none),
-    soonest deadline first (one query, the total with it)."""
+    soonest deadline first (one query, the total with it). closed_too: also those whose deadline has passed
+    and which wait to be submitted (the coordinator's next step)."""
     deadline = Declaration.signon_deadline
+    still_open = or_(deadline.is_(None), deadline > utcnow())
     return listed(select(Declaration).where(Declaration.phase == Phase.SIGNON, visible(user),
-                                            or_(deadline.is_(None), deadline > utcnow()))
-                  .order_by(deadline, Declaration.id))
+                                            true() if closed_too else still_open)
+                  .order_by(deadline.is_(None), deadline, Declaration.id))  # soonest first, none last (both databases)
 
 
 def awaiting_signature(user) -> Listed:
@@ -117,7 +119,7 @@ def awaiting_signature(user) -> Listed:
         .join(Version, and_(Version.declaration_id == Declaration.id, Version.number == latest))
         .where(Declaration.phase == Phase.SIGNON, visible(user), or_(deadline.is_(None), deadline > utcnow()),
                Version.phase == Phase.SIGNON, or_(*unsigned))
-        .order_by(deadline, Declaration.id))
+        .order_by(deadline.is_(None), deadline, Declaration.id))  # soonest first, none last (both databases)
     return Listed([Waiting(declaration, [c for c, left in zip(capacities, flags, strict=True) if left], number)
                    for declaration, number, *flags in rows], rows.total)
 

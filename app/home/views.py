@@ -27,7 +27,7 @@ def index():
                        own_pending=needs.own_pending(user), awaiting=needs.awaiting_signature(user),
                        translating=work.waiting_for_translator(user))
     if permissions.is_coordinator(user):
-        signon = needs.in_signon(user)
+        signon = needs.in_signon(user, closed_too=True)  # a closed sign-on waits for the coordinator to submit
         context.update(signon=signon, verified_count=needs.verified_organizations(),
                        moderation=work.moderation_counts(), amendments=work.amendments_waiting(),
                        progress=work.signon_progress(signon), follow_ups=work.follow_ups(),

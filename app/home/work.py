@@ -30,6 +30,7 @@ class SignonProgress:
     individuals: int
     pending: int  # signatures waiting for verification or approval
     days_left: int | None
+    closed: bool = False  # the deadline has passed: it waits to be submitted
 
 
 @dataclass
@@ -130,7 +131,8 @@ def signon_progress(signon: list[Declaration]) -> list[SignonProgress]:
         declaration=d, organizations=counts.get((d.id, "organization", True), 0),
         outside=counts.get((d.id, "outside", True), 0), individuals=counts.get((d.id, "individual", True), 0),
         pending=sum(counts.get((d.id, kind, False), 0) for kind in ("organization", "outside", "individual")),
-        days_left=max(0, (d.signon_deadline - now).days) if d.signon_deadline else None) for d in signon]
+        days_left=max(0, (d.signon_deadline - now).days) if d.signon_deadline else None,
+        closed=d.signon_deadline is not None and d.signon_deadline <= now) for d in signon]
 
 
 def follow_ups() -> Listed:

@@ -155,7 +155,8 @@ def test_a_coordinators_blocks_show_a_few_with_the_totals_and_links(app, client,
     _declaration, base = submitted
     drafts = _declarations(app, people, MORE, phase="drafting", title="Draft")
     signing = _declarations(app, people, MORE, phase="signon", title="Signing")
-    _declarations(app, people, 2, phase="signon", title="Closed sign-on", signon_deadline=utcnow() - timedelta(days=1))
+    closed = _declarations(app, people, 2, phase="signon", title="Closed sign-on",
+                           signon_deadline=utcnow() - timedelta(days=1))
     _submissions(app, people, base, MORE)
     answered = _submissions(app, people, base, 1, title="Answered", acknowledged=True, answered=True)
     amended = _declarations(app, people, MORE, phase="consultation", title="Amended")
@@ -172,9 +173,12 @@ def test_a_coordinators_blocks_show_a_few_with_the_totals_and_links(app, client,
     assert f'<a href="/declarations?phase=drafting">{MORE} texts being drafted or revised</a>' in page
     table = page[page.index("<h3>Sign-on</h3>"):page.index("</table>")]
     assert len(re.findall(r'href="/declarations/(\d+)/signatories"', table)) == LISTED
-    assert "Closed sign-on" not in page
-    assert set(int(i) for i in re.findall(r'href="/declarations/(\d+)/signatories"', table)) <= set(signing)
-    assert f'<a href="/declarations?phase=signon">{MORE} declarations open for signature</a>' in page
+    # a closed sign-on waits for the coordinator to submit it: listed first, said to be closed, with its link
+    shown = [int(i) for i in re.findall(r'href="/declarations/(\d+)/signatories"', table)]
+    assert shown[:2] == sorted(closed) and set(shown[2:]) <= set(signing)
+    assert table.count("Sign-on closed") == 2
+    assert all(f'href="/declarations/{d}/submit"' in table for d in closed)
+    assert f'<a href="/declarations?phase=signon">{MORE + 2} declarations in sign-on</a>' in page
     follow = page[page.index("Submissions awaiting the government"):]
     assert len(re.findall(r'<li><a href="/submissions/\d+"', follow)) == LISTED
     assert f'href="/submissions/{answered[0]}"' not in follow

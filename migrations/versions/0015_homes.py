@@ -7,15 +7,15 @@ implementation updates due from the institution's answers by target date (ix_ans
 visitor's home the newest published answers (ix_answers_published_at); the coordinator's home counts the
 comments held for moderation and the open flags (ix_comments_status, ix_comment_flags_resolved_at).
 
-Revision ID: 0014_homes
-Revises: 0013_search_folding
+Revision ID: 0015_homes
+Revises: 0014_reminder_progress
 Create Date: 2026-12-07 04:30:00
 
 """
 from alembic import op
 
-revision = '0014_homes'
-down_revision = '0013_search_folding'
+revision = '0015_homes'
+down_revision = '0014_reminder_progress'
 branch_labels = None
 depends_on = None
 
