@@ -4,7 +4,7 @@ The service's check is the authoritative one (it runs whatever calls it: a view,
 check too, only to answer 403 before doing any work. Every view is login-only unless its endpoint is
 listed in PUBLIC_ENDPOINTS.
 """
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, exists, false, or_, select, true
 
 from app.choices import OrganizationRole, Phase, PlatformRole
 
@@ -203,6 +203,23 @@ def can_view_declaration(user, declaration) -> bool:
     return declaration.visibility == "public" or is_alliance_member(user)
 
 
+def declaration_visible_clause(user, declarations, drafters, translators):
+    """can_view_declaration as SQL on declarations (the models passed in: Declaration, DeclarationDrafter,
+    DeclarationTranslator), for lists filtered in the database: the same phases, people and visibility."""
+    if is_coordinator(user):
+        drafting = true()
+    elif logged_in(user):
+        named = [exists(select(1).where(drafters.declaration_id == declarations.id, drafters.user_id == user.id))]
+        if user.active:
+            named.append(exists(select(1).where(translators.declaration_id == declarations.id,
+                                                translators.user_id == user.id)))
+        drafting = or_(*named)
+    else:
+        drafting = false()
+    shown = true() if is_alliance_member(user) else declarations.visibility == "public"
+    return or_(and_(declarations.phase == Phase.DRAFTING, drafting), and_(declarations.phase != Phase.DRAFTING, shown))
+
+
 def can_take_part(user, declaration) -> bool:
     """May comment and propose amendments (the phase and deadline are checked by the services)."""
     return is_alliance_member(user) and can_view_declaration(user, declaration)
@@ -362,6 +379,15 @@ def can_respond(user, institution_ids) -> bool:
 def can_view_response(user, declaration, institution_ids) -> bool:
     """Published answers, updates and assessments: whoever may read the declaration, and its recipients."""
     return can_view_declaration(user, declaration) or is_recipient_reviewer(user, institution_ids)
+
+
+def response_visible_clause(user, declaration_clause, recipients, submission_id):
+    """can_view_response as SQL: declaration_visible_clause on the submission's declaration, or this
+    reviewer's institution among the submission's recipients (the SubmissionRecipient model)."""
+    if not (is_reviewer(user) and user.institution_id is not None):
+        return declaration_clause
+    return or_(declaration_clause, exists(select(1).where(recipients.submission_id == submission_id,
+                                                          recipients.institution_id == user.institution_id)))
 
 
 def can_assess(user) -> bool:

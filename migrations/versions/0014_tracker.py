@@ -1,0 +1,32 @@
+"""tracker indexes: answers by (item, institution, publication) and by publication date, updates by (item,
+institution, date)
+
+The tracker filters, orders and pages in SQL (app/responses/tracker.py): "the current published answer" and "the
+latest implementation update" of a recommendation and institution are conditions that no newer row exists, which
+these indexes answer without reading the other rows.
+
+Revision ID: 0014_tracker
+Revises: 0013_search_folding
+Create Date: 2026-12-07 04:30:00
+
+"""
+from alembic import op
+
+revision = '0014_tracker'
+down_revision = '0013_search_folding'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Plain CREATE INDEX (no batch mode: nothing here needs SQLite's table copy, which would drop triggers).
+    op.create_index('ix_answers_item_institution_published', 'answers', ['item_id', 'institution_id', 'published_at'])
+    op.create_index('ix_answers_published_at', 'answers', ['published_at'])
+    op.create_index('ix_implementation_updates_item_institution_date', 'implementation_updates',
+                    ['item_id', 'institution_id', 'happened_on'])
+
+
+def downgrade():
+    op.drop_index('ix_implementation_updates_item_institution_date', table_name='implementation_updates')
+    op.drop_index('ix_answers_published_at', table_name='answers')
+    op.drop_index('ix_answers_item_institution_published', table_name='answers')
