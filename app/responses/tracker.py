@@ -98,7 +98,7 @@ def _conditions(filters: Filters) -> list:
         update = aliased(ImplementationUpdate)
         where.append(exists(select(1).where(update.item_id == SubmittedRecommendation.id,
                                             update.status == filters.status, latest_update(update))))
-    if filters.institution_id:
+    if filters.institution_id and not filters.due:  # due: its own answers (see _due)
         where.append(_for_institution(filters.institution_id))
     return where
 
