@@ -9,13 +9,20 @@ title in the title column, everything else in the body): a word in either langua
 search() tells which language's text it was found in, to show and link to that text. The stored text is
 folded (app/search/text.py) so that every way of typing an Urdu word finds it, on both databases.
 """
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import and_, column, delete, exists, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import selectinload
 
 from app import permissions
+from app.amendments.models import Amendment
 from app.choices import CommentStatus
 from app.comments.models import Comment
-from app.declarations.models import Declaration, Recommendation, Section
+from app.declarations.models import (
+    Declaration,
+    DeclarationDrafter,
+    DeclarationTranslator,
+    Recommendation,
+    Section,
+)
 from app.extensions import db
 from app.search.models import SearchDocument
 from app.search.text import fold, matches, snippet, words
@@ -60,48 +67,79 @@ def remove(obj) -> None:
     db.session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == obj.id))
 
 
-# Only documents of declarations the reader may see, and no comment that is not published (or that
-# belongs to an amendment a coordinator took down).
-_FILTER = """d.declaration_id IN :declarations AND NOT (d.kind = 'comment' AND d.object_id IN
-             (SELECT c.id FROM comments c LEFT JOIN amendments a ON a.id = c.amendment_id
-              WHERE c.status <> 'published' OR c.deleted_at IS NOT NULL OR a.hidden_at IS NOT NULL))"""
+# How many matches are ranked: the newest RANKED matches this person may see (by document, newest first), ranked
+# best first and paged. A common word then costs what a rare one does; a search that finds more says so, and
+# asks for more words. (Ranking every match before the limit cost as much as the matches, on both databases.)
+RANKED = 200
+PAGE_SIZE = 20
 
 
-def _matching_ids(query_words: list[str], limit: int, declaration_ids: list[int]) -> list[int]:
-    if not query_words or not declaration_ids:
-        return []
+def _live(model):
+    return exists(select(1).where(model.id == SearchDocument.object_id, model.deleted_at.is_(None)))
+
+
+def _shown(user):
+    """Only documents of declarations the reader may see (permissions.declaration_visible_clause, the SQL twin of
+    can_view_declaration), of parts not deleted, and no comment that is not published (or that belongs to an
+    amendment a coordinator took down)."""
+    published = exists(select(1).select_from(Comment).outerjoin(Amendment, Amendment.id == Comment.amendment_id)
+                       .where(Comment.id == SearchDocument.object_id, Comment.status == CommentStatus.PUBLISHED,
+                              Comment.deleted_at.is_(None), Amendment.hidden_at.is_(None)))
+    return and_(permissions.declaration_visible_clause(user, Declaration, DeclarationDrafter, DeclarationTranslator),
+                or_(SearchDocument.kind == "declaration", and_(SearchDocument.kind == "section", _live(Section)),
+                    and_(SearchDocument.kind == "recommendation", _live(Recommendation)),
+                    and_(SearchDocument.kind == "comment", published)))
+
+
+def _matches(query_words: list[str], user, newest: int):
+    """The newest `newest` matching documents this person may see: (document id, score — lower is better)."""
     if db.engine.dialect.name == "postgresql":
-        # Words are \w+ only, quoted as lexemes; the last one also matches as a prefix, as on SQLite.
+        # Words are \w+ only, quoted as lexemes; the last one also matches as a prefix, as on SQLite. The
+        # expression is the one the GIN index is built on (migration 0002).
         tsquery = " & ".join(f"'{w}'" for w in query_words) + ":*"
-        sql = text(f"""SELECT d.id FROM search_documents d
-                       WHERE to_tsvector('simple', d.title || ' ' || d.body) @@ to_tsquery('simple', :q) AND {_FILTER}
-                       ORDER BY ts_rank(to_tsvector('simple', d.title || ' ' || d.body), to_tsquery('simple', :q)) DESC
-                       LIMIT :limit""")
-        params = {"q": tsquery}
+        vector = "to_tsvector('simple', search_documents.title || ' ' || search_documents.body)"
+        match = text(f"{vector} @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
+        score = -func.ts_rank(literal_column(vector), func.to_tsquery("simple", tsquery))
+        statement = select(SearchDocument.id.label("id"), score.label("score")).order_by(SearchDocument.id.desc())
     else:
-        # Each word quoted: FTS5 syntax in the user's text is taken literally, words are ANDed, the last one
-        # also matches as a prefix so that a half-typed word finds something.
-        match = " ".join('"' + w.replace('"', '""') + '"' for w in query_words) + "*"
-        sql = text(f"""SELECT d.id FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid
-                       WHERE search_fts MATCH :q AND {_FILTER} ORDER BY search_fts.rank LIMIT :limit""")
-        params = {"q": match}
-    sql = sql.bindparams(bindparam("declarations", expanding=True))
-    return list(db.session.scalars(sql, {**params, "limit": limit, "declarations": declaration_ids}))
+        # Each word quoted: FTS5 syntax in the user's text is taken literally, words are ANDed, the last one also
+        # matches as a prefix so that a half-typed word finds something. FTS5 hands the matches newest first
+        # (by rowid, the document's id) and computes the rank of those read only.
+        match_text = " ".join('"' + w.replace('"', '""') + '"' for w in query_words) + "*"
+        fts = table("search_fts", column("rowid"), column("rank"))
+        match = text("search_fts MATCH :q").bindparams(q=match_text)
+        statement = (select(SearchDocument.id.label("id"), fts.c.rank.label("score")).select_from(fts)
+                     .join(SearchDocument, SearchDocument.id == fts.c.rowid).order_by(fts.c.rowid.desc()))
+    return (statement.join(Declaration, Declaration.id == SearchDocument.declaration_id)
+            .where(match, _shown(user)).limit(newest).subquery())
 
 
-def search(query: str, user, limit: int = 50, prefer: str | None = None) -> list[dict]:
-    """Results the user may see, best first: [{kind, declaration, object, language, heading, snippet, title,
-    title_language}]. For a part of a declaration, language is the language whose text has the most of the
-    query's words (prefer's on a tie: the reader's), heading and snippet that language's; a comment's language
-    is None (the commenter's own words, in whatever language they wrote them). title is the declaration's, in
-    title_language."""
+def count(query: str, user, cap: int = RANKED) -> int:
+    """How many documents this person may see match the query, counted up to cap + 1 (more than cap: cap + 1)."""
     query_words = words(query)[:12]
-    declarations = {d.id: d for d in db.session.scalars(select(Declaration).options(selectinload(Declaration.drafters)))
-                    if permissions.can_view_declaration(user, d)}
-    ids = _matching_ids(query_words, limit, list(declarations))
+    if not query_words:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(_matches(query_words, user, cap + 1)))
+
+
+def search(query: str, user, limit: int = PAGE_SIZE, prefer: str | None = None, offset: int = 0) -> list[dict]:
+    """Results the user may see, best first among the newest RANKED matches, `limit` from `offset`: [{kind,
+    declaration, object, language, heading, snippet, title, title_language}]. For a part of a declaration,
+    language is the language whose text has the most of the query's words (prefer's on a tie: the reader's),
+    heading and snippet that language's; a comment's language is None (the commenter's own words, in whatever
+    language they wrote them). title is the declaration's, in title_language."""
+    query_words = words(query)[:12]
+    if not query_words or offset >= RANKED:
+        return []
+    found = _matches(query_words, user, RANKED)
+    ids = list(db.session.scalars(select(found.c.id).order_by(found.c.score, found.c.id.desc())
+                                  .limit(min(limit, RANKED - offset)).offset(offset)))
     if not ids:
         return []
     documents = {d.id: d for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}
+    declarations = {d.id: d for d in db.session.scalars(
+        select(Declaration).options(selectinload(Declaration.drafters), selectinload(Declaration.translators))
+        .where(Declaration.id.in_({d.declaration_id for d in documents.values()})))}
     by_kind: dict[str, set[int]] = {}
     for document in documents.values():
         by_kind.setdefault(document.kind, set()).add(document.object_id)
@@ -112,25 +150,25 @@ def search(query: str, user, limit: int = 50, prefer: str | None = None) -> list
     objects = {(kind, obj.id): obj for kind, model in models.items() if by_kind.get(kind)
                for obj in db.session.scalars(select(model).options(*options[kind])
                                              .where(model.id.in_(by_kind[kind])))}
-    results = []
-    for document_id in ids:
-        document = documents.get(document_id)
-        declaration = declarations.get(document.declaration_id) if document else None
-        if declaration is None:
-            continue
-        obj = declaration if document.kind == "declaration" else objects.get((document.kind, document.object_id))
-        if obj is None or getattr(obj, "deleted_at", None) is not None:
-            continue
-        if document.kind == "comment" and obj.status != CommentStatus.PUBLISHED:
-            continue
-        language, heading, body = _found_in(document.kind, declaration, obj, query_words, prefer)
-        title_language = _title_language(declaration, language or prefer)
-        results.append({"kind": document.kind, "declaration": declaration, "object": obj, "language": language,
-                        "heading": heading, "snippet": snippet(body, query_words), "title_language": title_language,
-                        "title": declaration.title_in(title_language)})
-        if len(results) >= limit:
-            break
-    return results
+    return [result for result in (_result(documents.get(i), declarations, objects, user, query_words, prefer)
+                                  for i in ids) if result is not None]
+
+
+def _result(document, declarations, objects, user, query_words, prefer) -> dict | None:
+    """One result, or None for what the SQL let through and the Python rule would not (it never should)."""
+    declaration = declarations.get(document.declaration_id) if document else None
+    if declaration is None or not permissions.can_view_declaration(user, declaration):
+        return None
+    obj = declaration if document.kind == "declaration" else objects.get((document.kind, document.object_id))
+    if obj is None or getattr(obj, "deleted_at", None) is not None:
+        return None
+    if document.kind == "comment" and obj.status != CommentStatus.PUBLISHED:
+        return None
+    language, heading, body = _found_in(document.kind, declaration, obj, query_words, prefer)
+    title_language = _title_language(declaration, language or prefer)
+    return {"kind": document.kind, "declaration": declaration, "object": obj, "language": language,
+            "heading": heading, "snippet": snippet(body, query_words), "title_language": title_language,
+            "title": declaration.title_in(title_language)}
 
 
 def _title_language(declaration: Declaration, language: str | None) -> str:
