@@ -122,6 +122,28 @@ def count(query: str, user, cap: int = RANKED) -> int:
     return db.session.scalar(select(func.count()).select_from(_matches(query_words, user, cap + 1)))
 
 
+def _ranked(query_words: list[str], user, limit: int, offset: int) -> tuple[list[int], int]:
+    """(the ids of the page — best first among the newest RANKED + 1 matches —, how many matches up to RANKED + 1),
+    in one query: the count rides along as a window over the bounded matches."""
+    found = _matches(query_words, user, RANKED + 1)
+    rows = db.session.execute(select(found.c.id, func.count().over()).order_by(found.c.score, found.c.id.desc())
+                              .limit(max(0, min(limit, RANKED - offset))).offset(offset)).all()
+    return [row[0] for row in rows], rows[0][1] if rows else 0
+
+
+def search_page(query: str, user, page: int, prefer: str | None = None) -> tuple[list[dict], int, int]:
+    """(the results of page `page` — clamped to the last —, the matches counted up to RANKED + 1, the page shown)."""
+    query_words = words(query)[:12]
+    if not query_words:
+        return [], 0, 1
+    ids, total = _ranked(query_words, user, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    if not ids and page > 1:  # past the last page: the count alone, then the last page
+        total = count(query, user)
+        page = max(1, -(-min(total, RANKED) // PAGE_SIZE))
+        ids, total = _ranked(query_words, user, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    return _load(ids, user, query_words, prefer), total, page
+
+
 def search(query: str, user, limit: int = PAGE_SIZE, prefer: str | None = None, offset: int = 0) -> list[dict]:
     """Results the user may see, best first among the newest RANKED matches, `limit` from `offset`: [{kind,
     declaration, object, language, heading, snippet, title, title_language}]. For a part of a declaration,
@@ -129,11 +151,13 @@ def search(query: str, user, limit: int = PAGE_SIZE, prefer: str | None = None, 
     heading and snippet that language's; a comment's language is None (the commenter's own words, in whatever
     language they wrote them). title is the declaration's, in title_language."""
     query_words = words(query)[:12]
-    if not query_words or offset >= RANKED:
+    if not query_words:
         return []
-    found = _matches(query_words, user, RANKED)
-    ids = list(db.session.scalars(select(found.c.id).order_by(found.c.score, found.c.id.desc())
-                                  .limit(min(limit, RANKED - offset)).offset(offset)))
+    return _load(_ranked(query_words, user, limit, offset)[0], user, query_words, prefer)
+
+
+def _load(ids: list[int], user, query_words: list[str], prefer: str | None) -> list[dict]:
+    """The results of these documents, in this order: their objects read by the page's ids."""
     if not ids:
         return []
     documents = {d.id: d for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}

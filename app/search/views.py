@@ -26,9 +26,8 @@ def results():
     q, error = query_text("q", 200)
     found, page, more = [], None, False
     if q and not error:
-        counted = services.count(q, current_user)
-        page, more = ResultPage(page_number(), counted), counted > services.RANKED
-        found = services.search(q, current_user, prefer=str(get_locale() or "en"),
-                                offset=(page.page - 1) * services.PAGE_SIZE)
+        found, counted, number = services.search_page(q, current_user, page_number(),
+                                                      prefer=str(get_locale() or "en"))
+        page, more = ResultPage(number, counted), counted > services.RANKED
     return render_template("search/results.html", q=q, query_error=error, results=found, page=page, more=more,
                            ranked=services.RANKED)
