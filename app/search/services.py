@@ -9,7 +9,7 @@ title in the title column, everything else in the body): a word in either langua
 search() tells which language's text it was found in, to show and link to that text. The stored text is
 folded (app/search/text.py) so that every way of typing an Urdu word finds it, on both databases.
 """
-from sqlalchemy import and_, column, delete, exists, func, literal_column, or_, select, table, text
+from sqlalchemy import and_, column, delete, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import selectinload
 
 from app import permissions
@@ -74,33 +74,67 @@ RANKED = 200
 PAGE_SIZE = 20
 
 
-def _live(model):
-    return exists(select(1).where(model.id == SearchDocument.object_id, model.deleted_at.is_(None)))
-
-
-def _shown(user):
+def _shown(statement, user, documents=SearchDocument):
     """Only documents of declarations the reader may see (permissions.declaration_visible_clause, the SQL twin of
     can_view_declaration), of parts not deleted, and no comment that is not published (or that belongs to an
-    amendment a coordinator took down)."""
-    published = exists(select(1).select_from(Comment).outerjoin(Amendment, Amendment.id == Comment.amendment_id)
-                       .where(Comment.id == SearchDocument.object_id, Comment.status == CommentStatus.PUBLISHED,
-                              Comment.deleted_at.is_(None), Amendment.hidden_at.is_(None)))
-    return and_(permissions.declaration_visible_clause(user, Declaration, DeclarationDrafter, DeclarationTranslator),
-                or_(SearchDocument.kind == "declaration", and_(SearchDocument.kind == "section", _live(Section)),
-                    and_(SearchDocument.kind == "recommendation", _live(Recommendation)),
-                    and_(SearchDocument.kind == "comment", published)))
+    amendment a coordinator took down). Joins by primary key (not EXISTS, which PostgreSQL may turn into a hash of
+    every comment), so that each document read costs a few index lookups."""
+    kind, object_id = documents.kind, documents.object_id
+    statement = (statement.join(Declaration, Declaration.id == documents.declaration_id)
+                 .outerjoin(Section, and_(kind == "section", Section.id == object_id))
+                 .outerjoin(Recommendation, and_(kind == "recommendation", Recommendation.id == object_id))
+                 .outerjoin(Comment, and_(kind == "comment", Comment.id == object_id))
+                 .outerjoin(Amendment, Amendment.id == Comment.amendment_id))
+    return statement.where(
+        permissions.declaration_visible_clause(user, Declaration, DeclarationDrafter, DeclarationTranslator),
+        or_(kind == "declaration", and_(kind == "section", Section.id.is_not(None), Section.deleted_at.is_(None)),
+            and_(kind == "recommendation", Recommendation.id.is_not(None), Recommendation.deleted_at.is_(None)),
+            and_(kind == "comment", Comment.status == CommentStatus.PUBLISHED, Comment.deleted_at.is_(None),
+                 Amendment.hidden_at.is_(None))))
+
+
+# On PostgreSQL, a word in more than this share of the documents is read newest first from the table (each row's
+# text checked, about 201 / COMMON rows at most), a rarer one from the GIN index (its matches, fewer than COMMON of
+# the documents). The planner cannot tell which, for a prefix query; the lexeme frequencies ANALYZE keeps can.
+COMMON = 0.1
+VECTOR = "to_tsvector('simple', search_documents.title || ' ' || search_documents.body)"  # the index's (0002)
+
+
+def _share_on_postgresql(query_words: list[str]) -> float:
+    """The estimated share of the documents that have every word (the last also as a prefix), from pg_stats."""
+    row = db.session.execute(text(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE tablename = 'ix_search_documents_fulltext'")).first()
+    if row is None or row[0] is None:
+        return 0.0
+    frequencies = dict(zip(row[0], row[1], strict=False))
+    share = 1.0
+    for n, word in enumerate(query_words):
+        last = n == len(query_words) - 1
+        share *= min(1.0, sum(f for e, f in frequencies.items() if e.startswith(word)) if last
+                     else frequencies.get(word, 0.0))
+    return share
 
 
 def _matches(query_words: list[str], user, newest: int):
     """The newest `newest` matching documents this person may see: (document id, score — lower is better)."""
     if db.engine.dialect.name == "postgresql":
-        # Words are \w+ only, quoted as lexemes; the last one also matches as a prefix, as on SQLite. The
-        # expression is the one the GIN index is built on (migration 0002).
+        # Words are \\w+ only, quoted as lexemes; the last one also matches as a prefix, as on SQLite.
         tsquery = " & ".join(f"'{w}'" for w in query_words) + ":*"
-        vector = "to_tsvector('simple', search_documents.title || ' ' || search_documents.body)"
-        match = text(f"{vector} @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
-        score = -func.ts_rank(literal_column(vector), func.to_tsquery("simple", tsquery))
-        statement = select(SearchDocument.id.label("id"), score.label("score")).order_by(SearchDocument.id.desc())
+        match = text(f"{VECTOR} @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
+        score = -func.ts_rank(literal_column(VECTOR), func.to_tsquery("simple", tsquery))
+        if _share_on_postgresql(query_words) >= COMMON:  # newest rows first, each checked, without the index
+            match = text(f"{VECTOR[:-1]} || '') @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
+            statement = select(SearchDocument.id.label("id"), score.label("score")).where(match)
+            return _shown(statement, user).order_by(SearchDocument.id.desc()).limit(newest).subquery()
+        # A rarer word: its matches from the index first (OFFSET 0 keeps the planner from reading the table in
+        # order instead), the newest of those shown, then only those ranked.
+        found = select(SearchDocument.id, SearchDocument.kind, SearchDocument.object_id,
+                       SearchDocument.declaration_id).where(match).offset(0).subquery()
+        newest_found = _shown(select(found.c.id).select_from(found), user, found.c).order_by(
+            found.c.id.desc()).limit(newest).subquery()
+        return (select(SearchDocument.id.label("id"), score.label("score")).select_from(newest_found)
+                .join(SearchDocument, SearchDocument.id == newest_found.c.id).subquery())
     else:
         # Each word quoted: FTS5 syntax in the user's text is taken literally, words are ANDed, the last one also
         # matches as a prefix so that a half-typed word finds something. FTS5 hands the matches newest first
@@ -109,9 +143,8 @@ def _matches(query_words: list[str], user, newest: int):
         fts = table("search_fts", column("rowid"), column("rank"))
         match = text("search_fts MATCH :q").bindparams(q=match_text)
         statement = (select(SearchDocument.id.label("id"), fts.c.rank.label("score")).select_from(fts)
-                     .join(SearchDocument, SearchDocument.id == fts.c.rowid).order_by(fts.c.rowid.desc()))
-    return (statement.join(Declaration, Declaration.id == SearchDocument.declaration_id)
-            .where(match, _shown(user)).limit(newest).subquery())
+                     .join(SearchDocument, SearchDocument.id == fts.c.rowid).where(match))
+        return _shown(statement, user).order_by(fts.c.rowid.desc()).limit(newest).subquery()
 
 
 def count(query: str, user, cap: int = RANKED) -> int:
