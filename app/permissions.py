@@ -4,7 +4,7 @@ The service's check is the authoritative one (it runs whatever calls it: a view,
 check too, only to answer 403 before doing any work. Every view is login-only unless its endpoint is
 listed in PUBLIC_ENDPOINTS.
 """
-from sqlalchemy import and_, exists, false, or_, true
+from sqlalchemy import and_, exists, false, or_, select, true
 
 from app.choices import OrganizationRole, Phase, PlatformRole
 
@@ -383,6 +383,15 @@ def can_view_response(user, declaration, institution_ids) -> bool:
 def public_response_clause(declarations):
     """can_view_response for a visitor (no institution's reviewer) in SQL on the declarations answered."""
     return declaration_visible_clause(None, declarations, None, None)
+
+
+def response_visible_clause(user, declaration_clause, recipients, submission_id):
+    """can_view_response as SQL: declaration_visible_clause on the submission's declaration, or this
+    reviewer's institution among the submission's recipients (the SubmissionRecipient model)."""
+    if not (is_reviewer(user) and user.institution_id is not None):
+        return declaration_clause
+    return or_(declaration_clause, exists(select(1).where(recipients.submission_id == submission_id,
+                                                          recipients.institution_id == user.institution_id)))
 
 
 def can_assess(user) -> bool:

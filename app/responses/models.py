@@ -16,7 +16,11 @@ class Answer(db.Model):
     was saved with an explicit choice, and says so wherever it is shown."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("item_id", "institution_id", "number"),)
+    # The tracker's "current published answer" (no newer published revision of the same item and institution)
+    # and the lists of answers by publication date.
+    __table_args__ = (UniqueConstraint("item_id", "institution_id", "number"),
+                      Index("ix_answers_item_institution_published", "item_id", "institution_id", "published_at"),
+                      Index("ix_answers_published_at", "published_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("submitted_recommendations.id"), index=True)
@@ -41,6 +45,9 @@ class ImplementationUpdate(db.Model):
     """A reviewer's report on how far a recommendation is implemented; each one is kept."""
 
     __tablename__ = "implementation_updates"
+    # The tracker's "latest update" of an item and institution (no later one exists).
+    __table_args__ = (Index("ix_implementation_updates_item_institution_date", "item_id", "institution_id",
+                            "happened_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("submitted_recommendations.id"), index=True)
@@ -73,5 +80,3 @@ Index("uq_answers_one_draft", Answer.item_id, Answer.institution_id, unique=True
       sqlite_where=text("published_at IS NULL"), postgresql_where=text("published_at IS NULL"))
 # An institution's answers by target date (the reviewer's implementation updates due: app/home/work.py updates_due).
 Index("ix_answers_institution_target", Answer.institution_id, Answer.target_date)
-# The newest published answers (the visitor's home page: app/home/needs.py latest_answers).
-Index("ix_answers_published_at", Answer.published_at)

@@ -1,8 +1,9 @@
 """Reading the government's response: a reviewer's answers, the submissions addressed to them, a
-recommendation's whole record, the published positions beside the text, the tracker and statistics."""
+recommendation's whole record, the published positions beside the text and statistics (the tracker is
+app/responses/tracker.py)."""
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app import permissions
 from app.choices import IMPLEMENTATION_STATUSES, POSITIONS, SUBMITTED_PHASES, CommentStatus
@@ -132,59 +133,6 @@ def _latest(rows, key):
     for row in rows:
         latest.setdefault(key(row), row)
     return latest
-
-
-def _by_item(latest: dict) -> dict[int, list]:
-    """{(item, institution): row} as {item: [rows in institution order]}."""
-    grouped: dict[int, list] = {}
-    for (item_id, _institution), row in sorted(latest.items()):
-        grouped.setdefault(item_id, []).append(row)
-    return grouped
-
-
-def tracker(user, *, declaration_id: int | None = None, pillar: str = "", theme: str = "", position: str = "",
-            status: str = "", institution_id: int | None = None) -> list[dict]:
-    """Submitted recommendations across declarations this person may see, with the government's current
-    positions, the latest implementation status per institution and the alliance's assessment."""
-    submissions = db.session.scalars(select(Submission).options(joinedload(Submission.declaration),
-                                                                selectinload(Submission.recipients))
-                                     .order_by(Submission.submitted_at.desc())).unique().all()
-    visible = {s.id: s for s in submissions
-               if permissions.can_view_response(user, s.declaration, s.institution_ids)
-               and (declaration_id is None or s.declaration_id == declaration_id)}
-    if not visible:
-        return []
-    query = select(SubmittedRecommendation).where(SubmittedRecommendation.submission_id.in_(list(visible)))
-    if pillar:
-        query = query.where(SubmittedRecommendation.pillar == pillar)
-    items = db.session.scalars(query.order_by(SubmittedRecommendation.submission_id.desc(),
-                                              SubmittedRecommendation.number)).all()
-    if theme:
-        items = [i for i in items if theme in i.themes]
-    ids = [i.id for i in items]
-    answers = _latest(db.session.scalars(select(Answer).where(Answer.item_id.in_(ids), Answer.published_at.is_not(None))
-                                         .order_by(Answer.number.desc())), lambda a: (a.item_id, a.institution_id))
-    updates = _latest(db.session.scalars(select(ImplementationUpdate).where(ImplementationUpdate.item_id.in_(ids))
-                                         .order_by(ImplementationUpdate.happened_on.desc(),
-                                                   ImplementationUpdate.id.desc())),
-                      lambda u: (u.item_id, u.institution_id))
-    assessments = _latest(db.session.scalars(select(Assessment).where(Assessment.item_id.in_(ids))
-                                             .order_by(Assessment.id.desc())), lambda a: a.item_id)
-    answers_of, updates_of = _by_item(answers), _by_item(updates)
-    rows = []
-    for item in items:
-        submission = visible[item.submission_id]
-        item_answers, item_updates = answers_of.get(item.id, []), updates_of.get(item.id, [])
-        if position and not any(a.position == position for a in item_answers):
-            continue
-        if status and not any(u.status == status for u in item_updates):
-            continue
-        if institution_id and not (institution_id in submission.institution_ids or institution_id in item.addressees
-                                   or any(a.lead_institution_id == institution_id for a in item_answers)):
-            continue
-        rows.append({"item": item, "submission": submission, "declaration": submission.declaration,
-                     "answers": item_answers, "updates": item_updates, "assessment": assessments.get(item.id)})
-    return rows
 
 
 def statistics(submission: Submission) -> dict:

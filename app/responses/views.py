@@ -11,12 +11,13 @@ from app.choices import IMPLEMENTATION_STATUSES, PILLARS, POSITIONS, THEMES
 from app.extensions import db, login_manager
 from app.institutions.models import Institution
 from app.responses import queries, services
+from app.responses import tracker as tracker_rows
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, PublishForm, UpdateForm
+from app.responses.tracker import Filters
 from app.submissions.loading import get_submission
 from app.submissions.services import follow_up_closed_message, submitted_recommendations
 from app.time import local_date, utcnow
 from app.web.pages import (
-    ListPage,
     acting_user,
     answer_repeat,
     carry_out,
@@ -28,7 +29,6 @@ from app.web.pages import (
 )
 
 bp = Blueprint("responses", __name__)
-TRACKER_PAGE_SIZE = 100
 
 
 def _item_or_404(submission, recommendation_id):
@@ -291,19 +291,21 @@ def recommendation(recommendation_id):
 
 @bp.route("/tracker")
 def tracker():
-    """Submitted recommendations across declarations, filtered by pillar, theme, position, status and institution."""
+    """Submitted recommendations across declarations, filtered by pillar, theme, position, status and institution
+    (and, with an institution, those whose target date is near), paged in the database."""
     args = request.args
-    pillar = args.get("pillar", "") if args.get("pillar") in PILLARS else ""
-    theme = args.get("theme", "") if args.get("theme") in THEMES else ""
-    position = args.get("position", "") if args.get("position") in POSITIONS else ""
-    status = args.get("status", "") if args.get("status") in IMPLEMENTATION_STATUSES else ""
-    institution_id, declaration_id = form_id(args.get("institution")), form_id(args.get("declaration"))
-    rows = queries.tracker(current_user, declaration_id=declaration_id, pillar=pillar, theme=theme,
-                            position=position, status=status, institution_id=institution_id)
+    filters = Filters(declaration_id=form_id(args.get("declaration")),
+                      pillar=args.get("pillar", "") if args.get("pillar") in PILLARS else "",
+                      theme=args.get("theme", "") if args.get("theme") in THEMES else "",
+                      position=args.get("position", "") if args.get("position") in POSITIONS else "",
+                      status=args.get("status", "") if args.get("status") in IMPLEMENTATION_STATUSES else "",
+                      institution_id=form_id(args.get("institution")), due=args.get("due") == "1")
+    page, rows = tracker_rows.page(current_user, filters, page_number())
     institutions = _institutions()
-    return render_template("responses/tracker.html", page=ListPage(rows, page_number(), TRACKER_PAGE_SIZE),
-                           pillar=pillar, theme=theme, position=position,
-                           status=status, institution_id=institution_id, declaration_id=declaration_id,
+    return render_template("responses/tracker.html", page=page, rows=rows, filters=filters,
+                           pillar=filters.pillar, theme=filters.theme, position=filters.position,
+                           status=filters.status, institution_id=filters.institution_id,
+                           declaration_id=filters.declaration_id, due_days=tracker_rows.DUE_WITHIN.days,
                            institutions=institutions, names={i.id: i.acronym or i.name for i in institutions})
 
 

@@ -22,8 +22,12 @@ class SearchDocument(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
 
 
+# Indexes made by the migrations only, on expressions Alembic cannot compare with the models on PostgreSQL: the
+# full-text index, and the tracker's index with a descending column (app/submissions/models.py, migration 0014).
+EXPRESSION_INDEXES = ("ix_search_documents_fulltext", "ix_submitted_recommendations_tracker")
+
+
 def managed_by_migrations_only(name: str, type_: str) -> bool:
     """The full-text parts exist only in the migration, not as models: SQLite's FTS5 table and its
-    shadow tables, PostgreSQL's expression index."""
-    return (type_ == "table" and name.startswith("search_fts")) or (
-        type_ == "index" and name == "ix_search_documents_fulltext")
+    shadow tables, PostgreSQL's expression index; and the other indexes on expressions (EXPRESSION_INDEXES)."""
+    return (type_ == "table" and name.startswith("search_fts")) or (type_ == "index" and name in EXPRESSION_INDEXES)

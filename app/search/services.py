@@ -9,13 +9,20 @@ title in the title column, everything else in the body): a word in either langua
 search() tells which language's text it was found in, to show and link to that text. The stored text is
 folded (app/search/text.py) so that every way of typing an Urdu word finds it, on both databases.
 """
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import and_, column, delete, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import selectinload
 
 from app import permissions
+from app.amendments.models import Amendment
 from app.choices import CommentStatus
 from app.comments.models import Comment
-from app.declarations.models import Declaration, Recommendation, Section
+from app.declarations.models import (
+    Declaration,
+    DeclarationDrafter,
+    DeclarationTranslator,
+    Recommendation,
+    Section,
+)
 from app.extensions import db
 from app.search.models import SearchDocument
 from app.search.text import fold, matches, snippet, words
@@ -60,48 +67,136 @@ def remove(obj) -> None:
     db.session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == obj.id))
 
 
-# Only documents of declarations the reader may see, and no comment that is not published (or that
-# belongs to an amendment a coordinator took down).
-_FILTER = """d.declaration_id IN :declarations AND NOT (d.kind = 'comment' AND d.object_id IN
-             (SELECT c.id FROM comments c LEFT JOIN amendments a ON a.id = c.amendment_id
-              WHERE c.status <> 'published' OR c.deleted_at IS NOT NULL OR a.hidden_at IS NOT NULL))"""
+# How many matches are ranked: the newest RANKED matches this person may see (by document, newest first), ranked
+# best first and paged. A common word then costs what a rare one does; a search that finds more says so, and
+# asks for more words. (Ranking every match before the limit cost as much as the matches, on both databases.)
+RANKED = 200
+PAGE_SIZE = 20
 
 
-def _matching_ids(query_words: list[str], limit: int, declaration_ids: list[int]) -> list[int]:
-    if not query_words or not declaration_ids:
-        return []
+def _shown(statement, user, documents=SearchDocument):
+    """Only documents of declarations the reader may see (permissions.declaration_visible_clause, the SQL twin of
+    can_view_declaration), of parts not deleted, and no comment that is not published (or that belongs to an
+    amendment a coordinator took down). Joins by primary key (not EXISTS, which PostgreSQL may turn into a hash of
+    every comment), so that each document read costs a few index lookups."""
+    kind, object_id = documents.kind, documents.object_id
+    statement = (statement.join(Declaration, Declaration.id == documents.declaration_id)
+                 .outerjoin(Section, and_(kind == "section", Section.id == object_id))
+                 .outerjoin(Recommendation, and_(kind == "recommendation", Recommendation.id == object_id))
+                 .outerjoin(Comment, and_(kind == "comment", Comment.id == object_id))
+                 .outerjoin(Amendment, Amendment.id == Comment.amendment_id))
+    return statement.where(
+        permissions.declaration_visible_clause(user, Declaration, DeclarationDrafter, DeclarationTranslator),
+        or_(kind == "declaration", and_(kind == "section", Section.id.is_not(None), Section.deleted_at.is_(None)),
+            and_(kind == "recommendation", Recommendation.id.is_not(None), Recommendation.deleted_at.is_(None)),
+            and_(kind == "comment", Comment.status == CommentStatus.PUBLISHED, Comment.deleted_at.is_(None),
+                 Amendment.hidden_at.is_(None))))
+
+
+# On PostgreSQL, a word in more than this share of the documents is read newest first from the table (each row's
+# text checked, about 201 / COMMON rows at most), a rarer one from the GIN index (its matches, fewer than COMMON of
+# the documents). The planner cannot tell which, for a prefix query; the lexeme frequencies ANALYZE keeps can.
+COMMON = 0.1
+VECTOR = "to_tsvector('simple', search_documents.title || ' ' || search_documents.body)"  # the index's (0002)
+
+
+def _share_on_postgresql(query_words: list[str]) -> float:
+    """The estimated share of the documents that have every word (the last also as a prefix), from pg_stats."""
+    row = db.session.execute(text(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE tablename = 'ix_search_documents_fulltext'")).first()
+    if row is None or row[0] is None:
+        return 0.0
+    frequencies = dict(zip(row[0], row[1], strict=False))
+    share = 1.0
+    for n, word in enumerate(query_words):
+        last = n == len(query_words) - 1
+        share *= min(1.0, sum(f for e, f in frequencies.items() if e.startswith(word)) if last
+                     else frequencies.get(word, 0.0))
+    return share
+
+
+def _matches(query_words: list[str], user, newest: int):
+    """The newest `newest` matching documents this person may see: (document id, score — lower is better)."""
     if db.engine.dialect.name == "postgresql":
-        # Words are \w+ only, quoted as lexemes; the last one also matches as a prefix, as on SQLite.
+        # Words are \\w+ only, quoted as lexemes; the last one also matches as a prefix, as on SQLite.
         tsquery = " & ".join(f"'{w}'" for w in query_words) + ":*"
-        sql = text(f"""SELECT d.id FROM search_documents d
-                       WHERE to_tsvector('simple', d.title || ' ' || d.body) @@ to_tsquery('simple', :q) AND {_FILTER}
-                       ORDER BY ts_rank(to_tsvector('simple', d.title || ' ' || d.body), to_tsquery('simple', :q)) DESC
-                       LIMIT :limit""")
-        params = {"q": tsquery}
+        match = text(f"{VECTOR} @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
+        score = -func.ts_rank(literal_column(VECTOR), func.to_tsquery("simple", tsquery))
+        if _share_on_postgresql(query_words) >= COMMON:  # newest rows first, each checked, without the index
+            match = text(f"{VECTOR[:-1]} || '') @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
+            statement = select(SearchDocument.id.label("id"), score.label("score")).where(match)
+            return _shown(statement, user).order_by(SearchDocument.id.desc()).limit(newest).subquery()
+        # A rarer word: its matches from the index first (OFFSET 0 keeps the planner from reading the table in
+        # order instead), the newest of those shown, then only those ranked.
+        found = select(SearchDocument.id, SearchDocument.kind, SearchDocument.object_id,
+                       SearchDocument.declaration_id).where(match).offset(0).subquery()
+        newest_found = _shown(select(found.c.id).select_from(found), user, found.c).order_by(
+            found.c.id.desc()).limit(newest).subquery()
+        return (select(SearchDocument.id.label("id"), score.label("score")).select_from(newest_found)
+                .join(SearchDocument, SearchDocument.id == newest_found.c.id).subquery())
     else:
-        # Each word quoted: FTS5 syntax in the user's text is taken literally, words are ANDed, the last one
-        # also matches as a prefix so that a half-typed word finds something.
-        match = " ".join('"' + w.replace('"', '""') + '"' for w in query_words) + "*"
-        sql = text(f"""SELECT d.id FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid
-                       WHERE search_fts MATCH :q AND {_FILTER} ORDER BY search_fts.rank LIMIT :limit""")
-        params = {"q": match}
-    sql = sql.bindparams(bindparam("declarations", expanding=True))
-    return list(db.session.scalars(sql, {**params, "limit": limit, "declarations": declaration_ids}))
+        # Each word quoted: FTS5 syntax in the user's text is taken literally, words are ANDed, the last one also
+        # matches as a prefix so that a half-typed word finds something. FTS5 hands the matches newest first
+        # (by rowid, the document's id) and computes the rank of those read only.
+        match_text = " ".join('"' + w.replace('"', '""') + '"' for w in query_words) + "*"
+        fts = table("search_fts", column("rowid"), column("rank"))
+        match = text("search_fts MATCH :q").bindparams(q=match_text)
+        statement = (select(SearchDocument.id.label("id"), fts.c.rank.label("score")).select_from(fts)
+                     .join(SearchDocument, SearchDocument.id == fts.c.rowid).where(match))
+        return _shown(statement, user).order_by(fts.c.rowid.desc()).limit(newest).subquery()
 
 
-def search(query: str, user, limit: int = 50, prefer: str | None = None) -> list[dict]:
-    """Results the user may see, best first: [{kind, declaration, object, language, heading, snippet, title,
-    title_language}]. For a part of a declaration, language is the language whose text has the most of the
-    query's words (prefer's on a tie: the reader's), heading and snippet that language's; a comment's language
-    is None (the commenter's own words, in whatever language they wrote them). title is the declaration's, in
-    title_language."""
+def count(query: str, user, cap: int = RANKED) -> int:
+    """How many documents this person may see match the query, counted up to cap + 1 (more than cap: cap + 1)."""
     query_words = words(query)[:12]
-    declarations = {d.id: d for d in db.session.scalars(select(Declaration).options(selectinload(Declaration.drafters)))
-                    if permissions.can_view_declaration(user, d)}
-    ids = _matching_ids(query_words, limit, list(declarations))
+    if not query_words:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(_matches(query_words, user, cap + 1)))
+
+
+def _ranked(query_words: list[str], user, limit: int, offset: int) -> tuple[list[int], int]:
+    """(the ids of the page — best first among the newest RANKED + 1 matches —, how many matches up to RANKED + 1),
+    in one query: the count rides along as a window over the bounded matches."""
+    found = _matches(query_words, user, RANKED + 1)
+    rows = db.session.execute(select(found.c.id, func.count().over()).order_by(found.c.score, found.c.id.desc())
+                              .limit(max(0, min(limit, RANKED - offset))).offset(offset)).all()
+    return [row[0] for row in rows], rows[0][1] if rows else 0
+
+
+def search_page(query: str, user, page: int, prefer: str | None = None) -> tuple[list[dict], int, int]:
+    """(the results of page `page` — clamped to the last —, the matches counted up to RANKED + 1, the page shown)."""
+    query_words = words(query)[:12]
+    if not query_words:
+        return [], 0, 1
+    ids, total = _ranked(query_words, user, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    if not ids and page > 1:  # past the last page: the count alone, then the last page
+        total = count(query, user)
+        page = max(1, -(-min(total, RANKED) // PAGE_SIZE))
+        ids, total = _ranked(query_words, user, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    return _load(ids, user, query_words, prefer), total, page
+
+
+def search(query: str, user, limit: int = PAGE_SIZE, prefer: str | None = None, offset: int = 0) -> list[dict]:
+    """Results the user may see, best first among the newest RANKED matches, `limit` from `offset`: [{kind,
+    declaration, object, language, heading, snippet, title, title_language}]. For a part of a declaration,
+    language is the language whose text has the most of the query's words (prefer's on a tie: the reader's),
+    heading and snippet that language's; a comment's language is None (the commenter's own words, in whatever
+    language they wrote them). title is the declaration's, in title_language."""
+    query_words = words(query)[:12]
+    if not query_words:
+        return []
+    return _load(_ranked(query_words, user, limit, offset)[0], user, query_words, prefer)
+
+
+def _load(ids: list[int], user, query_words: list[str], prefer: str | None) -> list[dict]:
+    """The results of these documents, in this order: their objects read by the page's ids."""
     if not ids:
         return []
     documents = {d.id: d for d in db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))}
+    declarations = {d.id: d for d in db.session.scalars(
+        select(Declaration).options(selectinload(Declaration.drafters), selectinload(Declaration.translators))
+        .where(Declaration.id.in_({d.declaration_id for d in documents.values()})))}
     by_kind: dict[str, set[int]] = {}
     for document in documents.values():
         by_kind.setdefault(document.kind, set()).add(document.object_id)
@@ -112,25 +207,25 @@ def search(query: str, user, limit: int = 50, prefer: str | None = None) -> list
     objects = {(kind, obj.id): obj for kind, model in models.items() if by_kind.get(kind)
                for obj in db.session.scalars(select(model).options(*options[kind])
                                              .where(model.id.in_(by_kind[kind])))}
-    results = []
-    for document_id in ids:
-        document = documents.get(document_id)
-        declaration = declarations.get(document.declaration_id) if document else None
-        if declaration is None:
-            continue
-        obj = declaration if document.kind == "declaration" else objects.get((document.kind, document.object_id))
-        if obj is None or getattr(obj, "deleted_at", None) is not None:
-            continue
-        if document.kind == "comment" and obj.status != CommentStatus.PUBLISHED:
-            continue
-        language, heading, body = _found_in(document.kind, declaration, obj, query_words, prefer)
-        title_language = _title_language(declaration, language or prefer)
-        results.append({"kind": document.kind, "declaration": declaration, "object": obj, "language": language,
-                        "heading": heading, "snippet": snippet(body, query_words), "title_language": title_language,
-                        "title": declaration.title_in(title_language)})
-        if len(results) >= limit:
-            break
-    return results
+    return [result for result in (_result(documents.get(i), declarations, objects, user, query_words, prefer)
+                                  for i in ids) if result is not None]
+
+
+def _result(document, declarations, objects, user, query_words, prefer) -> dict | None:
+    """One result, or None for what the SQL let through and the Python rule would not (it never should)."""
+    declaration = declarations.get(document.declaration_id) if document else None
+    if declaration is None or not permissions.can_view_declaration(user, declaration):
+        return None
+    obj = declaration if document.kind == "declaration" else objects.get((document.kind, document.object_id))
+    if obj is None or getattr(obj, "deleted_at", None) is not None:
+        return None
+    if document.kind == "comment" and obj.status != CommentStatus.PUBLISHED:
+        return None
+    language, heading, body = _found_in(document.kind, declaration, obj, query_words, prefer)
+    title_language = _title_language(declaration, language or prefer)
+    return {"kind": document.kind, "declaration": declaration, "object": obj, "language": language,
+            "heading": heading, "snippet": snippet(body, query_words), "title_language": title_language,
+            "title": declaration.title_in(title_language)}
 
 
 def _title_language(declaration: Declaration, language: str | None) -> str:

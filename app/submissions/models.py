@@ -169,3 +169,6 @@ for _model in IMMUTABLE:
 event.listen(SubmissionRecipient, "before_delete", _refuse)
 
 Index("ix_submissions_submitted_at", Submission.submitted_at)
+# The tracker's order (newest submission first, then by number) is read from an index a page at a time:
+# ix_submitted_recommendations_tracker (submission_id DESC, number), made by migration 0014 only, as Alembic
+# cannot compare an index with a descending column on PostgreSQL (app/search/models.py EXPRESSION_INDEXES).

@@ -3,19 +3,20 @@
 The member's home finds the replies to a person under that person's own comments, since a date
 (ix_comments_parent_created, which also serves every lookup by parent and so replaces ix_comments_parent_id),
 and their amendments decided lately (ix_amendments_proposer_decided); the reviewer's home finds the
-implementation updates due from the institution's answers by target date (ix_answers_institution_target); the
-visitor's home the newest published answers (ix_answers_published_at); the coordinator's home counts the
+implementation updates due from the institution's answers by target date (ix_answers_institution_target; the
+visitor's home reads the newest published answers by ix_answers_published_at, from 0015); the coordinator's
+home counts the
 comments held for moderation and the open flags (ix_comments_status, ix_comment_flags_resolved_at).
 
-Revision ID: 0015_homes
-Revises: 0014_reminder_progress
+Revision ID: 0016_homes
+Revises: 0015_tracker
 Create Date: 2026-12-07 04:30:00
 
 """
 from alembic import op
 
-revision = '0015_homes'
-down_revision = '0014_reminder_progress'
+revision = '0016_homes'
+down_revision = '0015_tracker'
 branch_labels = None
 depends_on = None
 
@@ -31,12 +32,10 @@ def upgrade():
         batch_op.create_index('ix_amendments_proposer_decided', ['proposer_id', 'decided_at'], unique=False)
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.create_index('ix_answers_institution_target', ['institution_id', 'target_date'], unique=False)
-        batch_op.create_index('ix_answers_published_at', ['published_at'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('answers', schema=None) as batch_op:
-        batch_op.drop_index('ix_answers_published_at')
         batch_op.drop_index('ix_answers_institution_target')
     with op.batch_alter_table('amendments', schema=None) as batch_op:
         batch_op.drop_index('ix_amendments_proposer_decided')
