@@ -92,7 +92,7 @@ def database_for(base_url: str, size: int) -> str:
         return base_url.replace("bench.db", f"growth-{size}.db")
     engine = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS growth_{size}"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS growth_{size} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE growth_{size}"))
     engine.dispose()
     return base_url.replace("/sanad_bench?", f"/growth_{size}?")
@@ -182,7 +182,7 @@ def drop(url: str, size: int) -> None:
         return
     engine = create_engine(url.replace(f"/growth_{size}?", "/sanad_bench?"), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS growth_{size}"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS growth_{size} WITH (FORCE)"))
     engine.dispose()
 
 
