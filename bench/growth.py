@@ -273,14 +273,20 @@ def table(name: str, sizes: dict) -> None:
         print(f"   {page:<42} | " + " | ".join(cells))
     for job in ("remind", "digest"):
         for size in order:
-            j = sizes[size]["jobs"][job]
-            writes = (f"; writes during it: {j['writes']}, longest {j['write_longest_ms']} ms "
-                      f"(median {j['write_median_ms']}, before {j['write_before_median_ms']}), "
-                      f"{j['write_failures']} failed" if "writes" in j else "")
-            print(f"   {job} {size}×: " + ("FAILED" if j.get("failed") else
-                  f"{j['seconds']} s, {j['queries']:,} queries, {j['rows']:,} rows, {j['done']} done "
-                  f"({j['queries_per_person']} queries each), {j['emails_queued']} emails queued{writes}"))
+            print(f"   {job} {size}×: {_job_line(sizes[size]['jobs'][job])}")
     print("   built in: " + ", ".join(f"{s}×: {sizes[s]['build_seconds']} s" for s in order), flush=True)
+
+
+def _job_line(j: dict) -> str:
+    if j.get("failed"):
+        return "FAILED"
+    line = (f"{j['seconds']} s, {j['queries']:,} queries, {j['rows']:,} rows, {j['done']} done "
+            f"({j['queries_per_person']} queries each), {j['emails_queued']} emails queued")
+    if "writes" in j:
+        line += (f"; writes during it: {j['writes']}, longest {j['write_longest_ms']} ms (median "
+                 f"{j['write_median_ms']}, before {j['write_before_median_ms']}), {j['write_failures']} failed")
+        line += f" {j['write_failure_statuses']}" if j["write_failure_statuses"] else ""
+    return line
 
 
 def run(name: str, url: str) -> dict:

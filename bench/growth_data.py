@@ -123,6 +123,11 @@ def _ids(model, *where) -> list[int]:
     return list(db.session.scalars(select(model.id).where(*where).order_by(model.id)))
 
 
+def _last_id(model) -> int:
+    """The highest id so far: the rows inserted next have higher ones (found by primary key, not by a scan)."""
+    return db.session.scalar(select(func.max(model.id))) or 0
+
+
 def _year(year: int, people: dict, institutions: dict[int, int]) -> None:
     """One alliance-year, dated `year` years back."""
     start = utcnow() - timedelta(days=365 * year)
@@ -158,11 +163,12 @@ def _year(year: int, people: dict, institutions: dict[int, int]) -> None:
 
 
 def _organizations(year: int, start) -> list[int]:
+    last = _last_id(Organization)
     _insert(Organization, [{
         "name": f"Year {year} organization {n:02d}", "acronym": f"Y{year}O{n}", "type": ORG_TYPES[n % 6],
         "province": PROVINCES[n % 7], "city": "Lahore", "verified": n % 10 != 9,
         "verified_at": start if n % 10 != 9 else None, "created_at": start} for n in range(YEAR["organizations"])])
-    return _ids(Organization, Organization.name.like(f"Year {year} organization %"))
+    return _ids(Organization, Organization.id > last)
 
 
 def _users(year: int, start, organizations: list[int], institution_ids: list[int]) -> dict[str, list[int]]:
@@ -172,15 +178,14 @@ def _users(year: int, start, organizations: list[int], institution_ids: list[int
              + [("member", organizations[n * 2], None, None) for n in range(25)]
              + [(None, None, None, None)] * 10 + [(None, None, "coordinator", None)] * 2
              + [(None, None, "reviewer", institution_ids[n % len(institution_ids)]) for n in range(3)])
+    last = _last_id(User)
     _insert(User, [{
         "email": f"y{year}-u{n}@example.org", "password_hash": "!bench", "name": f"Person {n} of year {year}",
         "org_role": org_role, "organization_id": organization_id, "platform_role": platform_role,
         "institution_id": institution_id, "is_expert": 85 <= n < 95, "language": "ur" if n % 5 == 4 else "en",
         "notification_mode": "daily" if 60 <= n < 70 else "immediate", "created_at": start}
         for n, (org_role, organization_id, platform_role, institution_id) in enumerate(roles)])
-    ids = _ids(User, User.email.like(f"y{year}-u%@example.org"))
-    by_number = dict(zip(db.session.scalars(select(User.email).where(User.id.in_(ids)).order_by(User.id)), ids,
-                         strict=True))
+    by_number = dict(db.session.execute(select(User.email, User.id).where(User.id > last)).all())
     numbered = [by_number[f"y{year}-u{n}@example.org"] for n in range(len(roles))]
     return {"representatives": numbered[:60], "members": numbered[60:85], "experts": numbered[85:95],
             "all": numbered}

@@ -8,6 +8,7 @@ Run as `python -m bench.growth_jobs remind|digest` (the environment giving the d
 settings), the child prints one line of JSON: seconds, queries, rows, SQLite steps, what the command said,
 and the emails it queued.
 """
+import http.client
 import json
 import os
 import re
@@ -58,7 +59,8 @@ def run_job(server, command: str, writer=None) -> dict:
     figures["wall_seconds"] = round(wall, 2)
     if writer is not None:
         figures.update(writes=len(writes), write_failures=len(failures),
-                       write_longest_ms=round(max(writes, default=0.0), 1),
+                       write_failure_statuses=sorted({status for status, _ms in failures}),
+                       write_longest_ms=round(max(writes + [ms for _status, ms in failures], default=0.0), 1),
                        write_median_ms=round(statistics.median(writes), 1) if writes else 0.0)
     return figures
 
@@ -79,8 +81,15 @@ def save_profile(writer, n: int) -> tuple[int, float]:
 def _write_while(child, writer, writes: list, failures: list) -> None:
     n = 0
     while child.poll() is None:
-        status, ms = save_profile(writer, n)
-        (writes if status == 302 else failures).append(ms)
+        started = time.perf_counter()
+        try:
+            status, ms = save_profile(writer, n)
+        except (AssertionError, OSError, http.client.HTTPException):  # no form, no answer: a failed write
+            status, ms = 0, (time.perf_counter() - started) * 1000
+        if status == 302:
+            writes.append(ms)
+        else:
+            failures.append((status, ms))
         n += 1
         time.sleep(WRITE_PAUSE)
 
