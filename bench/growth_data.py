@@ -101,6 +101,7 @@ def _probes() -> dict:
 
 
 def _rare_comment(probes: dict, member: User) -> None:
+    """The one comment that holds RARE_WORD, by the probe member, on the probe consultation, indexed."""
     body = f"A {RARE_WORD} from Hyderabad wrote to us about this section."
     section_id = db.session.scalar(select(Section.id).where(Section.declaration_id == probes["consultation"])
                                    .order_by(Section.position))
@@ -108,9 +109,8 @@ def _rare_comment(probes: dict, member: User) -> None:
         declaration_id=probes["consultation"], section_id=section_id, author_id=member.id,
         organization_id=member.organization_id, body_source=body, body_html=render_markdown(body),
         version_number=1, status="published").returning(Comment.__table__.c.id)).scalar_one()
-    _insert(SearchDocument, [{"kind": "comment", "object_id": comment_id,
-                                                 "declaration_id": probes["consultation"], "title": "",
-                                                 "body": fold(body)}])
+    _insert(SearchDocument, [{"kind": "comment", "object_id": comment_id, "declaration_id": probes["consultation"],
+                              "title": "", "body": fold(body)}])
 
 
 def _insert(model, rows: list[dict]) -> None:
