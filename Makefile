@@ -94,7 +94,7 @@ test-browser: $(BIN)/.dev translations $(AXE)
 	@STAGES=browser bash scripts/test-stages.sh
 
 # The benchmarks (bench/server.py and the *_wsgi.py modules are their helpers, not benchmarks).
-BENCHES := reading signing dossier soak weight
+BENCHES := reading signing dossier soak weight growth
 bench: $(BIN)/.dev translations
 	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 
