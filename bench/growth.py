@@ -23,9 +23,10 @@ Fails (exit 1) on:
   most twice 1×), the smallest's taken as at least TIME_FLOOR_MS: on this shared 2-core machine a 3 ms page
   measures 3–7 ms from one moment to the next, which is noise, not growth;
 - HTML over 50 KB gzipped at any size;
-- a job whose statements per person it wrote grow with the size (above ROW_SLACK_RATIO × the smallest
-  size's + 0.1), or, on SQLite, a write of the site that waited more than 100 ms longer than the same write
-  before the job (its median then), or failed.
+- a job whose statements per person grow with the size (above ROW_SLACK_RATIO × the smallest size's + 0.1),
+  or that spends more than MAX_WRITING_STATEMENTS_PER_PERSON statements per person writing what it tells
+  (the sending that follows is counted apart), or, on SQLite, a write of the site that waited more than
+  100 ms longer than the same write before the job (its median then), or failed.
 Prints a table per database (page, role, then per size: ms, rows, statements, KB gzipped), the build times,
 the jobs, and one line of JSON with every figure.
 """
@@ -59,6 +60,10 @@ ROW_SLACK_RATIO, ROW_SLACK_ROWS = 1.10, 20
 TIME_RATIO, TIME_FLOOR_MS = 2.0, 5.0
 MAX_GZIP_BYTES = 50 * 1024
 MAX_WRITE_WAIT_MS = 100.0
+# A job writes what it tells a batch of people at a time: a handful of statements per batch of 100
+# (app/notifications/broadcast.py), so well under one per person; a statement or more per person is a job
+# that works person by person. (Sending is apart: a few statements per email, at every size.)
+MAX_WRITING_STATEMENTS_PER_PERSON = 0.25
 LOGINS = {"member": growth_data.PROBE_MEMBER, "coordinator": growth_data.PROBE_COORDINATOR,
           "reviewer": growth_data.PROBE_REVIEWER}
 
@@ -257,6 +262,10 @@ def _growth(first: dict, before_last: dict, last: dict) -> list[str]:
         per_small, per_large = small["queries_per_person"] or 0, large["queries_per_person"] or 0
         if per_large > per_small * ROW_SLACK_RATIO + 0.1:
             missed.append(f"{job}: statements per person grow {per_small} → {per_large}")
+        writing = large.get("writing_queries_per_person") or 0
+        if writing > MAX_WRITING_STATEMENTS_PER_PERSON:
+            missed.append(f"{job}: {writing} statements per person to write what it tells (at most "
+                          f"{MAX_WRITING_STATEMENTS_PER_PERSON}: a batch of people costs a few statements)")
     return missed
 
 
@@ -294,7 +303,9 @@ def _job_line(j: dict) -> str:
     if j.get("failed"):
         return "FAILED"
     line = (f"{j['seconds']} s, {j['queries']:,} queries, {j['rows']:,} rows, {j['done']} done "
-            f"({j['queries_per_person']} queries each), {j['emails_queued']} emails queued")
+            f"({j['queries_per_person']} queries each; writing {j.get('writing_seconds')} s, "
+            f"{j.get('writing_queries_per_person')} per person; sending {j.get('sending_queries_per_email')} per "
+            f"email), {j['emails_queued']} emails queued")
     if "writes" in j:
         line += (f"; writes during it: {j['writes']}, longest {j['write_longest_ms']} ms (median "
                  f"{j['write_median_ms']}, before {j['write_before_median_ms']}), {j['write_failures']} failed")

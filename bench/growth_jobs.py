@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app import create_app
+from app import cli, create_app
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from bench import counting
@@ -102,6 +102,14 @@ def _child(command: str) -> dict:
         db.session.remove()
     tally = counting.start()
     started = time.perf_counter()
+    sending = {}
+    deliver = cli._deliver_queued
+
+    def deliver_counted(*args, **kwargs):  # where writing ends and sending begins
+        sending.update(queries=tally.queries, seconds=time.perf_counter() - started)
+        return deliver(*args, **kwargs)
+
+    cli._deliver_queued = deliver_counted
     result = app.test_cli_runner().invoke(args=["notifications", command])
     seconds = time.perf_counter() - started
     counting.stop()
@@ -113,7 +121,14 @@ def _child(command: str) -> dict:
     done = int(said[-1].split()[0]) if said else 0
     return {"seconds": round(seconds, 2), "queries": tally.queries, "rows": tally.rows, "steps": tally.steps,
             "done": done, "emails_queued": queued, "said": said[-1] if said else "",
-            "queries_per_person": round(tally.queries / done, 2) if done else None}
+            "queries_per_person": round(tally.queries / done, 2) if done else None,
+            # writing the notifications and emails, then sending them (a few statements per email, whatever
+            # the size: app/mail/services.py deliver)
+            "writing_seconds": round(sending.get("seconds", seconds), 2),
+            "writing_queries": sending.get("queries", tally.queries),
+            "writing_queries_per_person": round(sending.get("queries", tally.queries) / done, 3) if done else None,
+            "sending_queries_per_email": round((tally.queries - sending.get("queries", tally.queries)) / queued, 2)
+            if queued else None}
 
 
 if __name__ == "__main__":
