@@ -4,7 +4,7 @@ The service's check is the authoritative one (it runs whatever calls it: a view,
 check too, only to answer 403 before doing any work. Every view is login-only unless its endpoint is
 listed in PUBLIC_ENDPOINTS.
 """
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, exists, false, or_, true
 
 from app.choices import OrganizationRole, Phase, PlatformRole
 
@@ -201,6 +201,25 @@ def can_view_declaration(user, declaration) -> bool:
     if declaration.phase == Phase.DRAFTING:
         return can_edit_text(user, declaration) or is_translator(user, declaration)
     return declaration.visibility == "public" or is_alliance_member(user)
+
+
+def declaration_visible_clause(user, declarations, drafters, translators):
+    """can_view_declaration as an SQL condition on declarations (the Declaration model, or an alias), for lists
+    filtered and counted in the database: a draft for the coordinators, its drafters and its translators
+    (active ones); any other phase for the alliance, and public declarations for everyone. The models are passed
+    in (declarations, and the DeclarationDrafter and DeclarationTranslator tables), as for signer_visible_clause;
+    drafters and translators may be None for a visitor, whom they never concern."""
+    if is_coordinator(user):
+        draft = true()
+    elif logged_in(user):
+        draft = exists().where(drafters.declaration_id == declarations.id, drafters.user_id == user.id)
+        if user.active:
+            draft = or_(draft, exists().where(translators.declaration_id == declarations.id,
+                                              translators.user_id == user.id))
+    else:
+        draft = false()
+    other = true() if is_alliance_member(user) else declarations.visibility == "public"
+    return or_(and_(declarations.phase == Phase.DRAFTING, draft), and_(declarations.phase != Phase.DRAFTING, other))
 
 
 def can_take_part(user, declaration) -> bool:
