@@ -364,6 +364,18 @@ def can_view_dossier(user, declaration, institution_ids) -> bool:
     return is_alliance_member(user) and can_view_declaration(user, declaration)
 
 
+def dossier_visible_clause(user, submissions, recipients, declarations, drafters, translators):
+    """can_view_dossier as SQL on submissions; the models passed in (Submission, SubmissionRecipient, …)."""
+    if is_coordinator(user) or is_admin(user):
+        return true()
+    if is_reviewer(user):
+        return exists().where(recipients.submission_id == submissions.id,
+                              recipients.institution_id == user.institution_id) if user.institution_id else false()
+    visible = declaration_visible_clause(user, declarations, drafters, translators)
+    return exists().where(declarations.id == submissions.declaration_id, visible) if is_alliance_member(user) \
+        else false()
+
+
 def can_read_dossier(user, declaration, institution_ids) -> bool:
     """The dossier's page, PDF, JSON and CSV in some form: the complete dossier for those above, and the
     public extract of a public declaration's dossier for anyone else. The complete dossier names the
