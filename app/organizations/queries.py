@@ -26,8 +26,11 @@ def organization_named(text: str) -> Organization | None:
     if not found:
         raise RuleError(_("No organization is called “%(text)s”. Type its name as the directory shows it.",
                           text=text))
+    names = "; ".join(o.name for o in found[:NAMES_SHOWN])
+    if len(found) > NAMES_SHOWN:
+        raise RuleError(_("Many organizations match “%(text)s”, among them %(names)s. Type the whole name of one.",
+                          text=text, names=names))
     if len(found) > 1:
-        names = "; ".join(o.name for o in found[:NAMES_SHOWN]) + ("; …" if len(found) > NAMES_SHOWN else "")
         raise RuleError(_("Several organizations match “%(text)s”: %(names)s. Type the whole name of one.",
                           text=text, names=names))
     return found[0]

@@ -72,8 +72,8 @@ def test_several_matches_are_refused_naming_a_few(app, client, people, networks)
     response = _invite(client, "Legal Aid")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Several organizations match “Legal Aid”" in page and "Type the whole name of one." in page
-    named = re.findall(r"Legal Aid Network \d\d", page.split("Several organizations match", 1)[1].split("</", 1)[0])
+    assert "Many organizations match “Legal Aid”, among them" in page and "Type the whole name of one." in page
+    named = re.findall(r"Legal Aid Network \d\d", page.split("Many organizations match", 1)[1].split("</", 1)[0])
     assert named == [f"Legal Aid Network {n:02d}" for n in range(NAMES_SHOWN)]
     assert _field_value(page) == "Legal Aid" and _invited_to(app) is None
 
@@ -97,9 +97,17 @@ def test_the_admin_roles_form_takes_a_typed_name(app, client, people, networks):
     page = client.get(url).get_data(as_text=True)
     assert _field_value(page) == "Human Rights Action Forum" and "Legal Aid Network" not in page
     data = {"platform_role": "", "org_role": "member", "institution": "", "active": "y"}
-    response = client.post(url, data={**data, "organization": "Legal Aid"})
-    assert response.status_code == 422 and "Several organizations match" in response.get_data(as_text=True)
-    assert _field_value(response.get_data(as_text=True)) == "Legal Aid"
+    response = client.post(url, data={**data, "organization": "Network 0"})  # 00 to 09
+    assert response.status_code == 422 and "Many organizations match" in response.get_data(as_text=True)
+    assert _field_value(response.get_data(as_text=True)) == "Network 0"
+    with app.app_context():
+        db.session.add_all(Organization(name=f"Twin Forum {side}", acronym="", type="ngo", verified=True)
+                           for side in ("North", "South"))
+        db.session.commit()
+    response = client.post(url, data={**data, "organization": "twin forum"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Several organizations match “twin forum”: Twin Forum North; Twin Forum South. Type the whole" in page
     response = client.post(url, data={**data, "organization": "Atlantis"})
     assert response.status_code == 422 and "No organization is called “Atlantis”" in response.get_data(as_text=True)
     with app.app_context():
