@@ -3,6 +3,7 @@ import html
 import re
 
 import pytest
+from sqlalchemy import event
 
 from app.extensions import db
 from app.organizations.models import Organization
@@ -90,3 +91,16 @@ def test_a_coordinator_pages_through_those_awaiting_verification(client, people,
 def test_a_long_search_is_refused_whole_and_lists_nothing(client, many):
     page = client.get("/organizations?q=" + "x" * 101).get_data(as_text=True)
     assert _listed(page) == [] and "0 organizations" in page
+
+
+def test_the_directory_loads_one_page_of_organizations_whatever_the_total(app, client, many):
+    loaded = []
+
+    def count(target, context):
+        loaded.append(target.id)
+    event.listen(Organization, "load", count)
+    try:
+        page = client.get("/organizations").get_data(as_text=True)
+    finally:
+        event.remove(Organization, "load", count)
+    assert len(loaded) == DIRECTORY_PAGE_SIZE and f"{MORE} organizations" in page

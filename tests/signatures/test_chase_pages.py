@@ -4,8 +4,9 @@ import html
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
+from app.accounts.models import User
 from app.extensions import db
 from app.organizations.models import Organization
 from app.signatures.models import SignatureReminder
@@ -159,3 +160,24 @@ def test_reminders_beyond_the_mail_budget_are_refused_whole(make_app, people, si
     assert "You have sent as many of these emails as you may for now" in response.get_data(as_text=True)
     assert _reminders(app) == 0
     assert mailbox.to("first-rep@example.org") == [] and mailbox.to("last-rep@example.org") == []
+
+
+def test_the_chase_list_loads_one_page_of_organizations_and_their_people(client, people, signon, many):
+    login(client, "coordinator@example.org")
+    loaded = {Organization: 0, User: 0}
+
+    def counter(model):
+        def count(target, context):
+            loaded[model] += 1
+        return count
+    listeners = [(model, counter(model)) for model in loaded]
+    for model, listener in listeners:
+        event.listen(model, "load", listener)
+    try:
+        page = client.get(f"/declarations/{signon.id}/chase").get_data(as_text=True)
+    finally:
+        for model, listener in listeners:
+            event.remove(model, "load", listener)
+    assert f"{MORE + 1} organizations have not signed" in page
+    assert loaded[Organization] == CHASE_PAGE_SIZE
+    assert loaded[User] <= 3  # the coordinator, and the representatives of the page's organizations
