@@ -20,6 +20,7 @@ from app.signatures.queries import signing_closed_message, signing_version
 from app.time import local_date, utcnow
 
 CHASE_PAGE_SIZE = 50
+_REPRESENTATIVE = (User.org_role == OrganizationRole.REPRESENTATIVE, User.active.is_(True))  # who is reminded
 
 
 def _unsigned(declaration: Declaration):
@@ -64,9 +65,6 @@ def chase_rows(declaration: Declaration, organizations: list[Organization]) -> l
              "last_reminder": last.get(o.id),
              "reminded_today": last.get(o.id) is not None and local_date(last[o.id]) == today}
             for o in organizations]
-
-
-_REPRESENTATIVE = (User.org_role == OrganizationRole.REPRESENTATIVE, User.active.is_(True))
 
 
 def _due(declaration: Declaration, organization_ids: set[int]) -> dict[int, list[User]]:
