@@ -302,8 +302,11 @@ def chase(declaration_id):
     require(permissions.can_manage_signatures(acting_user(), declaration))
     name, name_error = query_text("q", 100)
     if request.method == "POST":
-        _remind(declaration, [i for i in (form_id(v) for v in request.form.getlist("organization_id"))
-                              if i is not None])
+        if request.form.get("all") == "1":  # every page's organizations, not reminded today
+            _remind_all(declaration)
+        else:  # those ticked on the page
+            _remind(declaration, [i for i in (form_id(v) for v in request.form.getlist("organization_id"))
+                                  if i is not None])
         return redirect(url_for("signatures.chase", declaration_id=declaration.id, q=name or None,
                                 page=request.args.get("page") or None), 303)
     page = sql_page(reminders.chase_query(declaration, name) if not name_error else
@@ -312,6 +315,16 @@ def chase(declaration_id):
                            rows=reminders.chase_rows(declaration, page.items), q=name, query_error=name_error,
                            unsigned=reminders.unsigned_count(declaration) if name else page.total,
                            closed_message=queries.signing_closed_message(declaration))
+
+
+def _remind_all(declaration) -> None:
+    outcome = carry_out(reminders.remind_all, acting_user(), declaration)
+    if not outcome.done:
+        flash_refusal(outcome.error)
+        return
+    sent, stopped = outcome.result
+    flash(ngettext("Reminders sent to %(num)d organization.", "Reminders sent to %(num)d organizations.", sent)
+          + (" " + _("The mail budget stopped the rest: send them later.") if stopped else ""), "success")
 
 
 def _remind(declaration, ids: list[int]) -> None:

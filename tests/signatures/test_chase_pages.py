@@ -11,7 +11,7 @@ from app.extensions import db
 from app.organizations.models import Organization
 from app.signatures.models import SignatureReminder
 from app.signatures.reminders import CHASE_PAGE_SIZE
-from tests.helpers import login, sign
+from tests.helpers import login, password_hash, sign
 from tests.mail.test_budgets import _limited
 
 MORE = CHASE_PAGE_SIZE + 10  # "Network 000" … besides the people's organization (Human Rights Action Forum)
@@ -181,3 +181,67 @@ def test_the_chase_list_loads_one_page_of_organizations_and_their_people(client,
     assert f"{MORE + 1} organizations have not signed" in page
     assert loaded[Organization] == CHASE_PAGE_SIZE
     assert loaded[User] <= 3  # the coordinator, and the representatives of the page's organizations
+
+
+@pytest.fixture
+def represented(app, people, many):
+    """Every organization of `many` with a representative of its own."""
+    with app.app_context():
+        db.session.add_all(User(email=f"rep-{organization_id}@example.org", name=f"Rep {organization_id}",
+                                password_hash=password_hash(), organization_id=organization_id,
+                                org_role="representative")
+                           for name, organization_id in many["ids"].items() if name.startswith("Network ")
+                           and name not in ("Network 000", f"Network {MORE - 1:03d}"))
+        db.session.commit()
+    return many
+
+
+def _reminded(app, declaration_id) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(SignatureReminder)
+                                 .where(SignatureReminder.declaration_id == declaration_id))
+
+
+def test_remind_all_reminds_every_page_once_a_day(app, client, people, signon, represented, mailbox):
+    login(client, "coordinator@example.org")
+    url = f"/declarations/{signon.id}/chase"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="all" value="1"' in page and "Remind all organizations that have not signed" in page
+    assert 'name="all"' not in client.get(f"{url}?q=network").get_data(as_text=True)
+    response = client.post(url, data={"all": "1"}, follow_redirects=True)
+    assert f"Reminders sent to {MORE + 1} organizations." in response.get_data(as_text=True)
+    assert _reminded(app, signon.id) == MORE + 1
+    mailbox.wait_for(f"rep-{represented['ids']['Network 030']}@example.org", containing="Please sign")
+    response = client.post(url, data={"all": "1"}, follow_redirects=True)
+    assert "Reminders sent to 0 organizations." in response.get_data(as_text=True)
+    assert _reminded(app, signon.id) == MORE + 1
+
+
+def test_remind_all_skips_those_that_signed_meanwhile(app, client, people, signon, represented):
+    login(client, "rep@example.org")
+    sign(client, signon.id)
+    client.post("/logout")
+    login(client, "coordinator@example.org")
+    client.post(f"/declarations/{signon.id}/chase", data={"all": "1"})
+    with app.app_context():
+        reminded = set(db.session.scalars(select(SignatureReminder.organization_id)))
+    assert people["representative"].organization_id not in reminded and len(reminded) == MORE
+
+
+def test_remind_all_stops_at_the_mail_budget_after_whole_batches(make_app, people, signon, represented):
+    app = _limited(make_app, signature_reminder=(f"{CHASE_PAGE_SIZE + 2} per day", "5 per day", "1000 per day"))
+    client = app.test_client()
+    login(client, "coordinator@example.org")
+    response = client.post(f"/declarations/{signon.id}/chase", data={"all": "1"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert f"Reminders sent to {CHASE_PAGE_SIZE} organizations. The mail budget stopped the rest" in page
+    assert _reminded(app, signon.id) == CHASE_PAGE_SIZE
+
+
+def test_remind_all_with_no_room_for_a_batch_is_refused_whole(make_app, people, signon, represented):
+    app = _limited(make_app, signature_reminder=("10 per day", "5 per day", "1000 per day"))
+    client = app.test_client()
+    login(client, "coordinator@example.org")
+    response = client.post(f"/declarations/{signon.id}/chase", data={"all": "1"}, follow_redirects=True)
+    assert "You have sent as many of these emails as you may for now" in response.get_data(as_text=True)
+    assert _reminded(app, signon.id) == 0
