@@ -9,32 +9,16 @@ from sqlalchemy import and_, exists, false, or_, select, true
 from app.choices import OrganizationRole, Phase, PlatformRole
 
 PUBLIC_ENDPOINTS = frozenset({
-    "static",
-    "home.index",
-    "home.healthz",
-    "home.set_language",
-    "accounts.login",
-    "accounts.login_code",
-    "accounts.accept_invitation",
-    "accounts.reset_request",
+    "static", "home.index", "home.healthz", "home.set_language",
+    "accounts.login", "accounts.login_code", "accounts.accept_invitation", "accounts.reset_request",
     "accounts.reset_password",
-    "organizations.directory",
-    "organizations.detail",
+    "organizations.directory", "organizations.detail",
     # Public declarations are readable by anyone; these views check can_view_declaration themselves.
-    "declarations.index",
-    "declarations.read",
-    "declarations.history",
-    "declarations.compare",
-    "comments.thread",
-    "amendments.detail",
-    "search.results",
-    "declarations.events",
-    "amendments.for_declaration",
+    "declarations.index", "declarations.read", "declarations.history", "declarations.compare", "comments.thread",
+    "amendments.detail", "search.results", "declarations.events", "amendments.for_declaration",
     # The signatory list filters by visibility tier itself; the open sign-on form and its emailed
     # confirmation link are for organizations outside the alliance.
-    "signatures.signatories",
-    "signatures.open_form",
-    "signatures.confirm_open",
+    "signatures.signatories", "signatures.open_form", "signatures.confirm_open",
     # The one-click unsubscribe link of bulk notification emails (signed; a GET only asks).
     "notifications.unsubscribe",
     # Anyone may check a hash or a dossier's JSON. The recommendation pages and the tracker show the
@@ -43,13 +27,8 @@ PUBLIC_ENDPOINTS = frozenset({
     # A public declaration's dossier is public, as an extract that names only public signatories; these
     # views check can_read_dossier themselves (app/submissions/loading.py) and send visitors to log in
     # for any other dossier.
-    "submissions.dossier",
-    "submissions.dossier_pdf",
-    "submissions.dossier_json",
-    "submissions.recommendations_csv",
-    "submissions.signatories_csv",
-    "responses.recommendation",
-    "responses.tracker",
+    "submissions.dossier", "submissions.dossier_pdf", "submissions.dossier_json", "submissions.recommendations_csv",
+    "submissions.signatories_csv", "responses.recommendation", "responses.tracker",
 })
 
 
@@ -359,6 +338,18 @@ def can_view_dossier(user, declaration, institution_ids) -> bool:
     if is_reviewer(user):
         return is_recipient_reviewer(user, institution_ids)
     return is_alliance_member(user) and can_view_declaration(user, declaration)
+
+
+def dossier_visible_clause(user, submissions, recipients, declarations, drafters, translators):
+    """can_view_dossier as SQL on submissions; the models passed in (Submission, SubmissionRecipient, …)."""
+    if is_coordinator(user) or is_admin(user):
+        return true()
+    if is_reviewer(user):
+        return exists().where(recipients.submission_id == submissions.id,
+                              recipients.institution_id == user.institution_id) if user.institution_id else false()
+    visible = declaration_visible_clause(user, declarations, drafters, translators)
+    return exists().where(declarations.id == submissions.declaration_id, visible) if is_alliance_member(user) \
+        else false()
 
 
 def can_read_dossier(user, declaration, institution_ids) -> bool:

@@ -73,6 +73,11 @@ class Forms(HTMLParser):
             self._textarea = None
 
 
+# Fields whose text names something that must exist: what a person types there.
+TYPED_BY_NAME = {"organization": "Human Rights Action Forum",  # an organization, as the directory names it
+                 "add": ""}  # the co-drafters' and translators' "add by email address": nobody new
+
+
 def _values(form) -> dict:
     """What a person would send: hidden values as given, text where text is asked, the chosen options."""
     data, radios = {}, {}
@@ -87,7 +92,7 @@ def _values(form) -> dict:
             if "checked" in field:
                 data.setdefault(name, []).append(value or "y")
         else:
-            data[name] = _typed(kind, value)
+            data[name] = (value or TYPED_BY_NAME[name]) if name in TYPED_BY_NAME else _typed(kind, value)
     data.update(radios)
     for name, options in form["selects"].items():
         chosen = [v for v, selected in options if selected and v] or [v for v, _s in options if v] or [""]

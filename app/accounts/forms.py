@@ -58,6 +58,13 @@ class AcceptInvitationForm(ProfileForm):
     confirm = _confirm()
 
 
+def _organization_name():
+    """An organization typed by name and found in SQL (organizations.queries.organization_named): a list of
+    every organization would grow with the alliance."""
+    return StringField(_l("Organization"), filters=[strip], validators=[Length(max=200)], default="",
+                       description=_l("Its name as the directory shows it, or its acronym."))
+
+
 INVITATION_CAPACITIES = {
     "member": _l("Member of an organization"),
     "representative": _l("Representative of an organization"),
@@ -72,13 +79,13 @@ class InvitationForm(CreateForm):
     email = EmailField(_l("Email address to invite"), filters=[strip],
                        validators=[DataRequired(), Email(), Length(max=254)])
     capacity = RadioField(_l("Invite as"), validators=[DataRequired()], default="member")
-    organization = SelectField(_l("Organization"), coerce=str, default="")
+    organization = _organization_name()
     institution = SelectField(_l("Recipient institution"), coerce=str, default="")
 
 
 class RolesForm(Form):
     platform_role = SelectField(_l("Platform role"), default="")
-    organization = SelectField(_l("Organization"), default="")
+    organization = _organization_name()
     org_role = SelectField(_l("Role in the organization"), default="")
     is_expert = BooleanField(_l("Individual expert"))
     institution = SelectField(_l("Recipient institution"), default="")

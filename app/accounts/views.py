@@ -34,6 +34,7 @@ from app.extensions import db, limiter
 from app.institutions.models import Institution
 from app.limits import throttle
 from app.organizations.models import Organization
+from app.organizations.queries import organization_named
 from app.time import utcnow
 from app.tokens import token_hash
 from app.web.pages import (
@@ -264,27 +265,23 @@ def change_password():
 
 # --- invitations -------------------------------------------------------------------------
 
-def _invitation_choices(form: InvitationForm, actor, organization=None) -> None:
+def _invitation_choices(form: InvitationForm, actor) -> None:
     capacities = ["member", "representative"]
     if permissions.can_invite_anyone(actor):
         capacities.append("expert")
     if permissions.is_admin(actor):
         capacities += ["coordinator", "reviewer", "admin"]
     form.capacity.choices = [(key, INVITATION_CAPACITIES[key]) for key in capacities]
-    if organization is not None:
-        form.organization.choices = [(str(organization.id), organization.name)]
-        form.organization.data = str(organization.id)
-    else:
-        organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
-        form.organization.choices = [("", _("— choose —"))] + [(str(o.id), o.name) for o in organizations]
     institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
     form.institution.choices = [("", _("— choose —"))] + [(str(i.id), i.name) for i in institutions]
 
 
-def _send_invitation(form: InvitationForm, actor):
+def _send_invitation(form: InvitationForm, actor, fixed=None):
+    """Invite as the form says; into `fixed`, the organization whose page it was sent from, whatever it names."""
     capacity = form.capacity.data
-    organization = (db.session.get(Organization, int(form.organization.data))
-                    if capacity in ("member", "representative") and form.organization.data else None)
+    organization = None
+    if capacity in ("member", "representative"):
+        organization = fixed or organization_named(form.organization.data)
     institution = (db.session.get(Institution, int(form.institution.data))
                    if capacity == "reviewer" and form.institution.data else None)
     if capacity in ("member", "representative") and organization is None:
@@ -299,13 +296,13 @@ def _send_invitation(form: InvitationForm, actor):
 def _invitation_page(organization=None):
     actor = acting_user()
     form = InvitationForm()
-    _invitation_choices(form, actor, organization)
+    _invitation_choices(form, actor)
     if request.method == "GET":
         form.capacity.data = request.args.get("capacity", "member")
         form.institution.data = request.args.get("institution", "")
     error = None
     if form.validate_on_submit():
-        outcome = carry_out(_send_invitation, form, actor, form_key=form.form_key.data, success=ngettext(
+        outcome = carry_out(_send_invitation, form, actor, organization, form_key=form.form_key.data, success=ngettext(
             "Invitation sent to %(email)s. The link works once and expires in %(num)d day.",
             "Invitation sent to %(email)s. The link works once and expires in %(num)d days.",
             current_app.config["INVITATION_DAYS"], email=services.normalize_email(form.email.data)))

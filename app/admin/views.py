@@ -17,10 +17,11 @@ from app.extensions import db
 from app.institutions import services as institutions
 from app.institutions.forms import InstitutionForm
 from app.institutions.models import Institution
-from app.organizations.models import Organization
+from app.organizations.queries import organization_named
 from app.settings import services as alliance_settings
 from app.settings.forms import SettingsForm
-from app.web.pages import acting_user, carry_out, get_or_404, page_number, query_text, render_form, require
+from app.web.pages import acting_user, carry_out, get_or_404, query_text, render_form, require
+from app.web.paging import sql_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,14 +46,12 @@ def users():
         query = query.where(User.is_expert.is_(True))
     elif role == "inactive":
         query = query.where(User.active.is_(False))
-    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
+    page = sql_page(query, PAGE_SIZE)
     return render_template("admin/users.html", page=page, q=q, role=role, query_error=query_error)
 
 
 def _roles_form_choices(form: RolesForm) -> None:
     form.platform_role.choices = [("", _("None"))] + list(PLATFORM_ROLES.items())
-    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
-    form.organization.choices = [("", _("None"))] + [(str(o.id), o.name) for o in organizations]
     form.org_role.choices = [("", _("None"))] + list(ORGANIZATION_ROLES.items())
     institutions_ = db.session.scalars(select(Institution).order_by(Institution.name)).all()
     form.institution.choices = [("", _("None"))] + [(str(i.id), i.name) for i in institutions_]
@@ -66,19 +65,15 @@ def user(user_id):
     _roles_form_choices(form)
     if request.method == "GET":
         form.platform_role.data = person.platform_role or ""
-        form.organization.data = str(person.organization_id or "")
+        form.organization.data = person.organization.name if person.organization else ""
         form.org_role.data = person.org_role or ""
         form.is_expert.data = person.is_expert
         form.institution.data = str(person.institution_id or "")
         form.active.data = person.active
     error = None
     if form.validate_on_submit():
-        outcome = carry_out(
-            accounts.set_roles, acting_user(), person, platform_role=form.platform_role.data or None,
-            organization=db.session.get(Organization, int(form.organization.data)) if form.organization.data else None,
-            org_role=form.org_role.data or None, is_expert=form.is_expert.data,
-            institution=db.session.get(Institution, int(form.institution.data)) if form.institution.data else None,
-            active=form.active.data, success=_("The roles of %(name)s have been saved.", name=person.name))
+        outcome = carry_out(_set_roles, acting_user(), person, form,
+                            success=_("The roles of %(name)s have been saved.", name=person.name))
         if outcome.done:
             return redirect(url_for("admin.user", user_id=person.id))
         error = outcome.error
@@ -86,6 +81,17 @@ def user(user_id):
         select(AuditEntry).where(AuditEntry.target_type == "users", AuditEntry.target_id == person.id)
         .order_by(AuditEntry.id.desc()).limit(20)).all()
     return render_form("admin/user.html", form=form, person=person, history=history, error=error)
+
+
+def _set_roles(actor, person: User, form: RolesForm) -> None:
+    """The roles as the form says, the organization found by the name typed (a clear refusal when none or
+    several match, and the form again with what was typed)."""
+    accounts.set_roles(
+        actor, person, platform_role=form.platform_role.data or None,
+        organization=organization_named(form.organization.data), org_role=form.org_role.data or None,
+        is_expert=form.is_expert.data,
+        institution=db.session.get(Institution, int(form.institution.data)) if form.institution.data else None,
+        active=form.active.data)
 
 
 @bp.route("/institutions")
@@ -168,7 +174,7 @@ def audit():
         query = query.where(AuditEntry.created_at >= since)
     if until:
         query = query.where(AuditEntry.created_at <= until)
-    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
+    page = sql_page(query, PAGE_SIZE)
     actions = labelled_actions()  # every action the code records, named (no scan of the whole log for them)
     targets = db.session.scalars(select(AuditEntry.target_type).where(AuditEntry.target_type != "")
                                  .distinct().order_by(AuditEntry.target_type)).all()

@@ -17,7 +17,6 @@ from app.comments.posting import post_comment
 from app.declarations.diff import word_diff
 from app.declarations.loading import get_declaration, get_item
 from app.declarations.services import consultation_closed_message
-from app.extensions import db
 from app.time import utcnow
 from app.web.languages import reading_languages
 from app.web.pages import (
@@ -32,6 +31,7 @@ from app.web.pages import (
     render_form,
     require,
 )
+from app.web.paging import sql_page
 
 bp = Blueprint("amendments", __name__)
 AMENDMENTS_PER_PAGE = 20
@@ -211,7 +211,7 @@ def for_declaration(declaration_id):
     status = request.args.get("status", "")
     if status in set(AmendmentStatus):  # the home page's count of amendments waiting links here
         query = query.where(Amendment.status == status)
-    page = db.paginate(query, page=page_number(), per_page=AMENDMENTS_PER_PAGE, error_out=False)
+    page = sql_page(query, AMENDMENTS_PER_PAGE)
     texts, bases = services.amended_texts(declaration.id), services.base_texts(page.items)
     amended = {a.id: services.amended_text(a, texts) for a in page.items}
     changes = {a.id: services.proposed_change(a, bases.get(a.id, ""), amended[a.id]) for a in page.items}

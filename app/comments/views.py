@@ -27,10 +27,10 @@ from app.web.pages import (
     flash_refusal,
     get_or_404,
     page_number,
-    paginate,
     render_form,
     require,
 )
+from app.web.paging import sql_page
 
 bp = Blueprint("comments", __name__)
 
@@ -192,7 +192,7 @@ QUEUE_PAGE_SIZE = 25
 @bp.route("/moderation")
 def queue():
     require(permissions.can_moderate(acting_user()))
-    page = paginate(services.moderation_queue(), QUEUE_PAGE_SIZE)
+    page = sql_page(services.moderation_queue(), QUEUE_PAGE_SIZE)
     others = services.other_coordinators(acting_user())
     allowed = {c.id for c in page.items if permissions.can_moderate_comment(
         acting_user(), c, services.another_coordinator_among(others, c))}
@@ -228,5 +228,5 @@ def history():
              .options(selectinload(ModerationDecision.moderator), selectinload(ModerationDecision.comment)
                       .selectinload(Comment.author))
              .order_by(ModerationDecision.id.desc()))
-    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    page = sql_page(query, 50)
     return render_template("comments/history.html", page=page, back=_back)

@@ -5,9 +5,8 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from app import permissions
-from app.accounts.models import User
 from app.choices import Phase
-from app.declarations import phases, services
+from app.declarations import people, phases, services
 from app.declarations.forms import (
     DeclarationForm,
     DraftersForm,
@@ -252,21 +251,25 @@ def change_phase(declaration_id):
 
 @bp.route("/<int:declaration_id>/drafters", methods=["GET", "POST"])
 def drafters(declaration_id):
+    """Co-drafters: those named so far, ticked to keep, and others added by email address."""
     declaration = get_declaration(declaration_id)
     require(permissions.can_manage_declaration(acting_user(), declaration))
-    people = db.session.scalars(select(User).where(permissions.alliance_members_clause(User))
-                                .order_by(User.name)).all()
     form = DraftersForm()
-    form.drafters.choices = [(p.id, f"{p.name} ({p.organization.acronym if p.organization else _('expert')})")
-                             for p in people]
+    form.drafters.choices = people.choices_of(declaration.drafters)
     if request.method == "GET":
         form.drafters.data = [d.id for d in declaration.drafters]
+    error = None
     if form.validate_on_submit():
-        chosen = [p for p in people if p.id in set(form.drafters.data or [])]
-        services.set_drafters(acting_user(), declaration, chosen)
-        flash(_("Co-drafters saved."), "success")
-        return redirect(url_for("declarations.edit", declaration_id=declaration.id))
-    return render_form("declarations/drafters.html", form=form, declaration=declaration)
+        outcome = carry_out(_set_drafters, acting_user(), declaration, form.drafters.data or [], form.add.data,
+                            success=_("Co-drafters saved."))
+        if outcome.done:
+            return redirect(url_for("declarations.edit", declaration_id=declaration.id))
+        error = outcome.error
+    return render_form("declarations/drafters.html", form=form, declaration=declaration, error=error)
+
+
+def _set_drafters(actor, declaration, ids: list[int], addresses: str) -> None:
+    services.set_drafters(actor, declaration, people.named_people(ids, addresses))
 
 
 @bp.route("/<int:declaration_id>/events")

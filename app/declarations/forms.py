@@ -71,8 +71,16 @@ class PhaseForm(Form):
     deadline = DateTimeLocalField(_l("Deadline"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
+def _add_by_address():
+    return StringField(_l("Add by email address"), filters=[strip], validators=[Length(max=2000)],
+                       description=_l("Members of the alliance, one address or several separated by commas."))
+
+
 class DraftersForm(Form):
-    drafters = MultiCheckboxField(_l("Co-drafters"), coerce=int)
+    """Those named so far, ticked to keep (the ids are checked in SQL, not against a list of every member),
+    and others added by address (app/declarations/people.py)."""
+    drafters = MultiCheckboxField(_l("Co-drafters"), coerce=int, validate_choice=False)
+    add = _add_by_address()
 
 
 class EventForm(CreateForm):
@@ -97,7 +105,8 @@ class BilingualForm(Form):
 
 
 class TranslatorsForm(Form):
-    translators = MultiCheckboxField(_l("Translators"), coerce=int)
+    translators = MultiCheckboxField(_l("Translators"), coerce=int, validate_choice=False)
+    add = _add_by_address()
 
 
 class TitleTranslationForm(Form):

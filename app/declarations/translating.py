@@ -1,14 +1,12 @@
 """Translating a declaration: its languages and translators (coordinators), the second language's title and
 summary and each part's text beside the original (translators and drafters), and the confirmation that a
 change needs no translation (coordinators). The rules are in app/declarations/translation.py and services.py."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app import permissions
-from app.accounts.models import User
 from app.choices import LANGUAGES
-from app.declarations import services, translation
+from app.declarations import people, services, translation
 from app.declarations.forms import (
     BilingualForm,
     RecommendationTranslationForm,
@@ -18,7 +16,6 @@ from app.declarations.forms import (
 )
 from app.declarations.loading import get_declaration, get_item
 from app.declarations.views import bp
-from app.extensions import db
 from app.web.pages import acting_user, carry_out, flash_refusal, form_id, render_form, require
 
 
@@ -33,12 +30,17 @@ def languages(declaration_id):
     declaration = get_declaration(declaration_id)
     require(permissions.can_edit_text(acting_user(), declaration) or permissions.can_translate(acting_user(),
                                                                                                  declaration))
-    return render_template("declarations/languages.html", declaration=declaration,
-                           waiting=translation.needing_translation(declaration),
-                           sections=services.live_sections(declaration.id),
-                           recommendations=services.live_recommendations(declaration.id),
-                           bilingual_form=_bilingual_form(declaration), translators_form=_translators_form(declaration),
-                           editable=declaration.phase in services.EDITABLE_PHASES)
+    return _languages_page(declaration, _translators_form(declaration))
+
+
+def _languages_page(declaration, translators_form, error=None):
+    return render_form("declarations/languages.html", declaration=declaration,
+                       waiting=translation.needing_translation(declaration),
+                       sections=services.live_sections(declaration.id),
+                       recommendations=services.live_recommendations(declaration.id),
+                       bilingual_form=_bilingual_form(declaration), translators_form=translators_form,
+                       editable=declaration.phase in services.EDITABLE_PHASES, translators_error=error,
+                       status=422 if error else None)
 
 
 def _bilingual_form(declaration, form=None) -> BilingualForm:
@@ -48,17 +50,12 @@ def _bilingual_form(declaration, form=None) -> BilingualForm:
     return form
 
 
-def _alliance_people():
-    return db.session.scalars(select(User).where(permissions.alliance_members_clause(User)).order_by(User.name)).all()
-
-
-def _translators_form(declaration, formdata=None, people=None) -> TranslatorsForm | None:
+def _translators_form(declaration, formdata=None) -> TranslatorsForm | None:
+    """Those named so far, ticked to keep, and others added by address (app/declarations/people.py)."""
     if not (declaration.bilingual and permissions.can_manage_declaration(acting_user(), declaration)):
         return None
-    people = people if people is not None else _alliance_people()
     form = TranslatorsForm(formdata=formdata)
-    form.translators.choices = [(p.id, f"{p.name} ({p.organization.acronym if p.organization else _('expert')})")
-                                for p in people]
+    form.translators.choices = people.choices_of(declaration.translators)
     if formdata is None:
         form.translators.data = [t.id for t in declaration.translators]
     return form
@@ -86,16 +83,19 @@ def make_bilingual(declaration_id):
 def translators(declaration_id):
     declaration = get_declaration(declaration_id)
     require(permissions.can_manage_declaration(acting_user(), declaration))
-    people = _alliance_people()
-    form = _translators_form(declaration, request.form, people)
+    form = _translators_form(declaration, request.form)
     require(form is not None)
-    if form.validate_on_submit():
-        chosen = [p for p in people if p.id in set(form.translators.data or [])]
-        outcome = carry_out(translation.set_translators, acting_user(), declaration, chosen,
-                            success=_("Translators saved."))
-        if not outcome.done:
-            flash_refusal(outcome.refusal)
+    if not form.validate_on_submit():
+        return _languages_page(declaration, form, _("Please correct the fields marked below:"))
+    outcome = carry_out(_set_translators, acting_user(), declaration, form.translators.data or [], form.add.data,
+                        success=_("Translators saved."))
+    if not outcome.done:  # the page again, with what was typed
+        return _languages_page(declaration, form, outcome.error)
     return redirect(_languages_url(declaration))
+
+
+def _set_translators(actor, declaration, ids: list[int], addresses: str) -> None:
+    translation.set_translators(actor, declaration, people.named_people(ids, addresses))
 
 
 @bp.route("/<int:declaration_id>/translate/title", methods=["GET", "POST"])

@@ -1,41 +1,53 @@
 """Reading declarations: the list, the reading page, history and comparison of versions."""
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, select
 
 from app import permissions
 from app.choices import PHASES, PILLARS, THEMES
+from app.database import json_list_contains
 from app.declarations import services
 from app.declarations.diff import compare as compare_contents
 from app.declarations.diff import content_in
 from app.declarations.loading import get_declaration, institution_names
-from app.declarations.models import ConsultationEvent, Declaration, Recommendation, RecommendationRevision
+from app.declarations.models import (
+    ConsultationEvent,
+    Declaration,
+    DeclarationDrafter,
+    DeclarationTranslator,
+    Recommendation,
+    RecommendationRevision,
+)
 from app.declarations.signals import reading_page_context
 from app.extensions import db
 from app.time import utcnow
+from app.web.paging import sql_page
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
+DECLARATIONS_PER_PAGE = 25
 
 
 @bp.route("")
 def index():
-    """Declarations the reader may see, filtered by phase, and by the pillar and theme of their recommendations."""
+    """Declarations the reader may see, most recently changed first, a page at a time: filtered by phase, and
+    by the pillar and theme of their live recommendations, all in SQL."""
     phase, pillar, theme = (request.args.get(k, "") for k in ("phase", "pillar", "theme"))
-    query = select(Declaration).options(selectinload(Declaration.drafters)).order_by(Declaration.updated_at.desc())
+    query = select(Declaration).where(permissions.declaration_visible_clause(
+        current_user, Declaration, DeclarationDrafter, DeclarationTranslator)).order_by(
+        Declaration.updated_at.desc(), Declaration.id.desc())
     if phase in PHASES:
         query = query.where(Declaration.phase == phase)
-    declarations = [d for d in db.session.scalars(query) if permissions.can_view_declaration(current_user, d)]
     if pillar in PILLARS or theme in THEMES:
-        rows = db.session.execute(
-            select(Recommendation.declaration_id, RecommendationRevision.pillar, RecommendationRevision.themes)
-            .join(RecommendationRevision, Recommendation.current_revision_id == RecommendationRevision.id)
-            .where(Recommendation.deleted_at.is_(None))).all()
-        matching = {d for d, p, t in rows
-                    if (pillar not in PILLARS or p == pillar) and (theme not in THEMES or theme in t)}
-        declarations = [d for d in declarations if d.id in matching]
-    return render_template("declarations/index.html", declarations=declarations, phase=phase, pillar=pillar,
-                           theme=theme)
+        matching = exists().where(Recommendation.declaration_id == Declaration.id,
+                                  Recommendation.deleted_at.is_(None),
+                                  RecommendationRevision.id == Recommendation.current_revision_id)
+        if pillar in PILLARS:
+            matching = matching.where(RecommendationRevision.pillar == pillar)
+        if theme in THEMES:
+            matching = matching.where(json_list_contains(RecommendationRevision.themes, theme))
+        query = query.where(matching)
+    return render_template("declarations/index.html", page=sql_page(query, DECLARATIONS_PER_PAGE), phase=phase,
+                           pillar=pillar, theme=theme)
 
 
 @bp.route("/<int:declaration_id>")

@@ -5,18 +5,20 @@ from sqlalchemy import false, or_, select
 
 from app import permissions
 from app.choices import ORGANIZATION_TYPES, PROVINCES
-from app.extensions import db
 from app.organizations import services
 from app.organizations.forms import OrganizationForm
 from app.organizations.models import Organization
 from app.web.pages import acting_user, carry_out, flash_refusal, get_visible_or_404, query_text, render_form, require
+from app.web.paging import sql_page
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
+DIRECTORY_PAGE_SIZE = 50
 
 
 @bp.route("")
 def directory():
-    """The public directory of verified member organizations, with filters that need no JavaScript."""
+    """The public directory of verified member organizations, a page at a time by name, with filters that need
+    no JavaScript; coordinators may list those awaiting verification instead."""
     type_, province = request.args.get("type", ""), request.args.get("province", "")
     q, query_error = query_text("q", 100)
     show_unverified = request.args.get("state") == "unverified" and permissions.can_verify_organization(
@@ -32,9 +34,8 @@ def directory():
         pattern = f"%{q.replace('%', '').replace('_', '')}%"
         query = query.where(or_(Organization.name.ilike(pattern), Organization.acronym.ilike(pattern),
                                 Organization.city.ilike(pattern)))
-    organizations = db.session.scalars(query).all()
-    return render_template("organizations/directory.html", organizations=organizations, query_error=query_error,
-                           type_=type_,
+    page = sql_page(query, DIRECTORY_PAGE_SIZE)
+    return render_template("organizations/directory.html", page=page, query_error=query_error, type_=type_,
                            province=province, q=q, show_unverified=show_unverified)
 
 

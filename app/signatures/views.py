@@ -7,6 +7,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy import false
 
 from app import charts, permissions
 from app.choices import ORGANIZATION_TYPES, PROVINCES, SIGNATURE_CAPACITIES, label
@@ -32,6 +33,7 @@ from app.web.pages import (
     render_form,
     require,
 )
+from app.web.paging import sql_page
 from app.web.security import path_token, token_limits
 
 bp = Blueprint("signatures", __name__)
@@ -295,25 +297,49 @@ def confirm_open(token):
 
 @bp.route("/declarations/<int:declaration_id>/chase", methods=["GET", "POST"])
 def chase(declaration_id):
+    """The organizations that have not signed, a page at a time by name; reminders to those ticked on it."""
     declaration = get_declaration(declaration_id)
     require(permissions.can_manage_signatures(acting_user(), declaration))
+    name, name_error = query_text("q", 100)
     if request.method == "POST":
-        ids = [i for i in (form_id(v) for v in request.form.getlist("organization_id")) if i is not None]
-        if not ids:
-            flash_refusal(_("Choose at least one organization to remind."))
-        else:
-            outcome = carry_out(reminders.send_reminders, acting_user(), declaration, ids)
-            if not outcome.done:
-                flash_refusal(outcome.error)
-            else:
-                sent, skipped = outcome.result
-                flash(ngettext("Reminders sent to %(num)d organization; %(skipped)d skipped (already reminded today, "
-                               "or no representative).",
-                               "Reminders sent to %(num)d organizations; %(skipped)d skipped (already reminded today, "
-                               "or no representative).", sent, skipped=skipped), "success")
-        return redirect(url_for("signatures.chase", declaration_id=declaration.id), 303)
-    return render_template("signatures/chase.html", declaration=declaration, rows=reminders.chase_list(declaration),
+        if request.form.get("all") == "1":  # every page's organizations, not reminded today
+            _remind_all(declaration)
+        else:  # those ticked on the page
+            _remind(declaration, [i for i in (form_id(v) for v in request.form.getlist("organization_id"))
+                                  if i is not None])
+        return redirect(url_for("signatures.chase", declaration_id=declaration.id, q=name or None,
+                                page=request.args.get("page") or None), 303)
+    page = sql_page(reminders.chase_query(declaration, name) if not name_error else
+                    reminders.chase_query(declaration).where(false()), reminders.CHASE_PAGE_SIZE)
+    return render_template("signatures/chase.html", declaration=declaration, page=page,
+                           rows=reminders.chase_rows(declaration, page.items), q=name, query_error=name_error,
+                           unsigned=reminders.unsigned_count(declaration) if name else page.total,
                            closed_message=queries.signing_closed_message(declaration))
+
+
+def _remind_all(declaration) -> None:
+    outcome = carry_out(reminders.remind_all, acting_user(), declaration)
+    if not outcome.done:
+        flash_refusal(outcome.error)
+        return
+    sent, stopped = outcome.result
+    flash(ngettext("Reminders sent to %(num)d organization.", "Reminders sent to %(num)d organizations.", sent)
+          + (" " + _("The mail budget stopped the rest: send them later.") if stopped else ""), "success")
+
+
+def _remind(declaration, ids: list[int]) -> None:
+    if not ids:
+        flash_refusal(_("Choose at least one organization to remind."))
+        return
+    outcome = carry_out(reminders.send_reminders, acting_user(), declaration, ids)
+    if not outcome.done:
+        flash_refusal(outcome.error)
+        return
+    sent, skipped = outcome.result
+    flash(ngettext("Reminders sent to %(num)d organization; %(skipped)d skipped (already reminded today, "
+                   "or no representative).",
+                   "Reminders sent to %(num)d organizations; %(skipped)d skipped (already reminded today, "
+                   "or no representative).", sent, skipped=skipped), "success")
 
 
 # --- exports and statistics --------------------------------------------------------------

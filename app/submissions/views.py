@@ -3,11 +3,12 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
 
 from app import permissions
 from app.declarations.loading import get_declaration
+from app.declarations.models import Declaration, DeclarationDrafter, DeclarationTranslator
 from app.exports import csv_text
 from app.extensions import db, limiter
 from app.institutions.models import Institution
@@ -16,11 +17,14 @@ from app.submissions import bilingual, extract, services
 from app.submissions import dossier as dossier_builder
 from app.submissions.forms import SignonChangeForm, SubmitForm, VerifyForm
 from app.submissions.loading import get_readable_submission
-from app.submissions.models import Submission
+from app.submissions.models import Submission, SubmissionRecipient
 from app.time import local_to_utc, utc_to_local
 from app.web.pages import acting_user, carry_out, flash_refusal, form_id, render_form, require
+from app.web.paging import sql_page
 
 bp = Blueprint("submissions", __name__)
+SUBMISSIONS_PER_PAGE = 25
+INSTITUTION_CHOICES = 200  # the recipient institutions offered as a filter (a few dozen in practice)
 
 
 # --- submitting ------------------------------------------------------------------------------
@@ -121,13 +125,39 @@ def _recipient_label(institution: Institution, reviewers: int) -> str:
 
 @bp.route("/submissions")
 def index():
-    """The submissions this person may open: for reviewers, those addressed to their institution."""
-    submissions = db.session.scalars(select(Submission).options(joinedload(Submission.declaration),
-                                                                selectinload(Submission.recipients))
-                                     .order_by(Submission.submitted_at.desc())).all()
-    visible = [s for s in submissions
-               if permissions.can_view_dossier(current_user, s.declaration, s.institution_ids)]
-    return render_template("submissions/index.html", submissions=visible)
+    """The submissions this person may open (for reviewers, those addressed to their institution), the latest
+    first, a page at a time; filtered by the institution addressed and by declaration. All in SQL."""
+    user = acting_user()
+    query = select(Submission).options(selectinload(Submission.recipients)).where(permissions.dossier_visible_clause(
+        user, Submission, SubmissionRecipient, Declaration, DeclarationDrafter, DeclarationTranslator)).order_by(
+        Submission.submitted_at.desc(), Submission.id.desc())
+    institution, declaration, unknown = _list_filters(user)
+    if institution is not None:
+        query = query.where(exists().where(SubmissionRecipient.submission_id == Submission.id,
+                                           SubmissionRecipient.institution_id == institution.id))
+    if declaration is not None:
+        query = query.where(Submission.declaration_id == declaration.id)
+    institutions = db.session.scalars(select(Institution).order_by(Institution.name).limit(INSTITUTION_CHOICES)).all()
+    return render_template("submissions/index.html", page=sql_page(query, SUBMISSIONS_PER_PAGE),
+                           institution=institution, declaration=declaration, unknown=unknown,
+                           institutions=institutions)
+
+
+def _list_filters(user) -> tuple:
+    """The institution and the declaration the list is filtered by (?institution=, ?declaration=), and what to
+    say of a filter that names nothing this person may see (the filter is then left out)."""
+    unknown = []
+    institution = declaration = None
+    if request.args.get("institution"):
+        institution = db.session.get(Institution, form_id(request.args["institution"]) or 0)
+        if institution is None:
+            unknown.append(_("There is no such institution: submissions to every institution are shown."))
+    if request.args.get("declaration"):
+        declaration = db.session.get(Declaration, form_id(request.args["declaration"]) or 0)
+        if declaration is None or not permissions.can_view_declaration(user, declaration):
+            declaration = None
+            unknown.append(_("There is no such declaration: submissions of every declaration are shown."))
+    return institution, declaration, unknown
 
 
 def _dossier_context(submission: Submission, complete: bool) -> dict:

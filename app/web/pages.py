@@ -153,15 +153,6 @@ class ListPage:
         self.prev_num, self.next_num = self.page - 1, self.page + 1
 
 
-def paginate(query, per_page: int):
-    """One page of a query, paged in SQL (Flask-SQLAlchemy's pagination, for the pager macro), at ?page=
-    (page_number()); a page past the end shows the last one rather than an empty list."""
-    page = db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
-    if page.total and page.page > page.pages:
-        page = db.paginate(query, page=page.pages, per_page=per_page, error_out=False)
-    return page
-
-
 class IdConverter(IntegerConverter):
     """<int:…> in every route: ids a database can hold (1 … 2**63-1); anything else is a plain 404."""
 

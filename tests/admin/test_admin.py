@@ -15,7 +15,7 @@ def test_an_admin_makes_a_member_a_coordinator_and_it_is_audited(app, client, pe
     login(client, people["admin"].email)
     member = people["member"]
     response = client.post(f"/admin/users/{member.id}", data=roles(
-        platform_role="coordinator", organization=str(member.organization_id), org_role="member"))
+        platform_role="coordinator", organization="Human Rights Action Forum", org_role="member"))
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, member.id).platform_role == "coordinator"
@@ -29,7 +29,7 @@ def test_deactivating_a_person_logs_them_out(app, people):
     login(member_client, people["member"].email)
     login(admin_client, people["admin"].email)
     admin_client.post(f"/admin/users/{people['member'].id}", data=roles(
-        organization=str(people["member"].organization_id), org_role="member", active=""))
+        organization="Human Rights Action Forum", org_role="member", active=""))
     assert member_client.get("/account").status_code == 302
 
 

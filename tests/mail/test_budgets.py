@@ -20,7 +20,7 @@ BUDGETED = {
     "app/accounts/services.py:invite": "invitation / secretariat_invitation",
     "app/accounts/services.py:request_password_reset": "password_reset",
     "app/signatures/open_signon.py:send_confirmation": "open_signon (spent by request_open_signature)",
-    "app/signatures/reminders.py:send_reminders": "signature_reminder",
+    "app/signatures/reminders.py:_remind": "signature_reminder (for send_reminders and remind_all)",
 }
 # Functions that queue mail whose recipients nobody chose, and why.
 NOT_CHOSEN = {

@@ -28,7 +28,7 @@ def _bodies(app):
 
 def test_a_sent_invitation_and_reset_keep_no_usable_link_in_the_outbox(app, client, people, mailbox):
     login(client, people["coordinator"].email)
-    invite(client, "newcomer@example.org", organization=str(people["member"].organization_id))
+    invite(client, "newcomer@example.org", organization="Human Rights Action Forum")
     client.post("/logout")
     client.post("/reset", data={"email": people["member"].email})
     invitation = mailbox.wait_for("newcomer@example.org")[0]["body"]

@@ -18,11 +18,12 @@ def test_a_reminder_sent_a_moment_ago_by_someone_else_is_skipped_not_a_500(app, 
         coordinator = db.session.get(User, people["coordinator"].id)
         declaration = db.session.get(Declaration, signon.id)
         organization_id = people["representative"].organization_id
-        stale = reminders.chase_list(declaration)  # read before the other coordinator's reminder lands
+        stale = reminders._due(declaration, {organization_id})  # read before the other coordinator's reminder lands
+        assert stale
         db.session.add(SignatureReminder(declaration_id=signon.id, organization_id=organization_id,
                                          sent_on=local_date(utcnow()), sent_by_id=coordinator.id))
         db.session.commit()
-        monkeypatch.setattr(reminders, "chase_list", lambda _declaration: stale)
+        monkeypatch.setattr(reminders, "_due", lambda _declaration, _ids: stale)
         assert reminders.send_reminders(coordinator, declaration, [organization_id]) == (0, 1)
         db.session.commit()
         assert db.session.query(SignatureReminder).count() == 1
