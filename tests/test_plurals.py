@@ -27,6 +27,10 @@ EXCEPTIONS = {
     "At most %(max)d characters.": "a limit set in the code, never 1",
     "The password must have at least %(n)d characters.": "a limit set in the code, never 1",
     "A reservation can have at most %(n)d characters.": "a limit set in the code, never 1",
+    "Name at most %(num)d people at once.": "a limit set in the code, never 1",
+    "Choose at most %(num)d organizations at a time.": "a limit set in the code (a page), never 1",
+    "This page shows %(first)d–%(last)d of %(total)d, by name. The ticked boxes apply to this page only: send its "
+    "reminders, then go to the next page.": "shown only when there is more than one page: never 1",
     # WTForms' own messages, marked for the catalogue: WTForms asks for them with gettext itself.
     "Field must be between %(min)d and %(max)d characters long.": "WTForms' message, a limit never 1",
     "Invalid choice(s): one or more data inputs could not be coerced.": "WTForms' message, no count",
