@@ -92,7 +92,7 @@ def english_needles() -> dict[str, str]:
 # What the users of this test typed (titles, texts, names): taken out before looking for English.
 # A text that is only an identifier (the audit log's actions and targets: "signature.sign", "recommendations #3").
 MACHINE_NAME = re.compile(r"^[a-z_.]+(?: #\d+)?$", re.M)
-USER_TEXT = re.compile(r"Declaration on \w+|The victim's village should not be named\.")
+USER_TEXT = re.compile(r"Declaration on \w+|The victim's village should not be named\.|Publish asset declarations\.")
 
 
 def untranslated(html: str, needles: dict[str, str]) -> list[str]:
