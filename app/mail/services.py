@@ -106,21 +106,34 @@ MAX_BACKOFF = timedelta(hours=1)
 CLAIM = timedelta(minutes=5)
 
 
+# Messages claimed, sent, and their outcomes written, a few at a time: two short transactions per chunk rather
+# than two per message, so that a long run of sending (a reminder to the whole alliance) leaves SQLite's one
+# write lock free for the site's own writes. A sender that stops half-way leaves at most a chunk sent but not
+# marked; those are claimed again after CLAIM and sent once more.
+SEND_CHUNK = 10
+
+
 def _claim(message_id: int, now) -> bool:
     """Take a message for sending; False if another sender has it or it was sent meanwhile."""
+    return _claim_many([message_id], now) == [message_id]
+
+
+def _claim_many(message_ids: list[int], now) -> list[int]:
+    """Take these messages for sending (one UPDATE, committed): those another sender holds, or that were sent
+    meanwhile, are left out of the ids returned."""
     table = OutboxMessage.__table__
     claimed = db.session.execute(
         table.update()
-        .where(table.c.id == message_id, table.c.sent_at.is_(None),
+        .where(table.c.id.in_(message_ids), table.c.sent_at.is_(None),
                or_(table.c.claimed_until.is_(None), table.c.claimed_until < now))
-        .values(claimed_until=now + CLAIM)
-    ).rowcount
+        .values(claimed_until=now + CLAIM).returning(table.c.id)
+    ).scalars().all()
     db.session.commit()
-    return claimed == 1
+    return sorted(claimed)
 
 
 def deliver(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
-    """Send unsent messages (those given, or all that are due) and commit each outcome.
+    """Send unsent messages (those given, or all that are due) and commit each chunk's outcomes.
 
     Returns (sent, failed). A failed message keeps its error and is retried later, with a backoff
     that grows to at most an hour: nothing is ever given up on. When the server cannot be reached,
@@ -138,43 +151,57 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> tuple[int, int]:
     sent = failed = 0
     transport = _Smtp(config) if config["MAIL_BACKEND"] == "smtp" else None
     try:
-        for message_id in candidates:
-            if not _claim(message_id, utcnow()):
-                continue
-            message = db.session.get(OutboxMessage, message_id)
-            message.attempts += 1
-            try:
-                if transport is None:
-                    extra = "".join(f"{name}: {value}\n" for name, value in (message.headers or {}).items())
-                    print(f"\n----- mail to {message.recipient} -----\nSubject: {message.subject}\n{extra}\n"
-                          f"{message.body}\n-----", flush=True)
-                else:
-                    transport.send(_email(message))
-            except Exception as error:  # noqa: BLE001 - any failure leaves the message for a retry
-                failed += 1
-                message.last_error = f"{type(error).__name__}: {error}"[:1000]
-                message.next_attempt_at = utcnow() + min(timedelta(minutes=2 ** min(message.attempts, 10)), MAX_BACKOFF)
-                message.claimed_until = None
-                db.session.commit()
-                if transport is not None and transport.connection is None:
-                    break  # the server is unreachable: the others wait for the next run
-                if transport is not None:
-                    transport.close()
-                    transport = _Smtp(config)
-            else:
-                sent += 1
-                message.sent_at = utcnow()
-                # The copy kept for the record holds no usable link (invitation, reset, confirmation).
-                message.body = redact_tokens(message.body)
-                if message.headers:  # the one-click unsubscribe link too
-                    message.headers = {name: redact_tokens(value) for name, value in message.headers.items()}
-                message.last_error = ""
-                message.claimed_until = None
-                db.session.commit()
+        for start in range(0, len(candidates), SEND_CHUNK):
+            claimed = _claim_many(candidates[start:start + SEND_CHUNK], utcnow())
+            messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
+                                          .order_by(OutboxMessage.id)).all() if claimed else []
+            done, not_done, transport, unreachable = _send_chunk(messages, transport, config)
+            sent, failed = sent + done, failed + not_done
+            db.session.commit()
+            if unreachable:
+                break  # the server is unreachable: the others wait for the next run
     finally:
         if transport is not None:
             transport.close()
     return sent, failed
+
+
+def _send_chunk(messages: list[OutboxMessage], transport, config):
+    """Send each claimed message and note its outcome (committed by the caller). Returns (sent, failed, the
+    transport to go on with, whether the server is unreachable); once it is, the rest of the chunk is let go
+    for the next run."""
+    sent = failed = 0
+    for n, message in enumerate(messages):
+        message.attempts += 1
+        try:
+            if transport is None:
+                extra = "".join(f"{name}: {value}\n" for name, value in (message.headers or {}).items())
+                print(f"\n----- mail to {message.recipient} -----\nSubject: {message.subject}\n{extra}\n"
+                      f"{message.body}\n-----", flush=True)
+            else:
+                transport.send(_email(message))
+        except Exception as error:  # noqa: BLE001 - any failure leaves the message for a retry
+            failed += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:1000]
+            message.next_attempt_at = utcnow() + min(timedelta(minutes=2 ** min(message.attempts, 10)), MAX_BACKOFF)
+            message.claimed_until = None
+            if transport is not None and transport.connection is None:
+                for untried in messages[n + 1:]:
+                    untried.claimed_until = None
+                return sent, failed, transport, True
+            if transport is not None:
+                transport.close()
+                transport = _Smtp(config)
+        else:
+            sent += 1
+            message.sent_at = utcnow()
+            # The copy kept for the record holds no usable link (invitation, reset, confirmation).
+            message.body = redact_tokens(message.body)
+            if message.headers:  # the one-click unsubscribe link too
+                message.headers = {name: redact_tokens(value) for name, value in message.headers.items()}
+            message.last_error = ""
+            message.claimed_until = None
+    return sent, failed, transport, False
 
 
 def send_after_response(response, ids: list[int]):

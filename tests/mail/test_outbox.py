@@ -115,3 +115,35 @@ def test_mail_status_counts_what_waits_and_lists_the_latest_failures(app):
     lines = output.splitlines()
     assert lines[0] == "50 message(s) waiting, 25 of them failed before"
     assert len(lines) == 21 and lines[1].startswith("  #50 to r49@example.org: 1 attempt(s) SMTPServerDisconnected")
+
+
+def _waiting(app, count):
+    with app.app_context():
+        db.session.add_all([OutboxMessage(recipient=f"w{n}@example.org", subject=f"Message {n}", body="b")
+                            for n in range(count)])
+        db.session.commit()
+        return db.session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
+
+
+def test_a_chunk_skips_what_another_sender_holds_and_sends_the_rest(app, mailbox):
+    from app.mail.services import SEND_CHUNK, _claim, deliver
+    from app.time import utcnow
+    ids = _waiting(app, SEND_CHUNK + 3)
+    with app.app_context():
+        assert _claim(ids[2], utcnow())  # another sender holds one in the first chunk
+        assert deliver() == (SEND_CHUNK + 2, 0)
+        held = db.session.get(OutboxMessage, ids[2])
+        assert held.sent_at is None and held.attempts == 0
+        assert all(db.session.get(OutboxMessage, i).sent_at is not None for i in ids if i != ids[2])
+    assert len(mailbox.messages) == SEND_CHUNK + 2 and not mailbox.to("w2@example.org")
+
+
+def test_an_unreachable_server_lets_the_rest_of_the_chunk_go_for_the_next_run(make_app):
+    from app.mail.services import deliver
+    down = make_app(MAIL_PORT=free_port())
+    ids = _waiting(down, 5)
+    with down.app_context():
+        assert deliver() == (0, 1)
+        first, *rest = [db.session.get(OutboxMessage, i) for i in ids]
+        assert first.attempts == 1 and "Error" in first.last_error and first.claimed_until is None
+        assert all(m.attempts == 0 and m.claimed_until is None and m.sent_at is None for m in rest)
