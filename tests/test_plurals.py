@@ -28,6 +28,9 @@ EXCEPTIONS = {
     "The password must have at least %(n)d characters.": "a limit set in the code, never 1",
     "A reservation can have at most %(n)d characters.": "a limit set in the code, never 1",
     "Name at most %(num)d people at once.": "a limit set in the code, never 1",
+    "More than %(num)d implementation updates due": "a lower bound set in the code, never 1",
+    "More than %(num)d declarations": "a lower bound set in the code, never 1",
+    "Page %(n)d of more than %(total)d": "a page number and a lower bound of the number of pages, no noun",
     "Choose at most %(num)d organizations at a time.": "a limit set in the code (a page), never 1",
     "This page shows %(first)d–%(last)d of %(total)d, by name. The ticked boxes apply to this page only: send its "
     "reminders, then go to the next page.": "shown only when there is more than one page: never 1",

@@ -21,10 +21,11 @@ from app.declarations.models import (
 from app.declarations.signals import reading_page_context
 from app.extensions import db
 from app.time import utcnow
-from app.web.paging import sql_page
+from app.web.paging import counted_page, sql_page
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 DECLARATIONS_PER_PAGE = 25
+FILTERED_COUNTED = 100  # declarations filtered by pillar or theme are counted up to this many beyond the page
 
 
 @bp.route("")
@@ -46,8 +47,11 @@ def index():
         if theme in THEMES:
             matching = matching.where(json_list_contains(RecommendationRevision.themes, theme))
         query = query.where(matching)
-    return render_template("declarations/index.html", page=sql_page(query, DECLARATIONS_PER_PAGE), phase=phase,
-                           pillar=pillar, theme=theme)
+        # Whether a declaration matches looks into its recommendations: counted only a few pages ahead.
+        page = counted_page(query, DECLARATIONS_PER_PAGE, count_up_to=FILTERED_COUNTED)
+    else:
+        page = sql_page(query, DECLARATIONS_PER_PAGE)
+    return render_template("declarations/index.html", page=page, phase=phase, pillar=pillar, theme=theme)
 
 
 @bp.route("/<int:declaration_id>")

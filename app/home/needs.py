@@ -27,10 +27,19 @@ LISTED = 8  # items shown per block; the count links to the whole list
 class Listed(list):
     """The first LISTED rows of a block, and how many there are in all (the block links to the whole list)."""
 
-    def __init__(self, rows=(), total: int = 0):
+    def __init__(self, rows=(), total: int = 0, more: bool = False):
         super().__init__(rows)
         self.total = total
+        self.more = more  # counted up to a limit (total), and there are more (counted_up_to)
         self.ever = total > 0  # whether there was ever any (set by a block whose empty state says so)
+
+
+def counted_up_to(limit: int, rows: list, count_statement) -> Listed:
+    """A block whose total could grow with the years (the overdue updates of a decade): the rows, and the
+    rows count_statement selects counted up to `limit` only ("more than 100"), so the count costs what the
+    block shows, not the history; the full list's page has the exact figure."""
+    total = db.session.scalar(select(func.count()).select_from(count_statement.limit(limit + 1).subquery()))
+    return Listed(rows, min(total, limit), more=total > limit)
 
 
 def listed(statement, limit: int = LISTED, unique: bool = False) -> Listed:
@@ -129,7 +138,7 @@ def news_for(user) -> list[News]:
     newest first (three queries)."""
     since = utcnow() - RECENT
     # A reply to this person: in a thread they started, or one they replied in before (a later reply to the
-    # same comment answers them too). Read from this person's own comments (ix_comments_author_id): each gives
+    # same comment answers them too). Read from this person's own comments (ix_comments_author_status): each gives
     # the comment whose replies answer them and since when; the replies of the last 30 days are then found
     # under those comments (ix_comments_parent_created) — rows in proportion to what this person wrote.
     own = (Comment.author_id == user.id, Comment.deleted_at.is_(None))

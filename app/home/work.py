@@ -1,10 +1,10 @@
 """The home page's work queues for coordinators, translators and reviewers (see app/home/needs.py): grouped
 counts, a constant number of queries each."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from app.amendments.models import Amendment
 from app.choices import AmendmentStatus, CommentStatus, Phase, SignatureStatus
@@ -12,14 +12,16 @@ from app.comments.models import Comment, CommentFlag
 from app.declarations.languages import waiting_clause
 from app.declarations.models import Declaration, DeclarationTranslator, Recommendation, Section
 from app.extensions import db
-from app.home.needs import Listed, listed
+from app.home.needs import LISTED, Listed, counted_up_to, listed
 from app.organizations.models import Organization
-from app.responses.models import Answer, ImplementationUpdate
+from app.responses import tracker
+from app.responses.models import Answer
 from app.signatures.models import Signature
 from app.submissions.models import Submission, SubmissionClosure, SubmissionRecipient, SubmittedRecommendation
 from app.time import utcnow
 
-UPDATE_DUE_WITHIN = timedelta(days=30)
+# Overdue implementation updates are counted up to this many on the reviewer's home (the tracker counts them all).
+DUE_COUNTED = 100
 
 
 @dataclass
@@ -195,21 +197,15 @@ def reviewer_queue(user) -> Listed:
 
 def updates_due(user, today: date | None = None) -> Listed:
     """This institution's recommendations whose newest published answer from it sets a target date passed or
-    within 30 days, and which it has not reported implemented; soonest target date first (one query, the total
-    with it; ix_answers_institution_target finds the answers by target date)."""
+    within 30 days, and which it has not reported implemented (responses.tracker.due, the tracker's ?due=1);
+    soonest target date first, counted up to DUE_COUNTED (two queries; ix_answers_institution_target finds
+    the answers by target date)."""
     if user.institution_id is None:
         return Listed()
-    mine, today = user.institution_id, today or utcnow().date()
-    later = aliased(Answer)
-    superseded = select(later.id).where(later.item_id == Answer.item_id, later.institution_id == mine,
-                                        later.published_at.is_not(None), later.number > Answer.number).exists()
-    implemented = select(ImplementationUpdate.id).where(
-        ImplementationUpdate.item_id == Answer.item_id, ImplementationUpdate.institution_id == mine,
-        ImplementationUpdate.status == "implemented").exists()
-    return listed(
+    due = tracker.due(Answer, user.institution_id, today or utcnow().date())
+    rows = db.session.execute(
         select(Answer, SubmittedRecommendation).join(SubmittedRecommendation,
                                                      Answer.item_id == SubmittedRecommendation.id)
         .options(joinedload(SubmittedRecommendation.submission))
-        .where(Answer.institution_id == mine, Answer.published_at.is_not(None), Answer.target_date.is_not(None),
-               Answer.target_date <= today + UPDATE_DUE_WITHIN, ~superseded, ~implemented)
-        .order_by(Answer.target_date, Answer.id))
+        .where(*due).order_by(Answer.target_date, Answer.id).limit(LISTED)).all()
+    return counted_up_to(DUE_COUNTED, [tuple(row) for row in rows], select(Answer.id).where(*due))

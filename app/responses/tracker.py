@@ -22,8 +22,7 @@ from app.submissions.models import Submission, SubmissionRecipient, SubmittedRec
 from app.time import utcnow
 
 PAGE_SIZE = 50
-# The same as the reviewer's home (app/home/work.py UPDATE_DUE_WITHIN, which sits above this layer): a target
-# date that has passed or comes within this many days asks for an implementation update.
+# A target date that has passed or comes within this many days asks for an implementation update (due()).
 DUE_WITHIN = timedelta(days=30)
 
 
@@ -103,17 +102,22 @@ def _conditions(filters: Filters) -> list:
     return where
 
 
-def _due(query, institution_id: int, today: date):
-    """As the reviewer's home counts updates due (app/home/work.py updates_due): the institution's newest
-    published answer has a target date that has passed or comes within DUE_WITHIN, and the institution has
-    not reported the recommendation implemented; soonest target date first."""
-    answer = aliased(Answer)
-    implemented = exists(select(1).where(ImplementationUpdate.item_id == SubmittedRecommendation.id,
+def due(answers, institution_id: int, today: date) -> list:
+    """The answer (Answer or an alias) asks the institution for an implementation update: it is the
+    institution's newest published answer to the recommendation, its target date has passed or comes within
+    DUE_WITHIN, and the institution has not reported the recommendation implemented. The one rule for the
+    reviewer's home (app/home/work.py updates_due) and the tracker's ?due=1."""
+    implemented = exists(select(1).where(ImplementationUpdate.item_id == answers.item_id,
                                          ImplementationUpdate.institution_id == institution_id,
                                          ImplementationUpdate.status == "implemented"))
-    return (query.join(answer, and_(answer.item_id == SubmittedRecommendation.id,
-                                    answer.institution_id == institution_id, current_answer(answer)))
-            .where(answer.target_date.is_not(None), answer.target_date <= today + DUE_WITHIN, ~implemented)
+    return [answers.institution_id == institution_id, current_answer(answers), answers.target_date.is_not(None),
+            answers.target_date <= today + DUE_WITHIN, ~implemented]
+
+
+def _due(query, institution_id: int, today: date):
+    """The recommendations with an answer due() from the institution, soonest target date first."""
+    answer = aliased(Answer)
+    return (query.join(answer, and_(answer.item_id == SubmittedRecommendation.id, *due(answer, institution_id, today)))
             .order_by(answer.target_date, SubmittedRecommendation.id))
 
 

@@ -49,7 +49,7 @@ class Signature(db.Model):
     __tablename__ = "signatures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"), index=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id"))  # ix_signatures_declaration_status
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
     sha256: Mapped[str] = mapped_column(String(64))
     capacity: Mapped[str] = mapped_column(String(12))  # organization | individual
@@ -127,6 +127,8 @@ class SignatureReminder(db.Model):
 # One active signature per organization and per individual, held by the database itself:
 # double clicks, retries and races end in one row whatever the code above does.
 _ACTIVE = "status = 'active'"
+# A declaration's signatures of a status (active ones counted on the coordinator's home, listed, exported).
+Index("ix_signatures_declaration_status", Signature.declaration_id, Signature.status)
 Index("uq_signatures_active_organization", Signature.declaration_id, Signature.organization_id, unique=True,
       sqlite_where=text(f"{_ACTIVE} AND organization_id IS NOT NULL"),
       postgresql_where=text(f"{_ACTIVE} AND organization_id IS NOT NULL"))

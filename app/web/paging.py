@@ -1,4 +1,8 @@
 """One page of a list, cut in SQL: the rows shown and their total, whatever the database holds."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
 from app.extensions import db
 from app.web.pages import page_number
 
@@ -10,3 +14,51 @@ def sql_page(query, per_page: int):
     if page.pages and page.page > page.pages:
         page = db.paginate(query, page=page.pages, per_page=per_page, error_out=False)
     return page
+
+
+@dataclass
+class CountedPage:
+    """A page whose total is counted only up to a limit beyond the page (sql_page's count_up_to), shaped like
+    Flask-SQLAlchemy's pagination for the pager macro; more: there are more rows than total."""
+    items: list
+    page: int
+    per_page: int
+    total: int
+    more: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages or (self.more and len(self.items) == self.per_page)
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def counted_page(query, per_page: int, count_up_to: int) -> CountedPage:
+    """sql_page for a list whose exact total would cost what the whole history costs (a filter that must look
+    into each declaration's recommendations): the rows of the page, and the rows counted only up to
+    count_up_to beyond the page's start ("more than 100"), so that the count stops early however many there
+    are. A page past the end answers the last one."""
+    number = page_number()
+    while True:
+        start = (number - 1) * per_page
+        counted = db.session.scalar(select(func.count()).select_from(
+            query.order_by(None).limit(start + count_up_to + 1).subquery()))
+        if counted > start or number == 1:
+            break
+        number = max(1, -(-counted // per_page))
+    items = db.session.scalars(query.limit(per_page).offset(start)).all()
+    return CountedPage(items, number, per_page, min(counted, start + count_up_to), counted > start + count_up_to)

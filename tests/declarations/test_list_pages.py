@@ -139,3 +139,25 @@ def test_the_sql_rule_agrees_with_can_view_declaration(app, people, make_declara
             assert in_sql == in_python, user and user.email
         assert {d.id for d in declarations if permissions.can_view_declaration(
             db.session.get(User, translator.id), d)} >= {made[0].id}  # the rule has a draft to agree on
+
+
+def test_a_filtered_list_counts_only_a_few_pages_ahead(app, client, people, make_declaration, monkeypatch):
+    """Whether a declaration matches a pillar or theme looks into its recommendations, so the list counts the
+    matches only up to FILTERED_COUNTED beyond the page's start: "more than", and a pager that goes on."""
+    from app.declarations import views
+    monkeypatch.setattr(views, "DECLARATIONS_PER_PAGE", 2)
+    monkeypatch.setattr(views, "FILTERED_COUNTED", 3)
+    for n in range(7):
+        make_declaration(title=f"Filtered {n}")
+    login(client, "member@example.org")
+    first = client.get("/declarations?pillar=prevent").get_data(as_text=True)
+    assert len(_listed(first)) == 2 and "More than 3 declarations" in first
+    assert "Page 1 of more than 2" in first and "page=2" in _links(first)["next"]
+    third = client.get("/declarations?pillar=prevent&page=3").get_data(as_text=True)
+    assert len(_listed(third)) == 2 and "Page 3 of 4" in third and "7 declarations" in third
+    fourth = client.get("/declarations?pillar=prevent&page=4").get_data(as_text=True)
+    assert len(_listed(fourth)) == 1 and "next" not in _links(fourth)
+    assert _listed(client.get("/declarations?pillar=prevent&page=99").get_data(as_text=True)) == _listed(fourth)
+    seen = {title for n in range(1, 5)
+            for title in _listed(client.get(f"/declarations?pillar=prevent&page={n}").get_data(as_text=True))}
+    assert seen == {f"Filtered {n}" for n in range(7)}
