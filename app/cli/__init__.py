@@ -15,6 +15,7 @@ from app.audit import chain
 from app.audit.services import record
 from app.choices import PlatformRole
 from app.cli import backup
+from app.database import checkpoint_sqlite
 from app.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, holds_real_accounts, load_demo
 from app.errors import RuleError
 from app.extensions import db
@@ -179,6 +180,7 @@ def _deliver_queued(chunk: int = 200) -> tuple[int, int]:
     ids, sent, failed = take_queued_ids(), 0, 0
     for start in range(0, len(ids), chunk):
         done, not_done = deliver(ids[start:start + chunk], limit=chunk)
+        checkpoint_sqlite()
         sent, failed = sent + done, failed + not_done
     return sent, failed
 
@@ -192,6 +194,7 @@ def _notifications_commands() -> AppGroup:
         started, count = time.monotonic(), 0
         for written in digests():
             db.session.commit()
+            checkpoint_sqlite()
             count += written
         db.session.commit()
         sent, failed = _deliver_queued()
@@ -205,6 +208,7 @@ def _notifications_commands() -> AppGroup:
         started, told = time.monotonic(), 0
         for count in closing_reminders():
             db.session.commit()
+            checkpoint_sqlite()
             told += count
         db.session.commit()
         written = time.monotonic() - started

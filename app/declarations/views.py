@@ -1,7 +1,7 @@
 """Reading declarations: the list, the reading page, history and comparison of versions."""
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from app import permissions
 from app.choices import PHASES, PILLARS, THEMES
@@ -39,14 +39,16 @@ def index():
     if phase in PHASES:
         query = query.where(Declaration.phase == phase)
     if pillar in PILLARS or theme in THEMES:
-        matching = exists().where(Recommendation.declaration_id == Declaration.id,
-                                  Recommendation.deleted_at.is_(None),
-                                  RecommendationRevision.id == Recommendation.current_revision_id)
+        matching = select(1).where(Recommendation.declaration_id == Declaration.id,
+                                   Recommendation.deleted_at.is_(None),
+                                   RecommendationRevision.id == Recommendation.current_revision_id)
         if pillar in PILLARS:
             matching = matching.where(RecommendationRevision.pillar == pillar)
         if theme in THEMES:
             matching = matching.where(json_list_contains(RecommendationRevision.themes, theme))
-        query = query.where(matching)
+        # A first match of each declaration, looked for declaration by declaration as the page needs them (a
+        # scalar subquery with LIMIT 1: PostgreSQL would turn an EXISTS into a join over every recommendation).
+        query = query.where(matching.correlate(Declaration).limit(1).scalar_subquery().is_not(None))
         # Whether a declaration matches looks into its recommendations: counted only a few pages ahead.
         page = counted_page(query, DECLARATIONS_PER_PAGE, count_up_to=FILTERED_COUNTED)
     else:
