@@ -23,7 +23,7 @@ class Comment(db.Model):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
     recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))  # ix_comments_parent_created
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # ix_comments_author_status
     # The author's organization when writing, so moderation can avoid a coordinator's own organization.
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
@@ -55,8 +55,6 @@ Index("ix_comments_section", Comment.section_id, Comment.status)
 Index("ix_comments_recommendation", Comment.recommendation_id, Comment.status)
 Index("ix_comments_amendment", Comment.amendment_id, Comment.status)
 Index("ix_comments_declaration", Comment.declaration_id, Comment.status)
-# A comment's replies, and those since a date (the home page's replies to a person: app/home/needs.py news_for).
-Index("ix_comments_parent_created", Comment.parent_id, Comment.created_at)
 # The comments held for moderation, counted on the coordinator's home page from the index alone
 # (app/home/work.py moderation_counts).
 Index("ix_comments_status", Comment.status, Comment.deleted_at)

@@ -359,18 +359,22 @@ def moderation_queue():
             .order_by(Comment.created_at, Comment.id))
 
 
-def other_coordinators(actor) -> list[tuple[int, int | None]]:
-    """The other active coordinators, as (id, organization id): a handful, read once for a page of the queue
-    (another_coordinator_among), instead of a query per comment."""
-    return db.session.execute(select(User.id, User.organization_id).where(
-        User.platform_role == PlatformRole.COORDINATOR, User.active.is_(True), User.id != actor.id)).all()
+def other_coordinators(actor) -> list[tuple[int | None, int, int]]:
+    """The other active coordinators, by organization: (organization id, how many, the lowest id), read once
+    for a page of the queue (another_coordinator_among) instead of a query per comment; as many rows as their
+    organizations, however many coordinators the years bring."""
+    return db.session.execute(
+        select(User.organization_id, func.count(), func.min(User.id)).where(
+            User.platform_role == PlatformRole.COORDINATOR, User.active.is_(True), User.id != actor.id)
+        .group_by(User.organization_id)).all()
 
 
-def another_coordinator_among(coordinators: list[tuple[int, int | None]], comment: Comment) -> bool:
-    """another_coordinator_exists, decided over other_coordinators()."""
-    return any(user_id != comment.author_id
-               and (comment.organization_id is None or organization_id != comment.organization_id)
-               for user_id, organization_id in coordinators)
+def another_coordinator_among(coordinators: list[tuple[int | None, int, int]], comment: Comment) -> bool:
+    """another_coordinator_exists, decided over other_coordinators(): one outside the comment's organization
+    who did not write it."""
+    return any((comment.organization_id is None or organization_id != comment.organization_id)
+               and (count > 1 or lowest != comment.author_id)
+               for organization_id, count, lowest in coordinators)
 
 
 def open_flags(comment_ids: list[int]) -> dict[int, list[CommentFlag]]:

@@ -140,7 +140,7 @@ def news_for(user) -> list[News]:
     # A reply to this person: in a thread they started, or one they replied in before (a later reply to the
     # same comment answers them too). Read from this person's own comments (ix_comments_author_status): each gives
     # the comment whose replies answer them and since when; the replies of the last 30 days are then found
-    # under those comments (ix_comments_parent_created) — rows in proportion to what this person wrote.
+    # under those comments (ix_comments_parent_id) — rows in proportion to what this person wrote.
     own = (Comment.author_id == user.id, Comment.deleted_at.is_(None))
     threads = union_all(select(Comment.id.label("parent_id"), Comment.created_at.label("after")).where(*own),
                         select(Comment.parent_id, Comment.created_at).where(*own, Comment.parent_id.is_not(None))

@@ -1,8 +1,9 @@
 """home page indexes: what each block of the home page reads, found without reading a whole table
 
-The member's home finds the replies to a person under that person's own comments, since a date
-(ix_comments_parent_created, which also serves every lookup by parent and so replaces ix_comments_parent_id),
-and their amendments decided lately (ix_amendments_proposer_decided); the reviewer's home finds the
+The member's home finds the replies to a person under that person's own comments (ix_comments_author_status,
+then ix_comments_parent_id: a parent index that also held the date would lead SQLite, without statistics, to
+read every first comment of every thread in date order for one text's page of threads), and their amendments
+decided lately (ix_amendments_proposer_decided); the reviewer's home finds the
 implementation updates due from the institution's answers by target date (ix_answers_institution_target; the
 visitor's home reads the newest published answers by ix_answers_published_at, from 0015); the coordinator's
 home counts the comments held for moderation from the index alone and the open flags (ix_comments_status on
@@ -26,8 +27,6 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('comments', schema=None) as batch_op:
-        batch_op.create_index('ix_comments_parent_created', ['parent_id', 'created_at'], unique=False)
-        batch_op.drop_index('ix_comments_parent_id')
         batch_op.create_index('ix_comments_status', ['status', 'deleted_at'], unique=False)
         batch_op.drop_index('ix_comments_author_id')
         batch_op.create_index('ix_comments_author_status', ['author_id', 'status'], unique=False)
@@ -56,5 +55,3 @@ def downgrade():
         batch_op.drop_index('ix_comments_author_status')
         batch_op.create_index('ix_comments_author_id', ['author_id'], unique=False)
         batch_op.drop_index('ix_comments_status')
-        batch_op.create_index('ix_comments_parent_id', ['parent_id'], unique=False)
-        batch_op.drop_index('ix_comments_parent_created')

@@ -142,3 +142,32 @@ def test_the_queue_is_paged_oldest_first_and_says_how_many_wait(app, client, peo
     assert "Held 25" in second and "Held 29" in second and "Held 24" not in second
     assert "Held 29" in client.get("/moderation?page=99999").get_data(as_text=True)  # the last page
     assert "Held 00" in client.get("/moderation?page=abc").get_data(as_text=True)
+
+
+def test_another_coordinator_is_one_outside_the_comments_organization_who_did_not_write_it(
+        app, people, make_user, make_organization, consultation):
+    from app.comments import services
+    home = make_organization("Coastal Women's Network")
+    me = make_user("coordinator", organization=home)
+    colleague = make_user("coordinator", organization=home)
+    writer = make_user(organization=home, org_role="member")
+    with app.app_context():
+        actor = db.session.get(User, me.id)
+        people_coordinator = db.session.get(User, people["coordinator"].id)
+
+        def comment(author, organization):
+            return Comment(author_id=author.id, organization_id=organization.id if organization else None)
+
+        # the fixture's coordinator (no organization) is another coordinator for a comment from `home`
+        assert services.another_coordinator_exists(actor, comment(writer, home))
+        people_coordinator.active = False  # now only a colleague of the same organization is left
+        db.session.flush()
+        assert not services.another_coordinator_exists(actor, comment(writer, home))
+        assert services.another_coordinator_exists(actor, comment(writer, None))  # the colleague, for a comment
+        assert not services.another_coordinator_exists(actor, comment(colleague, None))  # … they did not write
+        people_coordinator.active = True
+        db.session.flush()
+        assert not services.another_coordinator_exists(actor, comment(people_coordinator, home))  # wrote it
+        groups = services.other_coordinators(actor)
+        assert {(o, n) for o, n, _lowest in groups} == {(None, 1), (home.id, 1)}
+        db.session.rollback()

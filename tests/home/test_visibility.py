@@ -145,4 +145,4 @@ def test_the_replies_are_found_from_the_persons_comments_not_by_reading_the_tabl
         scans = [step for step in plan if step.startswith("SCAN") and "comments" in step]
         assert not scans, plan
         assert any("ix_comments_author_status" in step for step in plan), plan
-        assert any("ix_comments_parent_created" in step for step in plan), plan
+        assert any("ix_comments_parent_id" in step for step in plan), plan
