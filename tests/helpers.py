@@ -134,6 +134,28 @@ class QueryCounter:
         event.remove(self.engine, "before_cursor_execute", self._count)
 
 
+def sqlite_query_plans(app, request, wanted=lambda statement: True) -> list[tuple[str, list[str]]]:
+    """On SQLite: run request() while keeping the SELECTs it runs that wanted(statement) accepts, then each one
+    with its query plan (the steps of EXPLAIN QUERY PLAN), for the tests that read how a page is answered."""
+    statements = []
+
+    def keep(_connection, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT") and wanted(statement):
+            statements.append((statement, parameters))
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        request()
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    with app.app_context():
+        connection = db.session.connection()
+        return [(statement, [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                                           tuple(parameters))])
+                for statement, parameters in statements]
+
+
 # --- forms -------------------------------------------------------------------------------
 
 def with_form_key(request: dict) -> None:

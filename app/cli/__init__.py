@@ -175,6 +175,18 @@ def _users_commands() -> AppGroup:
     return users
 
 
+def _each_batch_committed(batches) -> int:
+    """Commit after each batch a job yields, and move SQLite's write-ahead log into the database, so the site's
+    writes never wait behind the whole run; returns the sum of what the batches report (people told, emails)."""
+    total = 0
+    for count in batches:
+        db.session.commit()
+        checkpoint_sqlite()
+        total += count
+    db.session.commit()
+    return total
+
+
 def _deliver_queued(chunk: int = 200) -> tuple[int, int]:
     """Send what this command queued, a chunk of messages at a time (never one IN list of them all)."""
     ids, sent, failed = take_queued_ids(), 0, 0
@@ -191,12 +203,8 @@ def _notifications_commands() -> AppGroup:
     @notifications.command("digest")
     def notifications_digest():
         """Email each person who chose the daily digest what is new for them (run once a day)."""
-        started, count = time.monotonic(), 0
-        for written in digests():
-            db.session.commit()
-            checkpoint_sqlite()
-            count += written
-        db.session.commit()
+        started = time.monotonic()
+        count = _each_batch_committed(digests())
         sent, failed = _deliver_queued()
         click.echo(f"{count} digest(s) written, {sent} sent, {failed} failed (left in the outbox), "
                    f"{time.monotonic() - started:.1f} s in all")
@@ -205,12 +213,8 @@ def _notifications_commands() -> AppGroup:
     def notifications_remind():
         """Tell the alliance about consultations closing within 48 hours (run every hour). Commits a batch of
         people at a time, so the site's writes never wait behind the whole run."""
-        started, told = time.monotonic(), 0
-        for count in closing_reminders():
-            db.session.commit()
-            checkpoint_sqlite()
-            told += count
-        db.session.commit()
+        started = time.monotonic()
+        told = _each_batch_committed(closing_reminders())
         written = time.monotonic() - started
         sent, failed = _deliver_queued()
         click.echo(f"{told} reminder(s) written in {written:.1f} s, {sent} email(s) sent, {failed} failed "

@@ -2,10 +2,9 @@
 person's own rows, a phase, an institution, a status or a date, by an index (app/home, migration 0014_homes).
 The submissions with an open follow-up are the one table read whole (a few hundred rows after years)."""
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
-from tests.helpers import login
+from tests.helpers import login, sqlite_query_plans
 
 GROWING = ("comments", "comment_flags", "moderation_decisions", "amendments", "answers", "implementation_updates",
            "submitted_recommendations", "signatures", "versions", "sections", "recommendations")
@@ -18,23 +17,11 @@ def test_no_home_statement_reads_a_growing_table_whole(app, client, people, subm
             pytest.skip("the query plan is read on SQLite")
     if role != "visitor":
         login(client, people[role].email)
-    statements = []
 
-    def keep(_connection, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, parameters))
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
+    def visit():
         assert client.get("/").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
-    assert statements
-    with app.app_context():
-        connection = db.session.connection()
-        for statement, parameters in statements:
-            plan = [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
-                                                                  tuple(parameters))]
-            scans = [step for step in plan if step.startswith("SCAN ") and step.split()[1] in GROWING]
-            assert not scans, (statement, plan)
+    plans = sqlite_query_plans(app, visit)
+    assert plans
+    for statement, plan in plans:
+        scans = [step for step in plan if step.startswith("SCAN ") and step.split()[1] in GROWING]
+        assert not scans, (statement, plan)
