@@ -189,3 +189,71 @@ ASSESSMENTS = {
     "partly": _l("The alliance partly agrees"),
     "disagrees": _l("The alliance disagrees"),
 }
+
+# A position that does not simply accept a recommendation must say why (the Open Government Partnership's
+# "reasoned response"); "supported" must say who leads or by when (app/responses/services.py).
+REASONED_POSITIONS = ("partially", "noted", "not_supported")
+
+# The alliance's independent assessment of how far a recommendation is implemented: the Open Government
+# Partnership's completion scale. The government's own updates keep their words (IMPLEMENTATION_STATUSES).
+COMPLETION = {
+    "no_evidence": _l("No evidence available"),
+    "not_started": _l("Not started"),
+    "limited": _l("Limited"),
+    "substantial": _l("Substantial"),
+    "complete": _l("Complete"),
+}
+
+# Classification of a recommendation (keys are stored, in URLs and in the CSV import; labels are shown).
+# The UN Convention against Transnational Organized Crime (UNTOC), its articles most asked about, and its
+# three protocols with theirs.
+UNTOC_PROVISIONS = {
+    "untoc-5": _l("UNTOC art. 5: participation in an organized criminal group"),
+    "untoc-6": _l("UNTOC art. 6: laundering of the proceeds of crime"),
+    "untoc-7": _l("UNTOC art. 7: measures against money-laundering"),
+    "untoc-8": _l("UNTOC art. 8: corruption"),
+    "untoc-10": _l("UNTOC art. 10: liability of legal persons"),
+    "untoc-12": _l("UNTOC art. 12: confiscation and seizure"),
+    "untoc-16": _l("UNTOC art. 16: extradition"),
+    "untoc-18": _l("UNTOC art. 18: mutual legal assistance"),
+    "untoc-20": _l("UNTOC art. 20: special investigative techniques"),
+    "untoc-24": _l("UNTOC art. 24: protection of witnesses"),
+    "untoc-25": _l("UNTOC art. 25: assistance to and protection of victims"),
+    "untoc-27": _l("UNTOC art. 27: law enforcement cooperation"),
+    "untoc-29": _l("UNTOC art. 29: training and technical assistance"),
+    "untoc-31": _l("UNTOC art. 31: prevention"),
+    "tip": _l("Trafficking in Persons Protocol"),
+    "tip-5": _l("Trafficking in Persons Protocol art. 5: criminalization"),
+    "tip-6": _l("Trafficking in Persons Protocol art. 6: assistance to and protection of victims"),
+    "tip-9": _l("Trafficking in Persons Protocol art. 9: prevention of trafficking"),
+    "som": _l("Smuggling of Migrants Protocol"),
+    "som-6": _l("Smuggling of Migrants Protocol art. 6: criminalization"),
+    "som-16": _l("Smuggling of Migrants Protocol art. 16: protection and assistance"),
+    "firearms": _l("Firearms Protocol"),
+}
+
+# Sustainable Development Goal targets on organized crime, trafficking and smuggling.
+SDG_TARGETS = {
+    "5.2": _l("SDG 5.2: end violence against women and girls, including trafficking"),
+    "8.7": _l("SDG 8.7: end forced labour, modern slavery, human trafficking and child labour"),
+    "10.7": _l("SDG 10.7: orderly, safe, regular and responsible migration"),
+    "16.1": _l("SDG 16.1: reduce all forms of violence"),
+    "16.2": _l("SDG 16.2: end abuse, exploitation, trafficking and violence against children"),
+    "16.3": _l("SDG 16.3: the rule of law and equal access to justice"),
+    "16.4": _l("SDG 16.4: reduce illicit financial and arms flows, combat organized crime"),
+    "16.5": _l("SDG 16.5: reduce corruption and bribery"),
+    "16.a": _l("SDG 16.a: strengthen institutions to prevent violence and combat crime"),
+}
+
+# The people a recommendation concerns.
+GROUPS = {
+    "women": _l("Women and girls"),
+    "children": _l("Children"),
+    "migrants": _l("Migrants"),
+    "refugees": _l("Refugees and displaced people"),
+    "victims_witnesses": _l("Victims and witnesses"),
+    "bonded_labourers": _l("Bonded and forced labourers"),
+    "transgender": _l("Transgender people"),
+    "minorities": _l("Religious and ethnic minorities"),
+    "disabilities": _l("People with disabilities"),
+}

@@ -16,8 +16,10 @@ from app.declarations.models import (
 )
 from app.form_keys.models import FormKey
 from app.institutions.models import Institution
+from app.lines.models import EarlierAnswer, EarlierDeclaration, EarlierRecommendation, RecommendationLine
 from app.mail.models import OutboxMessage
 from app.notifications.models import Notification
+from app.opendata.models import OpenDataArchive
 from app.organizations.models import Organization
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.search.models import SearchDocument
@@ -25,6 +27,7 @@ from app.settings.models import AllianceSettings
 from app.signatures.models import OpenSignonRequest, Reservation, Signature, SignatureReminder
 from app.submissions.models import (
                                      DossierPdf,
+                                     RecipientDeadline,
                                      Submission,
                                      SubmissionClosure,
                                      SubmissionRecipient,
@@ -38,4 +41,5 @@ __all__ = ["FormKey", "Amendment", "Answer", "Assessment", "DossierPdf", "Implem
            "Institution", "Invitation", "LoginSession", "ModerationDecision", "Notification",
            "OpenSignonRequest", "OutboxMessage", "Organization", "Recommendation", "RecommendationRevision",
            "Reservation", "SearchDocument", "Section", "SectionRevision", "Signature", "SignatureReminder", "User",
-           "Version", "AllianceSettings"]
+           "Version", "AllianceSettings", "EarlierAnswer", "EarlierDeclaration", "EarlierRecommendation",
+           "RecommendationLine", "RecipientDeadline", "OpenDataArchive"]

@@ -163,6 +163,9 @@ class Recommendation(db.Model):
     current_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("recommendation_revisions.id", use_alter=True))
     deleted_at: Mapped[datetime | None]
+    # The line this recommendation belongs to: the same ask carried forward from declaration to declaration,
+    # with the earlier years imported from before Sanad (app/lines). None until it is carried forward or on.
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("recommendation_lines.id"), index=True)
 
     declaration: Mapped[Declaration] = relationship()
     current: Mapped["RecommendationRevision"] = relationship(foreign_keys=[current_revision_id], post_update=True)
@@ -199,6 +202,10 @@ class RecommendationRevision(db.Model):
     themes: Mapped[list[str]] = mapped_column(JSON, default=list)
     addressees: Mapped[list[int]] = mapped_column(JSON, default=list)
     convention_articles: Mapped[str] = mapped_column(String(200), default="")
+    # Classification from controlled lists (app/choices.py UNTOC_PROVISIONS, SDG_TARGETS, GROUPS): keys only.
+    untoc: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    sdg_targets: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id", use_alter=True))

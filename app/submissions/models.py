@@ -1,7 +1,7 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -97,6 +97,26 @@ class SubmissionRecipient(db.Model):
     acknowledged_by: Mapped["User | None"] = relationship()  # noqa: F821
 
 
+class RecipientDeadline(db.Model):
+    """When an institution a submission went to should acknowledge receipt and answer, set by the coordinator
+    at submission (defaults from the settings); which reminders its reviewers were sent. Unlike the
+    submission itself, a coordinator may move a deadline later (audited)."""
+
+    __tablename__ = "recipient_deadlines"
+    __table_args__ = (Index("ix_recipient_deadlines_acknowledge_by", "acknowledge_by"),
+                      Index("ix_recipient_deadlines_answer_by", "answer_by"))
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), primary_key=True, index=True)
+    acknowledge_by: Mapped[date] = mapped_column(Date)
+    answer_by: Mapped[date] = mapped_column(Date)
+    # The reminders already sent, by name ("acknowledge_soon", "acknowledge_late", "answer_soon", "answer_late"):
+    # each is sent once per deadline; moving a deadline clears those about it.
+    reminded: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SubmissionSignature(db.Model):
     """The signatures counted in a submission (verified, on the submitted version), kept for the record."""
 
@@ -120,6 +140,10 @@ class SubmittedRecommendation(db.Model):
     themes: Mapped[list[str]] = mapped_column(JSON)
     addressees: Mapped[list[int]] = mapped_column(JSON)
     text_html: Mapped[str] = mapped_column(Text)
+    # The classification as submitted (app/choices.py UNTOC_PROVISIONS, SDG_TARGETS, GROUPS): keys only.
+    untoc: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    sdg_targets: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     submission: Mapped[Submission] = relationship()
 
