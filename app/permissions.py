@@ -388,3 +388,8 @@ def response_visible_clause(user, declaration_clause, recipients, submission_id)
 def can_assess(user) -> bool:
     """Publish the alliance's assessment, and close a submission's follow-up."""
     return is_coordinator(user)
+
+
+def can_keep_record(user) -> bool:
+    """Set or move an institution's deadlines, import the years before Sanad: coordinators."""
+    return is_coordinator(user)
