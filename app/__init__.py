@@ -238,6 +238,6 @@ def _register_template_helpers(app: Flask) -> None:
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
         "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES", "POSITIONS", "IMPLEMENTATION_STATUSES",
-        "ASSESSMENTS", "LANGUAGE_NAMES")})
+        "ASSESSMENTS", "LANGUAGE_NAMES", "UNTOC_PROVISIONS", "SDG_TARGETS", "GROUPS")})
     app.jinja_env.filters.update(when=when, when_date=format_date_only, stored_html=stored_html,
                                  text_direction=text_direction, isolated=isolated, name_list=name_list)

@@ -12,7 +12,7 @@ from app.choices import AmendmentStatus, Phase
 from app.database import update_if
 from app.declarations import services as declarations
 from app.declarations.diff import word_diff
-from app.declarations.languages import written_on
+from app.declarations.languages import metadata, started_from, written_on
 from app.declarations.models import RecommendationRevision, SectionRevision
 from app.errors import NotAllowed, RuleError
 from app.extensions import db
@@ -42,6 +42,13 @@ def written_on_revision(amendment: Amendment):
     language (a bilingual declaration's), else its target's current one. None if that text is not written."""
     target = amendment.target
     return target.revision_in(amendment.language) if amendment.language else target.current
+
+
+def moved_on(amendment: Amendment) -> bool:
+    """The words the amendment replaces changed since it was proposed (a merge by hand is needed): a new
+    revision that changed only the recommendation's classification, pillar … leaves them as they were."""
+    today = written_on_revision(amendment)
+    return today is None or not started_from(today, amendment.base_revision_id, text_only=True)
 
 
 @dataclass
@@ -186,7 +193,7 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
     if written_on is None:
         raise AmendmentConflict(amendment)
     if merged_text is None:
-        if written_on.id != amendment.base_revision_id:
+        if moved_on(amendment):
             raise AmendmentConflict(amendment)
         text, base = amendment.text_source, amendment.base_revision_id
     else:
@@ -195,11 +202,9 @@ def accept(actor, amendment: Amendment, *, merged_text: str | None = None, base_
         revision = declarations.edit_section(actor, target, base_revision_id=base, heading=written_on.heading,
                                              body=text, amendment=amendment, language=amendment.language)
     else:
-        current = target.current
-        revision = declarations.edit_recommendation(
-            actor, target, base_revision_id=base, amendment=amendment, text=text, pillar=current.pillar,
-            themes=current.themes, addressees=current.addressees, convention_articles=current.convention_articles,
-            language=amendment.language)
+        # The words change; what the recommendation has besides them (pillar, classification …) is carried over.
+        revision = declarations.edit_recommendation(actor, target, base_revision_id=base, amendment=amendment,
+                                                    text=text, language=amendment.language, **metadata(target.current))
     _decide(actor, amendment, AmendmentStatus.ACCEPTED)
     record(actor, "amendment_accepted", amendment, revision=revision.number, merged=merged_text is not None)
     notifications.notify_amendment_decision(amendment)

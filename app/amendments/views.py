@@ -100,7 +100,7 @@ def detail(amendment_id):
     return render_form("amendments/detail.html", form=form, error=error, amendment=amendment, declaration=declaration,
                        target=target, amended=amended,
                        change=services.proposed_change(amendment, _base_text(amendment), amended),
-                       stale=_today_revision_id(amendment) != amendment.base_revision_id,
+                       stale=services.moved_on(amendment),
                        decision_form=DecisionForm(), page=page, closed_message=consultation_closed_message(declaration),
                        now=utcnow(), edit_window=comments.EDIT_WINDOW, flagged=comments.flagged_by(current_user, page))
 

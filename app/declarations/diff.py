@@ -37,8 +37,10 @@ def _compare(kind, old: dict | None, new: dict | None, text_key: str, label) -> 
     if new is None:
         return ItemChange(kind, item["id"], "removed", label(old), [("delete", old[text_key])])
     parts = word_diff(old[text_key], new[text_key])
-    details = [(key, old.get(key, ""), new.get(key, "")) for key in sorted(new)
-               if key not in ("id", text_key) and old.get(key) != new.get(key)]
+    # Both items' keys: a version holds a recommendation's classification only when it has one, so a list
+    # emptied since is a key the newer version lacks.
+    details = [(key, old.get(key) or "", new.get(key) or "") for key in sorted(set(old) | set(new))
+               if key not in ("id", text_key) and (old.get(key) or "") != (new.get(key) or "")]
     changed = details or any(op != "equal" for op, _ in parts)
     return ItemChange(kind, item["id"], "changed" if changed else "unchanged", label(new), parts, details)
 
@@ -48,7 +50,12 @@ def content_in(content: dict, language: str | None) -> dict:
     for (a version from before the declaration had it: nothing), else the version's own text."""
     translation = content.get("translation")
     if language and language != content.get("language", "en"):
-        return translation if translation and translation.get("language") == language else {}
+        if not (translation and translation.get("language") == language):
+            return {}
+        # What a recommendation has besides its text (pillar, classification …) is the original's, in both.
+        original = {r["id"]: r for r in content.get("recommendations", [])}
+        return {**translation, "recommendations": [{**original.get(r["id"], {}), **r}
+                                                   for r in translation["recommendations"]]}
     return content
 
 

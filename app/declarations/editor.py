@@ -100,7 +100,9 @@ def _institution_choices(form: RecommendationForm) -> None:
 
 def _recommendation_fields(form: RecommendationForm) -> dict:
     return {"text": form.text.data, "pillar": form.pillar.data, "themes": form.themes.data,
-            "addressees": form.addressees.data or [], "convention_articles": form.convention_articles.data or ""}
+            "addressees": form.addressees.data or [], "convention_articles": form.convention_articles.data or "",
+            "untoc": form.untoc.data or [], "sdg_targets": form.sdg_targets.data or [],
+            "groups": form.groups.data or []}
 
 
 @bp.route("/<int:declaration_id>/<any(section, recommendation):kind>/new", methods=["GET", "POST"])

@@ -13,7 +13,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.choices import DECLARATION_KINDS, LANGUAGES, MODERATION_MODES, PILLARS, THEMES, VISIBILITIES
+from app.choices import (
+    DECLARATION_KINDS,
+    GROUPS,
+    LANGUAGES,
+    MODERATION_MODES,
+    PILLARS,
+    SDG_TARGETS,
+    THEMES,
+    UNTOC_PROVISIONS,
+    VISIBILITIES,
+)
 from app.web.forms import CreateForm, Form, Length, choices, strip
 
 
@@ -22,6 +32,17 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def _not_in_the_list(count: int):
+    """The message for a key that is not in a classification list (a stale page, a crafted request)."""
+    return _l("“%(value)s” is not in the list. Choose from the list shown.")
+
+
+def classification_field(label, vocabulary: dict, description=None) -> MultiCheckboxField:
+    """Checkboxes of a controlled list (app/choices.py), none required, each key checked against the list."""
+    return MultiCheckboxField(label, choices=choices(vocabulary), validate_choice=True, description=description,
+                              invalid_choice_message=_not_in_the_list)
 
 
 class DeclarationForm(Form):
@@ -59,9 +80,15 @@ class RecommendationForm(Form):
     themes = MultiCheckboxField(_l("Themes"), choices=choices(THEMES),
                                 validators=[DataRequired(message=_l("Choose at least one theme."))])
     addressees = MultiCheckboxField(_l("Addressed to"), coerce=int, validate_choice=True)
-    convention_articles = StringField(_l("Convention articles (optional)"), filters=[strip],
+    # Classification: the same in both languages of a bilingual declaration, and none of it required.
+    untoc = classification_field(_l("UNTOC provisions (optional)"), UNTOC_PROVISIONS,
+                                 _l("The articles of the Convention or its Protocols the recommendation concerns."))
+    sdg_targets = classification_field(_l("SDG targets (optional)"), SDG_TARGETS)
+    groups = classification_field(_l("Groups concerned (optional)"), GROUPS)
+    convention_articles = StringField(_l("Other articles (optional)"), filters=[strip],
                                       validators=[Optional(), Length(max=200)],
-                                      description=_l("For example “UNTOC art. 24; Trafficking Protocol art. 6”."))
+                                      description=_l("Articles not in the list above, for example “UNCAC art. 32; "
+                                                     "Budapest Convention art. 2”."))
 
 
 class PhaseForm(Form):

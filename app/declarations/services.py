@@ -12,7 +12,7 @@ from app import permissions
 from app.audit.services import record
 from app.choices import PHASES, Phase
 from app.database import update_if
-from app.declarations import languages
+from app.declarations import classification, languages
 from app.declarations.models import (
     ConsultationEvent,
     Declaration,
@@ -73,14 +73,15 @@ def numbering(recommendations: list[Recommendation]) -> dict[int, int]:
 def canonical_content(declaration: Declaration) -> dict:
     """The text as it stands: what a version freezes and what its hash covers. A bilingual declaration's
     content also holds its second language's text, part by part, so that one hash binds both; a text in
-    English alone has exactly the keys it always had (every earlier version's hash stays the same)."""
+    English alone, or without classification, has exactly the keys it always had (earlier hashes stay the same)."""
     sections, recommendations = live_sections(declaration.id), live_recommendations(declaration.id)
     content = {
         "title": declaration.title,
         "sections": [{"id": s.id, "heading": s.current.heading, "body": s.current.body_source} for s in sections],
         "recommendations": [{"id": r.id, "number": n, "text": r.current.text_source, "pillar": r.current.pillar,
                              "themes": sorted(r.current.themes), "addressees": sorted(r.current.addressees),
-                             "convention_articles": r.current.convention_articles}
+                             "convention_articles": r.current.convention_articles,
+                             **classification.in_content(r.current)}
                             for n, r in enumerate(recommendations, start=1)],
     }
     if declaration.bilingual or declaration.language != "en":
@@ -216,7 +217,7 @@ def _new_recommendation_revision(actor, recommendation: Recommendation, fields: 
                                  amendment=None, language: str | None = None) -> RecommendationRevision:
     declaration = recommendation.declaration
     language = language or declaration.language
-    if language != declaration.language:  # a translation: the pillar, themes and addressees are the original's
+    if language != declaration.language:  # a translation: the pillar, themes, classification are the original's
         fields = {**languages.metadata(recommendation.current), "text": fields["text"]}
     number = (db.session.scalar(select(func.max(RecommendationRevision.number))
                                 .where(RecommendationRevision.recommendation_id == recommendation.id)) or 0) + 1
@@ -224,10 +225,11 @@ def _new_recommendation_revision(actor, recommendation: Recommendation, fields: 
         recommendation_id=recommendation.id, number=number, text_source=fields["text"],
         text_html=render_markdown(fields["text"]), pillar=fields["pillar"], themes=sorted(set(fields["themes"])),
         addressees=sorted(set(fields["addressees"])), convention_articles=fields.get("convention_articles", "").strip(),
+        **classification.checked(fields, recommendation.current),
         author_id=actor.id, amendment_id=amendment.id if amendment else None, language=language)
     db.session.add(revision)
     db.session.flush()
-    languages.put_revision(declaration, recommendation, revision)
+    languages.put_recommendation_revision(declaration, recommendation, revision, actor)
     text_saved.send(recommendation)
     return revision
 
@@ -254,7 +256,8 @@ def edit_recommendation(actor, recommendation: Recommendation, *, base_revision_
     if recommendation.deleted_at is not None:
         raise RuleError(_("This recommendation has been deleted."))
     base = recommendation.translation if language != declaration.language else recommendation.current
-    if base_revision_id != (base.id if base else 0):
+    words_only = language != declaration.language or amendment is not None  # (no pillar, no classification)
+    if not languages.started_from(base, base_revision_id, words_only):
         raise EditConflict(base)
     revision = _new_recommendation_revision(amendment.proposer if amendment else actor, recommendation, fields,
                                             amendment, language)

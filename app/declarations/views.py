@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import permissions
-from app.choices import PHASES, PILLARS, THEMES
+from app.choices import GROUPS, PHASES, PILLARS, SDG_TARGETS, THEMES
 from app.database import json_list_contains
 from app.declarations import services
 from app.declarations.diff import compare as compare_contents
@@ -31,14 +31,15 @@ FILTERED_COUNTED = 100  # declarations filtered by pillar or theme are counted u
 @bp.route("")
 def index():
     """Declarations the reader may see, most recently changed first, a page at a time: filtered by phase, and
-    by the pillar and theme of their live recommendations, all in SQL."""
-    phase, pillar, theme = (request.args.get(k, "") for k in ("phase", "pillar", "theme"))
+    by the pillar, theme, SDG target and group of their live recommendations, all in SQL."""
+    phase, pillar, theme, sdg, group = (request.args.get(k, "") for k in ("phase", "pillar", "theme", "sdg", "group"))
+    sdg, group = sdg if sdg in SDG_TARGETS else "", group if group in GROUPS else ""
     query = select(Declaration).where(permissions.declaration_visible_clause(
         current_user, Declaration, DeclarationDrafter, DeclarationTranslator)).order_by(
         Declaration.updated_at.desc(), Declaration.id.desc())
     if phase in PHASES:
         query = query.where(Declaration.phase == phase)
-    if pillar in PILLARS or theme in THEMES:
+    if pillar in PILLARS or theme in THEMES or sdg or group:
         matching = select(1).where(Recommendation.declaration_id == Declaration.id,
                                    Recommendation.deleted_at.is_(None),
                                    RecommendationRevision.id == Recommendation.current_revision_id)
@@ -46,6 +47,8 @@ def index():
             matching = matching.where(RecommendationRevision.pillar == pillar)
         if theme in THEMES:
             matching = matching.where(json_list_contains(RecommendationRevision.themes, theme))
+        for column, key in ((RecommendationRevision.sdg_targets, sdg), (RecommendationRevision.groups, group)):
+            matching = matching.where(json_list_contains(column, key)) if key else matching
         # A first match of each declaration, looked for declaration by declaration as the page needs them (a
         # scalar subquery with LIMIT 1: PostgreSQL would turn an EXISTS into a join over every recommendation).
         query = query.where(matching.correlate(Declaration).limit(1).scalar_subquery().is_not(None))
@@ -53,7 +56,8 @@ def index():
         page = counted_page(query, DECLARATIONS_PER_PAGE, count_up_to=FILTERED_COUNTED)
     else:
         page = sql_page(query, DECLARATIONS_PER_PAGE)
-    return render_template("declarations/index.html", page=page, phase=phase, pillar=pillar, theme=theme)
+    return render_template("declarations/index.html", page=page, phase=phase, pillar=pillar, theme=theme,
+                           classification={"sdg": sdg, "group": group})
 
 
 @bp.route("/<int:declaration_id>")

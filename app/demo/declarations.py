@@ -12,7 +12,7 @@ from app.comments import services as comments
 from app.declarations import services as declarations
 from app.declarations import translation
 from app.declarations.models import Declaration
-from app.demo import urdu
+from app.demo import classification, urdu
 from app.demo.consultation_threads import DISPUTED, TAKEN_DOWN, THREADS
 from app.demo.story import Calendar, Story, in_order
 from app.demo.threads import Conversation, propose
@@ -124,8 +124,8 @@ def consultation_story(people: dict[str, User], days: Calendar) -> Story:
     recommendations = [
         declarations.add_recommendation(coordinator, declaration, text=text, pillar=pillar, themes=themes,
                                         addressees=[institutions[a].id for a in _addressees(pillar, themes)],
-                                        convention_articles="UNTOC art. 31" if pillar == "prevent" else "")
-        for pillar, themes, text in RECOMMENDATIONS]
+                                        convention_articles="", **classification.fields(row))
+        for (pillar, themes, text), row in zip(RECOMMENDATIONS, classification.CONSULTATION, strict=True)]
     translation.make_bilingual(coordinator, declaration, language="ur")
     translator = people["member@example.org"]
     translation.set_translators(coordinator, declaration, [translator])
@@ -194,5 +194,6 @@ def draft_story(people: dict[str, User], days: Calendar) -> Story:
         summary="A short set of recommendations still being drafted.")
     declarations.add_section(coordinator, draft, heading="Purpose", body="To be completed by the drafting group.")
     declarations.add_recommendation(coordinator, draft, text="Enact a witness protection law.", pillar="protect",
-                                    themes=["victims"], addressees=[ministry.id], convention_articles="UNTOC art. 24")
+                                    themes=["victims"], addressees=[ministry.id], convention_articles="",
+                                    **classification.fields(classification.DRAFT))
     return 3

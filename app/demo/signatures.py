@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.amendments import services as amendments
 from app.declarations import services as declarations
 from app.declarations.models import Declaration
+from app.demo import classification
 from app.demo.people import MORE_ORGANIZATIONS
 from app.demo.story import Calendar, Story, in_order
 from app.demo.threads import Conversation, propose
@@ -121,7 +122,8 @@ def signon_story(people: dict[str, User], days: Calendar) -> Story:
     sections = [declarations.add_section(coordinator, declaration, heading=h, body=b) for h, b in SECTIONS]
     recommendations = [declarations.add_recommendation(
         coordinator, declaration, text=text, pillar=pillar, themes=themes, convention_articles="",
-        addressees=[institutions[a].id for a in addressees]) for pillar, themes, addressees, text in RECOMMENDATIONS]
+        addressees=[institutions[a].id for a in addressees], **classification.fields(row))
+        for (pillar, themes, addressees, text), row in zip(RECOMMENDATIONS, classification.SIGNON, strict=True)]
 
     yield days.at(32, "10:00")
     declarations.change_phase(coordinator, declaration, "consultation", deadline=days.at(22, "18:00"))

@@ -13,7 +13,7 @@ from app.amendments import services as amendments
 from app.declarations import services as declarations
 from app.declarations import translation
 from app.declarations.models import Declaration
-from app.demo import urdu
+from app.demo import classification, urdu
 from app.demo.story import Calendar, Story, in_order
 from app.demo.threads import Conversation, propose
 from app.extensions import db
@@ -167,7 +167,8 @@ def submission_story(people: dict[str, User], days: Calendar) -> Story:
     sections = [declarations.add_section(coordinator, declaration, heading=h, body=b) for h, b in SECTIONS]
     recommendations = [declarations.add_recommendation(
         coordinator, declaration, text=text, pillar=pillar, themes=themes, convention_articles="",
-        addressees=[institutions[a].id for a in addressees]) for pillar, themes, addressees, text in RECOMMENDATIONS]
+        addressees=[institutions[a].id for a in addressees], **classification.fields(row))
+        for (pillar, themes, addressees, text), row in zip(RECOMMENDATIONS, classification.SUBMISSION, strict=True)]
     translation.make_bilingual(coordinator, declaration, language="ur")
     translator = people["expert2@example.org"]
     translation.set_translators(coordinator, declaration, [translator])

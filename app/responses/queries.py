@@ -2,15 +2,18 @@
 recommendation's whole record, the published positions beside the text and statistics (the tracker is
 app/responses/tracker.py)."""
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from app import permissions
 from app.choices import IMPLEMENTATION_STATUSES, POSITIONS, SUBMITTED_PHASES, CommentStatus
 from app.comments.models import Comment
+from app.database import json_list_contains
+from app.declarations.classification import VOCABULARIES
 from app.declarations.models import Declaration
 from app.extensions import db
 from app.responses.models import Answer, Assessment, ImplementationUpdate
+from app.responses.tracker import current_answer
 from app.signatures.models import Reservation, Signature
 from app.submissions.models import Submission, SubmissionSignature, SubmittedRecommendation
 from app.submissions.services import submission_for, submitted_recommendations
@@ -157,6 +160,30 @@ def statistics(submission: Submission) -> dict:
     return {"by_pillar": by_pillar, "positions": {p: sum(r[p] for r in by_pillar.values()) for p in POSITIONS},
             "implementation": implementation, "recommendations": len(items), "answered": len(answered),
             "without_update": len(answers) - len([k for k in updates if k in answers])}
+
+
+def by_classification(submission: Submission) -> dict[str, list[dict]]:
+    """For each classification list (untoc, sdg_targets, groups), the keys the submission's recommendations
+    carry, in the list's order: how many recommendations carry it and the current published answers by
+    position. Two queries of sums, one sum per key of the lists (a fixed number), whatever the number of
+    recommendations and answers: one row, then one row per position."""
+    keyed = [(name, key, json_list_contains(getattr(SubmittedRecommendation, name), key))
+             for name, vocabulary in VOCABULARIES.items() for key in vocabulary]
+    sums = [func.sum(case((carries, 1), else_=0)) for _name, _key, carries in keyed]
+    of_submission = SubmittedRecommendation.submission_id == submission.id
+    carried = db.session.execute(select(*sums).where(of_submission)).one()
+    answered = db.session.execute(
+        select(Answer.position, *sums).join(SubmittedRecommendation, Answer.item_id == SubmittedRecommendation.id)
+        .where(of_submission, current_answer(Answer)).group_by(Answer.position)).all()
+    breakdown: dict[str, list[dict]] = {name: [] for name in VOCABULARIES}
+    for n, (name, key, _carries) in enumerate(keyed):
+        if carried[n]:
+            positions = {p: 0 for p in POSITIONS}
+            for row in answered:
+                positions[row[0]] = positions.get(row[0], 0) + (row[n + 1] or 0)
+            breakdown[name].append({"key": key, "recommendations": carried[n], "positions": positions,
+                                    "answered": sum(positions.values())})
+    return breakdown
 
 
 def reading_page_answers(declaration: Declaration) -> dict:

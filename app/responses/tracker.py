@@ -14,6 +14,7 @@ from sqlalchemy import String, and_, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app import permissions
+from app.choices import GROUPS, SDG_TARGETS, UNTOC_PROVISIONS
 from app.database import json_list_contains
 from app.declarations.models import Declaration, DeclarationDrafter, DeclarationTranslator
 from app.extensions import db
@@ -35,6 +36,21 @@ class Filters:
     status: str = ""
     institution_id: int | None = None
     due: bool = False  # with an institution: its answers whose target date has passed or comes soon
+    # The classification, by key (app/choices.py UNTOC_PROVISIONS, SDG_TARGETS, GROUPS).
+    untoc: str = ""
+    sdg: str = ""
+    group: str = ""
+
+
+# The tracker's classification filters: the URL's parameter → its controlled list.
+CLASSIFICATION_FILTERS = {"untoc": UNTOC_PROVISIONS, "sdg": SDG_TARGETS, "group": GROUPS}
+
+
+def classification_filters(args) -> dict[str, str]:
+    """The classification filters asked for (?untoc=tip-6&sdg=8.7&group=children), a key not in its list
+    ignored as an unknown pillar is."""
+    return {name: args.get(name, "") if args.get(name) in vocabulary else ""
+            for name, vocabulary in CLASSIFICATION_FILTERS.items()}
 
 
 def current_answer(answers):
@@ -88,6 +104,9 @@ def _conditions(filters: Filters) -> list:
         where.append(SubmittedRecommendation.pillar == filters.pillar)
     if filters.theme:
         where.append(json_list_contains(SubmittedRecommendation.themes, filters.theme))
+    where += [json_list_contains(column, key) for column, key in (
+        (SubmittedRecommendation.untoc, filters.untoc), (SubmittedRecommendation.sdg_targets, filters.sdg),
+        (SubmittedRecommendation.groups, filters.group)) if key]
     if filters.position:  # the current answer of any institution, or of the one chosen
         answer = aliased(Answer)
         mine = [answer.institution_id == filters.institution_id] if filters.institution_id else []

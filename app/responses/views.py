@@ -13,7 +13,7 @@ from app.institutions.models import Institution
 from app.responses import queries, services
 from app.responses import tracker as tracker_rows
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, PublishForm, UpdateForm
-from app.responses.tracker import Filters
+from app.responses.tracker import Filters, classification_filters
 from app.submissions.loading import get_submission
 from app.submissions.services import follow_up_closed_message, submitted_recommendations
 from app.time import local_date, utcnow
@@ -299,7 +299,8 @@ def tracker():
                       theme=args.get("theme", "") if args.get("theme") in THEMES else "",
                       position=args.get("position", "") if args.get("position") in POSITIONS else "",
                       status=args.get("status", "") if args.get("status") in IMPLEMENTATION_STATUSES else "",
-                      institution_id=form_id(args.get("institution")), due=args.get("due") == "1")
+                      institution_id=form_id(args.get("institution")), due=args.get("due") == "1",
+                      **classification_filters(args))
     page, rows = tracker_rows.page(current_user, filters, page_number())
     institutions = _institutions()
     return render_template("responses/tracker.html", page=page, rows=rows, filters=filters,
@@ -315,5 +316,6 @@ def statistics(submission_id):
     stats = queries.statistics(submission)
     return render_template("responses/statistics.html", submission=submission, declaration=submission.declaration,
                            stats=stats, positions=charts.bars(stats["positions"]),
-                           implementation=charts.bars(stats["implementation"]))
+                           implementation=charts.bars(stats["implementation"]),
+                           by_classification=queries.by_classification(submission))
 

@@ -24,6 +24,7 @@ from app.choices import (
 )
 from app.comments.models import Comment
 from app.database import insert_unless_duplicate
+from app.declarations import classification
 from app.declarations.models import ConsultationEvent, Declaration, Version
 from app.declarations.services import canonical_json
 from app.extensions import db
@@ -207,13 +208,29 @@ def recommendation_rows(submission: Submission) -> tuple[list[str], list[list]]:
     """One row per recommendation; a text in two languages has a text column per language (bilingual.py)."""
     text = submission.content["text"]
     names = submission.institution_names
+    classified = any(classification.in_content_of(rec) for rec in text["recommendations"])
     header = [_("Number"), _("Pillar"), _("Themes"), _("Addressees"), _("Convention articles"),
-              *bilingual.text_columns(text), _("SHA-256")]
+              *bilingual.text_columns(text), _("SHA-256"), *(classification_columns() if classified else [])]
     cells = bilingual.recommendation_cells(text)
     rows = [[rec["number"], label(PILLARS, rec["pillar"]), "; ".join(label(THEMES, t) for t in rec["themes"]),
              "; ".join(names.get(a, "") for a in rec["addressees"]), rec["convention_articles"], *cells[rec["id"]],
-             submission.sha256] for rec in text["recommendations"]]
+             submission.sha256, *(classification_cells(rec) if classified else [])] for rec in text["recommendations"]]
     return header, rows
+
+
+def classification_columns() -> list[str]:
+    """The recommendations CSV's classification, when any recommendation has one (a dossier without keeps the
+    columns it always had): for each list its keys (for data work) and their labels in the reader's language,
+    after the columns the CSV always had."""
+    return [_("UNTOC provisions (keys)"), _("UNTOC provisions"), _("SDG targets (keys)"), _("SDG targets"),
+            _("Groups concerned (keys)"), _("Groups concerned")]
+
+
+def classification_cells(recommendation: dict) -> list[str]:
+    cells = []
+    for name, keys in classification.from_content(recommendation).items():
+        cells += ["; ".join(keys), "; ".join(label(classification.VOCABULARIES[name], key) for key in keys)]
+    return cells
 
 
 def signatory_rows(submission: Submission, content: dict, complete: bool) -> tuple[list[str], list[list]]:

@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.choices import SUBMITTED_PHASES, Phase, PlatformRole, SignatureStatus
 from app.database import update_if
+from app.declarations import classification
 from app.declarations.models import Declaration, Version
 from app.declarations.services import content_hash
 from app.errors import NotAllowed, RuleError
@@ -255,7 +256,8 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
     db.session.execute(insert(SubmittedRecommendation), [
         {"submission_id": submission.id, "recommendation_id": rec["id"], "number": rec["number"],
          "pillar": rec["pillar"], "themes": rec["themes"], "addressees": rec["addressees"],
-         "text_html": render_markdown(rec["text"])} for rec in full_version.content["recommendations"]])
+         "text_html": render_markdown(rec["text"]), **classification.from_content(rec)}
+        for rec in full_version.content["recommendations"]])
     db.session.flush()
     db.session.refresh(submission, ["recipients"])
     record(actor, "declaration_submitted", declaration, submission=submission.id, version=version.number,
