@@ -315,5 +315,6 @@ def statistics(submission_id):
     stats = queries.statistics(submission)
     return render_template("responses/statistics.html", submission=submission, declaration=submission.declaration,
                            stats=stats, positions=charts.bars(stats["positions"]),
-                           implementation=charts.bars(stats["implementation"]))
+                           implementation=charts.bars(stats["implementation"]),
+                           assessments=charts.bars(stats["assessments"], in_order=True))
 
