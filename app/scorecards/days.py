@@ -61,15 +61,18 @@ def year_ago(today: date) -> date:
         return today.replace(year=today.year - 1, day=28)
 
 
-def median(values, where) -> float | None:
-    """The median of the column expression `values` over the rows the select `where` builds (a select with its
-    FROM and WHERE, of any columns), computed by the database with window functions: each value ranked, then
-    the middle one (odd count) or the mean of the middle two (even count). One row comes back, whatever the
-    count; None when there is no value."""
-    ranked = (where.with_only_columns(values.label("value"), func.row_number().over(order_by=values).label("rank"),
-                                      func.count().over().label("count"))
+def median(values, source):
+    """The median of the column expression `values` over the rows of the select `source` (its FROM and WHERE; its
+    columns are replaced), as a scalar subquery the database computes with window functions: each value ranked,
+    then the middle one (odd count) or the mean of the middle two (even count). NULL when there is no value."""
+    ranked = (source.with_only_columns(values.label("value"), func.row_number().over(order_by=values).label("rank"),
+                                       func.count().over().label("count"))
               .where(values.is_not(None)).subquery())
-    middle = select(func.avg(ranked.c.value)).where(or_(ranked.c.rank == (ranked.c.count + 1) // 2,
-                                                        ranked.c.rank == (ranked.c.count + 2) // 2))
-    found = db.session.scalar(middle)
-    return None if found is None else float(found)
+    return (select(func.avg(ranked.c.value)).where(or_(ranked.c.rank == (ranked.c.count + 1) // 2,
+                                                       ranked.c.rank == (ranked.c.count + 2) // 2))
+            .scalar_subquery())
+
+
+def as_float(value) -> float | None:
+    """A median as the database answers it (a Decimal on PostgreSQL) as a number, or None."""
+    return None if value is None else float(value)

@@ -2,9 +2,11 @@
 
 Every figure is an aggregate over the submissions the reader may see (responses.tracker.visible: a visitor the
 public declarations' dossiers, the alliance every submitted one, an institution's reviewers also those addressed to
-their institution), optionally of one year. Nothing of the institution's history is read into Python: each
+their institution), of one year or of every year. Nothing of the institution's history is read into Python: each
 statement answers one row (the positions and the assessments a few grouped rows), the overdue list at most
-OVERDUE_LISTED, the years one row a year.
+OVERDUE_LISTED. A year's figures read that year's submissions only, which is why the page shows the latest year
+unless asked for another (app/scorecards/views.py); every year's read the institution's whole history inside the
+database (about 0.1 s at a hundred alliance-years on SQLite), though what comes back is the same few rows.
 
 The words of the rules:
 - a submission is *received* by each institution it was addressed to; it is *acknowledged on time* when receipt was
@@ -20,9 +22,11 @@ A submission without a deadline row (RecipientDeadline) is counted apart: "no de
 """
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, func, or_, select
+from sqlalchemy import String, and_, case, cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from app.choices import ASSESSMENTS, COMPLETION, PILLARS, POSITIONS
@@ -30,12 +34,23 @@ from app.declarations.models import Declaration
 from app.extensions import db
 from app.institutions.models import Institution
 from app.responses.models import Answer, Assessment, ImplementationUpdate
-from app.responses.tracker import current_answer, visible
+from app.responses.tracker import visible
 from app.scorecards import days
 from app.submissions.models import RecipientDeadline, Submission, SubmissionRecipient, SubmittedRecommendation
 from app.time import local_date, utcnow
 
 OVERDUE_LISTED = 10
+
+
+@cache
+def _aliases() -> SimpleNamespace:
+    """The aliases the statements use, made once per process (at first use, when the mappers are configured; a new
+    alias for every statement cost more than running it): the institution's own recipient row (apart from the one
+    tracker.visible looks for a reviewer's institution in), its deadlines, and its answers looked at beside a
+    recommendation."""
+    return SimpleNamespace(recipient=aliased(SubmissionRecipient, name="recipient"),
+                           deadline=aliased(RecipientDeadline, name="deadline"),
+                           own_answer=aliased(Answer, name="own_answer"))
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,7 @@ def _submissions_of(scope: Scope, recipient, *columns):
 
 
 def _deadline_of(scope: Scope):
-    deadline = aliased(RecipientDeadline, name="deadline")
+    deadline = _aliases().deadline
     return deadline, and_(deadline.submission_id == Submission.id, deadline.institution_id == scope.institution_id)
 
 
@@ -79,40 +94,43 @@ def _addressed(institution_id: int):
     """The recommendation is the institution's to answer (see the module's words)."""
     listed = func.replace(func.replace(func.replace(cast(SubmittedRecommendation.addressees, String), " ", ""),
                                        "[", ","), "]", ",")
-    answered = aliased(Answer)
+    answer = _aliases().own_answer
     return or_(listed.contains(f",{int(institution_id)},"), listed == ",,",
-               exists(select(1).where(answered.item_id == SubmittedRecommendation.id,
-                                      answered.institution_id == institution_id, answered.published_at.is_not(None))))
+               exists(select(1).where(answer.item_id == SubmittedRecommendation.id,
+                                      answer.institution_id == institution_id, answer.published_at.is_not(None))))
 
 
 def _items_of(scope: Scope, *columns):
     """A select of `columns` over the recommendations addressed to the institution in the submissions above."""
-    recipient = aliased(SubmissionRecipient, name="recipient")
-    return (_submissions_of(scope, recipient, *columns)
+    return (_submissions_of(scope, _aliases().recipient, *columns)
             .join(SubmittedRecommendation, SubmittedRecommendation.submission_id == Submission.id)
             .where(_addressed(scope.institution_id)))
 
 
 def submission_figures(scope: Scope) -> dict:
     """Submissions received; acknowledged on time, late, not yet (deadline passed or still ahead), no deadline set;
-    the median days from submission to acknowledgement."""
-    recipient = aliased(SubmissionRecipient, name="recipient")
+    the median days from submission to acknowledgement. One statement."""
+    recipient = _aliases().recipient
     deadline, joined = _deadline_of(scope)
-    acknowledged, has_deadline = recipient.acknowledged_at.is_not(None), deadline.submission_id.is_not(None)
-    day = days.local_day(recipient.acknowledged_at, scope.shift)
-    base = _submissions_of(scope, recipient, recipient.submission_id).outerjoin(deadline, joined)
-    row = db.session.execute(base.with_only_columns(
+    received = (_submissions_of(scope, recipient, Submission.submitted_at, recipient.acknowledged_at,
+                                deadline.submission_id.label("deadline_set"), deadline.acknowledge_by)
+                .outerjoin(deadline, joined).cte("received").prefix_with("MATERIALIZED"))
+    acknowledged, has_deadline = received.c.acknowledged_at.is_not(None), received.c.deadline_set.is_not(None)
+    day = days.local_day(received.c.acknowledged_at, scope.shift)
+    row = db.session.execute(select(
         func.count().label("received"),
-        _count(and_(has_deadline, acknowledged, day <= deadline.acknowledge_by)).label("acknowledged_on_time"),
-        _count(and_(has_deadline, acknowledged, day > deadline.acknowledge_by)).label("acknowledged_late"),
-        _count(and_(has_deadline, ~acknowledged, deadline.acknowledge_by < scope.today))
+        _count(and_(has_deadline, acknowledged, day <= received.c.acknowledge_by)).label("acknowledged_on_time"),
+        _count(and_(has_deadline, acknowledged, day > received.c.acknowledge_by)).label("acknowledged_late"),
+        _count(and_(has_deadline, ~acknowledged, received.c.acknowledge_by < scope.today))
         .label("unacknowledged_deadline_passed"),
-        _count(and_(has_deadline, ~acknowledged, deadline.acknowledge_by >= scope.today))
+        _count(and_(has_deadline, ~acknowledged, received.c.acknowledge_by >= scope.today))
         .label("unacknowledged_deadline_ahead"),
-        _count(~has_deadline).label("no_deadline"))).one()
+        _count(~has_deadline).label("no_deadline"),
+        days.median(days.days_between(received.c.acknowledged_at, received.c.submitted_at, scope.shift),
+                    select().select_from(received)).label("median_days_to_acknowledge"))
+        .select_from(received)).one()
     figures = dict(row._mapping)
-    figures["median_days_to_acknowledge"] = days.median(
-        days.days_between(recipient.acknowledged_at, Submission.submitted_at, scope.shift), base)
+    figures["median_days_to_acknowledge"] = days.as_float(figures["median_days_to_acknowledge"])
     return figures
 
 
@@ -124,21 +142,23 @@ def _first_published(institution_id: int):
             .correlate(SubmittedRecommendation).scalar_subquery())
 
 
-def _answered_items(scope: Scope):
-    """Per recommendation addressed to the institution: its submission's date, the answer deadline and when the
-    institution first published an answer; a subquery."""
+def _answered_items(scope: Scope, name: str = "item"):
+    """Per recommendation addressed to the institution: its submission and date, the answer deadline and when the
+    institution first published an answer. A CTE computed once per statement however often it is referred to
+    (MATERIALIZED: otherwise both databases may fold it into the statement and look up the first answer again
+    for every reference to it)."""
     deadline, joined = _deadline_of(scope)
     return (_items_of(scope, SubmittedRecommendation.id.label("item_id"),
                       SubmittedRecommendation.recommendation_id, SubmittedRecommendation.number,
                       Submission.id.label("submission_id"), Submission.title, Submission.submitted_at,
                       deadline.answer_by, _first_published(scope.institution_id).label("first_published"))
-            .outerjoin(deadline, joined).subquery("item"))
+            .outerjoin(deadline, joined).cte(name).prefix_with("MATERIALIZED"))
 
 
 def recommendation_figures(scope: Scope) -> dict:
     """Recommendations addressed to the institution; answered on time, late, not answered (deadline passed or still
     ahead), and without a deadline answered or not; the median days to the first published answer; of those
-    answered, how many have an implementation update of the institution's in the last 12 months."""
+    answered, how many have an implementation update of the institution's in the last 12 months. One statement."""
     item = _answered_items(scope)
     answered, has_deadline = item.c.first_published.is_not(None), item.c.answer_by.is_not(None)
     day = days.local_day(item.c.first_published, scope.shift)
@@ -154,40 +174,49 @@ def recommendation_figures(scope: Scope) -> dict:
         _count(and_(answered, ~has_deadline)).label("no_deadline_answered"),
         _count(and_(~answered, ~has_deadline)).label("no_deadline_unanswered"),
         _count(answered).label("answered"),
-        _count(and_(answered, recent)).label("updated_last_12_months")).select_from(item)).one()
+        _count(and_(answered, recent)).label("updated_last_12_months"),
+        days.median(days.days_between(item.c.first_published, item.c.submitted_at, scope.shift),
+                    select().select_from(item)).label("median_days_to_answer"))
+        .select_from(item)).one()
     figures = dict(row._mapping)
-    figures["median_days_to_answer"] = days.median(
-        days.days_between(item.c.first_published, item.c.submitted_at, scope.shift), select().select_from(item))
+    figures["median_days_to_answer"] = days.as_float(figures["median_days_to_answer"])
     figures["updated_share_percent"] = (round(100 * figures["updated_last_12_months"] / figures["answered"], 1)
                                         if figures["answered"] else None)
     return figures
 
 
-def positions_by_pillar(scope: Scope) -> dict[str, dict[str, int]]:
-    """Pillar → position → how many of the institution's current published answers take it; every pillar and
-    position, in their order."""
-    answer = aliased(Answer, name="answer")
-    rows = db.session.execute(
-        _items_of(scope, SubmittedRecommendation.pillar, answer.position, func.count())
-        .join(answer, and_(answer.item_id == SubmittedRecommendation.id, answer.institution_id == scope.institution_id,
-                           current_answer(answer)))
-        .group_by(SubmittedRecommendation.pillar, answer.position)).all()
-    counted = {(pillar, position): n for pillar, position, n in rows}
-    return {pillar: {position: counted.get((pillar, position), 0) for position in POSITIONS} for pillar in PILLARS}
+def _judged_items(scope: Scope):
+    """Per recommendation addressed to the institution: its pillar, the institution's position (its newest
+    published revision's, as tracker.current_answer) and the alliance's latest rating; a CTE computed once, from
+    the submissions of the scope (MATERIALIZED: else a planner without statistics may start from every answer
+    the institution ever gave)."""
+    item = SubmittedRecommendation.id
+    position = (select(Answer.position)
+                .where(Answer.item_id == item, Answer.institution_id == scope.institution_id,
+                       Answer.published_at.is_not(None))
+                .order_by(Answer.number.desc()).limit(1).correlate(SubmittedRecommendation).scalar_subquery())
+    rating = (select(Assessment.rating).where(Assessment.item_id == item).order_by(Assessment.id.desc()).limit(1)
+              .correlate(SubmittedRecommendation).scalar_subquery())
+    return (_items_of(scope, SubmittedRecommendation.pillar, position.label("position"), rating.label("rating"))
+            .cte("judged").prefix_with("MATERIALIZED"))
 
 
-def assessment_figures(scope: Scope) -> dict[str, int]:
-    """The alliance's latest assessment of each recommendation addressed to the institution, by rating: every step
-    of the completion scale, then the earlier words some assessment still carries, then "none" (not assessed)."""
-    newer = aliased(Assessment)
-    latest = aliased(Assessment, name="assessment")
-    counted = dict(db.session.execute(
-        _items_of(scope, latest.rating, func.count())
-        .outerjoin(latest, and_(latest.item_id == SubmittedRecommendation.id,
-                                ~exists(select(1).where(newer.item_id == latest.item_id, newer.id > latest.id))))
-        .group_by(latest.rating)).all())
-    return {**{key: counted.get(key, 0) for key in COMPLETION},
-            **{key: counted[key] for key in ASSESSMENTS if counted.get(key)}, "none": counted.get(None, 0)}
+def judgements(scope: Scope) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """(pillar → position → how many recommendations the institution's current answer takes that position on,
+    every pillar and position in their order; the alliance's latest assessment of the recommendations addressed to
+    the institution by rating: every step of the completion scale, then the earlier words some assessment still
+    carries, then "none" for those not assessed). One statement of at most 16 + 9 grouped rows."""
+    judged = _judged_items(scope)
+    rows = db.session.execute(union_all(
+        select(literal("position"), judged.c.pillar, judged.c.position, func.count())
+        .where(judged.c.position.is_not(None)).group_by(judged.c.pillar, judged.c.position),
+        select(literal("rating"), cast(null(), String), judged.c.rating, func.count()).group_by(judged.c.rating)
+    )).all()
+    positions = {(pillar, position): n for kind, pillar, position, n in rows if kind == "position"}
+    ratings = {rating: n for kind, _pillar, rating, n in rows if kind == "rating"}
+    return ({pillar: {position: positions.get((pillar, position), 0) for position in POSITIONS} for pillar in PILLARS},
+            {**{key: ratings.get(key, 0) for key in COMPLETION},
+             **{key: ratings[key] for key in ASSESSMENTS if ratings.get(key)}, "none": ratings.get(None, 0)})
 
 
 def overdue_items(scope: Scope, limit: int = OVERDUE_LISTED) -> list[dict]:
@@ -202,22 +231,31 @@ def overdue_items(scope: Scope, limit: int = OVERDUE_LISTED) -> list[dict]:
              "days_overdue": (scope.today - r.answer_by).days} for r in rows]
 
 
-def years(scope: Scope) -> list[int]:
-    """The years (local) of the institution's received submissions the reader may see, newest first."""
-    recipient = aliased(SubmissionRecipient, name="recipient")
-    year = days.local_year(Submission.submitted_at, scope.shift).label("year")
+def year_span(scope: Scope) -> tuple[int | None, int | None]:
+    """The first and the latest year (local) of the institution's received submissions the reader may see; (None,
+    None) when there is none. One row, however many years."""
+    recipient = _aliases().recipient
+    year = days.local_year(Submission.submitted_at, scope.shift)
     everything = Scope(scope.viewer, scope.institution_id, None, scope.today, scope.shift)
-    return list(db.session.scalars(_submissions_of(everything, recipient, year).distinct().order_by(year.desc())))
+    first, last = db.session.execute(_submissions_of(everything, recipient, func.min(year), func.max(year))).one()
+    return first, last
+
+
+def latest_year(viewer, institution: Institution) -> int | None:
+    """The year of the latest submission to the institution that the reader may see (None: there is none)."""
+    return year_span(scope_for(viewer, institution.id))[1]
 
 
 def scorecard(viewer, institution: Institution, year: int | None = None, today: date | None = None) -> dict:
     """The scorecard of `institution` as `viewer` may see it (None: a visitor), for the submissions of `year`
     (None: every year), as plain data (numbers, text, lists and dicts): what the page, the CSV and the API show."""
     scope = scope_for(viewer, institution.id, year, today)
+    first_year, last_year = year_span(scope)
+    positions, assessments = judgements(scope)
     return {"institution": {"id": institution.id, "name": institution.name, "acronym": institution.acronym},
-            "year": year, "years": years(scope), "today": scope.today.isoformat(),
+            "year": year, "first_year": first_year, "last_year": last_year, "today": scope.today.isoformat(),
             "submissions": submission_figures(scope), "recommendations": recommendation_figures(scope),
-            "positions_by_pillar": positions_by_pillar(scope), "assessments": assessment_figures(scope),
+            "positions_by_pillar": positions, "assessments": assessments,
             "overdue_items": overdue_items(scope)}
 
 
@@ -226,8 +264,7 @@ def headlines(viewer, institution_ids: list[int]) -> dict[int, dict]:
     may see, how many of those had an acknowledgement deadline and were acknowledged on time, and the latest."""
     if not institution_ids:
         return {}
-    recipient = aliased(SubmissionRecipient, name="recipient")
-    deadline = aliased(RecipientDeadline, name="deadline")
+    recipient, deadline = _aliases().recipient, _aliases().deadline
     day = days.local_day(recipient.acknowledged_at, days.offset())
     rows = db.session.execute(
         select(recipient.institution_id, func.count().label("received"),

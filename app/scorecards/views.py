@@ -15,13 +15,20 @@ from app.web.paging import sql_page
 bp = Blueprint("institutions", __name__, url_prefix="/institutions")
 
 PAGE_SIZE = 50
-# A year asked for in the address is one of these or none (every year).
+# A year asked for in the address: one of these, or "all" (every year).
 YEARS = range(1900, 3000)
+EVERY_YEAR = "all"
 
 
-def _year() -> int | None:
+def _year(institution) -> int | None:
+    """The year asked for, None for every year; the latest year with a submission the reader may see when none
+    (or nothing sensible) was asked for: a year's figures cost a year's data, every year's the whole history."""
     value = request.args.get("year", "")
-    return int(value) if value.isdigit() and int(value) in YEARS else None
+    if value == EVERY_YEAR:
+        return None
+    if value.isdigit() and int(value) in YEARS:
+        return int(value)
+    return queries.latest_year(current_user, institution)
 
 
 @bp.route("/")
@@ -35,11 +42,11 @@ def index():
 
 @bp.route("/<int:institution_id>")
 def scorecard(institution_id):
-    """One institution's scorecard, for every year or the year chosen."""
+    """One institution's scorecard: of the latest year, of the year chosen, or of every year (?year=all)."""
     institution = get_or_404(Institution, institution_id)
-    card = queries.scorecard(current_user, institution, _year())
+    card = queries.scorecard(current_user, institution, _year(institution))
     return render_template(
-        "scorecards/scorecard.html", institution=institution, card=card, shown=figures.shown,
+        "scorecards/scorecard.html", institution=institution, card=card, shown=figures.shown, every_year=EVERY_YEAR,
         submission_rows=figures.submission_rows(card), recommendation_rows=figures.recommendation_rows(card),
         implementation_rows=figures.implementation_rows(card),
         chart=charts.stacked_bars(card["positions_by_pillar"], POSITIONS),
@@ -50,7 +57,7 @@ def scorecard(institution_id):
 def scorecard_csv(institution_id):
     """The figures of the scorecard page, one row each."""
     institution = get_or_404(Institution, institution_id)
-    year = _year()
+    year = _year(institution)
     card = queries.scorecard(current_user, institution, year)
     response = Response(figures.csv_body(card), mimetype="text/csv")
     name = f"scorecard-{institution.id}" + (f"-{year}" if year else "")
