@@ -21,7 +21,7 @@ The words of the rules:
 A submission without a deadline row (RecipientDeadline) is counted apart: "no deadline set".
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
@@ -232,13 +232,15 @@ def overdue_items(scope: Scope, limit: int = OVERDUE_LISTED) -> list[dict]:
 
 
 def year_span(scope: Scope) -> tuple[int | None, int | None]:
-    """The first and the latest year (local) of the institution's received submissions the reader may see; (None,
-    None) when there is none. One row, however many years."""
-    recipient = _aliases().recipient
-    year = days.local_year(Submission.submitted_at, scope.shift)
+    """The years (local) of the first and of the latest submission to the institution that the reader may see;
+    (None, None) when there is none. Each is read from the index of submissions by date, from its end, stopping at
+    the first one that went to the institution."""
     everything = Scope(scope.viewer, scope.institution_id, None, scope.today, scope.shift)
-    first, last = db.session.execute(_submissions_of(everything, recipient, func.min(year), func.max(year))).one()
-    return first, last
+    at = Submission.submitted_at
+    first, last = db.session.execute(select(
+        *(_submissions_of(everything, _aliases().recipient, at).order_by(order).limit(1).scalar_subquery()
+          for order in (at, at.desc())))).one()
+    return tuple(None if moment is None else local_date(moment).year for moment in (first, last))
 
 
 def latest_year(viewer, institution: Institution) -> int | None:
@@ -259,22 +261,26 @@ def scorecard(viewer, institution: Institution, year: int | None = None, today: 
             "overdue_items": overdue_items(scope)}
 
 
-def headlines(viewer, institution_ids: list[int]) -> dict[int, dict]:
-    """For a page of institutions (their ids: as many as the page shows): submissions received that the reader
-    may see, how many of those had an acknowledgement deadline and were acknowledged on time, and the latest."""
+def headlines(viewer, institution_ids: list[int], today: date | None = None) -> dict[int, dict]:
+    """For a page of institutions (their ids: as many as the page shows), of the submissions of the last 12 months
+    that the reader may see: how many each received, how many of those had an acknowledgement deadline and how
+    many were acknowledged on time. A window of time, so that the list costs a year's submissions whatever the
+    history holds (read from the index of submissions by date)."""
     if not institution_ids:
         return {}
+    shift = days.offset()
+    since = datetime.combine(days.year_ago(today or local_date(utcnow())), time()) - shift
     recipient, deadline = _aliases().recipient, _aliases().deadline
-    day = days.local_day(recipient.acknowledged_at, days.offset())
+    day = days.local_day(recipient.acknowledged_at, shift)
     rows = db.session.execute(
         select(recipient.institution_id, func.count().label("received"),
                func.count(deadline.submission_id).label("with_deadline"),
                _count(and_(recipient.acknowledged_at.is_not(None), day <= deadline.acknowledge_by))
-               .label("acknowledged_on_time"), func.max(Submission.submitted_at).label("latest"))
-        .select_from(recipient).join(Submission, Submission.id == recipient.submission_id)
+               .label("acknowledged_on_time"))
+        .select_from(Submission).join(recipient, recipient.submission_id == Submission.id)
         .join(Declaration, Declaration.id == Submission.declaration_id)
         .outerjoin(deadline, and_(deadline.submission_id == recipient.submission_id,
                                   deadline.institution_id == recipient.institution_id))
-        .where(recipient.institution_id.in_(institution_ids), visible(viewer))
+        .where(Submission.submitted_at >= since, recipient.institution_id.in_(institution_ids), visible(viewer))
         .group_by(recipient.institution_id)).all()
     return {row.institution_id: dict(row._mapping) for row in rows}

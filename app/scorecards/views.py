@@ -34,7 +34,7 @@ def _year(institution) -> int | None:
 @bp.route("/")
 def index():
     """The recipient institutions by name, 50 a page, with what the reader may see of the submissions each
-    received: how many, how many acknowledged on time (of those with a deadline), the latest."""
+    received in the last 12 months: how many, and how many were acknowledged on time (of those with a deadline)."""
     page = sql_page(select(Institution).order_by(Institution.name, Institution.id), PAGE_SIZE)
     return render_template("scorecards/index.html", page=page,
                            headlines=queries.headlines(current_user, [i.id for i in page.items]))

@@ -232,10 +232,13 @@ def test_a_missing_institution_is_a_404(client):
     assert client.get("/institutions/999999/scorecard.csv").status_code == 404
 
 
-def test_the_list_pages_the_institutions_with_headline_figures(app, client, hand_built, people):
+def test_the_list_gives_each_institution_its_last_12_months(app, client, hand_built, people, story):
+    ministry = hand_built["ministry"]
+    story.submission([ministry], submitted=story.at(400), acknowledged={ministry: story.at(399)},
+                     deadlines={ministry: (story.day(390), story.day(300))})  # on time, but more than a year ago
     page = client.get("/institutions/").get_data(as_text=True)
-    assert "Federal Investigation Agency" in page and f'href="/institutions/{hand_built["ministry"]}"' in page
-    assert "1 of 4 with a deadline" in page  # the ministry: S1 on time of four with a deadline
+    assert "Federal Investigation Agency" in page and f'href="/institutions/{ministry}"' in page
+    assert "1 of 4 with a deadline" in page  # the ministry: the first on time, of four with a deadline
     with app.app_context():
         viewer = db.session.get(User, people["member"].id)
         found = queries.headlines(viewer, [hand_built["ministry"]])[hand_built["ministry"]]
