@@ -6,7 +6,7 @@ their institution), of one year or of every year. Nothing of the institution's h
 statement answers one row (the positions and the assessments a few grouped rows), the overdue list at most
 OVERDUE_LISTED. A year's figures read that year's submissions only, which is why the page shows the latest year
 unless asked for another (app/scorecards/views.py); every year's read the institution's whole history inside the
-database (about 0.1 s at a hundred alliance-years on SQLite), though what comes back is the same few rows.
+database (0.1 to 0.15 s at a hundred alliance-years, bench/growth_data.py), though the same few rows come back.
 
 The words of the rules:
 - a submission is *received* by each institution it was addressed to; it is *acknowledged on time* when receipt was
