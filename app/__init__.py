@@ -137,13 +137,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications.views import bp as notifications
     from app.organizations.views import bp as organizations
     from app.responses.views import bp as responses
+    from app.scorecards.views import bp as scorecards
     from app.search.views import bp as search
     from app.signatures.views import bp as signatures
     from app.submissions.views import bp as submissions
     from app.web.pages import IdConverter
     app.url_map.converters["int"] = IdConverter
     for blueprint in (home, accounts, organizations, admin, declarations, comments, amendments, search,
-                      signatures, submissions, responses, notifications):
+                      signatures, submissions, responses, scorecards, notifications):
         app.register_blueprint(blueprint)
 
 
@@ -238,6 +239,7 @@ def _register_template_helpers(app: Flask) -> None:
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",
         "SIGNATURE_VISIBILITIES", "SIGNATURE_CAPACITIES", "SIGNATURE_STATUSES", "POSITIONS", "IMPLEMENTATION_STATUSES",
-        "ASSESSMENTS", "LANGUAGE_NAMES", "UNTOC_PROVISIONS", "SDG_TARGETS", "GROUPS")})
+        "ASSESSMENTS", "COMPLETION", "ASSESSMENT_RATINGS", "LANGUAGE_NAMES", "UNTOC_PROVISIONS", "SDG_TARGETS",
+        "GROUPS")})
     app.jinja_env.filters.update(when=when, when_date=format_date_only, stored_html=stored_html,
                                  text_direction=text_direction, isolated=isolated, name_list=name_list)

@@ -184,6 +184,8 @@ IMPLEMENTATION_STATUSES = {
     "implemented": _l("Implemented"),
 }
 
+# The words the alliance's assessments had before the completion scale (below). Assessments stored with them stay
+# as they were and are shown with these labels; no new one takes them, and none is mapped onto the scale.
 ASSESSMENTS = {
     "agrees": _l("The alliance agrees"),
     "partly": _l("The alliance partly agrees"),
@@ -203,6 +205,8 @@ COMPLETION = {
     "substantial": _l("Substantial"),
     "complete": _l("Complete"),
 }
+# Every rating an assessment may carry, to show one: the scale, then the earlier words (ASSESSMENTS).
+ASSESSMENT_RATINGS = {**COMPLETION, **ASSESSMENTS}
 
 # Classification of a recommendation (keys are stored, in URLs and in the CSV import; labels are shown).
 # The UN Convention against Transnational Organized Crime (UNTOC), its articles most asked about, and its

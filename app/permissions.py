@@ -29,6 +29,7 @@ PUBLIC_ENDPOINTS = frozenset({
     # for any other dossier.
     "submissions.dossier", "submissions.dossier_pdf", "submissions.dossier_json", "submissions.recommendations_csv",
     "submissions.signatories_csv", "responses.recommendation", "responses.tracker",
+    "institutions.index", "institutions.scorecard", "institutions.scorecard_csv",  # they count what readers may see
 })
 
 

@@ -151,7 +151,7 @@ def assessment(app, client, people, request):
     client.post("/logout")
     login(client, people["coordinator"].email)
     path = f"/submissions/{submission.id}/recommendations/{rec}/assessment"
-    return CreatePage(path, path, {"rating": "partly", "notes": "Only one is open, kept."},
+    return CreatePage(path, path, {"rating": "limited", "notes": "Only one is open, kept."},
                       "Only one is open, kept.", "assessments")
 
 

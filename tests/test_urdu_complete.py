@@ -115,7 +115,8 @@ def pages_for(d):
     common = [("home", "/", None), ("declarations", "/declarations", None), ("tracker", "/tracker", None),
               ("submitted declaration", submitted, None), ("signatory list", f"{submitted}/signatories", None),
               ("recommendation", f"/recommendations/{d['rec']}", None), ("verify", "/verify", {"sha256": "xyz"}),
-              ("search", "/search?q=trafficking", None), ("organizations", "/organizations", None)]
+              ("search", "/search?q=trafficking", None), ("organizations", "/organizations", None),
+              ("scorecards", "/institutions/", None), ("scorecard", f"/institutions/{d['institution']}", None)]
     return {
         "visitor": common + [("dossier", sub, None), ("login", "/login", {"email": "", "password": ""}),
                              ("password reset", "/reset", {"email": ""})],
@@ -172,7 +173,8 @@ def urdu_site(app, client, people, make_declaration, submitted):
         db.session.commit()
     return {"consultation": consultation.id, "section": consultation.sections[0], "signon": signon.id,
             "consultation_rec": consultation.recommendations[0], "submitted": declaration.id, "sub": submission.id,
-            "rec": declaration.recommendations[0], "member": people["member"].id}
+            "rec": declaration.recommendations[0], "member": people["member"].id,
+            "institution": people["reviewer"].institution_id}
 
 
 def test_every_main_page_is_urdu_throughout(app, people, urdu_site):

@@ -261,10 +261,10 @@ def submission_story(people: dict[str, User], days: Calendar) -> Story:
                           explanation="A joint cell is being set up in Gwadar.",
                           lead_institution_id=institutions["FIA"].id, target_date=days.day(3 - 90))
     yield days.at(2, "10:30")
-    responses.assess(coordinator, submission, recommendations[1].id, rating="partly",
+    responses.assess(coordinator, submission, recommendations[1].id, rating="limited",
                      notes="The guidance is welcome, but returnees were still charged in Quetta after it was sent.")
     yield days.at(2, "10:45")
-    responses.assess(coordinator, submission, recommendations[4].id, rating="disagrees",
+    responses.assess(coordinator, submission, recommendations[4].id, rating="not_started",
                      notes="Shelters cannot wait for the provinces: federal funding exists for this.")
     return 40 + len(SIGNERS) + len(SECTIONS) + len(RECOMMENDATIONS) + 4 + sum(
         len(entries) for _target, entries in THREADS)

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS
+from app.choices import COMPLETION, IMPLEMENTATION_STATUSES, POSITIONS
 from app.responses.services import MAX_EVIDENCE, MAX_EXPLANATION
 from app.web.forms import CreateForm, Form, Length, choices, strip
 
@@ -41,10 +41,10 @@ class UpdateForm(CreateForm):
 
 
 class AssessmentForm(CreateForm):
-    rating = RadioField(_l("The alliance's assessment"), choices=choices(ASSESSMENTS),
+    rating = RadioField(_l("How far it is implemented, as the alliance sees it"), choices=choices(COMPLETION),
                         validators=[DataRequired(_l("Choose the alliance's assessment."))])
     notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Optional(), Length(max=MAX_EVIDENCE)],
-                          description=_l("What the alliance sees on the ground, and why it agrees or not."),
+                          description=_l("What the alliance sees on the ground: the evidence behind this rating."),
                           render_kw=EITHER_LANGUAGE)
 
 

@@ -2,11 +2,11 @@
 recommendation's whole record, the published positions beside the text and statistics (the tracker is
 app/responses/tracker.py)."""
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import case, exists, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from app import permissions
-from app.choices import IMPLEMENTATION_STATUSES, POSITIONS, SUBMITTED_PHASES, CommentStatus
+from app.choices import ASSESSMENTS, COMPLETION, IMPLEMENTATION_STATUSES, POSITIONS, SUBMITTED_PHASES, CommentStatus
 from app.comments.models import Comment
 from app.database import json_list_contains
 from app.declarations.classification import VOCABULARIES
@@ -157,9 +157,25 @@ def statistics(submission: Submission) -> dict:
     for update_row in updates.values():
         implementation[update_row.status] += 1
     answered = {item_id for item_id, _institution in answers}
+    assessed = latest_assessments(submission)
     return {"by_pillar": by_pillar, "positions": {p: sum(r[p] for r in by_pillar.values()) for p in POSITIONS},
             "implementation": implementation, "recommendations": len(items), "answered": len(answered),
-            "without_update": len(answers) - len([k for k in updates if k in answers])}
+            "without_update": len(answers) - len([k for k in updates if k in answers]),
+            "assessments": assessed, "not_assessed": len(items) - sum(assessed.values())}
+
+
+def latest_assessments(submission: Submission) -> dict[str, int]:
+    """The alliance's latest assessment of each recommendation of the submission, counted by rating: every step of
+    the completion scale, in its order, then the words used before it, those that some assessment still carries."""
+    newer = aliased(Assessment)
+    counted = dict(db.session.execute(
+        select(Assessment.rating, func.count())
+        .join(SubmittedRecommendation, Assessment.item_id == SubmittedRecommendation.id)
+        .where(SubmittedRecommendation.submission_id == submission.id,
+               ~exists(select(1).where(newer.item_id == Assessment.item_id, newer.id > Assessment.id)))
+        .group_by(Assessment.rating)).all())
+    return {**{rating: counted.get(rating, 0) for rating in COMPLETION},
+            **{rating: counted[rating] for rating in ASSESSMENTS if counted.get(rating)}}
 
 
 def by_classification(submission: Submission) -> dict[str, list[dict]]:

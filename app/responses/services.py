@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from app import permissions
 from app.accounts.models import User
 from app.audit.services import record
-from app.choices import ASSESSMENTS, IMPLEMENTATION_STATUSES, POSITIONS, Phase
+from app.choices import COMPLETION, IMPLEMENTATION_STATUSES, POSITIONS, Phase
 from app.database import insert_unless_duplicate
 from app.declarations.models import Declaration
 from app.errors import NotAllowed, RuleError
@@ -320,12 +320,13 @@ def post_update(actor, submission: Submission, recommendation_id: int | None, *,
 
 
 def assess(actor, submission: Submission, recommendation_id: int | None, *, rating: str, notes: str) -> Assessment:
-    """Publish the alliance's assessment of one recommendation; the earlier ones stay as its history."""
+    """Publish the alliance's assessment of one recommendation on the completion scale (choices.COMPLETION); the
+    earlier ones stay as its history, those in the words used before the scale included."""
     if not permissions.can_assess(actor):
         raise NotAllowed()
     require_follow_up_open(submission)
     submitted = submitted_recommendation_for(submission, recommendation_id)
-    if rating not in ASSESSMENTS:
+    if rating not in COMPLETION:
         raise RuleError(_("Choose the alliance's assessment."))
     notes = (notes or "").strip()
     if len(notes) > MAX_EVIDENCE:

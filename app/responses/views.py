@@ -317,5 +317,6 @@ def statistics(submission_id):
     return render_template("responses/statistics.html", submission=submission, declaration=submission.declaration,
                            stats=stats, positions=charts.bars(stats["positions"]),
                            implementation=charts.bars(stats["implementation"]),
+                           assessments=charts.bars(stats["assessments"], in_order=True),
                            by_classification=queries.by_classification(submission))
 

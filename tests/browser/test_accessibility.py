@@ -45,7 +45,8 @@ def pages_for(d):
     common = [("home", "/", None), ("declarations", "/declarations", None), ("tracker", "/tracker", None),
               ("submitted declaration", submitted, None), ("signatory list", f"{submitted}/signatories", None),
               ("recommendation", f"/recommendations/{d['rec']}", None), ("verify", "/verify", "main form.wide-form"),
-              ("search", "/search?q=trafficking", None), ("organizations", "/organizations", None)]
+              ("search", "/search?q=trafficking", None), ("organizations", "/organizations", None),
+              ("scorecards", "/institutions/", None), ("scorecard", f"/institutions/{d['institution']}", None)]
     amend = f"{read}/recommendation/{d['consultation_rec']}/amend"
     pages = {
         "visitor": common + [("dossier", sub, None), ("login", "/login", "main form"),
@@ -110,7 +111,8 @@ def test_every_main_page_passes_axe(live_server, browser, client, people, make_d
     client.post("/logout")
     ids = {"consultation": consultation.id, "section": consultation.sections[0], "signon": signon.id,
            "consultation_rec": consultation.recommendations[0], "submitted": declaration.id, "sub": submission.id,
-           "rec": declaration.recommendations[0], "member": people["member"].id}
+           "rec": declaration.recommendations[0], "member": people["member"].id,
+           "institution": people["reviewer"].institution_id}
     found, checked, started = [], 0, time.monotonic()
     for role, pages in pages_for(ids).items():
         # The site's CSP forbids inline script, and add_script_tag(path=…) injects axe inline: this context

@@ -108,7 +108,7 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     log_in(page, base, people["coordinator"].email, app)
     page.goto(f"{base}/recommendations/{first}")
     page.click(f"a[href$='/submissions/{submission_id}/recommendations/{first}/assessment']")
-    page.check("input[name=rating][value=partly]")
+    page.check("input[name=rating][value=limited]")
     page.fill("textarea[name=notes]", "Only Lahore has a unit so far.")
     page.click("form.wide-form button[type=submit]")
     log_out(page)

@@ -82,7 +82,7 @@ def _addition(kind, submission_id, recommendation_id, actor_id):
                 return responses.post_update(actor, submission, recommendation_id, status="in_progress",
                                              evidence="A unit was set up.", happened_on=date(2026, 11, 1)).id
             if kind == "assessment":
-                return responses.assess(actor, submission, recommendation_id, rating="partly", notes="Slow.").id
+                return responses.assess(actor, submission, recommendation_id, rating="limited", notes="Slow.").id
             return responses.save_answer(actor, submission, recommendation_id, position="noted", explanation=LATER,
                                          lead_institution_id=None, target_date=None).number
     return add

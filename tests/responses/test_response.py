@@ -188,17 +188,17 @@ def test_implementation_updates_and_assessments(app, client, acknowledged, peopl
     assert client.post(path, data={"status": "in_progress", "evidence": "Two shelters funded",
                                    "happened_on": date.today().isoformat()}).status_code == 303
     assert client.post(f"/submissions/{submission.id}/recommendations/{rec}/assessment",
-                       data={"rating": "agrees"}).status_code == 403
+                       data={"rating": "limited"}).status_code == 403
     client.post("/logout")
     login(client, people["coordinator"].email)
     assess = f"/submissions/{submission.id}/recommendations/{rec}/assessment"
-    assert client.post(assess, data={"rating": "partly", "notes": "Only one is open"}).status_code == 303
-    assert client.post(assess, data={"rating": "disagrees", "notes": "Closed again"}).status_code == 303
+    assert client.post(assess, data={"rating": "limited", "notes": "Only one is open"}).status_code == 303
+    assert client.post(assess, data={"rating": "substantial", "notes": "Two open now"}).status_code == 303
     assert client.post(path, data={"status": "implemented", "happened_on": date.today().isoformat()}
                        ).status_code == 403  # updates are the government's
     client.post("/logout")
     page = client.get(f"/recommendations/{rec}").get_data(as_text=True)
-    assert "Two shelters funded" in page and "The alliance disagrees" in page and "1 earlier assessment" in page
+    assert "Two shelters funded" in page and "Substantial" in page and "1 earlier assessment" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ImplementationUpdate)) == 1
         assert db.session.scalar(select(func.count()).select_from(Assessment)) == 2

@@ -79,7 +79,7 @@ def objects(app, people, consultation, make_declaration):
         responses.publish(reviewer, submission, to_submit)
         responses.post_update(reviewer, submission, submitted.recommendations[0], status="in_progress", evidence="",
                               happened_on=date(2026, 11, 1))
-        responses.assess(coordinator, submission, submitted.recommendations[0], rating="agrees", notes="")
+        responses.assess(coordinator, submission, submitted.recommendations[0], rating="substantial", notes="")
         db.session.commit()
 
 
