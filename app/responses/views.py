@@ -11,7 +11,7 @@ from app.choices import IMPLEMENTATION_STATUSES, PILLARS, POSITIONS, THEMES
 from app.extensions import db, login_manager
 from app.institutions.models import Institution
 from app.responses import deadlines as answers_on_time
-from app.responses import queries, services
+from app.responses import queries, reasons, services
 from app.responses import tracker as tracker_rows
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, PublishForm, UpdateForm
 from app.responses.tracker import Filters
@@ -138,12 +138,19 @@ def confirm_publish(submission_id):
     require(permissions.can_respond(current_user, submission.institution_ids))
     recipient = submission.recipient(current_user.institution_id)
     drafts = services.institution_drafts(submission, recipient.institution_id)
-    return _publish_page(submission, recipient, drafts, chosen={d.id for d in drafts})
+    lacking = _lacking(drafts)
+    return _publish_page(submission, recipient, drafts, chosen={d.id for d in drafts if d.id not in lacking})
+
+
+def _lacking(drafts) -> dict[int, str]:
+    """The drafts that lack what their position needs (app/responses/reasons.py): what to say of each."""
+    return {d.id: problem[1] for d in drafts
+            if (problem := reasons.problem(d.position, d.explanation, d.lead_institution_id, d.target_date))}
 
 
 def _publish_page(submission, recipient, drafts, *, chosen, error=None, changed=(), status=200):
     items = {i.id: i for i in submitted_recommendations(submission)}
-    return render_form("responses/publish.html", form=PublishForm(), submission=submission,
+    return render_form("responses/publish.html", form=PublishForm(), submission=submission, lacking=_lacking(drafts),
                        declaration=submission.declaration, recipient=recipient,
                        rows=[(d, items[d.item_id], services.seen_stamp(d)) for d in drafts], chosen=chosen,
                        changed=set(changed), error=error, status=status,

@@ -105,7 +105,11 @@ def test_a_draft_without_what_its_position_needs_is_not_published(app, client, a
         db.session.execute(update(Answer).where(Answer.position == "noted").values(explanation="Noted."))
         db.session.execute(update(Answer).where(Answer.position == "supported").values(target_date=None))
         db.session.commit()
-    refused = publish_answers(client, submission.id)
+    page = client.get(f"/submissions/{submission.id}/publish").get_data(as_text=True)
+    assert page.count("Open the draft to add it: as it is, it cannot be published.") == 2
+    assert "“Noted” needs a reason" in page and "“Supported” needs a lead institution or a target date" in page
+    assert not re.search(r'name="publish_answer" value="\d+" id="publish-\d+" checked', page)  # left unticked
+    refused = publish_answers(client, submission.id)  # ticked all the same
     assert refused.status_code == 422
     assert ("Nothing was published: the draft answers to recommendations 1, 2 lack what their positions need"
             in refused.get_data(as_text=True))
