@@ -236,7 +236,7 @@ class Traffic:
             page = client.get(path)[2]
             self.landing(client, self.recorder.check("answer", client.post(path, {
                 **_hidden(page), "position": "supported", "explanation": f"Draft {n}.", "lead_institution": "",
-                "target_date": ""}), (303,)), "answer")
+                "target_date": "2099-12-31"}), (303,)), "answer")
             n += 1
 
     def moderator(self):

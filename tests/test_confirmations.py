@@ -106,7 +106,7 @@ def _publish(app, client, people, make_declaration, request, **_):
     assert client.post(f"/submissions/{submission.id}/acknowledge").status_code == 303
     response = client.post(f"/submissions/{submission.id}/recommendations/{declaration.recommendations[0]}/answer",
                            data={"position": "supported", "explanation": "We agree.", "lead_institution": "",
-                                 "target_date": ""})
+                                 "target_date": "2099-12-31"})
     assert response.status_code in (302, 303), response.status_code
 
     def done():

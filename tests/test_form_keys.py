@@ -124,7 +124,7 @@ def _published_answer(client, people, request):
     declaration, submission = _acknowledged(client, people, request)
     rec = declaration.recommendations[1]
     assert client.post(f"/submissions/{submission.id}/recommendations/{rec}/answer", data={
-        "position": "supported", "explanation": "We agree.", "lead_institution": "", "target_date": ""}
+        "position": "supported", "explanation": "We agree.", "lead_institution": "", "target_date": "2099-12-31"}
     ).status_code == 303
     assert publish_answers(client, submission.id).status_code in (302, 303)
     return submission, rec
@@ -134,7 +134,7 @@ def answer(app, client, people, request):
     declaration, submission = _acknowledged(client, people, request)
     path = f"/submissions/{submission.id}/recommendations/{declaration.recommendations[0]}/answer"
     return CreatePage(path, path, {"position": "supported", "explanation": "An answer kept when refused.",
-                                   "lead_institution": "", "target_date": ""},
+                                   "lead_institution": "", "target_date": "2099-12-31"},
                       "An answer kept when refused.", "answers")
 
 

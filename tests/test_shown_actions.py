@@ -142,7 +142,7 @@ def world(app, client, people, make_declaration, submitted):
     recommendation_id = submission.content["text"]["recommendations"][0]["id"]
     assert client.post(f"/submissions/{submission.id}/recommendations/{recommendation_id}/answer",
                        data={"position": "supported", "explanation": "We agree.", "lead_institution": "",
-                             "target_date": ""}).status_code == 303
+                             "target_date": "2099-12-31"}).status_code == 303
     client.post("/logout")
     return [f"/declarations/{d}" for d in (open_.id, closing.id, signon.id, declaration.id)] + [
         f"/submissions/{submission.id}", f"/submissions/{submission.id}/respond", "/moderation", "/tracker", "/",

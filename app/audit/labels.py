@@ -103,6 +103,8 @@ ACTION_LABELS = {
     "signers_told_left_out": _l("Signers told their signature is not in the dossier"),
     "declaration_submitted": _l("Declaration submitted"),
     "submission_acknowledged": _l("Receipt acknowledged"),
+    "deadlines_set": _l("An institution's deadlines set"),
+    "deadlines_moved": _l("An institution's deadlines moved"),
     "answer_drafted": _l("Answer drafted"),
     "answers_published": _l("Answers published"),
     "implementation_update_posted": _l("Implementation update posted"),

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import deliver, take_queued_ids
 from app.notifications.services import closing_reminders, digests
+from app.responses.deadlines import deadline_reminders
 
 
 def register_cli(app: Flask) -> None:
@@ -218,6 +219,18 @@ def _notifications_commands() -> AppGroup:
         written = time.monotonic() - started
         sent, failed = _deliver_queued()
         click.echo(f"{told} reminder(s) written in {written:.1f} s, {sent} email(s) sent, {failed} failed "
+                   f"(left in the outbox), {time.monotonic() - started:.1f} s in all")
+
+    @notifications.command("deadlines")
+    def notifications_deadlines():
+        """Remind each institution's reviewers of its deadlines: a few days before the date to acknowledge receipt
+        and the date for answers, and once after each while the work is not done (run daily). Each reminder once;
+        a batch of deadlines committed at a time, at most a thousand a run (the next run goes on)."""
+        started = time.monotonic()
+        told = _each_batch_committed(deadline_reminders())
+        written = time.monotonic() - started
+        sent, failed = _deliver_queued()
+        click.echo(f"{told} reviewer(s) reminded in {written:.1f} s, {sent} email(s) sent, {failed} failed "
                    f"(left in the outbox), {time.monotonic() - started:.1f} s in all")
 
     return notifications

@@ -3,7 +3,8 @@ expert named translator wrote the Urdu), consulted on for two weeks (comments, t
 Quetta), revised (the translator bringing the Urdu of each part the revision changed up to date before
 sign-on), signed in both languages, submitted to the Ministry of Interior and the FIA, acknowledged by both,
 answered in part by the Ministry (one answer revised since), with implementation updates, a draft answer from
-each institution and the alliance's assessments."""
+each institution and the alliance's assessments. The Ministry has the settings' deadlines (answers due in two
+months); the FIA was given three weeks to answer, and published nothing: its silence shows, 8 days on."""
 from functools import partial
 
 from sqlalchemy import select
@@ -221,7 +222,8 @@ def submission_story(people: dict[str, User], days: Calendar) -> Story:
 
     yield days.at(29, "11:00")
     submission = submissions.submit(coordinator, declaration, version_id=version.id,
-                                    institution_ids=[institutions["MoI"].id, institutions["FIA"].id])
+                                    institution_ids=[institutions["MoI"].id, institutions["FIA"].id],
+                                    deadlines={institutions["FIA"].id: (days.day(22), days.day(8))})
     yield days.at(27, "12:15")
     responses.acknowledge(reviewer, submission, declaration)
     yield days.at(24, "15:30")

@@ -7,6 +7,7 @@ from app.choices import LANGUAGES
 from app.extensions import db
 from app.home import needs, work
 from app.links import without_language
+from app.submissions.deadlines import site_today
 from app.web.security import safe_next
 
 bp = Blueprint("home", __name__)
@@ -34,7 +35,8 @@ def index():
                        in_progress=work.texts_in_progress())
         context["translation_waiting"] = work.translation_waiting(context["in_progress"])
     if permissions.is_reviewer(user):
-        context.update(reviewer_queue=work.reviewer_queue(user), updates_due=work.updates_due(user))
+        context.update(reviewer_queue=work.reviewer_queue(user), updates_due=work.updates_due(user),
+                       today=site_today())
     return render_template("home/index.html", **context)
 
 

@@ -17,7 +17,13 @@ from app.organizations.models import Organization
 from app.responses import tracker
 from app.responses.models import Answer
 from app.signatures.models import Signature
-from app.submissions.models import Submission, SubmissionClosure, SubmissionRecipient, SubmittedRecommendation
+from app.submissions.models import (
+    RecipientDeadline,
+    Submission,
+    SubmissionClosure,
+    SubmissionRecipient,
+    SubmittedRecommendation,
+)
 from app.time import utcnow
 
 # Overdue implementation updates are counted up to this many on the reviewer's home (the tracker counts them all).
@@ -156,15 +162,16 @@ def follow_ups() -> Listed:
 class ReviewerQueue:
     submission: Submission
     recipient: SubmissionRecipient
+    deadline: RecipientDeadline | None  # none for a submission made before there were deadlines
     items: int
     answered: int  # recommendations with a published answer from this institution
 
 
 def reviewer_queue(user) -> Listed:
     """The submissions that still need this reviewer's institution: follow-up open, and receipt not
-    acknowledged or a recommendation without a published answer from it. Newest first, with how many
-    recommendations still have no published answer (two queries; a third when none waits, to tell "nothing
-    yet" from "nothing now": Listed.ever)."""
+    acknowledged or a recommendation without a published answer from it. Newest first, with the institution's
+    deadlines and how many recommendations still have no published answer (two queries; a third when none
+    waits, to tell "nothing yet" from "nothing now": Listed.ever)."""
     if user.institution_id is None:
         return Listed()
     mine = user.institution_id
@@ -173,9 +180,11 @@ def reviewer_queue(user) -> Listed:
     unanswered = select(SubmittedRecommendation.id).where(SubmittedRecommendation.submission_id == Submission.id,
                                                           ~answer).exists()
     rows = listed(
-        select(Submission, SubmissionRecipient)
+        select(Submission, SubmissionRecipient, RecipientDeadline)
         .join(SubmissionRecipient, and_(SubmissionRecipient.submission_id == Submission.id,
                                         SubmissionRecipient.institution_id == mine))
+        .outerjoin(RecipientDeadline, and_(RecipientDeadline.submission_id == Submission.id,
+                                           RecipientDeadline.institution_id == mine))
         .outerjoin(SubmissionClosure, SubmissionClosure.submission_id == Submission.id)
         .where(SubmissionClosure.submission_id.is_(None),
                or_(SubmissionRecipient.acknowledged_at.is_(None), unanswered))
@@ -190,9 +199,9 @@ def reviewer_queue(user) -> Listed:
         select(SubmittedRecommendation.submission_id, func.count(func.distinct(SubmittedRecommendation.id)), answered)
         .outerjoin(Answer, and_(Answer.item_id == SubmittedRecommendation.id, Answer.institution_id == mine,
                                 Answer.published_at.is_not(None)))
-        .where(SubmittedRecommendation.submission_id.in_([s.id for s, _r in rows]))
+        .where(SubmittedRecommendation.submission_id.in_([s.id for s, _r, _d in rows]))
         .group_by(SubmittedRecommendation.submission_id))}
-    return Listed([ReviewerQueue(s, r, *counts.get(s.id, (0, 0))) for s, r in rows], rows.total)
+    return Listed([ReviewerQueue(s, r, d, *counts.get(s.id, (0, 0))) for s, r, d in rows], rows.total)
 
 
 def updates_due(user, today: date | None = None) -> Listed:

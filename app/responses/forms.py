@@ -3,6 +3,7 @@ from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectFiel
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from app.choices import COMPLETION, IMPLEMENTATION_STATUSES, POSITIONS
+from app.responses import reasons
 from app.responses.services import MAX_EVIDENCE, MAX_EXPLANATION
 from app.web.forms import CreateForm, Form, Length, choices, strip
 
@@ -14,21 +15,34 @@ EITHER_LANGUAGE = {"dir": "auto"}
 class AnswerForm(CreateForm):
     position = RadioField(_l("Position"), choices=choices(POSITIONS),
                           validators=[DataRequired(_l("Choose a position."))])
-    explanation = TextAreaField(_l("Explanation"), filters=[strip],
-                                validators=[Optional(), Length(max=MAX_EXPLANATION)],
-                                description=_l("Why the government takes this position, and what it will do."),
+    # No Optional(): an empty explanation must still meet what the position needs (validate_explanation).
+    explanation = TextAreaField(_l("Explanation"), filters=[strip], validators=[Length(max=MAX_EXPLANATION)],
+                                description=_l("Why the government takes this position, and what it will do. "
+                                               "Needed for “partially supported”, “noted” and “not supported”: "
+                                               "at least 20 characters that give the reason."),
                                 render_kw=EITHER_LANGUAGE)
     # Choices are the institutions' ids as text, "" for none; a value outside them is a form error.
-    lead_institution = SelectField(_l("Lead institution"), validate_choice=False)
+    lead_institution = SelectField(_l("Lead institution"), validate_choice=False,
+                                   description=_l("For “supported”, give the lead institution or a target date."))
     target_date = DateField(_l("Target date"), validators=[Optional()],
-                            description=_l("When the government aims to have acted on it (optional; today or "
-                                           "later)."))
+                            description=_l("When the government aims to have acted on it (today or later)."))
     # Shown only for a recommendation not addressed to the reviewer's institution; its label names it.
     outside_remit = BooleanField(_l("Answer although it is not addressed to your institution"))
+
+    def validate_explanation(self, field):
+        self._reason_rule("explanation")
 
     def validate_lead_institution(self, field):
         if (field.data or "") not in {value for value, _label in field.choices}:  # left out: "Not stated"
             raise ValidationError(_l("Choose the lead institution from the list."))
+        self._reason_rule("lead_institution")
+
+    def _reason_rule(self, name: str) -> None:
+        """The message of what the position needs (app/responses/reasons.py), beside the field to fix."""
+        lacking = reasons.problem(self.position.data, self.explanation.data, self.lead_institution.data or None,
+                                  self.target_date.data)
+        if lacking and lacking[0] == name:
+            raise ValidationError(lacking[1])
 
 
 class UpdateForm(CreateForm):

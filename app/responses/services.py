@@ -25,6 +25,7 @@ from app.formatting import format_datetime_short
 from app.institutions.models import Institution
 from app.links import absolute_url
 from app.notifications.services import notify_alliance
+from app.responses import reasons
 from app.responses.models import Answer, Assessment, ImplementationUpdate
 from app.submissions.models import Submission, SubmissionClosure, SubmissionRecipient, SubmittedRecommendation
 from app.submissions.services import require_follow_up_open
@@ -132,6 +133,9 @@ def save_answer(actor, submission: Submission, recommendation_id: int | None, *,
     if len(explanation) > MAX_EXPLANATION:
         raise RuleError(ngettext("The explanation is longer than %(num)d character.",
                                  "The explanation is longer than %(num)d characters.", MAX_EXPLANATION))
+    lacking = reasons.problem(position, explanation, lead_institution_id, target_date)
+    if lacking:
+        raise RuleError(lacking[1])
     key = (Answer.item_id == submitted.id, Answer.institution_id == recipient.institution_id)
     _check_target_date(target_date, key)
     fields = {"position": position, "explanation": explanation, "lead_institution_id": _lead(lead_institution_id),
@@ -222,6 +226,12 @@ def publish(actor, submission: Submission, declaration: Declaration, seen: dict[
     if not seen:
         raise RuleError(_("Choose at least one draft answer to publish."))
     stamps = {answer_id: _parse_stamp(stamp) for answer_id, stamp in seen.items()}
+    lacking = db.session.scalars(select(SubmittedRecommendation.number).join(
+        Answer, Answer.item_id == SubmittedRecommendation.id).where(
+        *mine, Answer.id.in_(list(stamps)), Answer.published_at.is_(None), reasons.lacking(Answer))
+        .order_by(SubmittedRecommendation.number)).all()
+    if lacking:
+        raise RuleError(reasons.unpublishable_message(lacking))
     now = utcnow()
     # One statement: only drafts still exactly as they were shown. A save racing it either landed before
     # (then its stamp no longer matches) or waits and finds the answer published (save_answer's own check).

@@ -10,10 +10,12 @@ from app import charts, permissions
 from app.choices import IMPLEMENTATION_STATUSES, PILLARS, POSITIONS, THEMES
 from app.extensions import db, login_manager
 from app.institutions.models import Institution
-from app.responses import queries, services
+from app.responses import deadlines as answers_on_time
+from app.responses import queries, reasons, services
 from app.responses import tracker as tracker_rows
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, PublishForm, UpdateForm
 from app.responses.tracker import Filters, classification_filters
+from app.submissions.deadlines import of_recipient, site_today
 from app.submissions.loading import get_submission
 from app.submissions.services import follow_up_closed_message, submitted_recommendations
 from app.time import local_date, utcnow
@@ -73,9 +75,12 @@ def workspace(submission_id):
     answers = queries.institution_answers(submission, recipient.institution_id)
     drafts = sum(1 for a in answers.values() if a["draft"] is not None)
     published = sum(1 for a in answers.values() if a["published"] is not None)
+    items = submitted_recommendations(submission)
     return render_template("responses/workspace.html", submission=submission, declaration=submission.declaration,
-                           recipient=recipient, items=submitted_recommendations(submission), answers=answers,
-                           drafts=drafts, published=published, closed=follow_up_closed_message(submission))
+                           recipient=recipient, items=items, answers=answers, drafts=drafts, published=published,
+                           closed=follow_up_closed_message(submission), today=site_today(),
+                           deadline=of_recipient(submission.id, recipient.institution_id),
+                           unanswered=answers_on_time.unanswered_count(items, answers, recipient.institution_id))
 
 
 @bp.route("/submissions/<int:submission_id>/recommendations/<int:recommendation_id>/answer", methods=["GET", "POST"])
@@ -115,7 +120,8 @@ def answer(submission_id, recommendation_id):
     reservations, reservation_total = queries.reservations_on(current_user, submission, item)
     comments = queries.published_comments_on(current_user, submission.declaration, item)
     return render_form("responses/answer.html", form=form, error=error, submission=submission, item=item,
-                       declaration=submission.declaration, current=current, recipient=recipient,
+                       declaration=submission.declaration, current=current, recipient=recipient, today=site_today(),
+                       deadline=of_recipient(submission.id, recipient.institution_id),
                        text=_recommendation_text(submission, item), closed=follow_up_closed_message(submission),
                        outside=outside, addressees=services.addressee_names(submission, item),
                        reservations=reservations, reservation_total=reservation_total, comments=comments)
@@ -132,12 +138,19 @@ def confirm_publish(submission_id):
     require(permissions.can_respond(current_user, submission.institution_ids))
     recipient = submission.recipient(current_user.institution_id)
     drafts = services.institution_drafts(submission, recipient.institution_id)
-    return _publish_page(submission, recipient, drafts, chosen={d.id for d in drafts})
+    lacking = _lacking(drafts)
+    return _publish_page(submission, recipient, drafts, chosen={d.id for d in drafts if d.id not in lacking})
+
+
+def _lacking(drafts) -> dict[int, str]:
+    """The drafts that lack what their position needs (app/responses/reasons.py): what to say of each."""
+    return {d.id: problem[1] for d in drafts
+            if (problem := reasons.problem(d.position, d.explanation, d.lead_institution_id, d.target_date))}
 
 
 def _publish_page(submission, recipient, drafts, *, chosen, error=None, changed=(), status=200):
     items = {i.id: i for i in submitted_recommendations(submission)}
-    return render_form("responses/publish.html", form=PublishForm(), submission=submission,
+    return render_form("responses/publish.html", form=PublishForm(), submission=submission, lacking=_lacking(drafts),
                        declaration=submission.declaration, recipient=recipient,
                        rows=[(d, items[d.item_id], services.seen_stamp(d)) for d in drafts], chosen=chosen,
                        changed=set(changed), error=error, status=status,
@@ -283,10 +296,11 @@ def recommendation(recommendation_id):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         abort(404)
+    record = queries.recommendation_record(current_user, item)
     return render_template("responses/recommendation.html", item=item, submission=submission,
-                           declaration=declaration, text=_recommendation_text(submission, item),
-                           record=queries.recommendation_record(current_user, item),
-                           closed=follow_up_closed_message(submission))
+                           declaration=declaration, text=_recommendation_text(submission, item), record=record,
+                           closed=follow_up_closed_message(submission),
+                           silent=answers_on_time.on_recommendation(item, record))
 
 
 @bp.route("/tracker")
@@ -302,6 +316,7 @@ def tracker():
                       institution_id=form_id(args.get("institution")), due=args.get("due") == "1",
                       **classification_filters(args))
     page, rows = tracker_rows.page(current_user, filters, page_number())
+    answers_on_time.on_tracker_rows(rows)
     institutions = _institutions()
     return render_template("responses/tracker.html", page=page, rows=rows, filters=filters,
                            pillar=filters.pillar, theme=filters.theme, position=filters.position,

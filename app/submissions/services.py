@@ -44,6 +44,7 @@ from app.signatures.queries import (
 )
 from app.signatures.reopening import signer_people, why_signed
 from app.submissions import bilingual, extract
+from app.submissions import deadlines as recipient_deadlines
 from app.submissions.dossier import DOSSIER_FORMAT, counted_signatures, dossier_content
 from app.submissions.models import (
     Submission,
@@ -208,8 +209,10 @@ def set_signon_deadline(actor, declaration: Declaration, deadline: datetime | No
     return told
 
 
-def submit(actor, declaration: Declaration, *, version_id: int | None, institution_ids: list[int]) -> Submission:
-    """Submit the signed version to the chosen institutions: one immutable submission, whatever the clicks."""
+def submit(actor, declaration: Declaration, *, version_id: int | None, institution_ids: list[int],
+           deadlines: dict[int, tuple] | None = None) -> Submission:
+    """Submit the signed version to the chosen institutions: one immutable submission, whatever the clicks.
+    deadlines: institution id → (acknowledge by, answer by); the settings' dates for any institution left out."""
     if not permissions.can_submit(actor, declaration):
         raise NotAllowed()
     existing = submission_for(declaration.id)
@@ -225,6 +228,7 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
                                       .order_by(Institution.name)).all()
     if not institutions:
         raise RuleError(_("Choose at least one institution to submit to."))
+    dates = recipient_deadlines.chosen_dates(institutions, deadlines, recipient_deadlines.site_today())
     now = utcnow()
     # Claim the declaration first: of two submits racing, the second finds the phase moved and stops here.
     claimed = db.session.execute(update(Declaration).where(Declaration.id == declaration.id,
@@ -250,6 +254,8 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
     db.session.flush()
     for institution in institutions:
         db.session.add(SubmissionRecipient(submission_id=submission.id, institution_id=institution.id))
+    db.session.flush()
+    recipient_deadlines.write_at_submission(actor, submission, dates)
     if signatures:
         db.session.execute(insert(SubmissionSignature), [{"submission_id": submission.id, "signature_id": s.id}
                                                          for s in signatures])
@@ -262,8 +268,9 @@ def submit(actor, declaration: Declaration, *, version_id: int | None, instituti
     db.session.refresh(submission, ["recipients"])
     record(actor, "declaration_submitted", declaration, submission=submission.id, version=version.number,
            sha256=submission.sha256, text_sha256=version.sha256, recipients=[i.id for i in institutions],
-           signatures=len(signatures))
-    _notify_recipients(submission, declaration, institutions)
+           signatures=len(signatures),
+           deadlines={str(i): [a.isoformat(), b.isoformat()] for i, (a, b) in dates.items()})
+    _notify_recipients(submission, declaration, institutions, dates)
     told_apart = _tell_signers_left_out(submission, declaration, version, {s.id for s in signatures}, actor)
     notify_alliance_of_submission(submission, declaration, except_ids=told_apart)
     tell_outside_signers_of_submission(submission, signatures)
@@ -298,15 +305,17 @@ def _tell_signers_left_out(submission: Submission, declaration: Declaration, ver
     return told
 
 
-def _notify_recipients(submission: Submission, declaration: Declaration, institutions: list[Institution]) -> None:
+def _notify_recipients(submission: Submission, declaration: Declaration, institutions: list[Institution],
+                       dates: dict[int, tuple]) -> None:
     link = absolute_url("submissions.dossier", submission_id=submission.id)
     reviewers = db.session.scalars(select(User).where(
         User.institution_id.in_([i.id for i in institutions]), User.platform_role == PlatformRole.REVIEWER,
         User.active.is_(True)))
     for reviewer in reviewers:
-        notify(reviewer, "submission", lambda: (
+        notify(reviewer, "submission", lambda reviewer=reviewer: (
             _("A declaration was submitted to you: %(title)s", title=declaration.title),
-            render_template("notifications/submission.txt", submission=submission, declaration=declaration)), link)
+            render_template("notifications/submission.txt", submission=submission, declaration=declaration,
+                            due=dates.get(reviewer.institution_id))), link)
 
 
 def find_by_hash(value: str) -> tuple[Submission | None, str]:

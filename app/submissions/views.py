@@ -14,10 +14,12 @@ from app.extensions import db, limiter
 from app.institutions.models import Institution
 from app.signatures.queries import signing_closed_message
 from app.submissions import bilingual, extract, services
+from app.submissions import deadlines as recipient_deadlines
 from app.submissions import dossier as dossier_builder
-from app.submissions.forms import SignonChangeForm, SubmitForm, VerifyForm
-from app.submissions.loading import get_readable_submission
+from app.submissions.forms import DeadlinesForm, SignonChangeForm, SubmitForm, VerifyForm, typed_deadlines
+from app.submissions.loading import get_readable_submission, get_submission
 from app.submissions.models import Submission, SubmissionRecipient
+from app.submissions.signals import dossier_page_context
 from app.time import local_to_utc, utc_to_local
 from app.web.pages import acting_user, carry_out, flash_refusal, form_id, render_form, require
 from app.web.paging import sql_page
@@ -91,12 +93,15 @@ def submit(declaration_id):
         return redirect(url_for("submissions.dossier", submission_id=existing.id), 303)
     form = SubmitForm()
     told = services.reviewers_by_institution()
-    form.recipients.choices = [(i.id, _recipient_label(i, told.get(i.id, 0)))
-                               for i in db.session.scalars(select(Institution).order_by(Institution.name))]
+    institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
+    form.recipients.choices = [(i.id, _recipient_label(i, told.get(i.id, 0))) for i in institutions]
     error = None
-    if form.validate_on_submit():
+    posted = request.method == "POST"
+    dates = typed_deadlines(request.form if posted else None, institutions,
+                            set(form.recipients.data or ()) if posted else set())
+    if form.validate_on_submit() and not dates.problems:
         outcome = carry_out(services.submit, acting_user(), declaration, version_id=form_id(form.version_id.data),
-                            institution_ids=form.recipients.data,
+                            institution_ids=form.recipients.data, deadlines=dates.chosen,
                             success=_("Submitted. The recipients' reviewers have been told."))
         if outcome.done:
             return redirect(url_for("submissions.dossier", submission_id=outcome.result.id), 303)
@@ -110,7 +115,8 @@ def submit(declaration_id):
     if request.method == "GET":
         form.recipients.data = services.suggested_recipients(declaration)
     return render_form("submissions/submit.html", form=form, error=error, declaration=declaration,
-                       readiness=readiness, signing_open=signing_closed_message(declaration) is None)
+                       readiness=readiness, signing_open=signing_closed_message(declaration) is None,
+                       institutions=institutions, dates=dates, status=422 if posted and dates.problems else None)
 
 
 def _recipient_label(institution: Institution, reviewers: int) -> str:
@@ -119,6 +125,36 @@ def _recipient_label(institution: Institution, reviewers: int) -> str:
         return _("%(name)s (no reviewer account yet: nobody there is emailed)", name=institution.name)
     return ngettext("%(name)s (%(num)d reviewer is emailed)", "%(name)s (%(num)d reviewers are emailed)",
                     reviewers, name=institution.name)
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+@bp.route("/submissions/<int:submission_id>/deadlines", methods=["GET", "POST"])
+def deadlines(submission_id):
+    """Each recipient's deadlines, set or moved by a coordinator one institution at a time (a submission made
+    before there were deadlines gets its first ones here)."""
+    submission = get_submission(submission_id)
+    require(permissions.can_keep_record(current_user))
+    form = DeadlinesForm()
+    error, editing = None, form_id(form.institution.data) if request.method == "POST" else None
+    if form.validate_on_submit():
+        outcome = carry_out(recipient_deadlines.move, acting_user(), submission, editing,
+                            acknowledge_by=form.acknowledge_by.data, answer_by=form.answer_by.data,
+                            expected=form.expected.data)
+        if outcome.done and outcome.result:
+            flash(_("The deadlines are saved. Reminders follow the new dates."), "success")
+        elif outcome.done:
+            flash(_("The deadlines were already these: nothing changed."), "info")
+        if outcome.done:
+            return redirect(url_for("submissions.deadlines", submission_id=submission.id), 303)
+        error = outcome.error
+    elif request.method == "POST":
+        error = _("Check the dates marked below.")
+    today = recipient_deadlines.site_today()
+    return render_form("submissions/deadlines.html", form=form, error=error, editing=editing, submission=submission,
+                       deadlines=recipient_deadlines.of_submission(submission.id), today=today,
+                       suggested=recipient_deadlines.default_dates(today), stamp=recipient_deadlines.stamp,
+                       closed=services.follow_up_closed_message(submission))
 
 
 # --- the dossier -----------------------------------------------------------------------------
@@ -176,7 +212,7 @@ def dossier(submission_id):
     """The dossier as a web page: cover, contents, text, recommendations by pillar, annexes, record."""
     submission, complete = get_readable_submission(submission_id)
     return render_template("submissions/dossier.html", **_dossier_context(submission, complete),
-                           closed=services.follow_up_closed_message(submission))
+                           closed=services.follow_up_closed_message(submission), **dossier_page_context(submission))
 
 
 def _download(body, mimetype: str, submission: Submission, complete: bool, name: str) -> Response:

@@ -138,6 +138,7 @@ def test_the_journeys_with_the_keyboard_alone(live_server, browser, people, make
     keys.activate(f"a[href$='/recommendations/{declaration.recommendations[0]}/answer']")
     keys.tab_to("main form input[name=position]")
     keys.press("Space")
+    keys.press("ArrowDown")  # "Partially supported": the explanation below gives its reason (issue 27)
     keys.type_into("main form textarea[name=explanation]", "A unit will be set up this year.")
     keys.activate("main form.wide-form button[type=submit]")
     assert "/answer" not in keys.page.url, keys.page.inner_text("main")[:500]

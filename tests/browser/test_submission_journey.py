@@ -72,6 +72,9 @@ def test_from_submission_to_published_answers(live_server, browser, screenshot, 
     page.click("form.wide-form button[type=submit]")
     page.click(f"a[href$='/submissions/{submission_id}/recommendations/{second}/answer']")
     page.check("input[name=position][value=noted]")
+    page.click("form.wide-form button[type=submit]")  # "Noted" without a reason is refused, the form kept
+    assert page.locator("#explanation-error").count() == 1
+    page.fill("textarea[name=explanation]", "Shelters are funded by the provinces, not the Ministry.")
     page.click("form.wide-form button[type=submit]")
     with app.app_context():
         assert db.session.scalars(select(Answer.published_at)).all() == [None, None]

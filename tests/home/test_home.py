@@ -199,7 +199,8 @@ def test_a_visitor_sees_each_institutions_newest_answer_once(app, client, people
         responses.acknowledge(reviewer, sub, sub.declaration)
         for explanation in ("First answer.", "Revised answer."):
             responses.save_answer(reviewer, sub, declaration.recommendations[0], position="supported",
-                                  explanation=explanation, lead_institution_id=None, target_date=None)
+                                  explanation=explanation, lead_institution_id=reviewer.institution_id,
+                                  target_date=None)
             responses.publish(reviewer, sub, sub.declaration)
         db.session.commit()
     page = _home(client)

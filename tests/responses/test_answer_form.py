@@ -16,7 +16,8 @@ from tests.helpers import login, publish_answers, submit, the_submission
 
 
 def answer(client, submission, recommendation_id, **data):
-    form = {"position": "supported", "explanation": "We agree.", "lead_institution": "", "target_date": ""}
+    # "Supported" needs a lead institution or a target date (app/responses/reasons.py).
+    form = {"position": "supported", "explanation": "We agree.", "lead_institution": "", "target_date": "2099-12-31"}
     form.update(data)
     return client.post(f"/submissions/{submission.id}/recommendations/{recommendation_id}/answer", data=form)
 
@@ -121,7 +122,8 @@ def test_a_revision_may_keep_the_target_date_an_earlier_revision_gave(app, clien
     with app.app_context():
         db.session.execute(update(Answer).values(target_date=passed))
         db.session.commit()
-    assert answer(client, submission, first, position="noted", target_date=passed.isoformat()).status_code == 303
+    assert answer(client, submission, first, position="noted", explanation="The provinces decide on this, not us.",
+                  target_date=passed.isoformat()).status_code == 303
     assert answer(client, submission, first, target_date=(passed - timedelta(days=1)).isoformat()
                   ).status_code == 422
 

@@ -13,9 +13,13 @@ from app.extensions import db
 from app.responses.models import Answer
 from tests.helpers import login, publish_answers
 
+# "Noted" needs a reason: the colleague's draft gives one.
+COLLEAGUES = "The colleague's reason: shelters are the provinces' to fund."
+
 
 def answer(client, submission, recommendation_id, **data):
-    form = {"position": "supported", "explanation": "We agree.", "lead_institution": "", "target_date": ""}
+    # "Supported" needs a lead institution or a target date (app/responses/reasons.py).
+    form = {"position": "supported", "explanation": "We agree.", "lead_institution": "", "target_date": "2099-12-31"}
     form.update(data)
     return client.post(f"/submissions/{submission.id}/recommendations/{recommendation_id}/answer", data=form)
 
@@ -47,7 +51,7 @@ def two_drafts(app, client, submitted, people, make_user):
     assert answer(client, submission, first, explanation="Mine").status_code == 303
     other = app.test_client()
     login(other, colleague.email)
-    assert answer(other, submission, second, position="noted", explanation="The colleague's").status_code == 303
+    assert answer(other, submission, second, position="noted", explanation=COLLEAGUES).status_code == 303
     return declaration, submission, other
 
 
@@ -88,10 +92,10 @@ def test_the_reviewer_publishes_the_chosen_drafts_only_and_the_alliance_is_told_
     assert response.status_code == 303
     assert "1 answer published. It is shown" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert published_numbers(app) == [mine]
-    assert list(draft_ids(app)) == ["The colleague's"]  # the colleague's draft stays a draft
+    assert list(draft_ids(app)) == [COLLEAGUES]  # the colleague's draft stays a draft
     [mail] = mailbox.wait_for(people["member"].email, containing="published 1 answer")
     assert "published 1 answer on" in mail["body"] and "Recommendation 1: Supported" in mail["body"]
-    assert "Recommendation 2" not in mail["body"] and "The colleague's" not in mail["body"]
+    assert "Recommendation 2" not in mail["body"] and COLLEAGUES not in mail["body"]
     with app.app_context():
         [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "answers_published")).all()
         assert entry.details["answers"] == [mine] and entry.details["recommendations"] == [1]
@@ -105,7 +109,7 @@ def test_a_draft_saved_again_after_the_page_was_shown_stops_the_whole_publicatio
     seen = dict(re.findall(r'name="(seen_updated_\d+)" value="([^"]*)"', page))
     # Meanwhile the colleague rewrites their draft.
     assert answer(other, submission, declaration.recommendations[1], position="not_supported",
-                  explanation="Rewritten").status_code == 303
+                  explanation="Rewritten: the provinces decide on this.").status_code == 303
     refused = client.post(f"/submissions/{submission.id}/publish",
                           data={**seen, "publish_answer": list(draft_ids(app).values())})
     text = refused.get_data(as_text=True)
@@ -124,7 +128,7 @@ def test_a_draft_published_by_a_colleague_meanwhile_stops_the_publication(app, c
     page = client.get(f"/submissions/{submission.id}/publish").get_data(as_text=True)
     seen = dict(re.findall(r'name="(seen_updated_\d+)" value="([^"]*)"', page))
     ids = list(draft_ids(app).values())
-    colleague_first = publish_answers(other, submission.id, only=[draft_ids(app)["The colleague's"]])
+    colleague_first = publish_answers(other, submission.id, only=[draft_ids(app)[COLLEAGUES]])
     assert colleague_first.status_code == 303
     refused = client.post(f"/submissions/{submission.id}/publish", data={**seen, "publish_answer": ids})
     assert refused.status_code == 422

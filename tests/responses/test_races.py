@@ -26,7 +26,7 @@ def drafted(app, client, submitted, people):
     recommendation_id = submission.content["text"]["recommendations"][0]["id"]
     assert client.post(f"/submissions/{submission.id}/recommendations/{recommendation_id}/answer",
                        data={"position": "supported", "explanation": ORIGINAL, "lead_institution": "",
-                             "target_date": ""}).status_code == 303
+                             "target_date": "2099-12-31"}).status_code == 303
     return declaration, submission, recommendation_id
 
 

@@ -9,7 +9,8 @@ from tests.helpers import confirmed, login, publish_answers, submit
 
 
 def answer(client, submission, recommendation_id, **data):
-    form = {"position": "supported", "explanation": "We agree.", "lead_institution": "", "target_date": ""}
+    # "Supported" needs a lead institution or a target date (app/responses/reasons.py).
+    form = {"position": "supported", "explanation": "We agree.", "lead_institution": "", "target_date": "2099-12-31"}
     form.update(data)
     return client.post(f"/submissions/{submission.id}/recommendations/{recommendation_id}/answer", data=form)
 
@@ -84,7 +85,8 @@ def test_drafts_stay_private_until_published_all_at_once(app, client, acknowledg
     declaration, submission = acknowledged
     first, second, third = declaration.recommendations
     assert answer(client, submission, first, explanation="A draft only the ministry sees").status_code == 303
-    assert answer(client, submission, second, position="noted").status_code == 303
+    assert answer(client, submission, second, position="noted",
+                  explanation="Shelters are the provinces' to fund.").status_code == 303
     assert answer(client, submission, first, position="partially",
                   explanation="A draft only the ministry sees").status_code == 303  # edits the same draft
     assert answers(app) == [(1, "partially", False), (1, "noted", False)]
@@ -117,7 +119,7 @@ def test_drafts_stay_private_until_published_all_at_once(app, client, acknowledg
 def test_an_edit_after_publication_is_a_new_revision_with_history(app, client, acknowledged, people):
     declaration, submission = acknowledged
     rec = declaration.recommendations[0]
-    answer(client, submission, rec, position="noted", explanation="First answer")
+    answer(client, submission, rec, position="noted", explanation="First answer: the provinces decide.")
     publish_answers(client, submission.id)
     answer(client, submission, rec, position="supported", explanation="Second answer")
     assert answers(app) == [(1, "noted", True), (2, "supported", False)]
@@ -209,7 +211,7 @@ def test_tracker_filters_and_statistics(app, client, acknowledged, people):
     declaration, submission = acknowledged
     first, second, third = declaration.recommendations
     answer(client, submission, first, position="supported")
-    answer(client, submission, second, position="not_supported")
+    answer(client, submission, second, position="not_supported", explanation="Shelters are the provinces' to fund.")
     publish_answers(client, submission.id)
     client.post(f"/submissions/{submission.id}/recommendations/{first}/update",
                 data={"status": "implemented", "happened_on": date.today().isoformat()})

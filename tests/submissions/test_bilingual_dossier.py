@@ -267,7 +267,7 @@ def test_a_government_answers_in_either_language_or_both(client, people, bilingu
     for recommendation, explanation in ((first, both), (second, urdu)):
         response = client.post(f"/submissions/{submission.id}/recommendations/{recommendation}/answer",
                                data={"position": "supported", "explanation": explanation, "lead_institution": "",
-                                     "target_date": ""})
+                                     "target_date": "2099-12-31"})
         assert response.status_code == 303, response.get_data(as_text=True)[-3000:]
     assert publish_answers(client, submission.id).status_code == 303
     client.post("/logout")

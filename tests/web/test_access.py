@@ -75,7 +75,7 @@ def objects(app, people, consultation, make_declaration):
                                         institution_ids=[reviewer.institution_id])
         responses.acknowledge(reviewer, submission, to_submit)
         responses.save_answer(reviewer, submission, submitted.recommendations[0], position="supported",
-                              explanation="Yes", lead_institution_id=None, target_date=None)
+                              explanation="Yes", lead_institution_id=reviewer.institution_id, target_date=None)
         responses.publish(reviewer, submission, to_submit)
         responses.post_update(reviewer, submission, submitted.recommendations[0], status="in_progress", evidence="",
                               happened_on=date(2026, 11, 1))
