@@ -174,8 +174,6 @@ def check_row(row: Row, context: Context) -> None:
     number = _whole_number(row, "number", 1, 9999)
     if not values["declaration_title"]:
         row.problems.append(_("The “%(name)s” is missing.", name="declaration_title"))
-    if not values["text"]:
-        row.problems.append(_("The “%(name)s” is missing.", name="text"))
     for name, limit in (("declaration_title", MAX_TITLE), ("text", MAX_TEXT), ("explanation", MAX_TEXT),
                         ("assessment_notes", MAX_TEXT), ("line", MAX_LABEL)):
         _length(row, name, limit)
@@ -231,6 +229,8 @@ def gather(plan: Plan, context: Context) -> None:
         if recommendation is None:
             recommendation = declaration.recommendations[number] = RecommendationPlan(
                 row, _recommendation_fields(row), row.parsed["join"])
+            if not row.values["text"]:  # a later row of the recommendation may leave it empty, its first not
+                row.problems.append(_("The “%(name)s” is missing.", name="text"))
             _check_join(row, recommendation, joined, year, number)
         else:
             _check_same(row, recommendation)

@@ -115,17 +115,15 @@ def template_rows(institutions: list) -> tuple[list[str], list[list[str]]]:
     first = institutions[0].acronym or institutions[0].name if institutions else ""
     second = institutions[1].acronym or institutions[1].name if len(institutions) > 1 else ""
     title = "Example declaration (replace these rows with yours)"
-    rows = [
-        ["2021", title, "2021-11-30", "1", "Create specialised anti-trafficking prosecution units in every province.",
-         "en", "pursue", "trafficking", "untoc-5;tip-5", "16.3", "victims_witnesses", first,
-         "noted" if first else "", "The Ministry will study the proposal." if first else "",
-         "2022-02-15" if first else "", "limited", "Two units exist, in Lahore and Karachi.", "prosecution-units"],
-        ["2021", title, "2021-11-30", "1", "", "", "", "", "", "", "", second, "supported" if second else "",
-         "Units will be set up within the agency." if second else "", "2022-03-01" if second else "", "", "", ""],
-        ["2021", title, "2021-11-30", "2", "ہر صوبے میں انسانی اسمگلنگ کے متاثرین کے لیے پناہ گاہیں کھولی جائیں۔", "ur",
-         "protect", "trafficking;victims", "tip-6", "5.2;16.2", "women;children", first,
-         "partially" if first else "", "صوبوں کے ساتھ مشاورت جاری ہے۔" if first else "", "2022-02-15" if first else "",
-         "not_started", "", "shelters"],
-    ]
+    answer = ["noted", "The Ministry will study the proposal.", "2022-02-15"] if first else ["", "", ""]
+    rows = [["2021", title, "2021-11-30", "1", "Create specialised anti-trafficking prosecution units in every "
+             "province.", "en", "pursue", "trafficking", "untoc-5;tip-5", "16.3", "victims_witnesses", first, *answer,
+             "limited", "Two units exist, in Lahore and Karachi.", "prosecution-units"]]
+    if second:  # the same recommendation answered by a second institution: its own cells left empty
+        rows.append(["2021", title, "2021-11-30", "1", "", "", "", "", "", "", "", second, "supported",
+                     "Units will be set up within the agency.", "2022-03-01", "", "", ""])
+    answer = ["partially", "صوبوں کے ساتھ مشاورت جاری ہے۔", "2022-02-15"] if first else ["", "", ""]
+    rows.append(["2021", title, "2021-11-30", "2", "ہر صوبے میں انسانی اسمگلنگ کے متاثرین کے لیے "
+                 "پناہ گاہیں کھولی جائیں۔", "ur", "protect", "trafficking;victims", "tip-6", "5.2;16.2",
+                 "women;children", first, *answer, "not_started", "", "shelters"])
     return list(COLUMNS), rows
-

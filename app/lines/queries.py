@@ -112,6 +112,20 @@ def lines_of_declaration(user, declaration_id: int) -> dict[int, LineSummary]:
     return _lines_of(user, lambda recommendations: recommendations.declaration_id == declaration_id)
 
 
+class DeclarationLines:
+    """The lines of a declaration's recommendations for its reading page, read when the page first asks for one:
+    the page asks only for a recommendation that is in a line (its line_id), so a declaration with none costs no
+    query at all (the reading page's statements do not grow, tests/declarations/test_reading.py)."""
+
+    def __init__(self, user, declaration_id: int):
+        self.user, self.declaration_id, self.found = user, declaration_id, None
+
+    def get(self, recommendation_id: int, default=None):
+        if self.found is None:
+            self.found = lines_of_declaration(self.user, self.declaration_id)
+        return self.found.get(recommendation_id, default)
+
+
 def newest_entries(user, line_ids, per_line: int) -> list[tuple[str, int, int, int]]:
     """(kind, id, line id, year) of the newest `per_line` entries of each line the reader may see, oldest first
     within each line: a window function numbers each line's entries, newest first, and the cap is SQL."""

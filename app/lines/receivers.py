@@ -7,8 +7,9 @@ from app.responses.signals import tracker_lines
 
 @reading_page.connect
 def _lines_on_reading_page(declaration, user=None, **_extra) -> dict:
-    """The reading page links each recommendation in a line to it: one query for the whole declaration."""
-    return {"lines": queries.lines_of_declaration(user, declaration.id)}
+    """The reading page links each recommendation in a line to it: one query for the whole declaration, when one
+    of its recommendations is in a line."""
+    return {"lines": queries.DeclarationLines(user, declaration.id)}
 
 
 @recommendation_lines.connect
