@@ -40,7 +40,7 @@ class Row:
     values: dict  # column → the cell as written (spaces around it dropped)
     parsed: dict = field(default_factory=dict)  # the cells as keys, numbers, dates, lists and an institution
     problems: list[str] = field(default_factory=list)
-    result: str = ""
+    result: dict = field(default_factory=dict)  # what it will do (_result), when it is not refused
 
 
 @dataclass
@@ -297,19 +297,12 @@ def _add_answer(row: Row, recommendation: RecommendationPlan) -> None:
                                    parsed["answered_on"]))
 
 
-def _result(row: Row, recommendation: RecommendationPlan, declaration: DeclarationPlan, number: int) -> str:
-    parsed = row.parsed
-    answer = (_("%(institution)s: %(position)s", institution=parsed["institution"].acronym or
-                parsed["institution"].name, position=POSITIONS[parsed["position"]])
-              if parsed["institution"] else "")
-    if recommendation.first is not row:
-        return _("Another answer to recommendation %(number)d of %(year)d. %(answer)s", number=number,
-                 year=declaration.year, answer=answer).strip()
-    kind, target = recommendation.join
-    joins = {"new": _("in a line of its own"), "label": _("in the line “%(label)s”", label=target),
-             "line": _("joining line %(id)s", id=target),
-             "recommendation": _("joining the line of Sanad recommendation %(id)s", id=target)}[kind]
-    return _("Recommendation %(number)d of %(year)d, %(joins)s. %(answer)s", number=number, year=declaration.year,
-             joins=joins, answer=answer).strip()
+def _result(row: Row, recommendation: RecommendationPlan, declaration: DeclarationPlan, number: int) -> dict:
+    """What the row will do, as the preview words it: a new recommendation in its line, or another answer to one;
+    and the answer it records, if any."""
+    institution = row.parsed["institution"]
+    name = (institution.acronym or institution.name) if institution else ""
+    return {"first": recommendation.first is row, "number": number, "year": declaration.year,
+            "join": recommendation.join, "institution": name, "position": row.parsed["position"]}
 
 
