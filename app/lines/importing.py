@@ -74,9 +74,9 @@ def _records(text: str, plan: Plan) -> list[tuple[int, dict]]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(records) == MAX_ROWS:
-                plan.problems.append((line, ngettext("The file has more than %(num)d row; import it in parts.",
-                                                     "The file has more than %(num)d rows; import it in parts.",
-                                                     MAX_ROWS)))
+                plan.problems.append((line, ngettext("The file has more than %(count)s row; import it in parts.",
+                                                     "The file has more than %(count)s rows; import it in parts.",
+                                                     MAX_ROWS, count=format_decimal(MAX_ROWS))))
                 return []
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 plan.problems.append((line, _("This row has more cells than the header has columns: is a cell "

@@ -138,8 +138,7 @@ def _import_page(form, error=None, status=None):
         select(EarlierRecommendation.declaration_id, func.count()).where(EarlierRecommendation.declaration_id.in_(ids))
         .group_by(EarlierRecommendation.declaration_id)).all()) if ids else {}
     return render_form("lines/import.html", status=status, form=form, error=error, imported=imported, counts=counts,
-                       columns=import_rows.COLUMNS, required=import_rows.REQUIRED, vocabularies=VOCABULARIES,
-                       max_rows=importing.MAX_ROWS)
+                       columns=import_rows.COLUMNS, required=import_rows.REQUIRED, vocabularies=VOCABULARIES)
 
 
 @bp.route("/import")
@@ -159,8 +158,7 @@ def _preview(data: bytes, filename: str, error: str | None = None):
     confirm = ConfirmImportForm(formdata=None, content=base64.b64encode(data).decode("ascii"), sha256=plan.sha256,
                                 filename=filename) if plan.ok else None
     return render_form("lines/preview.html", status=200 if plan.ok and not error else 422, plan=plan,
-                       confirm=confirm, form=ImportForm(formdata=None), filename=filename, error=error,
-                       max_rows=importing.MAX_ROWS)
+                       confirm=confirm, form=ImportForm(formdata=None), filename=filename, error=error)
 
 
 @bp.route("/import", methods=["POST"])

@@ -183,7 +183,7 @@ def test_a_file_not_in_utf8_is_refused_with_what_to_do(coordinator, inst):
 def test_files_over_the_limits_are_refused_with_a_clear_message(app, coordinator, inst, monkeypatch):
     rows = [_row(inst, number=str(n), institution="", position="") for n in range(1, 5002)]
     many = preview(coordinator, csv_of(HEADER, rows)).get_data(as_text=True)
-    assert "The file has more than 5000 rows; import it in parts." in many
+    assert "The file has more than 5,000 rows; import it in parts." in many
     monkeypatch.setattr(importing, "MAX_BYTES", 1000)
     big = preview(coordinator, csv_of(HEADER, rows[:40])).get_data(as_text=True)
     assert "the limit is 1,000 bytes" in big
