@@ -65,13 +65,14 @@ def submitted_to(declaration) -> list[int]:
 
 
 # Which lines some recommendations belong to: the same ask followed from declaration to declaration (app/lines).
-# Sender: the reader (a User, or None for a visitor); keyword argument: recommendation_ids. The lines area
-# answers {recommendation id: what to show of its line} for those in a line of more than one entry the reader
-# may see.
+# Sender: the reader; keyword arguments: recommendation_ids, or declaration_id for all of a declaration's. The
+# lines area answers {recommendation id: what to show of its line} for those in a line of more than one entry the
+# reader may see.
 recommendation_lines = _signals.signal("recommendation-lines")
 
 
-def lines_of(user, recommendation_ids) -> dict:
-    """The lines of these recommendations that the reader may follow, by recommendation id (none when no area
-    answers)."""
-    return _merged(recommendation_lines.send(user, recommendation_ids=list(recommendation_ids)))
+def lines_of(user, recommendation_ids=(), declaration_id: int | None = None) -> dict:
+    """The lines of these recommendations (or of all the declaration's) that the reader may follow, by
+    recommendation id (none when no area answers)."""
+    return _merged(recommendation_lines.send(user, recommendation_ids=list(recommendation_ids),
+                                             declaration_id=declaration_id))

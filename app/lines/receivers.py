@@ -13,7 +13,9 @@ def _lines_on_reading_page(declaration, user=None, **_extra) -> dict:
 
 
 @recommendation_lines.connect
-def _lines_of_recommendations(user, recommendation_ids=(), **_extra) -> dict:
+def _lines_of_recommendations(user, recommendation_ids=(), declaration_id=None, **_extra) -> dict:
+    if declaration_id is not None:
+        return queries.lines_of_declaration(user, declaration_id)
     return queries.lines_of_recommendations(user, recommendation_ids)
 
 

@@ -176,9 +176,9 @@ def _dossier_context(submission: Submission, complete: bool) -> dict:
 def dossier(submission_id):
     """The dossier as a web page: cover, contents, text, recommendations by pillar, annexes, record."""
     submission, complete = get_readable_submission(submission_id)
-    context = _dossier_context(submission, complete)
-    return render_template("submissions/dossier.html", **context, closed=services.follow_up_closed_message(submission),
-                           lines=lines_of(current_user, context["html"]))
+    return render_template("submissions/dossier.html", **_dossier_context(submission, complete),
+                           closed=services.follow_up_closed_message(submission),
+                           lines=lines_of(current_user, declaration_id=submission.declaration_id))
 
 
 def _download(body, mimetype: str, submission: Submission, complete: bool, name: str) -> Response:
