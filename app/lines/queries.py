@@ -24,10 +24,14 @@ from app.submissions.models import Submission, SubmittedRecommendation
 SANAD, EARLIER = "sanad", "earlier"
 LINES_PER_PAGE = 50
 COUNTED = 200  # the tracker's lines are counted this far beyond the page's start ("more than …")
+# The tracker's classification filters (app/responses/tracker.py Filters: untoc, sdg, group) on an imported
+# recommendation's lists of keys.
+EARLIER_LISTS = {"untoc": EarlierRecommendation.untoc, "sdg": EarlierRecommendation.sdg_targets,
+                 "group": EarlierRecommendation.groups}
 # The tracker's filters the imported years can answer (on EarlierRecommendation and EarlierAnswer), and those the
 # lines view leaves aside; any other filter set (a declaration, an implementation status, a filter added later)
 # is one an imported year cannot meet, so no imported entry matches it.
-EARLIER_FILTERS = {"pillar", "theme", "position", "institution_id"}
+EARLIER_FILTERS = {"pillar", "theme", "position", "institution_id", *EARLIER_LISTS}
 IGNORED_FILTERS = {"due"}
 
 
@@ -175,6 +179,8 @@ def _earlier_matches(filters: Filters):
         where.append(EarlierRecommendation.pillar == filters.pillar)
     if filters.theme:
         where.append(json_list_contains(EarlierRecommendation.themes, filters.theme))
+    where += [json_list_contains(column, getattr(filters, name)) for name, column in EARLIER_LISTS.items()
+              if getattr(filters, name, "")]
     answered = [EarlierAnswer.position == filters.position] if filters.position else []
     if filters.institution_id:
         answered.append(EarlierAnswer.institution_id == filters.institution_id)

@@ -1,12 +1,16 @@
 """The tracker's lines view (/tracker?view=lines): one row per line, paged in SQL, with the years asked, each
 institution's positions over the years and the latest assessment; the tracker's filters applied to each line's
 entries; and the link to its line wherever a recommendation in a line is shown."""
+import dataclasses
 import re
 
+from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from app.extensions import db
+from app.lines import queries
 from app.lines.models import EarlierDeclaration, EarlierRecommendation, RecommendationLine
+from app.responses.tracker import Filters
 from app.submissions.models import Submission
 from tests.helpers import QueryCounter, login, without_bdi
 from tests.lines.conftest import institution_acronym
@@ -100,3 +104,27 @@ def test_a_recommendation_in_a_line_links_to_it_wherever_it_is_shown(app, client
     # the other recommendations are in no line: no link beside them
     other = client.get(f"/recommendations/{declaration.recommendations[1]}").get_data(as_text=True)
     assert "/lines/" not in other
+
+
+def test_imported_recommendations_meet_the_classification_filters(app, people):
+    """The tracker's classification filters (untoc, sdg, group) apply to an imported recommendation's lists."""
+    with app.app_context():
+        earlier = EarlierDeclaration(year=2020, title="Classified", imported_by_id=people["coordinator"].id)
+        db.session.add(earlier)
+        db.session.flush()
+        lines = [RecommendationLine(), RecommendationLine()]
+        db.session.add_all(lines)
+        db.session.flush()
+        db.session.add_all([
+            EarlierRecommendation(declaration_id=earlier.id, number=1, text="One.", line_id=lines[0].id,
+                                  untoc=["tip-6"], sdg_targets=["8.7"], groups=["children"]),
+            EarlierRecommendation(declaration_id=earlier.id, number=2, text="Two.", line_id=lines[1].id)])
+        db.session.commit()
+        classified = dataclasses.make_dataclass(
+            "Classified", [("untoc", str, ""), ("sdg", str, ""), ("group", str, "")], bases=(Filters,), frozen=True)
+        anyone = AnonymousUserMixin()
+        with app.test_request_context():
+            for wanted in ({"untoc": "tip-6"}, {"sdg": "8.7"}, {"group": "children"}):
+                assert queries.tracker_lines(anyone, classified(**wanted), 1)["ids"] == [lines[0].id], wanted
+            assert queries.tracker_lines(anyone, classified(group="women"), 1)["ids"] == []
+            assert queries.tracker_lines(anyone, classified(), 1)["ids"] == [lines[1].id, lines[0].id]
