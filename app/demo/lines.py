@@ -74,6 +74,14 @@ RECOMMENDATIONS = [
      "Punjab and Islamabad records are online; Sindh has started."),
 ]
 
+# The classification on record, by line label: UNTOC provisions, SDG targets, groups (keys, ";" between them).
+CLASSIFIED = {"prosecution-units": ("tip-5", "16.3", ""),
+              "witnesses": ("som-16", "10.7", "migrants;victims_witnesses"),
+              "shelters": ("tip-6;som-16", "5.2;16.2", "women;children;migrants"),
+              "statistics": ("", "16.3;16.4", ""),
+              "witness-law": ("untoc-24;untoc-25", "16.3", "victims_witnesses"),
+              "firearms-register": ("firearms", "16.4", "")}
+
 # Recommendations of this year's declarations and what each carries forward: (its index among its declaration's live
 # recommendations, the (year, number) of an imported one, or the index of a submitted smuggling recommendation).
 SMUGGLING_CARRIES = [(1, (2023, 5)), (4, (2023, 8)), (5, (2023, 11))]
@@ -89,7 +97,8 @@ def earlier_years_csv() -> str:
     for year, number, language, pillar, themes, label, text, answers, assessment, notes in RECOMMENDATIONS:
         cells = dict(year=year, declaration_title=TITLES[year], submitted_on=SUBMITTED[year], number=number, text=text,
                      language=language, pillar=pillar, themes=themes, assessment=assessment, assessment_notes=notes,
-                     line=label, answered_on=ANSWERED[year])
+                     line=label, answered_on=ANSWERED[year],
+                     **dict(zip(("untoc", "sdg_targets", "groups"), CLASSIFIED[label], strict=True)))
         for n, (institution, position, explanation) in enumerate(answers):
             row = cells if n == 0 else {k: v for k, v in cells.items() if k in ("year", "declaration_title",
                                                                                   "number", "answered_on")}

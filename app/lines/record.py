@@ -62,6 +62,10 @@ class Entry:
     language: str = "en"
     pillar: str = ""
     themes: list = field(default_factory=list)
+    # The classification (app/choices.py UNTOC_PROVISIONS, SDG_TARGETS, GROUPS), as submitted, drafted or imported.
+    untoc: list = field(default_factory=list)
+    sdg_targets: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
     declaration_id: int | None = None
     submitted: bool = False
     imported_at: datetime | None = None
@@ -118,17 +122,22 @@ def _sanad(entries: dict[int, Entry], history: bool) -> None:
         entry.declaration_id, entry.language = declaration.id, declaration.language
         if item is not None:
             entry.submitted, entry.title, entry.number = True, item.submission.title, item.number
-            entry.html, entry.pillar, entry.themes = item.text_html, item.pillar, item.themes
+            _describe(entry, item.text_html, item)
             items[item.id] = entry
         else:
             entry.title, entry.number = declaration.title, number
-            entry.html, entry.pillar, entry.themes = (recommendation.current.text_html, recommendation.current.pillar,
-                                                      recommendation.current.themes)
+            _describe(entry, recommendation.current.text_html, recommendation.current)
         entry.text = _words(_plain(entry.html))
     _answers(items)
     _assessments(items, HISTORY if history else 1)
     if history:
         _updates(items)
+
+
+def _describe(entry: Entry, html: str, source) -> None:
+    """The pillar, themes and classification of a submitted recommendation, a revision or an imported one."""
+    entry.html, entry.pillar, entry.themes = html, source.pillar, source.themes
+    entry.untoc, entry.sdg_targets, entry.groups = source.untoc or [], source.sdg_targets or [], source.groups or []
 
 
 def _answers(items: dict[int, Entry]) -> None:
@@ -175,8 +184,8 @@ def _earlier(entries: dict[int, Entry]) -> None:
                                              .where(EarlierRecommendation.id.in_(list(entries)))):
         entry, declaration = entries[recommendation.id], recommendation.declaration
         entry.title, entry.number, entry.text = declaration.title, recommendation.number, recommendation.text
-        entry.language, entry.pillar = recommendation.language, recommendation.pillar
-        entry.themes = recommendation.themes
+        entry.language = recommendation.language
+        _describe(entry, "", recommendation)
         entry.imported_at, entry.source_name = declaration.imported_at, declaration.source_name
         if recommendation.assessment:
             entry.ratings.append(Rating(recommendation.assessment, recommendation.assessment_notes,

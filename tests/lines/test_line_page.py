@@ -3,9 +3,15 @@ implementation updates and the alliance's assessments; imported years labelled a
 what the reader may not see left out, and 404 when they may see nothing of it."""
 import re
 
+from flask_login import AnonymousUserMixin
+from sqlalchemy import select
+
+from app.declarations.models import Recommendation
 from app.extensions import db
-from app.lines.models import RecommendationLine
+from app.lines import record
+from app.lines.models import EarlierRecommendation, RecommendationLine
 from tests.helpers import login
+from tests.lines.conftest import csv_of, import_csv
 
 
 def _years(html: str) -> list[int]:
@@ -37,9 +43,6 @@ def test_a_line_shows_each_year_in_order_with_its_changes_positions_and_assessme
 def test_a_text_is_compared_with_the_nearest_year_in_its_own_language(app, client, earlier):
     _declaration, units = earlier
     with app.app_context():
-        from sqlalchemy import select
-
-        from app.lines.models import EarlierRecommendation
         shelters = db.session.scalar(select(EarlierRecommendation.line_id).where(EarlierRecommendation.number == 5))
     html = client.get(f"/lines/{shelters}").get_data(as_text=True)
     assert "Asked since 2022 (2 declarations)" in html
@@ -73,7 +76,6 @@ def test_a_draft_entry_is_seen_only_by_those_who_may_edit_it(app, client, people
 def test_a_line_nobody_may_see_answers_404(app, client, people, make_declaration):
     draft = make_declaration("drafting")
     with app.app_context():
-        from app.declarations.models import Recommendation
         line = RecommendationLine(created_by_id=people["coordinator"].id)
         db.session.add(line)
         db.session.flush()
@@ -91,9 +93,23 @@ def test_a_line_nobody_may_see_answers_404(app, client, people, make_declaration
 
 def test_a_long_line_is_capped_and_says_so(app, client, people, earlier, monkeypatch):
     _declaration, line_id = earlier
-    from app.lines import record
     monkeypatch.setattr(record, "LINE_ENTRIES", 2)
     html = client.get(f"/lines/{line_id}").get_data(as_text=True)
     assert _years(html)[0] == 2023 and len(_years(html)) == 2
     assert "The latest 2 entries are shown; 1 earlier entry is left out." in html
     assert "Asked since 2022 (3 declarations)" in html
+
+
+
+def test_each_entry_carries_its_classification_as_imported_or_submitted(app, client, people, earlier):
+    """What the line page can show of each year's classification (app/choices.py's keys)."""
+    _declaration, line_id = earlier
+    login(client, people["coordinator"].email)
+    header = ["year", "declaration_title", "number", "text", "untoc", "sdg_targets", "groups", "line"]
+    rows = [["2021", "Declaration 2021", "1", "Units, again.", "tip-5;untoc-24", "16.3", "children", f"line:{line_id}"]]
+    assert import_csv(client, csv_of(header, rows)).status_code == 303
+    with app.test_request_context():
+        entries = record.entries_of(AnonymousUserMixin(), [line_id], 10)[line_id]
+    assert [(e.year, e.untoc, e.sdg_targets, e.groups) for e in entries][0] == (2021, ["tip-5", "untoc-24"], ["16.3"],
+                                                                               ["children"])
+    assert [e.untoc for e in entries[1:]] == [[], [], []]
