@@ -65,10 +65,14 @@ def _language_from_link():
 
 
 def _body_limit():
-    """The one form that takes a whole dossier (/verify) accepts more than the site's usual body size."""
+    """The forms that take a whole file accept more than the site's usual body size: a dossier (/verify), and a
+    CSV of the years before Sanad, uploaded and then carried back from its preview (as base64, a third more)."""
     if request.endpoint == "submissions.verify":
         from app.submissions.services import MAX_UPLOAD
         request.max_content_length = MAX_UPLOAD + 64 * 1024
+    elif request.endpoint in ("lines.import_preview", "lines.import_confirm"):
+        from app.lines.importing import MAX_BYTES
+        request.max_content_length = MAX_BYTES * 4 // 3 + 256 * 1024
 
 
 def _init_extensions(app: Flask) -> None:
@@ -134,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.declarations import editor, translating  # noqa: F401  (register the editing and translation views)
     from app.declarations.views import bp as declarations
     from app.home.views import bp as home
+    from app.lines.views import bp as lines
     from app.notifications.views import bp as notifications
     from app.organizations.views import bp as organizations
     from app.responses.views import bp as responses
@@ -144,7 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.pages import IdConverter
     app.url_map.converters["int"] = IdConverter
     for blueprint in (home, accounts, organizations, admin, declarations, comments, amendments, search,
-                      signatures, submissions, responses, scorecards, notifications):
+                      signatures, submissions, responses, scorecards, lines, notifications):
         app.register_blueprint(blueprint)
 
 
@@ -152,6 +157,7 @@ def _connect_receivers() -> None:
     """Each area's receivers.py acts on what declarations announce (app/declarations/signals.py): imported
     here so that none is left unconnected, whichever views happen to be loaded."""
     from app.comments import receivers as comments  # noqa: F401  (reading page: comment counts)
+    from app.lines import receivers as lines  # noqa: F401  (the lines of recommendations, the tracker's lines)
     from app.notifications import receivers as notifications  # noqa: F401  (phase changes: alliance told)
     from app.responses import receivers as responses  # noqa: F401  (reading page: government answers)
     from app.search import receivers as search  # noqa: F401  (saved and removed text: the index)

@@ -28,7 +28,7 @@ PUBLIC_ENDPOINTS = frozenset({
     # views check can_read_dossier themselves (app/submissions/loading.py) and send visitors to log in
     # for any other dossier.
     "submissions.dossier", "submissions.dossier_pdf", "submissions.dossier_json", "submissions.recommendations_csv",
-    "submissions.signatories_csv", "responses.recommendation", "responses.tracker",
+    "submissions.signatories_csv", "responses.recommendation", "responses.tracker", "lines.line",
     "institutions.index", "institutions.scorecard", "institutions.scorecard_csv",  # they count what readers may see
 })
 

@@ -110,6 +110,10 @@ ACTION_LABELS = {
     "implementation_update_posted": _l("Implementation update posted"),
     "assessment_published": _l("Alliance assessment published"),
     "followup_closed": _l("Follow-up closed"),
+    # recommendations followed across the years
+    "recommendation_carried_forward": _l("Recommendation marked as carrying an earlier one forward"),
+    "recommendation_line_left": _l("Recommendation no longer carries an earlier one forward"),
+    "earlier_declaration_imported": _l("Earlier declaration imported from a CSV"),
 }
 
 

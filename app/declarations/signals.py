@@ -62,3 +62,17 @@ def submitted_to(declaration) -> list[int]:
     for _receiver, ids in addressees.send(declaration):
         found.update(ids or ())
     return sorted(found)
+
+
+# Which lines some recommendations belong to: the same ask followed from declaration to declaration (app/lines).
+# Sender: the reader; keyword arguments: recommendation_ids, or declaration_id for all of a declaration's. The
+# lines area answers {recommendation id: what to show of its line} for those in a line of more than one entry the
+# reader may see.
+recommendation_lines = _signals.signal("recommendation-lines")
+
+
+def lines_of(user, recommendation_ids=(), declaration_id: int | None = None) -> dict:
+    """The lines of these recommendations (or of all the declaration's) that the reader may follow, by
+    recommendation id (none when no area answers)."""
+    return _merged(recommendation_lines.send(user, recommendation_ids=list(recommendation_ids),
+                                             declaration_id=declaration_id))

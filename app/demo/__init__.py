@@ -4,11 +4,14 @@ Its people are in people.py. Its history is told as stories spread over the past
 through the same services the site uses: the submitted recommendations on migrant smuggling, in English and
 Urdu, from drafting two months ago to the government's answers (submissions.py); the statement on survivors of
 trafficking, consulted on and now in sign-on (signatures.py); and the UNTOC declaration in consultation, in
-English and Urdu, with the draft started this week (declarations.py). The Urdu of both is in urdu.py."""
+English and Urdu, with the draft started this week (declarations.py). The Urdu of both is in urdu.py. Before all
+of them, the alliance's records of 2022 and 2023 are imported, and some of this year's recommendations carry them
+forward (lines.py)."""
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.demo.declarations import consultation_story, draft_story
+from app.demo.lines import earlier_years_story
 from app.demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, load_people
 from app.demo.signatures import signon_story
 from app.demo.story import Calendar, story_clock, tell
@@ -47,5 +50,6 @@ def load_demo() -> int:
         created = load_people()
         people = {u.email: u for u in db.session.scalars(select(User))}
         created += tell(clock, [submission_story(people, days), signon_story(people, days),
-                                consultation_story(people, days), draft_story(people, days)])
+                                consultation_story(people, days), draft_story(people, days),
+                                earlier_years_story(people, days)])
     return created

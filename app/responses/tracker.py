@@ -121,6 +121,12 @@ def _conditions(filters: Filters) -> list:
     return where
 
 
+def conditions(filters: Filters) -> list:
+    """The filters as SQL conditions on a submitted recommendation joined to its submission and declaration: the
+    lines view (app/lines/queries.py) asks them of each line's entries."""
+    return _conditions(filters)
+
+
 def due(answers, institution_id: int, today: date) -> list:
     """The answer (Answer or an alias) asks the institution for an implementation update: it is the
     institution's newest published answer to the recommendation, its target date has passed or comes within

@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from app import charts, permissions
 from app.choices import IMPLEMENTATION_STATUSES, PILLARS, POSITIONS, THEMES
+from app.declarations.signals import lines_of
 from app.extensions import db, login_manager
 from app.institutions.models import Institution
 from app.responses import deadlines as answers_on_time
 from app.responses import queries, reasons, services
+from app.responses import signals as tracker_signals
 from app.responses import tracker as tracker_rows
 from app.responses.forms import AnswerForm, AssessmentForm, CloseForm, PublishForm, UpdateForm
 from app.responses.tracker import Filters, classification_filters
@@ -29,6 +31,7 @@ from app.web.pages import (
     render_form,
     require,
 )
+from app.web.paging import CountedPage
 
 bp = Blueprint("responses", __name__)
 
@@ -299,6 +302,7 @@ def recommendation(recommendation_id):
     record = queries.recommendation_record(current_user, item)
     return render_template("responses/recommendation.html", item=item, submission=submission,
                            declaration=declaration, text=_recommendation_text(submission, item), record=record,
+                           line=lines_of(current_user, [item.recommendation_id]).get(item.recommendation_id),
                            closed=follow_up_closed_message(submission),
                            silent=answers_on_time.on_recommendation(item, record))
 
@@ -315,10 +319,18 @@ def tracker():
                       status=args.get("status", "") if args.get("status") in IMPLEMENTATION_STATUSES else "",
                       institution_id=form_id(args.get("institution")), due=args.get("due") == "1",
                       **classification_filters(args))
-    page, rows = tracker_rows.page(current_user, filters, page_number())
-    answers_on_time.on_tracker_rows(rows)
     institutions = _institutions()
-    return render_template("responses/tracker.html", page=page, rows=rows, filters=filters,
+    if args.get("view") == "lines":  # one row per line: the lines area answers (app/lines/receivers.py)
+        found = tracker_signals.tracker_lines_page(current_user, filters, page_number()) or {}
+        page = CountedPage([], found.get("number", 1), found.get("per_page", 1), found.get("total", 0),
+                           found.get("more", False))
+        rows, lines = found.get("rows", []), {}
+    else:
+        page, rows = tracker_rows.page(current_user, filters, page_number())
+        answers_on_time.on_tracker_rows(rows)
+        lines = lines_of(current_user, [row["item"].recommendation_id for row in rows])
+    return render_template("responses/tracker.html", page=page, rows=rows, filters=filters, lines=lines,
+                           view="lines" if args.get("view") == "lines" else "",
                            pillar=filters.pillar, theme=filters.theme, position=filters.position,
                            status=filters.status, institution_id=filters.institution_id,
                            declaration_id=filters.declaration_id, due_days=tracker_rows.DUE_WITHIN.days,

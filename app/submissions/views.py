@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app import permissions
 from app.declarations.loading import get_declaration
 from app.declarations.models import Declaration, DeclarationDrafter, DeclarationTranslator
+from app.declarations.signals import lines_of
 from app.exports import csv_text
 from app.extensions import db, limiter
 from app.institutions.models import Institution
@@ -212,7 +213,9 @@ def dossier(submission_id):
     """The dossier as a web page: cover, contents, text, recommendations by pillar, annexes, record."""
     submission, complete = get_readable_submission(submission_id)
     return render_template("submissions/dossier.html", **_dossier_context(submission, complete),
-                           closed=services.follow_up_closed_message(submission), **dossier_page_context(submission))
+                           closed=services.follow_up_closed_message(submission),
+                           lines=lines_of(current_user, declaration_id=submission.declaration_id),
+                           **dossier_page_context(submission))
 
 
 def _download(body, mimetype: str, submission: Submission, complete: bool, name: str) -> Response:
