@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.declarations.views import bp as declarations
     from app.home.views import bp as home
     from app.notifications.views import bp as notifications
+    from app.opendata.views import bp as opendata
     from app.organizations.views import bp as organizations
     from app.responses.views import bp as responses
     from app.search.views import bp as search
@@ -143,7 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.pages import IdConverter
     app.url_map.converters["int"] = IdConverter
     for blueprint in (home, accounts, organizations, admin, declarations, comments, amendments, search,
-                      signatures, submissions, responses, notifications):
+                      signatures, submissions, responses, notifications, opendata):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,106 @@
+"""Every kind of public record, and how a list of them is read: a page at a time in the order of the resource's key,
+starting after the last key the reader saw (keyset paging, so a page costs the same however deep it is and a
+record added meanwhile never shifts the next page), behind an opaque cursor."""
+import base64
+import binascii
+from datetime import UTC, datetime
+
+from app.extensions import db
+from app.opendata.follow_up import (
+    ANSWERS,
+    ASSESSMENTS_RESOURCE,
+    INSTITUTIONS,
+    SIGNATORIES,
+    SUBMISSIONS,
+    UPDATES,
+)
+from app.opendata.lines import EARLIER_ANSWERS, EARLIER_DECLARATIONS, EARLIER_RECOMMENDATIONS, LINES
+from app.opendata.record_kit import Filters, Resource
+from app.opendata.texts import DECLARATIONS, RECOMMENDATIONS, VERSIONS
+
+# Served as /api/v1/<name> and /api/v1/<name>/<id>, in this order in the OpenAPI document.
+API_RESOURCES: dict[str, Resource] = {resource.name: resource for resource in (
+    DECLARATIONS, VERSIONS, RECOMMENDATIONS, LINES, SUBMISSIONS, ANSWERS, UPDATES, ASSESSMENTS_RESOURCE, INSTITUTIONS)}
+# Besides: the signatories, as a list per submission (/api/v1/submissions/<id>/signatories) and a file of the
+# archive; the years before Sanad, inside the lines and as files of the archive.
+OTHER_RESOURCES: dict[str, Resource] = {resource.name: resource for resource in (
+    SIGNATORIES, EARLIER_DECLARATIONS, EARLIER_RECOMMENDATIONS, EARLIER_ANSWERS)}
+RESOURCES = {**API_RESOURCES, **OTHER_RESOURCES}
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+MAX_ID = 2**63 - 1
+
+
+class BadQuery(ValueError):
+    """A cursor, limit or filter that is not one: answered 400 with the message."""
+
+
+def encode_cursor(resource: Resource, last_key: int) -> str:
+    """Opaque to the reader: which list it belongs to and the last key read."""
+    return base64.urlsafe_b64encode(f"{resource.name}:{last_key}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(resource: Resource, cursor: str) -> int:
+    """The last key read, from a cursor this list gave out; BadQuery for anything else."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadQuery("cursor is not a cursor this API gave out") from None
+    name, _, key = text.partition(":")
+    if name != resource.name:
+        raise BadQuery("cursor belongs to another list")
+    if not (key.isascii() and key.isdigit()) or int(key) > MAX_ID:
+        raise BadQuery("cursor is not a cursor this API gave out")
+    return int(key)
+
+
+def parse_limit(value: str | None) -> int:
+    if value is None or value == "":
+        return DEFAULT_LIMIT
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_LIMIT:
+        raise BadQuery(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(value)
+
+
+def _parse_id(name: str, value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
+        raise BadQuery(f"{name} must be an id (a whole number from 1)")
+    return int(value)
+
+
+def parse_since(value: str) -> datetime:
+    """A date (2026-01-31) or a date and time (2026-01-31T09:00:00Z, or with an offset) as naive UTC."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise BadQuery("since must be a date (2026-01-31) or a date and time (2026-01-31T09:00:00Z)") from None
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def parse_filters(resource: Resource, args) -> Filters:
+    """The filters this resource takes, read from the query string; filters it does not take are ignored."""
+    values = {}
+    for name in resource.filters:
+        value = args.get(name)
+        if value is None or value == "":
+            continue
+        values[name] = parse_since(value) if name == "since" else _parse_id(name, value)
+    return Filters(**values)
+
+
+def read_page(resource: Resource, filters: Filters, after: int, limit: int, *, detail: bool = False):
+    """(the records of the next `limit` rows after key `after`, the key to continue after or None at the end).
+    One SELECT of limit + 1 rows (the one more says whether a next page exists), then what the records read
+    for those rows."""
+    rows = db.session.execute(resource.statement(filters).where(resource.key > after)
+                              .order_by(resource.key).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    records = resource.item_records(rows) if detail else resource.records(rows)
+    return records, (records[-1]["id"] if more and records else None)
+
+
+def read_one(resource: Resource, item_id: int) -> dict | None:
+    """One public record with all it says, or None when there is none (or it is not public)."""
+    rows = db.session.execute(resource.statement(Filters()).where(resource.key == item_id).limit(1)).all()
+    return resource.item_records(rows)[0] if rows else None
