@@ -2,7 +2,8 @@
 response, the records described by app/opendata/schemas.py (draft 2020-12, as OpenAPI 3.1 takes them). Built
 from the same registry the views serve (app/opendata/resources.py), so a resource cannot be served undocumented."""
 from app.opendata import schemas
-from app.opendata.resources import API_RESOURCES, DEFAULT_LIMIT, MAX_ID, MAX_LIMIT
+from app.opendata.record_kit import Resource
+from app.opendata.resources import API_RESOURCES, DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, SIGNATORIES, cursor_pattern
 from app.opendata.schemas import INTEGER, STRING, URL, nullable, record
 
 VERSION = "1.0.0"
@@ -53,8 +54,6 @@ def _responses(success: dict, *errors: str) -> dict:
 
 
 _PARAMETERS = {
-    "cursor": {"name": "cursor", "in": "query", "required": False, "schema": STRING,
-               "description": "Where to continue: the cursor of the previous page's `next` link (opaque)."},
     "limit": {"name": "limit", "in": "query", "required": False,
               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
               "description": f"How many records a page holds (1 to {MAX_LIMIT})."},
@@ -65,8 +64,7 @@ _PARAMETERS = {
                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                     "description": "Only those of (or addressed to) this institution."},
     "since": {"name": "since", "in": "query", "required": False,
-              "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
-                                                      r"(Z|[+-]\d{2}:\d{2})?)?$"},
+              "schema": {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]},
               "description": "Only those dated from this date (2026-01-31) or moment (2026-01-31T09:00:00Z) on: "
                              "changed (declarations), made (versions, updates, assessments), submitted "
                              "(recommendations, submissions) or published (answers)."},
@@ -75,9 +73,16 @@ _PARAMETERS = {
 }
 
 
-def _list_path(name: str, summary: str, filters: tuple[str, ...], operation: str) -> dict:
-    parameters = [_PARAMETERS["cursor"], _PARAMETERS["limit"]] + [_PARAMETERS[f] for f in filters]
-    return {"get": {"operationId": operation, "summary": summary, "parameters": parameters,
+def _cursor(resource: Resource) -> dict:
+    return {"name": "cursor", "in": "query", "required": False,
+            "schema": {"type": "string", "pattern": cursor_pattern(resource)},
+            "description": "Where to continue: the cursor of the previous page's `next` link (take it as it is)."}
+
+
+def _list_path(resource: Resource, operation: str) -> dict:
+    name = resource.name
+    parameters = [_cursor(resource), _PARAMETERS["limit"]] + [_PARAMETERS[f] for f in resource.filters]
+    return {"get": {"operationId": operation, "summary": resource.summary, "parameters": parameters,
                     "responses": _responses(_json("A page of records.", f"{NAMES[name]}Page",
                                                   {"ETag": _ETAG, "Cache-Control": _CACHE, "Link": _LINK}),
                                             "400", "429")}}
@@ -116,12 +121,12 @@ def document(server: str) -> dict:
     paths = {"/api/v1/": {"get": {"operationId": "index", "summary": "What this API serves, with links.",
                                   "responses": _responses(_json("The index.", "Index", {"ETag": _ETAG}), "429")}}}
     for name, resource in API_RESOURCES.items():
-        paths[f"/api/v1/{name}"] = _list_path(name, resource.summary, resource.filters, f"list_{name}")
+        paths[f"/api/v1/{name}"] = _list_path(resource, f"list_{name}")
         paths[f"/api/v1/{name}/{{id}}"] = _item_path(name, f"get_{name}")
     paths["/api/v1/submissions/{id}/signatories"] = {"get": {
         "operationId": "list_signatories", "summary": "The signatories of a public dossier who chose to be named "
                                                       "publicly; the others are never listed.",
-        "parameters": [_PARAMETERS["id"], _PARAMETERS["cursor"], _PARAMETERS["limit"]],
+        "parameters": [_PARAMETERS["id"], _cursor(SIGNATORIES), _PARAMETERS["limit"]],
         "responses": _responses(_json("A page of signatories.", "SignatoryPage",
                                       {"ETag": _ETAG, "Cache-Control": _CACHE, "Link": _LINK}), "400", "404", "429")}}
     # The institution's scorecard (/api/v1/institutions/{id}/scorecard) is described here once it is served.

@@ -1,8 +1,7 @@
 """Every kind of public record, and how a list of them is read: a page at a time in the order of the resource's key,
 starting after the last key the reader saw (keyset paging, so a page costs the same however deep it is and a
 record added meanwhile never shifts the next page), behind an opaque cursor."""
-import base64
-import binascii
+import re
 from datetime import UTC, datetime
 
 from app.extensions import db
@@ -29,6 +28,9 @@ RESOURCES = {**API_RESOURCES, **OTHER_RESOURCES}
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 MAX_ID = 2**63 - 1
+CURSOR_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+CURSOR_LENGTH = 12  # base 36: 36**12 - 1 is below MAX_ID, so every cursor the pattern allows is a key
+RFC_3339 = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?")
 
 
 class BadQuery(ValueError):
@@ -36,26 +38,32 @@ class BadQuery(ValueError):
 
 
 def encode_cursor(resource: Resource, last_key: int) -> str:
-    """Opaque to the reader: which list it belongs to and the last key read."""
-    return base64.urlsafe_b64encode(f"{resource.name}:{last_key}".encode()).decode().rstrip("=")
+    """Which list it belongs to and the last key read ("answers.2bq"). Readers take it as it is (opaque): it is
+    only ever the value of a `next` link."""
+    digits = ""
+    while True:
+        last_key, digit = divmod(last_key, 36)
+        digits = CURSOR_DIGITS[digit] + digits
+        if not last_key:
+            return f"{resource.name}.{digits}"
+
+
+def cursor_pattern(resource: Resource) -> str:
+    """Every cursor of this list and nothing else (the OpenAPI document says so)."""
+    return rf"^{resource.name}\.[0-9a-z]{{1,{CURSOR_LENGTH}}}$"
 
 
 def decode_cursor(resource: Resource, cursor: str) -> int:
-    """The last key read, from a cursor this list gave out; BadQuery for anything else."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise BadQuery("cursor is not a cursor this API gave out") from None
-    name, _, key = text.partition(":")
-    if name != resource.name:
-        raise BadQuery("cursor belongs to another list")
-    if not (key.isascii() and key.isdigit()) or int(key) > MAX_ID:
-        raise BadQuery("cursor is not a cursor this API gave out")
-    return int(key)
+    """The last key read, from a cursor of this list; BadQuery for anything else."""
+    if not re.fullmatch(cursor_pattern(resource), cursor):
+        name = cursor.partition(".")[0]
+        raise BadQuery("cursor belongs to another list" if name in RESOURCES and name != resource.name
+                       else "cursor is not a cursor this API gave out")
+    return int(cursor.partition(".")[2], 36)
 
 
 def parse_limit(value: str | None) -> int:
-    if value is None or value == "":
+    if value is None:
         return DEFAULT_LIMIT
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_LIMIT:
         raise BadQuery(f"limit must be a whole number from 1 to {MAX_LIMIT}")
@@ -69,22 +77,28 @@ def _parse_id(name: str, value: str) -> int:
 
 
 def parse_since(value: str) -> datetime:
-    """A date (2026-01-31) or a date and time (2026-01-31T09:00:00Z, or with an offset) as naive UTC."""
+    """An RFC 3339 date (2026-01-31) or date and time with its offset (2026-01-31T09:00:00Z), as naive UTC."""
+    text = value.upper()
     try:
-        moment = datetime.fromisoformat(value.strip())
+        if not RFC_3339.fullmatch(text):
+            raise ValueError(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise BadQuery("since must be a date (2026-01-31) or a date and time (2026-01-31T09:00:00Z)") from None
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+        raise BadQuery("since must be a date (2026-01-31) or a date and time with its offset "
+                       "(2026-01-31T09:00:00Z)") from None
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    except OverflowError:  # at the edge of the calendar: the offset is left out
+        return moment.replace(tzinfo=None)
 
 
 def parse_filters(resource: Resource, args) -> Filters:
-    """The filters this resource takes, read from the query string; filters it does not take are ignored."""
+    """The filters this resource takes, read from the query string (each one given must be right); filters it
+    does not take are ignored."""
     values = {}
     for name in resource.filters:
-        value = args.get(name)
-        if value is None or value == "":
-            continue
-        values[name] = parse_since(value) if name == "since" else _parse_id(name, value)
+        if name in args:
+            values[name] = parse_since(args[name]) if name == "since" else _parse_id(name, args[name])
     return Filters(**values)
 
 

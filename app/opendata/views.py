@@ -90,7 +90,7 @@ def _page(kind: Resource, filters: Filters, endpoint: str, **view_args) -> Respo
     """A page of a list: `limit` records after the cursor, the link to the next page in the body and in Link."""
     try:
         limit = parse_limit(request.args.get("limit"))
-        after = decode_cursor(kind, request.args["cursor"]) if request.args.get("cursor") else 0
+        after = decode_cursor(kind, request.args["cursor"]) if "cursor" in request.args else 0
     except BadQuery as error:
         abort(400, description=str(error))
     records, next_key = read_page(kind, filters, after, limit)

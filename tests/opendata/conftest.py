@@ -2,10 +2,13 @@
 dossier answered (with a later draft that was never published), a members-only dossier answered too, a declaration
 still in drafting, signers in every visibility tier, a line joining a public and a members-only recommendation to
 the years before Sanad, and deadlines per institution."""
+import os
+import tempfile
 from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from app.accounts.models import User
 from app.declarations.models import Declaration, Recommendation
@@ -17,6 +20,9 @@ from app.signatures import queries as signature_queries
 from app.submissions import services as submissions
 from app.submissions.models import RecipientDeadline, Submission
 from app.time import utcnow
+
+# schemathesis's Hypothesis keeps what it learns outside the work tree (tests/opendata/test_openapi.py).
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "sanad-hypothesis"))
 
 SECRET_DRAFT = "A draft nobody outside the ministry has seen"
 MEMBERS_ANSWER = "An answer on the members-only statement"
