@@ -160,8 +160,7 @@ def readme(stamp_value: str, rows: dict[str, int], built_at) -> str:
         "the JSON file and `schemas/<name>.csv.schema.json` a row of the CSV file (JSON Schema 2020-12). "
         "`vocabularies.json` has every controlled list with its labels.", "",
         "| file | rows | what |", "| --- | --- | --- |",
-        *(f"| {table.name} | {rows[table.name]} | {table.resource.summary or 'Each submission recipient.'} |"
-          for table in TABLES),
+        *(f"| {table.name} | {rows[table.name]} | {table.summary} |" for table in TABLES),
         "", "Ids are those of the site and of its API (/api/v1/, described at /api/v1/openapi.json): a "
         "recommendation's id is its page's, /recommendations/<id>. A version's sha256 is the SHA-256 of its "
         "content written as JSON with sorted keys, no spaces and UTF-8. The same data, always current, is served "

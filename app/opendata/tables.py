@@ -24,6 +24,11 @@ class Table:
     schema: dict
     detail: bool = False
     rows_of: Callable[[dict], list[dict]] | None = None
+    about: str = ""  # what the README and the schemas say it holds (else the resource's summary)
+
+    @property
+    def summary(self) -> str:
+        return self.about or self.resource.summary
 
 
 def _table(name: str, **options) -> Table:
@@ -35,7 +40,9 @@ TABLES = (
     _table("declarations"), _table("versions", detail=True), _table("recommendations"), _table("lines"),
     _table("earlier_declarations"), _table("earlier_recommendations"), _table("earlier_answers"),
     _table("submissions"),
-    Table("recipients", RESOURCES["submissions"], RECIPIENT, rows_of=lambda submission: submission["recipients"]),
+    Table("recipients", RESOURCES["submissions"], RECIPIENT, rows_of=lambda submission: submission["recipients"],
+          about="Each institution a public dossier went to: when it acknowledged receipt, the dates it was given "
+                "to acknowledge and to answer, and when it first published answers."),
     _table("answers"), _table("updates"), _table("assessments"), _table("institutions"), _table("signatories"),
 )
 
@@ -114,7 +121,7 @@ def csv_row(table: Table, record: dict, layout=None) -> list[str]:
 def json_schema(table: Table) -> dict:
     """The schema of <name>.json: an array of the table's records."""
     return {"$schema": SCHEMA_DIALECT, "$id": f"schemas/{table.name}.schema.json", "title": f"{table.name}.json",
-            "description": table.resource.summary, "type": "array", "items": table.schema}
+            "description": table.summary, "type": "array", "items": table.schema}
 
 
 _PATTERNS = {"integer": r"-?[0-9]+", "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
@@ -136,7 +143,7 @@ def csv_schema(table: Table) -> dict:
     layout = columns(table.schema)
     return {"$schema": SCHEMA_DIALECT, "$id": f"schemas/{table.name}.csv.schema.json",
             "title": f"A row of {table.name}.csv",
-            "description": f"{table.resource.summary} A list is its keys separated by '{LIST_SEPARATOR}'; a nested "
+            "description": f"{table.summary} A list is its keys separated by '{LIST_SEPARATOR}'; a nested "
                            "list of records is JSON in one cell; a cell that would begin with = + - or @ begins "
                            "with an apostrophe, so that spreadsheets show it as text.",
             "type": "object", "properties": {column: _cell_schema(how, schema, empty)

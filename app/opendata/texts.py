@@ -86,7 +86,8 @@ def versions_with_content(rows) -> list[dict]:
 
 VERSIONS = Resource("versions", Version.id, _versions, version_records, filters=("declaration", "since"),
                     detail=versions_with_content, batch=20,
-                    summary="The numbered, hashed versions of public declarations; an item has its content.")
+                    summary="The numbered, hashed versions of public declarations; one version at a time (and the "
+                            "archive) with the content its hash covers.")
 
 # --- recommendations as submitted ----------------------------------------------------------------------------
 
@@ -151,5 +152,5 @@ def recommendation_records(rows) -> list[dict]:
 RECOMMENDATIONS = Resource(
     "recommendations", SubmittedRecommendation.recommendation_id, _recommendations, recommendation_records,
     filters=("declaration", "institution", "since"),
-    summary="Recommendations as submitted in public dossiers, by the id of their page on the site "
-            "(/recommendations/<id>); ?institution= those addressed to it.")
+    summary="Recommendations as submitted in public dossiers, with their classification; each has the id of its "
+            "page on the site (/recommendations/<id>).")

@@ -175,8 +175,9 @@ def page():
 def download():
     newest = archive.newest()
     if newest is None:
-        abort(404, description=_("The open-data archive has not been made yet: the site makes it on a schedule, "
-                                 "after its data changes. Until then the API at /api/v1/ serves the same data."))
+        abort(404, description=_("The download of all open data has not been made yet: the site makes it on a "
+                                 "schedule, after its data changes. Until then the programming interface serves the "
+                                 "same data (see the open data page)."))
     if _matches(newest.stamp):
         return _cached(b"", "application/zip", etag=newest.stamp)
     return _cached(archive.archive_bytes(newest.id), "application/zip", etag=newest.stamp,
