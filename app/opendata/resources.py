@@ -27,9 +27,10 @@ OTHER_RESOURCES: dict[str, Resource] = {resource.name: resource for resource in 
 RESOURCES = {**API_RESOURCES, **OTHER_RESOURCES}
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
-MAX_ID = 2**63 - 1
+# The largest id the tables hold (INTEGER on PostgreSQL): a larger one names nothing.
+MAX_ID = 2**31 - 1
 CURSOR_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-CURSOR_LENGTH = 12  # base 36: 36**12 - 1 is below MAX_ID, so every cursor the pattern allows is a key
+CURSOR_LENGTH = 6  # base 36: up to 36**6 - 1, past MAX_ID (a cursor past it continues after every record)
 RFC_3339 = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?")
 
 
@@ -59,7 +60,7 @@ def decode_cursor(resource: Resource, cursor: str) -> int:
         name = cursor.partition(".")[0]
         raise BadQuery("cursor belongs to another list" if name in RESOURCES and name != resource.name
                        else "cursor is not a cursor this API gave out")
-    return int(cursor.partition(".")[2], 36)
+    return min(int(cursor.partition(".")[2], 36), MAX_ID)
 
 
 def parse_limit(value: str | None) -> int:
@@ -70,7 +71,7 @@ def parse_limit(value: str | None) -> int:
     return int(value)
 
 
-def _parse_id(name: str, value: str) -> int:
+def parse_id(name: str, value: str) -> int:
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ID:
         raise BadQuery(f"{name} must be an id (a whole number from 1)")
     return int(value)
@@ -98,7 +99,7 @@ def parse_filters(resource: Resource, args) -> Filters:
     values = {}
     for name in resource.filters:
         if name in args:
-            values[name] = parse_since(args[name]) if name == "since" else _parse_id(name, args[name])
+            values[name] = parse_since(args[name]) if name == "since" else parse_id(name, args[name])
     return Filters(**values)
 
 
@@ -116,5 +117,7 @@ def read_page(resource: Resource, filters: Filters, after: int, limit: int, *, d
 
 def read_one(resource: Resource, item_id: int) -> dict | None:
     """One public record with all it says, or None when there is none (or it is not public)."""
+    if item_id > MAX_ID:
+        return None
     rows = db.session.execute(resource.statement(Filters()).where(resource.key == item_id).limit(1)).all()
     return resource.item_records(rows)[0] if rows else None

@@ -23,16 +23,17 @@ from app.opendata.follow_up import SIGNATORIES, SUBMISSIONS
 from app.opendata.record_kit import Filters, Resource
 from app.opendata.resources import (
     API_RESOURCES,
+    MAX_ID,
     BadQuery,
     decode_cursor,
     encode_cursor,
     parse_filters,
+    parse_id,
     parse_limit,
     read_one,
     read_page,
 )
 from app.submissions.models import Submission
-from app.web.pages import form_id
 
 bp = Blueprint("opendata", __name__)
 
@@ -140,8 +141,9 @@ def api_item(resource, item_id):
 @api_limit
 def api_signatories(submission_id):
     """The signatories a visitor sees named on the dossier's public extract; the others are never listed."""
-    public = db.session.execute(SUBMISSIONS.statement(Filters()).where(Submission.id == submission_id)).first()
-    if public is None:
+    public = submission_id <= MAX_ID and db.session.execute(
+        SUBMISSIONS.statement(Filters()).where(Submission.id == submission_id)).first()
+    if not public:
         abort(404, description=f"There is no public submission {submission_id}.")
     return _page(SIGNATORIES, Filters(submission=submission_id), "opendata.api_signatories",
                  submission_id=submission_id)
@@ -196,8 +198,11 @@ def _feed(title: str, self_url: str, page_url: str, institution_id=None, declara
 @api_limit
 def answers_feed():
     """The newest published answers and implementation updates on public dossiers; ?institution= one's only."""
-    if request.args.get("institution"):
-        institution = db.session.get(Institution, form_id(request.args["institution"]) or 0)
+    if "institution" in request.args:
+        try:
+            institution = db.session.get(Institution, parse_id("institution", request.args["institution"]))
+        except BadQuery:
+            institution = None
         if institution is None:
             abort(404, description=_("There is no such institution."))
         return _feed(_("Answers and implementation updates from %(institution)s", institution=institution.name),
@@ -211,7 +216,7 @@ def answers_feed():
 @api_limit
 def declaration_feed(declaration_id):
     """The newest published answers and implementation updates on one public declaration's dossier."""
-    declaration = db.session.get(Declaration, declaration_id)
+    declaration = db.session.get(Declaration, declaration_id) if declaration_id <= MAX_ID else None
     if declaration is None or not permissions.can_view_declaration(None, declaration):
         abort(404)
     return _feed(_("Answers and implementation updates: %(title)s", title=declaration.title),

@@ -80,7 +80,7 @@ def test_filters_narrow_in_the_database(app, open_site, make_user):
     ("limit=0", "limit"), ("limit=201", "limit"), ("limit=ten", "limit"), ("cursor=not-a-cursor", "cursor"),
     ("cursor=answers.1", "another list"), ("cursor=", "cursor"), ("limit=", "limit"), ("since=yesterday", "since"),
     ("since=20260131", "since"), ("since=2026-01-31T09:00", "since"), ("declaration=abc", "declaration"),
-    ("declaration=0", "declaration"), ("declaration=", "declaration"),
+    ("declaration=0", "declaration"), ("declaration=", "declaration"), ("declaration=4294967296", "declaration"),
 ])
 def test_a_bad_cursor_limit_or_filter_is_a_400_in_json(app, open_site, query, says):
     response = app.test_client().get(f"/api/v1/versions?{query}")
@@ -94,11 +94,17 @@ def test_a_bad_cursor_limit_or_filter_is_a_400_in_json(app, open_site, query, sa
 def test_what_is_not_there_is_a_404_in_json(app, open_site):
     client = app.test_client()
     for path in ("/api/v1/declarations/999999", f"/api/v1/declarations/{open_site.members.id}",
+                 "/api/v1/declarations/4294967296", "/api/v1/submissions/4294967296/signatories",
                  f"/api/v1/submissions/{open_site.members_submission_id}/signatories", "/api/v1/nothing",
                  "/api/v2/declarations"):
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.get_json()["error"]["status"] == 404
+
+
+def test_a_cursor_past_every_id_is_an_empty_last_page(app, open_site):
+    body = app.test_client().get("/api/v1/declarations?cursor=declarations.zzzzzz").get_json()
+    assert body == {"data": [], "next": None, "limit": 50}
 
 
 def test_answers_carry_a_strong_etag_and_a_public_max_age_and_answer_304(app, open_site):

@@ -65,7 +65,9 @@ def test_the_feed_of_an_institution_and_of_a_declaration(app, open_site, make_us
     assert len(mine) == 3
     other = make_user("reviewer")
     assert _entries(_feed(client, f"/feeds/answers.atom?institution={other.institution_id}")) == []
-    assert client.get("/feeds/answers.atom?institution=999999").status_code == 404
+    for institution in ("999999", "4294967296", "abc", ""):
+        assert client.get(f"/feeds/answers.atom?institution={institution}").status_code == 404, institution
+    assert client.get("/declarations/4294967296/feed.atom").status_code == 404
     declaration = _entries(_feed(client, f"/declarations/{open_site.declaration.id}/feed.atom"))
     assert {e["id"] for e in declaration} == {e["id"] for e in mine}
     assert _entries(_feed(client, f"/declarations/{open_site.consultation.id}/feed.atom")) == []
