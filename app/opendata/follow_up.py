@@ -193,7 +193,8 @@ INSTITUTIONS = Resource("institutions", Institution.id, _institutions, instituti
 
 
 def _signatories(filters):
-    statement = (select(Signature.id, SubmissionSignature.submission_id, Signature.capacity, Signature.signer_name,
+    statement = (select(SubmissionSignature.signature_id.label("id"), SubmissionSignature.submission_id,
+                        Signature.capacity, Signature.signer_name,
                         Signature.signer_designation, Signature.signed_at, Signature.organization_id,
                         Organization.name.label("organization_name"), Organization.acronym,
                         Organization.type.label("organization_type"), Organization.province,
@@ -246,5 +247,7 @@ def signatory_records(rows) -> list[dict]:
              "signed_at": moment(row.signed_at), "reservations": reservations.get(row.id, [])} for row in rows]
 
 
-SIGNATORIES = Resource("signatories", Signature.id, _signatories, signatory_records, api=False,
+# Keyed by the submission's own index (submission_id, signature_id): a submission's signatories are read in order,
+# a page at a time, without sorting the others.
+SIGNATORIES = Resource("signatories", SubmissionSignature.signature_id, _signatories, signatory_records, api=False,
                        summary="The signatories of public dossiers who chose to be named publicly.")

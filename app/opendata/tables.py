@@ -4,11 +4,11 @@ columns — a nested record's fields as columns of their own ("text.html"), a ke
 a list as its items separated by ";", anything deeper as JSON in one cell — and give each CSV file a JSON Schema
 of its own (a row read as an object of strings)."""
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from app.opendata.record_kit import Resource
-from app.opendata.resources import RESOURCES
+from app.opendata.record_kit import Filters, Resource
+from app.opendata.resources import RESOURCES, read_page
 from app.opendata.schemas import ITEM_RECORDS, RECIPIENT, RECORDS
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -23,12 +23,21 @@ class Table:
     resource: Resource
     schema: dict
     detail: bool = False
-    rows_of: Callable[[dict], list[dict]] | None = None
+    rows_of: Callable[[dict], Iterable[dict]] | None = None
     about: str = ""  # what the README and the schemas say it holds (else the resource's summary)
 
     @property
     def summary(self) -> str:
         return self.about or self.resource.summary
+
+
+def _signatories_of(submission: dict):
+    """A submission's public signatories, a batch at a time in the order of its own index (read across all
+    submissions at once, they would be sorted anew for every batch)."""
+    resource, after = RESOURCES["signatories"], 0
+    while after is not None:
+        records, after = read_page(resource, Filters(submission=submission["id"]), after, resource.batch)
+        yield from records
 
 
 def _table(name: str, **options) -> Table:
@@ -43,7 +52,9 @@ TABLES = (
     Table("recipients", RESOURCES["submissions"], RECIPIENT, rows_of=lambda submission: submission["recipients"],
           about="Each institution a public dossier went to: when it acknowledged receipt, the dates it was given "
                 "to acknowledge and to answer, and when it first published answers."),
-    _table("answers"), _table("updates"), _table("assessments"), _table("institutions"), _table("signatories"),
+    _table("answers"), _table("updates"), _table("assessments"), _table("institutions"),
+    Table("signatories", RESOURCES["submissions"], RECORDS["signatories"], rows_of=_signatories_of,
+          about=RESOURCES["signatories"].summary),
 )
 
 
