@@ -4,8 +4,14 @@ from datetime import timedelta
 
 import pytest
 
+from app.accounts.models import User
+from app.declarations import services as declarations
+from app.declarations.models import Declaration
+from app.extensions import db
 from app.opendata.resources import API_RESOURCES
-from tests.helpers import QueryCounter, login
+from app.signatures.queries import signing_version
+from app.submissions import services as submissions
+from tests.helpers import URDU_RECOMMENDATIONS, QueryCounter, login, make_bilingual
 
 
 def walk(client, url: str) -> list[dict]:
@@ -178,3 +184,24 @@ def test_a_line_shows_its_years_and_leaves_out_what_is_not_public(app, open_site
     assert sanad["recommendation"]["id"] == open_site.declaration.recommendations[0]
     assert [p["position"]["key"] for p in sanad["positions"]] == ["noted"]  # the published one, not the draft
     assert line["recommendation_ids"] == [open_site.declaration.recommendations[0]]  # not the members-only one
+
+
+def test_a_declaration_in_two_languages_gives_both_texts(app, people, make_declaration):
+    draft = make_declaration("drafting", visibility="public")
+    make_bilingual(app, people, draft, phase="revision")
+    with app.test_request_context():
+        coordinator = db.session.get(User, people["coordinator"].id)
+        declaration = db.session.get(Declaration, draft.id)
+        declarations.change_phase(coordinator, declaration, "signon")
+        submissions.submit(coordinator, declaration, version_id=signing_version(declaration).id,
+                           institution_ids=[people["reviewer"].institution_id])
+        db.session.commit()
+    client = app.test_client()
+    record = client.get(f"/api/v1/declarations/{draft.id}").get_json()["data"]
+    assert record["languages"] == ["en", "ur"]
+    assert record["title"] == {"en": "Declaration on trafficking", "ur": "انسانی اسمگلنگ پر اعلامیہ"}
+    recommendations = client.get(f"/api/v1/recommendations?declaration={draft.id}").get_json()["data"]
+    assert [r["translation"]["markdown"] for r in recommendations] == list(URDU_RECOMMENDATIONS)
+    assert all(r["translation"]["language"] == "ur" and r["translation"]["html"] for r in recommendations)
+    assert recommendations[0]["text"] == {"language": "en", "html": "<p>Create specialised prosecution units.</p>",
+                                          "markdown": "Create specialised prosecution units."}
