@@ -113,11 +113,12 @@ def _entry(feed, entry: dict) -> None:
          type="text")
 
 
-def atom(*, title: str, self_url: str, page_url: str, language: str, entries: list[dict]) -> bytes:
-    """The feed as UTF-8 XML."""
+def atom(*, title: str, author: str, self_url: str, page_url: str, language: str, entries: list[dict]) -> bytes:
+    """The feed as UTF-8 XML; author: the alliance, who publishes it (each entry names the institution)."""
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: language})
     _add(feed, "id", self_url)
     _add(feed, "title", title)
+    _add(_add(feed, "author"), "name", author)
     _add(feed, "updated", moment(max((e["row"].moment for e in entries), default=EMPTY_FEED_UPDATED)))
     _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _add(feed, "link", rel="alternate", type="text/html", href=page_url)

@@ -4,7 +4,7 @@ from the same registry the views serve (app/opendata/resources.py), so a resourc
 from app.opendata import schemas
 from app.opendata.record_kit import Resource
 from app.opendata.resources import API_RESOURCES, DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, SIGNATORIES, cursor_pattern
-from app.opendata.schemas import INTEGER, STRING, URL, nullable, record
+from app.opendata.schemas import INTEGER, STRING, URL, nullable, object_of
 
 VERSION = "1.0.0"
 # Component names of the records, by resource name (app/opendata/schemas.py RECORDS).
@@ -95,24 +95,24 @@ def _item_path(name: str, operation: str) -> dict:
 
 
 def _page(name: str) -> dict:
-    return record(f"A page of {name}.", {"data": {"type": "array", "items": _ref(NAMES[name])},
+    return object_of(f"A page of {name}.", {"data": {"type": "array", "items": _ref(NAMES[name])},
                                          "next": nullable(URL), "limit": INTEGER})
 
 
 def _components() -> dict:
-    components = {"Error": record("An error.", {"error": record("What went wrong.", {
+    components = {"Error": object_of("An error.", {"error": object_of("What went wrong.", {
         "status": INTEGER, "title": STRING, "message": STRING})})}
     for name, component in NAMES.items():
         components[component] = schemas.RECORDS[name]
         components[f"{component}Page"] = _page(name)
     for name, component in ITEM_NAMES.items():
         components[component] = schemas.ITEM_RECORDS[name]
-        components[f"{component}Item"] = record(f"One of {name}.", {"data": _ref(component)})
-    components["Index"] = record("What this API serves.", {"data": record("The index.", {
-        "version": STRING, "resources": {"type": "object", "additionalProperties": record("A list.", {
+        components[f"{component}Item"] = object_of(f"One of {name}.", {"data": _ref(component)})
+    components["Index"] = object_of("What this API serves.", {"data": object_of("The index.", {
+        "version": STRING, "resources": {"type": "object", "additionalProperties": object_of("A list.", {
             "url": URL, "summary": STRING})},
         "openapi": URL, "documentation": URL, "download": URL,
-        "feeds": record("Atom feeds.", {"answers": URL, "declaration": STRING})})})
+        "feeds": object_of("Atom feeds.", {"answers": URL, "declaration": STRING})})})
     return components
 
 

@@ -33,6 +33,7 @@ from app.opendata.resources import (
     read_one,
     read_page,
 )
+from app.settings.services import alliance_name
 from app.submissions.models import Submission
 
 bp = Blueprint("opendata", __name__)
@@ -187,8 +188,8 @@ def download():
 
 
 def _feed(title: str, self_url: str, page_url: str, institution_id=None, declaration_id=None) -> Response:
-    body = feeds.atom(title=title, self_url=self_url, page_url=page_url, language=str(get_locale() or "en"),
-                      entries=feeds.newest(institution_id, declaration_id))
+    body = feeds.atom(title=title, author=alliance_name(), self_url=self_url, page_url=page_url,
+                      language=str(get_locale() or "en"), entries=feeds.newest(institution_id, declaration_id))
     response = _cached(body, "application/atom+xml")
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
     return response

@@ -35,8 +35,8 @@ def test_the_feed_is_atom_with_every_required_element(app, open_site):
     feed = _feed(app.test_client(), "/feeds/answers.atom")
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
-    for tag in ("id", "title", "updated"):
-        assert feed.findtext(f"atom:{tag}", namespaces=NS)
+    for tag in ("id", "title", "updated", "author/atom:name"):
+        assert feed.findtext(f"atom:{tag}", namespaces=NS), tag
     assert feed.find("atom:link[@rel='self']", NS).get("href") == "http://localhost/feeds/answers.atom"
     entries = _entries(feed)
     assert len(entries) == 3  # two published answers and one update of the public dossier, nothing else
