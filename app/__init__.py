@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.home.views import bp as home
     from app.lines.views import bp as lines
     from app.notifications.views import bp as notifications
+    from app.opendata.views import bp as opendata
     from app.organizations.views import bp as organizations
     from app.responses.views import bp as responses
     from app.scorecards.views import bp as scorecards
@@ -149,7 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.pages import IdConverter
     app.url_map.converters["int"] = IdConverter
     for blueprint in (home, accounts, organizations, admin, declarations, comments, amendments, search,
-                      signatures, submissions, responses, scorecards, lines, notifications):
+                      signatures, submissions, responses, scorecards, lines, notifications, opendata):
         app.register_blueprint(blueprint)
 
 

@@ -83,6 +83,8 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True  # Retry-After on the 429 page
         self.LOGIN_LIMITS = os.environ.get("SANAD_LOGIN_LIMITS", "10 per minute;50 per hour")
         self.TOKEN_LIMITS = os.environ.get("SANAD_TOKEN_LIMITS", "5 per minute;20 per hour")
+        # The open-data API, its feeds and download, per address, all together (app/opendata/views.py).
+        self.API_LIMITS = os.environ.get("SANAD_API_LIMITS", "120 per minute")
         # The clock the second factor's 30-second steps are read from; the tests give their apps one they can
         # move on (tests/helpers.TotpClock) rather than wait for the next step. Never read from the environment.
         self.TOTP_CLOCK = time.time

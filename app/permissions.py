@@ -30,6 +30,9 @@ PUBLIC_ENDPOINTS = frozenset({
     "submissions.dossier", "submissions.dossier_pdf", "submissions.dossier_json", "submissions.recommendations_csv",
     "submissions.signatories_csv", "responses.recommendation", "responses.tracker", "lines.line",
     "institutions.index", "institutions.scorecard", "institutions.scorecard_csv",  # they count what readers may see
+    # Open data: the read-only API, its document, the page, the download and the feeds; public records only.
+    "opendata.api_index", "opendata.api_list", "opendata.api_item", "opendata.api_signatories", "opendata.page",
+    "opendata.openapi_document", "opendata.download", "opendata.answers_feed", "opendata.declaration_feed",
 })
 
 

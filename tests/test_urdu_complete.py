@@ -119,7 +119,7 @@ def pages_for(d):
               ("scorecards", "/institutions/", None), ("scorecard", f"/institutions/{d['institution']}", None)]
     return {
         "visitor": common + [("dossier", sub, None), ("login", "/login", {"email": "", "password": ""}),
-                             ("password reset", "/reset", {"email": ""})],
+                             ("password reset", "/reset", {"email": ""}), ("open data", "/open-data", None)],
         "member": common + [("reading page", read, None), ("comment thread", thread, {"body": ""}),
                             ("amendment form", amend, {}), ("amendments", f"{read}/amendments", None),
                             ("dossier", sub, None), ("account", "/account", {"name": ""}),

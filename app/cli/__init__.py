@@ -22,13 +22,14 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import deliver, take_queued_ids
 from app.notifications.services import closing_reminders, digests
+from app.opendata.commands import opendata_commands
 from app.responses.deadlines import deadline_reminders
 
 
 def register_cli(app: Flask) -> None:
     """The flask commands, in groups."""
     for group in (_audit_commands(), _backup_commands(), _mail_commands(), _demo_commands(app), _users_commands(),
-                  _notifications_commands()):
+                  _notifications_commands(), opendata_commands()):
         app.cli.add_command(group)
 
 

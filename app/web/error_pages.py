@@ -1,7 +1,7 @@
 """The error pages: every HTTP error, a refused CSRF token, a forbidden action (NotAllowed), an unreachable
 database (503, app/web/availability.py) and any unhandled exception get the site's error page, in the
 reader's language, with the headers the error carries; nothing a user sees holds a trace."""
-from flask import Flask, g, render_template
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -26,22 +26,31 @@ ERROR_MESSAGES = {
 }
 
 
+def for_programs() -> bool:
+    """The open-data API (/api/…) answers its errors as JSON, for the programs that read it."""
+    return request.path.startswith("/api/")
+
+
 def init_app(app: Flask) -> None:
     """Every error is answered with the site's error page in the reader's language; none shows a trace."""
 
     def render_error(code: int, message=None):
         flashing.take_back()  # before the page shows waiting messages: this request's work was not kept
+        title, default = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
+        if for_programs():
+            return jsonify(error={"status": code, "title": str(title), "message": str(message or default)}), code
         if availability.is_down():  # the 503 page names the alliance without asking the database
             g.setdefault("alliance_settings", first_values())
-        title, default = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
         return render_template("errors/error.html", code=code, title=title, message=message or default), code
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        # A view may say what exactly was not found (abort(404, description=…)); werkzeug's own text is not shown.
-        message = error.description if error.code == 404 and error.description != type(error).description else None
+        # A view may say what exactly was not found (abort(404, description=…)), and the API what was wrong with a
+        # request (400); werkzeug's own text is not shown.
+        said = error.description != type(error).description
+        message = error.description if said and (error.code == 404 or for_programs() and error.code == 400) else None
         body, code = render_error(error.code if error.code in ERROR_MESSAGES else 500 if error.code >= 500 else 400,
                                   message)
         # Keep the headers the error carries, such as Allow on 405 and Retry-After on 429.
