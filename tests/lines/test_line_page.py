@@ -36,7 +36,7 @@ def test_a_line_shows_each_year_in_order_with_its_changes_positions_and_assessme
     assert table.count("position-noted") == 3
     assert "The units need a budget first." in html and "We will study it." in html
     assert "A circular went to the provinces." in html  # the government's update
-    assert "completion-no_evidence" in html and "completion-not_started" in html and "completion-limited" in html
+    assert "assessment-no_evidence" in html and "assessment-not_started" in html and "assessment-limited" in html
     assert f'/recommendations/{declaration.recommendations[0]}"' in html
 
 
@@ -48,7 +48,7 @@ def test_a_text_is_compared_with_the_nearest_year_in_its_own_language(app, clien
     assert "Asked since 2022 (2 declarations)" in html
     assert "ہر صوبے میں متاثرین کے لیے پناہ گاہیں کھولی جائیں۔" in html  # the Urdu kept as imported
     assert "<ins> متاثرین کے لیے</ins>" in html and 'lang="ur"' in html
-    assert "completion-limited" in html and "No position on record." in html
+    assert "assessment-limited" in html and "No position on record." in html
 
 
 def test_a_visitor_sees_public_and_imported_entries_but_not_a_members_only_one(app, client, people, draft_carrying):
