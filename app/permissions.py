@@ -33,6 +33,7 @@ PUBLIC_ENDPOINTS = frozenset({
     # Open data: the read-only API, its document, the page, the download and the feeds; public records only.
     "opendata.api_index", "opendata.api_list", "opendata.api_item", "opendata.api_signatories", "opendata.page",
     "opendata.openapi_document", "opendata.download", "opendata.answers_feed", "opendata.declaration_feed",
+    "opendata.api_scorecard",
 })
 
 

@@ -181,9 +181,9 @@ def _institutions(filters):
 
 
 def institution_records(rows) -> list[dict]:
-    # The scorecard (/api/v1/institutions/<id>/scorecard) is linked from here once it is served.
     return [{"id": row.id, "name": row.name, "acronym": row.acronym, "description": row.description,
-             "api": api_link("institutions", row.id)} for row in rows]
+             "api": api_link("institutions", row.id),
+             "scorecard": absolute_url("opendata.api_scorecard", institution_id=row.id)} for row in rows]
 
 
 INSTITUTIONS = Resource("institutions", Institution.id, _institutions, institution_records,

@@ -5,6 +5,7 @@ from app.opendata import schemas
 from app.opendata.record_kit import Resource
 from app.opendata.resources import API_RESOURCES, DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, SIGNATORIES, cursor_pattern
 from app.opendata.schemas import INTEGER, STRING, URL, nullable, object_of
+from app.opendata.scorecard import SCORECARD
 
 VERSION = "1.0.0"
 # Component names of the records, by resource name (app/opendata/schemas.py RECORDS).
@@ -113,6 +114,8 @@ def _components() -> dict:
             "url": URL, "summary": STRING})},
         "openapi": URL, "documentation": URL, "download": URL,
         "feeds": object_of("Atom feeds.", {"answers": URL, "declaration": STRING})})})
+    components["Scorecard"] = SCORECARD
+    components["ScorecardItem"] = object_of("An institution's scorecard.", {"data": _ref("Scorecard")})
     return components
 
 
@@ -129,7 +132,15 @@ def document(server: str) -> dict:
         "parameters": [_PARAMETERS["id"], _cursor(SIGNATORIES), _PARAMETERS["limit"]],
         "responses": _responses(_json("A page of signatories.", "SignatoryPage",
                                       {"ETag": _ETAG, "Cache-Control": _CACHE, "Link": _LINK}), "400", "404", "429")}}
-    # The institution's scorecard (/api/v1/institutions/{id}/scorecard) is described here once it is served.
+    paths["/api/v1/institutions/{id}/scorecard"] = {"get": {
+        "operationId": "get_scorecard", "summary": "An institution's scorecard over the public dossiers: deadlines "
+                                                   "met, answers, positions by pillar, the alliance's assessments.",
+        "parameters": [_PARAMETERS["id"], {
+            "name": "year", "in": "query", "required": False, "description": "The year of submissions counted "
+            "(the latest with a public submission by default), or `all` for every year.",
+            "schema": {"anyOf": [{"type": "integer", "minimum": 1900, "maximum": 2999}, {"const": "all"}]}}],
+        "responses": _responses(_json("The scorecard.", "ScorecardItem", {"ETag": _ETAG, "Cache-Control": _CACHE}),
+                                "400", "404", "429")}}
     paths["/api/v1/openapi.json"] = {"get": {
         "operationId": "openapi", "summary": "This document.",
         "responses": {"200": {"description": "The OpenAPI document.",

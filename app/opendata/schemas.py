@@ -101,7 +101,8 @@ ASSESSMENT = object_of("The alliance's assessment of a recommendation's implemen
     "id": ID, **_ABOUT, "rating": LABELLED, "notes": STRING, "created_at": DATE_TIME,
     "current": described(BOOLEAN, "The standing assessment (none later).")})
 INSTITUTION = object_of("A government institution.", {
-    "id": ID, "name": STRING, "acronym": STRING, "description": STRING, "api": URL})
+    "id": ID, "name": STRING, "acronym": STRING, "description": STRING, "api": URL,
+    "scorecard": described(URL, "The institution's scorecard in this API.")})
 SIGNATORY = object_of("A signatory of a public dossier who chose to be named publicly: an organization by its name, "
                    "an individual by the name and designation they signed with.", {
     "id": ID, "submission_id": ID, "capacity": {"enum": ["organization", "individual"]}, "name": STRING,

@@ -18,7 +18,7 @@ from app.declarations.models import Declaration
 from app.extensions import db, limiter
 from app.institutions.models import Institution
 from app.links import absolute_url
-from app.opendata import archive, feeds, openapi
+from app.opendata import archive, feeds, openapi, scorecard
 from app.opendata.follow_up import SIGNATORIES, SUBMISSIONS
 from app.opendata.record_kit import Filters, Resource
 from app.opendata.resources import (
@@ -150,9 +150,18 @@ def api_signatories(submission_id):
                  submission_id=submission_id)
 
 
-# The institution's scorecard goes here: /api/v1/institutions/<int:institution_id>/scorecard (endpoint
-# opendata.api_scorecard, @api_limit, answered with _json), named in permissions.PUBLIC_ENDPOINTS beside the others
-# and described in app/opendata/openapi.py where its comment says.
+@bp.route("/api/v1/institutions/<int:institution_id>/scorecard")
+@api_limit
+def api_scorecard(institution_id):
+    """The institution's scorecard over public dossiers: the latest year's by default, `?year=2025` or `?year=all`."""
+    institution = db.session.get(Institution, institution_id) if institution_id <= MAX_ID else None
+    if institution is None:
+        abort(404, description=f"There is no institution {institution_id}.")
+    try:
+        year = scorecard.year_asked(request.args.get("year"), institution)
+    except scorecard.BadYear as error:
+        abort(400, description=str(error))
+    return _json({"data": scorecard.scorecard_record(institution, year)})
 
 
 @bp.route("/api/v1/openapi.json")

@@ -57,9 +57,8 @@ def open_site(app, people, submitted, make_declaration):
         item = responses.submitted_recommendation_for(public, declaration.recommendations[1])
         db.session.add(Assessment(item_id=item.id, rating="limited", notes="Two of eight provinces.",
                                   author_id=coordinator.id))
-        db.session.add(RecipientDeadline(submission_id=public.id, institution_id=reviewer.institution_id,
-                                         acknowledge_by=date.today() + timedelta(days=14),
-                                         answer_by=date.today() + timedelta(days=90), set_by_id=coordinator.id))
+        # The submission gave each recipient the settings' deadlines (app/submissions/deadlines.py).
+        assert db.session.get(RecipientDeadline, (public.id, reviewer.institution_id)) is not None
         hidden_declaration = db.session.get(Declaration, members.id)
         hidden = submissions.submit(coordinator, hidden_declaration,
                                     version_id=signature_queries.signing_version(hidden_declaration).id,

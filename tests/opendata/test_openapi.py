@@ -28,10 +28,11 @@ def test_the_document_is_openapi_3_1_and_describes_every_route_of_the_api(app):
     assert document["openapi"] == "3.1.0"
     served = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
     described = set(document["paths"])
-    expected = {"/api/v1/", "/api/v1/openapi.json", "/api/v1/submissions/{id}/signatories"}
+    expected = {"/api/v1/", "/api/v1/openapi.json", "/api/v1/submissions/{id}/signatories",
+                "/api/v1/institutions/{id}/scorecard"}
     expected |= {f"/api/v1/{name}" for name in API_RESOURCES} | {f"/api/v1/{name}/{{id}}" for name in API_RESOURCES}
     assert described == expected
-    assert len(served) == 5  # index, list, item, signatories, the document: each described above
+    assert len(served) == 6  # index, list, item, signatories, scorecard, the document: each described above
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             assert operation["operationId"] and operation["responses"]["200"], (path, method)
