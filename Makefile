@@ -50,6 +50,7 @@ run: $(BIN)/.runtime translations
 	@mkdir -p instance
 	SANAD_ENV=development $(BIN)/flask db upgrade
 	SANAD_ENV=development SANAD_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/flask demo load
+	SANAD_ENV=development SANAD_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/flask opendata build
 	@SANAD_ENV=development $(BIN)/flask demo logins --port $(PORT)
 	SANAD_ENV=development SANAD_SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --access-logfile - wsgi:app
 

@@ -71,6 +71,7 @@ LOGINS = {"member": growth_data.PROBE_MEMBER, "coordinator": growth_data.PROBE_C
 def pages(p: dict) -> list[tuple[str, str, str]]:
     """(page, role, path): the issue's table, then the pages that must stay flat."""
     signon, consultation, submission = p["signon"], p["consultation"], p["submission"]
+    institution, line = p["institution"], p["line"]
     common, rare = growth_data.COMMON_WORD, growth_data.RARE_WORD
     return [
         ("home", "visitor", "/"), ("home", "member", "/"), ("home", "coordinator", "/"), ("home", "reviewer", "/"),
@@ -91,6 +92,21 @@ def pages(p: dict) -> list[tuple[str, str, str]]:
         ("signatory list", "visitor", f"/declarations/{signon}/signatories"),
         ("recommendation record", "member", f"/recommendations/{p['recommendation']}"),
         ("reviewer workspace", "reviewer", f"/submissions/{submission}/respond"),
+        # Accountability over the years: the scorecards, a recommendation's line, the tracker by lines, the
+        # deadlines page, and open data (the API, its scorecard, the feed).
+        ("scorecards list", "visitor", "/institutions/"),
+        ("scorecard", "visitor", f"/institutions/{institution}"),
+        ("scorecard CSV", "visitor", f"/institutions/{institution}/scorecard.csv"),
+        ("line page", "visitor", f"/lines/{line}"),
+        ("tracker by lines", "member", "/tracker?view=lines"),
+        ("deadlines page", "coordinator", f"/submissions/{submission}/deadlines"),
+        ("API answers", "visitor", "/api/v1/answers?limit=50"),
+        ("API recommendations", "visitor", "/api/v1/recommendations?limit=50"),
+        # Ten a page: a full page from 10× on (21 submissions), so the sizes compared both fill it.
+        ("API submissions", "visitor", "/api/v1/submissions?limit=10"),
+        ("API line", "visitor", f"/api/v1/lines/{line}"),
+        ("API scorecard", "visitor", f"/api/v1/institutions/{institution}/scorecard"),
+        ("answers feed", "visitor", "/feeds/answers.atom"),
     ]
 
 
@@ -206,7 +222,9 @@ def serve_and_measure(name: str, built: dict) -> dict:
     sizes = sorted(built)
     tallies = {size: Tally() for size in sizes}
     with ExitStack() as stack:
-        servers = {size: stack.enter_context(Gunicorn(built[size]["url"], workers=2, wsgi="bench.counted_wsgi:app"))
+        # The API's own rate limit (120 a minute an address) would answer the benchmark's repeated requests 429.
+        servers = {size: stack.enter_context(Gunicorn(built[size]["url"], workers=2, wsgi="bench.counted_wsgi:app",
+                                                      env={"SANAD_API_LIMITS": "100000/minute"}))
                    for size in sizes}
         roles = {size: cookies(servers[size], built[size]["url"]) for size in sizes}
         results = {size: {"build_seconds": built[size]["seconds"], "counts": built[size]["counts"], "pages": {}}

@@ -3,14 +3,18 @@
 The probes are the demo alliance (app/demo), loaded first through the site's own services, so that every
 version, dossier and answer a probe page shows is genuine: the newest submission (answered by the Ministry of
 Interior), the newest declaration in sign-on, the consultation whose deadline is moved to 36 hours from now
-(the closing reminder's work), its coordinator, its reviewer, and a member whose comments have replies. Their
+(the closing reminder's work), its coordinator, its reviewer (whose institution's scorecard is measured), a line
+of the submission's recommendations (the demo's, with its imported years), and a member whose comments have
+replies. Their
 URLs and logins are the same at every size.
 
 Then N alliance-years, each dated a year further back, one after the other. One year is 5 declarations (drafting,
-consultation, sign-on, and two submitted and answered), 150 recommendations with pillars and themes, 1,500
+consultation, sign-on, and two submitted and answered), 150 recommendations with pillars, themes and a
+classification, each carrying forward the one in its place the year before (lines of up to five years), 1,500
 comments (threads with replies; some held for moderation, some flagged), 60 organizations (54 verified),
 100 people (60 representatives, 25 members, 10 experts, 2 coordinators, 3 reviewers), 300 signatures,
-2 submissions to the demo's two institutions with published answers (a third with a target date, due),
+2 submissions to the demo's two institutions with deadlines and published answers (half after the deadline, a
+third with a target date, due; one in seven never answered by the second institution),
 implementation updates and assessments, and digest notifications waiting for 10 people. Versions and
 submissions go through declarations.snapshot and submissions.submit (real hashes and dossiers; the
 submission's notice to the whole alliance is left out, as it would write N × members notifications of
@@ -20,7 +24,7 @@ site indexes it. 1× is the demo plus one year; N× the demo plus N years.
 import itertools
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from app.accounts.models import User
 from app.comments.models import Comment, CommentFlag
@@ -30,6 +34,7 @@ from app.demo import load_demo
 from app.demo.story import story_clock
 from app.extensions import db
 from app.institutions.models import Institution
+from app.lines.models import RecommendationLine
 from app.markup import render_markdown
 from app.notifications.models import Notification
 from app.organizations.models import Organization
@@ -52,8 +57,12 @@ THEMES = ["trafficking", "smuggling", "firearms", "cybercrime", "money_launderin
 ORG_TYPES = ["ngo", "network", "think_tank", "academic", "media", "other"]
 PROVINCES = ["punjab", "sindh", "kp", "balochistan", "ict", "gb", "ajk"]
 POSITIONS = ["supported", "partially", "noted"]
+UNTOC = ["tip-6", "som-6", "untoc-24", "firearms"]
+SDGS = ["5.2", "8.7", "10.7", "16.1", "16.2"]
+GROUPS = ["women", "children", "migrants", "victims_witnesses"]
+LINE_YEARS = 5
 STATUSES = ["not_started", "in_progress", "implemented"]
-RATINGS = ["not_started", "in_progress", "implemented"]
+RATINGS = ["limited", "substantial", "not_started"]
 COMMENTS = [
     "The provincial police need a dedicated unit for this, with a budget of its own and trained investigators.",
     "We support this recommendation; survivors in our district say shelters are full by the middle of the year.",
@@ -76,8 +85,9 @@ def build(size: int) -> dict:
     original_notice = submissions.notify_alliance_of_submission
     submissions.notify_alliance_of_submission = lambda *args, **kwargs: None
     try:
+        lines = {}
         for year in range(1, size + 1):
-            _year(year, people, institutions)
+            _year(year, people, institutions, lines)
             db.session.commit()
     finally:
         submissions.notify_alliance_of_submission = original_notice
@@ -95,9 +105,12 @@ def _probes() -> dict:
     submission = db.session.scalars(select(Submission).order_by(Submission.submitted_at.desc())).first()
     item = db.session.scalars(select(SubmittedRecommendation).where(
         SubmittedRecommendation.submission_id == submission.id).order_by(SubmittedRecommendation.number)).first()
+    reviewer = db.session.scalar(select(User).where(User.email == PROBE_REVIEWER))
+    line = db.session.scalar(select(func.min(Recommendation.line_id)).where(
+        Recommendation.declaration_id == submission.declaration_id))
     db.session.commit()
     return {"consultation": consultation.id, "signon": phases["signon"], "submission": submission.id,
-            "recommendation": item.recommendation_id}
+            "recommendation": item.recommendation_id, "institution": reviewer.institution_id, "line": line}
 
 
 def _rare_comment(probes: dict, member: User) -> None:
@@ -128,7 +141,7 @@ def _last_id(model) -> int:
     return db.session.scalar(select(func.max(model.id))) or 0
 
 
-def _year(year: int, people: dict, institutions: dict[int, int]) -> None:
+def _year(year: int, people: dict, institutions: dict[int, int], lines: dict) -> None:
     """One alliance-year, dated `year` years back."""
     start = utcnow() - timedelta(days=365 * year)
     coordinator = people[PROBE_COORDINATOR]
@@ -142,7 +155,7 @@ def _year(year: int, people: dict, institutions: dict[int, int]) -> None:
                      "recommendations on smuggling", "recommendations on trafficking"))]
         db.session.add_all(made)
         db.session.flush()
-        recommendations = _text(year, made, coordinator.id, start)
+        recommendations = _text(year, made, coordinator.id, start, lines)
         for declaration, phase in zip(made[1:], ("consultation", "signon", "signon", "signon"), strict=True):
             declaration.phase = "consultation"
             declaration.consultation_deadline = start + timedelta(days=30)
@@ -191,8 +204,9 @@ def _users(year: int, start, organizations: list[int], institution_ids: list[int
             "all": numbered}
 
 
-def _text(year: int, made: list[Declaration], author_id: int, start) -> dict[int, list[int]]:
-    """Two sections and 30 recommendations a declaration, each with its first revision; their ids."""
+def _text(year: int, made: list[Declaration], author_id: int, start, lines: dict) -> dict[int, list[int]]:
+    """Two sections and 30 recommendations a declaration, each with its first revision, classified and in a
+    line; their ids."""
     per = YEAR["recommendations"] // len(made)
     ids = [d.id for d in made]
     _insert(Section, [{"declaration_id": d, "position": p} for d in ids for p in (1, 2)])
@@ -210,7 +224,9 @@ def _text(year: int, made: list[Declaration], author_id: int, start) -> dict[int
         "text_source": (text := f"Recommendation {r.position} of year {year}: train and equip specialised units."),
         "text_html": render_markdown(text), "pillar": PILLARS[r.position % 4],
         "themes": [THEMES[r.position % 8], THEMES[(r.position + 3) % 8]], "addressees": [],
-        "author_id": author_id, "created_at": start} for r in recs])
+        "untoc": [UNTOC[r.position % 4]], "sdg_targets": [SDGS[r.position % 5], "16.4"],
+        "groups": [GROUPS[r.position % 4]], "author_id": author_id, "created_at": start} for r in recs])
+    _lines(year, made, recs, lines)
     for model, revision in ((Section, SectionRevision), (Recommendation, RecommendationRevision)):
         table, key = model.__table__, getattr(revision, f"{model.__tablename__[:-1]}_id")
         db.session.execute(update(table).where(table.c.declaration_id.in_(ids)).values(
@@ -221,6 +237,20 @@ def _text(year: int, made: list[Declaration], author_id: int, start) -> dict[int
     for r in sorted(recs, key=lambda r: r.position):
         grouped[r.declaration_id].append(r.id)
     return grouped
+
+
+def _lines(year: int, made: list[Declaration], recs, lines: dict) -> None:
+    """Each recommendation carries forward the one in the same place of the year before, for five years: a
+    line is at most five years long, at any size (as an alliance's asks are renewed or dropped)."""
+    keys = {r.id: (slot, r.position, (year - 1) // LINE_YEARS) for slot, declaration in enumerate(made)
+            for r in recs if r.declaration_id == declaration.id}
+    new = sorted(set(keys.values()) - set(lines))
+    first = _last_id(RecommendationLine)
+    _insert(RecommendationLine, [{"created_at": utcnow()} for _ in new])
+    lines.update(zip(new, _ids(RecommendationLine, RecommendationLine.id > first), strict=True))
+    table = Recommendation.__table__
+    db.session.execute(update(table).where(table.c.id == bindparam("rid")).values(line_id=bindparam("lid")),
+                       [{"rid": rid, "lid": lines[key]} for rid, key in keys.items()])
 
 
 def _signatures(declaration: Declaration, version, organizations: list[int], users: dict) -> None:
@@ -270,20 +300,24 @@ def _comments(year: int, discussed: list[Declaration], recommendations: dict, us
 
 
 def _answers(submission: Submission, institutions: dict[int, int], start) -> None:
-    """A published answer from each institution to every recommendation, a third with a target date (due);
+    """A published answer from each institution to every recommendation, a third with a target date (due),
+    half of them after the deadline; the second institution never answers one in seven (overdue for good);
     ten implementation updates and ten assessments."""
     items = db.session.scalars(select(SubmittedRecommendation.id).where(
         SubmittedRecommendation.submission_id == submission.id).order_by(SubmittedRecommendation.number)).all()
-    published = start + timedelta(days=120)
+    second = max(institutions)
     _insert(Answer, [{
         "item_id": item, "institution_id": institution, "number": 1, "position": POSITIONS[n % 3],
         "explanation": "The ministry will take this up with the provinces.", "lead_institution_id": institution,
         "target_date": (start + timedelta(days=300)).date() if n % 3 == 0 else None, "author_id": reviewer,
-        "created_at": published, "updated_at": published, "published_at": published, "published_by_id": reviewer}
-        for n, item in enumerate(items) for institution, reviewer in institutions.items()])
+        "created_at": (when := start + timedelta(days=60 if n % 2 else 120)), "updated_at": when,
+        "published_at": when, "published_by_id": reviewer}
+        for n, item in enumerate(items) for institution, reviewer in institutions.items()
+        if not (institution == second and n % 7 == 0)])
     recipients = SubmissionRecipient.__table__
     db.session.execute(update(recipients).where(recipients.c.submission_id == submission.id)
-                       .values(acknowledged_at=start + timedelta(days=100), first_published_at=published))
+                       .values(acknowledged_at=start + timedelta(days=10 if submission.id % 2 else 30),
+                               first_published_at=start + timedelta(days=60)))
     first = min(institutions)
     _insert(ImplementationUpdate, [{
         "item_id": item, "institution_id": first, "status": STATUSES[n % 3], "evidence": "A notification was issued.",
