@@ -5,7 +5,7 @@ was written from the session events here."""
 import sqlite3
 import time
 
-from sqlalchemy import String, cast, event, insert, update
+from sqlalchemy import String, cast, event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
@@ -83,6 +83,18 @@ def json_list_contains(column, value: str):
     recommendation's themes) holds `value`, in SQL on both databases: the JSON text contains the quoted word
     (LIKE's wildcards in it escaped). For filters that page in SQL instead of reading every row into Python."""
     return cast(column, String).contains(f'"{value}"', autoescape=True)
+
+
+def counted_window(query, number: int, per_page: int, count_up_to: int) -> tuple[int, int]:
+    """For page `number` of query: (the page to show, the rows counted up to count_up_to beyond its start). The
+    count stops early however many rows there are; a page past the end answers the last one."""
+    while True:
+        start = (number - 1) * per_page
+        counted = db.session.scalar(select(func.count()).select_from(
+            query.order_by(None).limit(start + count_up_to + 1).subquery()))
+        if counted > start or number == 1:
+            return number, counted
+        number = max(1, -(-counted // per_page))
 
 
 def read_rows(statement, parameters: dict | None = None):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import Integer, String, cast, exists, extract, false, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from app.database import json_list_contains
+from app.database import counted_window, json_list_contains
 from app.declarations.models import Declaration, Recommendation
 from app.extensions import db
 from app.lines.models import EarlierAnswer, EarlierDeclaration, EarlierRecommendation, RecommendationLine
@@ -196,13 +196,8 @@ def tracker_lines(user, filters: Filters, number: int, per_page: int = LINES_PER
     count_up_to beyond its start ("more"): {"ids", "number", "per_page", "total", "more"}."""
     query = (select(RecommendationLine.id).where(or_(_sanad_matches(user, filters), _earlier_matches(filters)))
              .order_by(RecommendationLine.id.desc()))
-    while True:
-        start = (number - 1) * per_page
-        counted = db.session.scalar(select(func.count()).select_from(
-            query.order_by(None).limit(start + count_up_to + 1).subquery()))
-        if counted > start or number == 1:
-            break
-        number = max(1, -(-counted // per_page))
+    number, counted = counted_window(query, number, per_page, count_up_to)
+    start = (number - 1) * per_page
     ids = list(db.session.scalars(query.limit(per_page).offset(start)))
     return {"ids": ids, "number": number, "per_page": per_page, "total": min(counted, start + count_up_to),
             "more": counted > start + count_up_to}

@@ -1,8 +1,7 @@
 """One page of a list, cut in SQL: the rows shown and their total, whatever the database holds."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
+from app.database import counted_window
 from app.extensions import db
 from app.web.pages import page_number
 
@@ -52,13 +51,7 @@ def counted_page(query, per_page: int, count_up_to: int) -> CountedPage:
     into each declaration's recommendations): the rows of the page, and the rows counted only up to
     count_up_to beyond the page's start ("more than 100"), so that the count stops early however many there
     are. A page past the end answers the last one."""
-    number = page_number()
-    while True:
-        start = (number - 1) * per_page
-        counted = db.session.scalar(select(func.count()).select_from(
-            query.order_by(None).limit(start + count_up_to + 1).subquery()))
-        if counted > start or number == 1:
-            break
-        number = max(1, -(-counted // per_page))
+    number, counted = counted_window(query, page_number(), per_page, count_up_to)
+    start = (number - 1) * per_page
     items = db.session.scalars(query.limit(per_page).offset(start)).all()
     return CountedPage(items, number, per_page, min(counted, start + count_up_to), counted > start + count_up_to)
