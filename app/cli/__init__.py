@@ -189,6 +189,16 @@ def _each_batch_committed(batches) -> int:
     return total
 
 
+def _write_then_send(batches, done: str) -> None:
+    """Write what the batches tell, each batch committed, then send the mail queued; say how many and how long."""
+    started = time.monotonic()
+    told = _each_batch_committed(batches)
+    written = time.monotonic() - started
+    sent, failed = _deliver_queued()
+    click.echo(f"{told} {done} in {written:.1f} s, {sent} email(s) sent, {failed} failed (left in the outbox), "
+               f"{time.monotonic() - started:.1f} s in all")
+
+
 def _deliver_queued(chunk: int = 200) -> tuple[int, int]:
     """Send what this command queued, a chunk of messages at a time (never one IN list of them all)."""
     ids, sent, failed = take_queued_ids(), 0, 0
@@ -215,23 +225,13 @@ def _notifications_commands() -> AppGroup:
     def notifications_remind():
         """Tell the alliance about consultations closing within 48 hours (run every hour). Commits a batch of
         people at a time, so the site's writes never wait behind the whole run."""
-        started = time.monotonic()
-        told = _each_batch_committed(closing_reminders())
-        written = time.monotonic() - started
-        sent, failed = _deliver_queued()
-        click.echo(f"{told} reminder(s) written in {written:.1f} s, {sent} email(s) sent, {failed} failed "
-                   f"(left in the outbox), {time.monotonic() - started:.1f} s in all")
+        _write_then_send(closing_reminders(), "reminder(s) written")
 
     @notifications.command("deadlines")
     def notifications_deadlines():
         """Remind each institution's reviewers of its deadlines: a few days before the date to acknowledge receipt
         and the date for answers, and once after each while the work is not done (run daily). Each reminder once;
         a batch of deadlines committed at a time, at most a thousand a run (the next run goes on)."""
-        started = time.monotonic()
-        told = _each_batch_committed(deadline_reminders())
-        written = time.monotonic() - started
-        sent, failed = _deliver_queued()
-        click.echo(f"{told} reviewer(s) reminded in {written:.1f} s, {sent} email(s) sent, {failed} failed "
-                   f"(left in the outbox), {time.monotonic() - started:.1f} s in all")
+        _write_then_send(deadline_reminders(), "reviewer(s) reminded")
 
     return notifications

@@ -23,7 +23,7 @@ text_removed = _signals.signal("text-removed")
 reading_page = _signals.signal("reading-page")
 
 
-def _merged(results) -> dict:
+def merged(results) -> dict:
     """The receivers' dicts in one; two receivers giving the same key is a mistake, not an overwrite."""
     context: dict = {}
     for receiver, extra in results:
@@ -37,7 +37,7 @@ def _merged(results) -> dict:
 
 def reading_page_context(declaration, user) -> dict:
     """Everything the other areas add to the reading page of this declaration."""
-    return _merged(reading_page.send(declaration, user=user))
+    return merged(reading_page.send(declaration, user=user))
 
 
 # The confirmation page of a change of phase is being rendered. Sender: the declaration; keyword arguments:
@@ -47,7 +47,7 @@ phase_preview = _signals.signal("phase-preview")
 
 
 def phase_preview_context(declaration, target: str) -> dict:
-    return _merged(phase_preview.send(declaration, target=target))
+    return merged(phase_preview.send(declaration, target=target))
 
 
 # Which institutions a declaration was submitted to: their reviewers are the "government" of a signature's
@@ -74,5 +74,5 @@ recommendation_lines = _signals.signal("recommendation-lines")
 def lines_of(user, recommendation_ids=(), declaration_id: int | None = None) -> dict:
     """The lines of these recommendations (or of all the declaration's) that the reader may follow, by
     recommendation id (none when no area answers)."""
-    return _merged(recommendation_lines.send(user, recommendation_ids=list(recommendation_ids),
+    return merged(recommendation_lines.send(user, recommendation_ids=list(recommendation_ids),
                                              declaration_id=declaration_id))

@@ -3,6 +3,8 @@ the dossier's page asks through this signal what the responses area adds to it, 
 reading page (app/declarations/signals.py); the receivers are in each area's receivers.py."""
 from blinker import Namespace
 
+from app.declarations.signals import merged
+
 _signals = Namespace()
 
 # A dossier's web page is being rendered. Sender: the submission. Each receiver returns a dict added to the
@@ -12,11 +14,4 @@ dossier_page = _signals.signal("dossier-page")
 
 def dossier_page_context(submission) -> dict:
     """Everything the other areas add to the dossier's page; two receivers giving the same key is a mistake."""
-    context: dict = {}
-    for receiver, extra in dossier_page.send(submission):
-        clash = context.keys() & (extra or {}).keys()
-        if clash:
-            raise RuntimeError(f"{receiver.__module__}.{receiver.__qualname__} gives {sorted(clash)}, "
-                               "which another receiver already gave")
-        context.update(extra or {})
-    return context
+    return merged(dossier_page.send(submission))
