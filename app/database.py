@@ -14,6 +14,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.sqlalchemy_private import ignoring_insert
 
+# The largest id a table holds: every primary key is an INTEGER, 32 bits on PostgreSQL (a larger number in a URL,
+# a form or a cursor is no id at all: comparing it would be an error there, a plain "not found" here).
+MAX_ID = 2**31 - 1
+
 
 @event.listens_for(Session, "after_flush")
 def _remember_flush(session, _context):

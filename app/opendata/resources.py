@@ -4,6 +4,7 @@ record added meanwhile never shifts the next page), behind an opaque cursor."""
 import re
 from datetime import UTC, datetime
 
+from app.database import MAX_ID
 from app.extensions import db
 from app.opendata.follow_up import (
     ANSWERS,
@@ -27,8 +28,6 @@ OTHER_RESOURCES: dict[str, Resource] = {resource.name: resource for resource in 
 RESOURCES = {**API_RESOURCES, **OTHER_RESOURCES}
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
-# The largest id the tables hold (INTEGER on PostgreSQL): a larger one names nothing.
-MAX_ID = 2**31 - 1
 CURSOR_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 CURSOR_LENGTH = 6  # base 36: up to 36**6 - 1, past MAX_ID (a cursor past it continues after every record)
 RFC_3339 = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?")
@@ -117,7 +116,5 @@ def read_page(resource: Resource, filters: Filters, after: int, limit: int, *, d
 
 def read_one(resource: Resource, item_id: int) -> dict | None:
     """One public record with all it says, or None when there is none (or it is not public)."""
-    if item_id > MAX_ID:
-        return None
     rows = db.session.execute(resource.statement(Filters()).where(resource.key == item_id).limit(1)).all()
     return resource.item_records(rows)[0] if rows else None

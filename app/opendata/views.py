@@ -23,7 +23,6 @@ from app.opendata.follow_up import SIGNATORIES, SUBMISSIONS
 from app.opendata.record_kit import Filters, Resource
 from app.opendata.resources import (
     API_RESOURCES,
-    MAX_ID,
     BadQuery,
     decode_cursor,
     encode_cursor,
@@ -142,7 +141,7 @@ def api_item(resource, item_id):
 @api_limit
 def api_signatories(submission_id):
     """The signatories a visitor sees named on the dossier's public extract; the others are never listed."""
-    public = submission_id <= MAX_ID and db.session.execute(
+    public = db.session.execute(
         SUBMISSIONS.statement(Filters()).where(Submission.id == submission_id)).first()
     if not public:
         abort(404, description=f"There is no public submission {submission_id}.")
@@ -154,7 +153,7 @@ def api_signatories(submission_id):
 @api_limit
 def api_scorecard(institution_id):
     """The institution's scorecard over public dossiers: the latest year's by default, `?year=2025` or `?year=all`."""
-    institution = db.session.get(Institution, institution_id) if institution_id <= MAX_ID else None
+    institution = db.session.get(Institution, institution_id)
     if institution is None:
         abort(404, description=f"There is no institution {institution_id}.")
     try:
@@ -226,7 +225,7 @@ def answers_feed():
 @api_limit
 def declaration_feed(declaration_id):
     """The newest published answers and implementation updates on one public declaration's dossier."""
-    declaration = db.session.get(Declaration, declaration_id) if declaration_id <= MAX_ID else None
+    declaration = db.session.get(Declaration, declaration_id)
     if declaration is None or not permissions.can_view_declaration(None, declaration):
         abort(404)
     return _feed(_("Answers and implementation updates: %(title)s", title=declaration.title),

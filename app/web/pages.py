@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from app.database import begin_writing_on_sqlite
+from app.database import MAX_ID, begin_writing_on_sqlite
 from app.errors import RuleError
 from app.extensions import db
 from app.form_keys import services as form_keys
@@ -138,9 +138,6 @@ def flash_refusal(refusal) -> None:
     flash(str(refusal), "error")
 
 
-MAX_ID = 2 ** 63 - 1
-
-
 class ListPage:
     """One page of a list built in Python, shaped like Flask-SQLAlchemy's pagination for the pager macro."""
 
@@ -154,7 +151,7 @@ class ListPage:
 
 
 class IdConverter(IntegerConverter):
-    """<int:…> in every route: ids a database can hold (1 … 2**63-1); anything else is a plain 404."""
+    """<int:…> in every route: ids a table can hold (1 … MAX_ID); anything else is a plain 404."""
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
         kwargs.setdefault("min", 1)
