@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.choices import COMPLETION, GROUPS, LANGUAGES, PILLARS, POSITIONS, SDG_TARGETS, THEMES, UNTOC_PROVISIONS
+from app.database import MAX_ID
 from app.declarations.models import Recommendation
 from app.extensions import db
 from app.institutions.models import Institution
@@ -30,6 +31,7 @@ KEYED = {"pillar": PILLARS, "language": LANGUAGES, "position": POSITIONS, "asses
 RECOMMENDATION_FIELDS = ("text", "language", "pillar", "themes", "untoc", "sdg_targets", "groups", "assessment",
                          "assessment_notes", "line")
 JOIN = re.compile(r"^(line|recommendation)\s*:\s*(\d{1,18})$", re.IGNORECASE)
+ASKS_TO_JOIN = re.compile(r"^(line|recommendation)\s*:", re.IGNORECASE)  # a label may not look like a join
 ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
@@ -206,10 +208,14 @@ def _join(row: Row, context: Context, year, number) -> tuple:
     if not value:
         return ("new", (year, number))
     found = JOIN.match(value)
+    if found is None and ASKS_TO_JOIN.match(value):
+        row.problems.append(_("“%(value)s” is not a line to join: write line: or recommendation: and the number "
+                              "Sanad shows (for example line:12).", value=value))
+        return ("label", value)
     if found is None:
         return ("label", value)
     kind, target_id = found[1].lower(), int(found[2])
-    if not context.target_exists(kind, target_id):
+    if target_id > MAX_ID or not context.target_exists(kind, target_id):
         row.problems.append(_("There is no line %(id)d to join.", id=target_id) if kind == "line" else
                             _("There is no recommendation %(id)d in Sanad to join.", id=target_id))
     return (kind, target_id)

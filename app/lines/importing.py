@@ -23,9 +23,8 @@ def read(data: bytes) -> Plan:
     """The plan of importing this file: every row's result or reasons, and what the file as a whole lacks."""
     plan = Plan(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
     if len(data) > MAX_BYTES:
-        plan.problems.append((0, _("The file is %(size)s bytes; the limit is %(limit)s bytes (2 MB). Split it by "
-                                   "year and import each part.", size=format_decimal(len(data)),
-                                   limit=format_decimal(MAX_BYTES))))
+        plan.problems.append((0, _("The file is larger than the limit of %(limit)s bytes (2 MB). Split it by year "
+                                   "and import each part.", limit=format_decimal(MAX_BYTES))))
         return plan
     text = _decoded(data, plan)
     if text is None:

@@ -116,13 +116,21 @@ def _records(table: Table):
         after = next_key
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A file of the archive dated now and readable by all once unpacked (0644), like the CSV files added from
+    disk (ZipFile.writestr and .open would date it 1980 and make it 0600)."""
+    info = zipfile.ZipInfo(name, date_time=time.gmtime()[:6])
+    info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+    return info
+
+
 def _write_table(archive: zipfile.ZipFile, table: Table, folder: str) -> int:
     """<name>.json streamed into the zip and <name>.csv into a temporary file, then added; returns the rows."""
     layout = columns(table.schema)
     count = 0
     csv_path = os.path.join(folder, f"{table.name}.csv")
     with open(csv_path, "w", encoding="utf-8", newline="") as csv_file, \
-            archive.open(f"{table.name}.json", "w") as json_file:
+            archive.open(_entry(f"{table.name}.json"), "w") as json_file:
         csv_file.write("\ufeff")  # a BOM, so that spreadsheet programs read the Urdu as UTF-8 (app/exports.py)
         writer = csv.writer(csv_file)
         writer.writerow(csv_header(table))
@@ -136,7 +144,7 @@ def _write_table(archive: zipfile.ZipFile, table: Table, folder: str) -> int:
     os.remove(csv_path)
     for name, schema in ((f"schemas/{table.name}.schema.json", json_schema(table)),
                          (f"schemas/{table.name}.csv.schema.json", csv_schema(table))):
-        archive.writestr(name, json.dumps(schema, ensure_ascii=False, indent=2))
+        archive.writestr(_entry(name), json.dumps(schema, ensure_ascii=False, indent=2))
     return count
 
 
@@ -175,8 +183,8 @@ def write_archive(path: str, stamp_value: str, built_at) -> dict[str, int]:
             zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in TABLES:
             rows[table.name] = _write_table(archive, table, folder)
-        archive.writestr("vocabularies.json", json.dumps(vocabularies(), ensure_ascii=False, indent=2))
-        archive.writestr("README.md", readme(stamp_value, rows, built_at))
+        archive.writestr(_entry("vocabularies.json"), json.dumps(vocabularies(), ensure_ascii=False, indent=2))
+        archive.writestr(_entry("README.md"), readme(stamp_value, rows, built_at))
     return rows
 
 

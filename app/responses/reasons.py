@@ -4,6 +4,8 @@
 
 One rule, asked in three places: the answer form (the message beside the field to fix), save_answer (the
 authoritative check, whoever calls it) and publish (drafts saved before the rule, or written around it)."""
+import re
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import and_, func, or_
@@ -12,6 +14,14 @@ from app.choices import POSITIONS, REASONED_POSITIONS, label
 
 # An explanation shorter than this (after stripping) says nothing about why: "Noted.", "N/A", "See above".
 REASON_MINIMUM = 20
+# Nor does one made of dots or one word repeated: a reason has at least this many different words (of two
+# letters or more, in any script).
+REASON_WORDS = 3
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _words(text: str) -> int:
+    return len({word.casefold() for word in WORD.findall(text)})
 
 
 def problem(position: str | None, explanation: str | None, lead_institution_id, target_date) -> tuple[str, str] | None:
@@ -22,6 +32,9 @@ def problem(position: str | None, explanation: str | None, lead_institution_id, 
             "position.",
             "“%(position)s” needs a reason: explain in at least %(num)d characters why the government takes this "
             "position.", REASON_MINIMUM, position=label(POSITIONS, position))
+    if position in REASONED_POSITIONS and _words(explanation) < REASON_WORDS:
+        return "explanation", _("“%(position)s” needs a reason in words: say in a sentence why the government takes "
+                                "this position.", position=label(POSITIONS, position))
     if position == "supported" and not lead_institution_id and target_date is None:
         return "lead_institution", _("“Supported” needs a lead institution or a target date (or both), so that "
                                      "the alliance can follow it up.")
@@ -30,7 +43,7 @@ def problem(position: str | None, explanation: str | None, lead_institution_id, 
 
 def lacking(answers):
     """The answer (Answer or an alias) lacks what its position needs, in SQL (problem()'s rule on a stored
-    answer, whose explanation was stripped when saved)."""
+    answer, whose explanation was stripped when saved; the count of words is checked when it is saved)."""
     return or_(and_(answers.position.in_(REASONED_POSITIONS),
                     func.length(func.coalesce(answers.explanation, "")) < REASON_MINIMUM),
                and_(answers.position == "supported", answers.lead_institution_id.is_(None),

@@ -20,15 +20,27 @@ YEARS = range(1900, 3000)
 EVERY_YEAR = "all"
 
 
+def _asked_year() -> tuple[bool, int | None]:
+    """(whether ?year= names a year or every year, that year or None for every year)."""
+    value = request.args.get("year", "")
+    if value == EVERY_YEAR:
+        return True, None
+    if value.isascii() and value.isdigit() and int(value) in YEARS:
+        return True, int(value)
+    return False, None
+
+
+def _not_understood() -> str:
+    """What ?year= said when it names no year (the page then says so), at most 20 characters; "" otherwise."""
+    value = request.args.get("year", "")
+    return value[:20] if value and not _asked_year()[0] else ""
+
+
 def _year(institution) -> int | None:
     """The year asked for, None for every year; the latest year with a submission the reader may see when none
     (or nothing sensible) was asked for: a year's figures cost a year's data, every year's the whole history."""
-    value = request.args.get("year", "")
-    if value == EVERY_YEAR:
-        return None
-    if value.isdigit() and int(value) in YEARS:
-        return int(value)
-    return queries.latest_year(current_user, institution)
+    understood, year = _asked_year()
+    return year if understood else queries.latest_year(current_user, institution)
 
 
 @bp.route("/")
@@ -47,6 +59,7 @@ def scorecard(institution_id):
     card = queries.scorecard(current_user, institution, _year(institution))
     return render_template(
         "scorecards/scorecard.html", institution=institution, card=card, shown=figures.shown, every_year=EVERY_YEAR,
+        not_understood=_not_understood(),
         submission_rows=figures.submission_rows(card), recommendation_rows=figures.recommendation_rows(card),
         implementation_rows=figures.implementation_rows(card),
         chart=charts.stacked_bars(card["positions_by_pillar"], POSITIONS),

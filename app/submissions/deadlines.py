@@ -22,6 +22,7 @@ from app.time import local_date, utcnow
 # The reminders RecipientDeadline.reminded names, by the date they are about: moving a date clears its own.
 REMINDERS = {"acknowledge_by": ("acknowledge_soon", "acknowledge_late"), "answer_by": ("answer_soon", "answer_late")}
 FIELDS = ("acknowledge_by", "answer_by")
+LONGEST_DAYS = 5 * 365 + 1  # the furthest a deadline may lie from today: five years
 
 
 def site_today() -> date:
@@ -40,15 +41,21 @@ def default_dates(day: date) -> tuple[date, date]:
 def problem(acknowledge_by: date | None, answer_by: date | None, today: date,
             kept: RecipientDeadline | None = None) -> tuple[str, str] | None:
     """(the field to fix, what to say) when these dates cannot be set, or None. A date may not lie before
-    today, except the one already set (`kept`), which may stay as it is after it has passed."""
+    today, nor more than five years ahead; a date already set (`kept`) that has passed stays as it is: whether
+    the institution kept it is on the public record, and moving it would rewrite that record."""
     if acknowledge_by is None or answer_by is None:
         field = "acknowledge_by" if acknowledge_by is None else "answer_by"
         return field, missing(field)
-    if acknowledge_by < today and (kept is None or acknowledge_by != kept.acknowledge_by):
-        return "acknowledge_by", _("%(date)s has passed. Give today or a later date.",
-                                   date=format_date_only(acknowledge_by))
-    if answer_by < today and (kept is None or answer_by != kept.answer_by):
-        return "answer_by", _("%(date)s has passed. Give today or a later date.", date=format_date_only(answer_by))
+    for field, chosen in (("acknowledge_by", acknowledge_by), ("answer_by", answer_by)):
+        before = getattr(kept, field) if kept is not None else None
+        if before is not None and before < today and chosen != before:
+            return field, _("This deadline passed on %(date)s and stays on record: whether it was kept is part of "
+                            "the follow-up. Set it back to %(date)s.", date=format_date_only(before))
+        if chosen < today and chosen != before:
+            return field, _("%(date)s has passed. Give today or a later date.", date=format_date_only(chosen))
+        if chosen > today + timedelta(days=LONGEST_DAYS):
+            return field, _("Give a date within five years, by %(date)s at the latest.",
+                            date=format_date_only(today + timedelta(days=LONGEST_DAYS)))
     if answer_by < acknowledge_by:
         return "answer_by", _("Answers cannot be due before receipt is acknowledged: give %(date)s or later.",
                               date=format_date_only(acknowledge_by))

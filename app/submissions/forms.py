@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, DateTimeLocalField, HiddenField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.submissions import deadlines
@@ -88,7 +88,14 @@ class DeadlinesForm(Form):
     (deadlines.stamp), so that a change made meanwhile is not overwritten blind."""
     institution = HiddenField(validators=[DataRequired()])
     expected = HiddenField(validators=[DataRequired()])
-    acknowledge_by = DateField(_l("Acknowledge receipt by"), validators=[DataRequired(_l(
-        "Give the date by which receipt should be acknowledged."))])
-    answer_by = DateField(_l("Answers due by"), validators=[DataRequired(_l("Give the date by which answers are "
-                                                                            "due."))])
+    acknowledge_by = DateField(_l("Acknowledge receipt by"), validators=[lambda form, field: _a_date(field)])
+    answer_by = DateField(_l("Answers due by"), validators=[lambda form, field: _a_date(field)])
+
+
+def _a_date(field) -> None:
+    """A date field left empty or not a date says which, as the submit page does (not WTForms' own words)."""
+    if field.data is None:
+        field.errors.clear()
+        typed = (field.raw_data or [""])[0].strip()
+        raise StopValidation(_("This is not a date: give the day, month and year.") if typed
+                             else deadlines.missing(field.name))

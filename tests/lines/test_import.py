@@ -80,6 +80,11 @@ BAD = [  # (what is wrong, the row's cells changed from a good row, a phrase of 
     ("answer without a position", {"position": "", "number": "11"}, "needs both an “institution” and a “position”"),
     ("no such line", {"line": "line:99999", "number": "12"}, "There is no line 99999 to join."),
     ("no such recommendation", {"line": "recommendation:99999", "number": "13"}, "no recommendation 99999 in Sanad"),
+    ("a join past any id", {"line": "recommendation:99999999999999", "number": "13"},
+     "no recommendation 99999999999999 in Sanad"),
+    ("a join without its number", {"line": "line:abc", "number": "13"}, "“line:abc” is not a line to join"),
+    ("a join of too many digits", {"line": "recommendation:99999999999999999999", "number": "13"},
+     "is not a line to join"),
     ("text too long", {"text": "x" * 5001, "number": "14"}, "5,001 characters long; the limit is 5,000"),
 ]
 
@@ -186,7 +191,7 @@ def test_files_over_the_limits_are_refused_with_a_clear_message(app, coordinator
     assert "The file has more than 5,000 rows; import it in parts." in many
     monkeypatch.setattr(importing, "MAX_BYTES", 1000)
     big = preview(coordinator, csv_of(HEADER, rows[:40])).get_data(as_text=True)
-    assert "the limit is 1,000 bytes" in big
+    assert "larger than the limit of 1,000 bytes" in big
     assert _counts(app) == (0, 0, 0, 0)
 
 

@@ -68,6 +68,9 @@ def test_every_file_of_the_archive_matches_its_json_schema(app, open_site, runne
     assert json.loads(files.read("recipients.json"))[0]["answer_by"]
     vocabularies = json.loads(files.read("vocabularies.json"))
     assert vocabularies["positions"]["noted"]["en"] == "Noted" and vocabularies["sdg_targets"]["16.4"]["ur"]
+    # Every file unpacks readable by all and dated when it was built (not 0600 and 1980).
+    for info in files.infolist():
+        assert (info.external_attr >> 16) & 0o644 == 0o644 and info.date_time[0] >= 2026, info.filename
 
 
 def test_the_archive_holds_what_the_api_holds_and_nothing_that_is_not_public(app, open_site, runner):

@@ -1,7 +1,7 @@
 """Reasons for every "no" (issue 27): "partially supported", "noted" and "not supported" need an explanation that
-says why (at least 20 characters), "supported" a lead institution or a target date. Refused with the text kept and
-the message beside the field to fix; the service refuses whoever calls it, and publishing refuses a draft that
-slipped past."""
+says why (at least 20 characters, in at least three different words), "supported" a lead institution or a target
+date. Refused with the text kept and the message beside the field to fix; the service refuses whoever calls it,
+and publishing refuses a draft that slipped past."""
 import re
 from datetime import timedelta
 
@@ -57,6 +57,23 @@ def test_a_position_short_of_support_without_a_reason_is_refused_with_the_text_k
         assert explanation.strip() in html
     assert re.search(rf'<input checked id="position-\d" name="position"[^>]* value="{position}"', html)
     assert saved(app) == []
+
+
+@pytest.mark.parametrize("explanation", ["." * 25, "a" * 24, "no no no no no no no no no", "12345 67890 12345 67890",
+                                         "ok. ok. ok. ok. ok. ok. ok."])
+def test_a_reason_of_dots_or_one_word_repeated_is_no_reason(app, client, answering, explanation):
+    declaration, submission, path = answering
+    response = post(client, path, position="noted", explanation=explanation)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and saved(app) == []
+    assert "“Noted” needs a reason in words" in field_error(html, "explanation") and explanation in html
+
+
+def test_a_reason_in_urdu_is_a_reason(app, client, answering):
+    declaration, submission, path = answering
+    reason = "وزارت اس تجویز پر صوبوں سے مشاورت کر رہی ہے۔"
+    assert post(client, path, position="noted", explanation=reason).status_code == 303
+    assert saved(app) == [("noted", reason)]
 
 
 @pytest.mark.parametrize("position", ["partially", "noted", "not_supported"])

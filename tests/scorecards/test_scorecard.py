@@ -246,6 +246,9 @@ def test_the_page_shows_the_latest_year_unless_asked_for_another_or_every_year(a
     assert received("") == "1" and received("?year=2024") == "1" and received("?year=2023") == "1"
     assert received("?year=all") == "2" and received("?year=2025") == "0"
     assert received("?year=abc") == "1" and received("?year=1850") == "1"  # nothing sensible: the latest year
+    said = client.get(f"/institutions/{ministry}?year=abc").get_data(as_text=True)
+    assert "“abc” is not a year from 1900 to 2999: these are the figures of the latest year." in said
+    assert "is not a year" not in client.get(f"/institutions/{ministry}?year=2023").get_data(as_text=True)
     login(client, people["member"].email)
     assert received("") == "2" and received("?year=all") == "3"
 

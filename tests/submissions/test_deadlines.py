@@ -175,20 +175,40 @@ def test_a_coordinator_moves_a_deadline_audited_and_its_reminders_are_sent_again
         assert entry.details["after"]["answer_by"] == later.isoformat()
 
 
-def test_moving_refuses_a_passed_date_but_keeps_one_already_set_that_has_passed(app, client, moving):
+def test_a_deadline_that_has_passed_stays_on_record(app, client, moving):
+    """Moving a passed date, later or earlier, is refused (the lateness is public record); the other date may
+    still move, and a date that has not passed may not be moved into the past."""
     submission, institution, _page = moving
     passed = today(app) - timedelta(days=2)
     set_deadline(app, submission.id, institution, acknowledge_by=passed)
     page = client.get(f"/submissions/{submission.id}/deadlines").get_data(as_text=True)
     answer_by = deadline_of(app, submission.id, institution).answer_by
-    refused = _move(client, submission, institution, page, acknowledge_by=(passed - timedelta(days=1)).isoformat(),
-                    answer_by=answer_by.isoformat())
-    assert refused.status_code == 422 and "has passed. Give today or a later date." in refused.get_data(as_text=True)
-    assert date_input(refused.get_data(as_text=True), "acknowledge_by") == (passed - timedelta(days=1)).isoformat()
+    for moved in (passed - timedelta(days=1), today(app) + timedelta(days=10)):
+        refused = _move(client, submission, institution, page, acknowledge_by=moved.isoformat(),
+                        answer_by=answer_by.isoformat())
+        assert refused.status_code == 422 and "stays on record" in refused.get_data(as_text=True)
+        assert date_input(refused.get_data(as_text=True), "acknowledge_by") == moved.isoformat()
+    assert deadline_of(app, submission.id, institution).acknowledge_by == passed
+    into_the_past = _move(client, submission, institution, page, acknowledge_by=passed.isoformat(),
+                          answer_by=(today(app) - timedelta(days=1)).isoformat())
+    assert into_the_past.status_code == 422
+    assert "has passed. Give today or a later date." in into_the_past.get_data(as_text=True)
     kept = _move(client, submission, institution, page, acknowledge_by=passed.isoformat(),
                  answer_by=(answer_by + timedelta(days=1)).isoformat())
     assert kept.status_code == 303
     assert deadline_of(app, submission.id, institution).answer_by == answer_by + timedelta(days=1)
+
+
+@pytest.mark.parametrize("typed,said", [("garbage", "This is not a date"), ("2026-02-30", "This is not a date"),
+                                        ("", "Give the date by which answers are due."),
+                                        ("9999-12-31", "Give a date within five years")])
+def test_a_date_that_is_not_one_or_too_far_is_named_for_what_it_is(app, client, moving, typed, said):
+    submission, institution, page = moving
+    before = deadline_of(app, submission.id, institution)
+    response = _move(client, submission, institution, page, acknowledge_by=before.acknowledge_by.isoformat(),
+                     answer_by=typed)
+    assert response.status_code == 422 and said in response.get_data(as_text=True)
+    assert deadline_of(app, submission.id, institution).answer_by == before.answer_by
 
 
 def test_a_page_opened_before_another_coordinator_moved_the_dates_changes_nothing(app, client, moving):
