@@ -75,4 +75,4 @@ def lines_of(user, recommendation_ids=(), declaration_id: int | None = None) -> 
     """The lines of these recommendations (or of all the declaration's) that the reader may follow, by
     recommendation id (none when no area answers)."""
     return merged(recommendation_lines.send(user, recommendation_ids=list(recommendation_ids),
-                                             declaration_id=declaration_id))
+                                            declaration_id=declaration_id))
