@@ -60,7 +60,7 @@ def demo_instance(tmp_path_factory):
     steps = [line.strip().lstrip("@").replace("$(BIN)", ".venv/bin").replace("$(PORT)", "5000")
              for line in recipe.splitlines() if "flask" in line]
     assert [s.split("flask ")[1].split()[0:2] for s in steps] == [["db", "upgrade"], ["demo", "load"],
-                                                                 ["demo", "logins"]]
+                                                                 ["opendata", "build"], ["demo", "logins"]]
     outputs = [_run(step, env) for step in steps]
     return env, folder / "sanad.db", outputs[-1]
 
@@ -146,3 +146,5 @@ def test_the_demo_counts_the_readme_states_come_from_the_demo_data(demo_instance
     }
     for pattern, computed in checks.items():
         assert _stated(pattern) == computed, pattern
+    # `make run` builds the open-data download after loading the demo, as the README says.
+    assert one("select count(*) from open_data_archives") == 1
