@@ -59,6 +59,7 @@ PAGES = [
     ("/declarations/{d}/compare", "coordinator"),
     ("/declarations/{d}/signatories", "coordinator"),
     ("/declarations/{d}/signatures/statistics", "coordinator"),
+    ("/declarations/{d}/chase", "coordinator"),
     ("/declarations/{d}/amendments", "coordinator"),
     ("/submissions/{s}/deadlines", "coordinator"),
     ("/submissions/{s}/statistics", "coordinator"),
