@@ -223,7 +223,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.settings.services import LazyAllianceName, LazyShortName
     from app.signatures.services import MAX_RESERVATION
     from app.web.forms import limit_hint, new_form_key
-    from app.web.languages import reading_languages
+    from app.web.languages import declaration_title, reading_languages
 
     @app.context_processor
     def globals_for_templates():
@@ -241,7 +241,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(can=permissions, label=choices.label, new_form_key=new_form_key,
                                  limit_hint=limit_hint, limit_text=limit_text, RESERVATION_LIMIT=MAX_RESERVATION,
                                  action_label=action_label, language_direction=language_direction,
-                                 reading_languages=reading_languages,
+                                 reading_languages=reading_languages, declaration_title=declaration_title,
                                  **{name: getattr(choices, name) for name in (
         "ORGANIZATION_TYPES", "PROVINCES", "GENDERS", "PLATFORM_ROLES", "ORGANIZATION_ROLES", "PILLARS", "THEMES",
         "DECLARATION_KINDS", "PHASES", "MODERATION_MODES", "VISIBILITIES", "NOTIFICATION_MODES",

@@ -19,6 +19,7 @@ from app.responses.models import Answer
 from app.signatures.models import Signature
 from app.submissions.models import Submission, SubmittedRecommendation
 from app.time import utcnow
+from app.web.languages import ShownTitle, declaration_title
 
 RECENT = timedelta(days=30)
 LISTED = 8  # items shown per block; the count links to the whole list
@@ -69,7 +70,7 @@ class News:
     when: object
     kind: str  # reply, moderation, amendment
     text: str  # the other person's name, the decision, …
-    title: str  # the declaration's title
+    title: ShownTitle  # the declaration's title, in the reader's language when it has one
     url: str
     extra: dict = field(default_factory=dict)
 
@@ -162,10 +163,11 @@ def news_for(user) -> list[News]:
         select(Amendment).options(joinedload(Amendment.declaration))
         .where(Amendment.proposer_id == user.id, Amendment.decided_at.is_not(None), Amendment.decided_at >= since)
         .order_by(Amendment.decided_at.desc()).limit(LISTED)).all()
-    items = ([News(c.created_at, "reply", c.author.name, c.declaration.title, comment_url(c)) for c in replies]
-             + [News(d.created_at, "moderation", d.action, d.comment.declaration.title, comment_url(d.comment),
-                     {"reason": d.reason}) for d in decisions]
-             + [News(a.decided_at, "amendment", a.status, a.declaration.title,
+    items = ([News(c.created_at, "reply", c.author.name, declaration_title(c.declaration), comment_url(c))
+              for c in replies]
+             + [News(d.created_at, "moderation", d.action, declaration_title(d.comment.declaration),
+                     comment_url(d.comment), {"reason": d.reason}) for d in decisions]
+             + [News(a.decided_at, "amendment", a.status, declaration_title(a.declaration),
                      url_for("amendments.detail", amendment_id=a.id), {"reason": a.decision_reason})
                 for a in amendments])
     return sorted(items, key=lambda n: n.when, reverse=True)[:LISTED]

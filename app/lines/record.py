@@ -56,6 +56,10 @@ class Entry:
     line_id: int
     year: int
     title: str = ""  # the declaration's title (as submitted, for a submitted one)
+    # A bilingual declaration's title in its second language (app/web/languages.declaration_title shows the one
+    # in the reader's language); an imported year has one title, in its `language`.
+    title_translation: str = ""
+    translation_language: str | None = None
     number: int | None = None
     html: str = ""  # a Sanad recommendation's stored, sanitized HTML
     text: str = ""  # the plain text: what is compared from year to year (and shown, for an imported one)
@@ -120,6 +124,8 @@ def _sanad(entries: dict[int, Entry], history: bool) -> None:
     for recommendation, item, number in rows:
         entry, declaration = entries[recommendation.id], recommendation.declaration
         entry.declaration_id, entry.language = declaration.id, declaration.language
+        entry.title_translation, entry.translation_language = declaration.title_translation, \
+            declaration.translation_language
         if item is not None:
             entry.submitted, entry.title, entry.number = True, item.submission.title, item.number
             _describe(entry, item.text_html, item)

@@ -5,7 +5,7 @@ only so far beyond the page."""
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import String, func, literal_column, select, union_all
+from sqlalchemy import String, cast, func, literal_column, null, select, union_all
 
 from app.declarations.models import Declaration, Recommendation
 from app.extensions import db
@@ -36,6 +36,10 @@ class Candidate:
     text: str  # plain, as much as a result shows
     line_id: int | None
     language: str
+    # A bilingual declaration's title in its second language (app/web/languages.declaration_title); an imported
+    # year has none.
+    title_translation: str = ""
+    translation_language: str | None = None
 
     @property
     def imported(self) -> bool:
@@ -60,7 +64,9 @@ def _union(user, declaration_id: int, wanted: Wanted):
     sanad = (select(_kind(queries.SANAD), SubmittedRecommendation.recommendation_id.label("id"), year.label("year"),
                     SubmittedRecommendation.number.label("number"), Submission.title.label("title"),
                     SubmittedRecommendation.text_html.label("text"), Recommendation.line_id.label("line_id"),
-                    Declaration.language.label("language"))
+                    Declaration.language.label("language"),
+                    Declaration.title_translation.label("title_translation"),
+                    Declaration.translation_language.label("translation_language"))
              .join(Submission, Submission.id == SubmittedRecommendation.submission_id)
              .join(Declaration, Declaration.id == Submission.declaration_id)
              .join(Recommendation, Recommendation.id == SubmittedRecommendation.recommendation_id)
@@ -70,7 +76,9 @@ def _union(user, declaration_id: int, wanted: Wanted):
                       EarlierDeclaration.year.label("year"), EarlierRecommendation.number.label("number"),
                       EarlierDeclaration.title.label("title"),
                       EarlierRecommendation.text.label("text"), EarlierRecommendation.line_id.label("line_id"),
-                      EarlierRecommendation.language.label("language"))
+                      EarlierRecommendation.language.label("language"),
+                      literal_column("''", String).label("title_translation"),
+                      cast(null(), String).label("translation_language"))
                .join(EarlierDeclaration, EarlierDeclaration.id == EarlierRecommendation.declaration_id)
                .where(*_matching(EarlierRecommendation.text, EarlierDeclaration.year, EarlierRecommendation.number,
                                  wanted)))
@@ -93,7 +101,7 @@ def candidates(user, declaration_id: int, wanted: Wanted, number: int, per_page:
             break
         number = max(1, -(-counted // per_page))
     rows = [Candidate(row.kind, row.id, row.year, row.number, row.title, _snippet(row.kind, row.text), row.line_id,
-                      row.language)
+                      row.language, row.title_translation, row.translation_language)
             for row in db.session.execute(ordered.limit(per_page).offset(start))]
     return {"rows": rows, "number": number, "per_page": per_page, "total": min(counted, start + count_up_to),
             "more": counted > start + count_up_to}

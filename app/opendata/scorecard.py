@@ -33,7 +33,9 @@ def scorecard_record(institution, year: int | None) -> dict:
     """The scorecard as a visitor sees it, with the addresses of its page and its CSV."""
     card = queries.scorecard(None, institution, year)
     asked = {"year": year if year is not None else EVERY_YEAR}
-    return {**card, "year": asked["year"],
+    overdue = [{key: value for key, value in item.items() if key not in queries.TITLE_LANGUAGE_KEYS}
+               for item in card["overdue_items"]]
+    return {**card, "year": asked["year"], "overdue_items": overdue,
             "url": url_for("institutions.scorecard", institution_id=institution.id, **asked, _external=True),
             "csv": url_for("institutions.scorecard_csv", institution_id=institution.id, **asked, _external=True)}
 

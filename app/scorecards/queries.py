@@ -219,16 +219,26 @@ def judgements(scope: Scope) -> tuple[dict[str, dict[str, int]], dict[str, int]]
              **{key: ratings[key] for key in ASSESSMENTS if ratings.get(key)}, "none": ratings.get(None, 0)})
 
 
+# What an overdue item carries besides what the API gives: its declaration's languages and second-language title.
+TITLE_LANGUAGE_KEYS = ("language", "translation_language", "title_translation")
+
+
 def overdue_items(scope: Scope, limit: int = OVERDUE_LISTED) -> list[dict]:
-    """The recommendations longest overdue (answer deadline passed, no published answer), at most `limit`."""
+    """The recommendations longest overdue (answer deadline passed, no published answer), at most `limit`. Each
+    has its declaration's languages and second-language title too (TITLE_LANGUAGE_KEYS), so that the page shows
+    the title in the reader's language; the API leaves them out."""
     item = _answered_items(scope)
     rows = db.session.execute(
-        select(item.c.recommendation_id, item.c.number, item.c.submission_id, item.c.title, item.c.answer_by)
+        select(item.c.recommendation_id, item.c.number, item.c.submission_id, item.c.title, item.c.answer_by,
+               Declaration.language, Declaration.translation_language, Declaration.title_translation)
+        .join(Submission, Submission.id == item.c.submission_id)
+        .join(Declaration, Declaration.id == Submission.declaration_id)
         .where(item.c.first_published.is_(None), item.c.answer_by < scope.today)
         .order_by(item.c.answer_by, item.c.submission_id, item.c.number).limit(limit)).all()
     return [{"recommendation_id": r.recommendation_id, "number": r.number, "submission_id": r.submission_id,
              "submission_title": r.title, "answer_by": r.answer_by.isoformat(),
-             "days_overdue": (scope.today - r.answer_by).days} for r in rows]
+             "days_overdue": (scope.today - r.answer_by).days,
+             **{key: getattr(r, key) for key in TITLE_LANGUAGE_KEYS}} for r in rows]
 
 
 def year_span(scope: Scope) -> tuple[int | None, int | None]:

@@ -179,10 +179,10 @@ def search_page(query: str, user, page: int, prefer: str | None = None) -> tuple
 
 def search(query: str, user, limit: int = PAGE_SIZE, prefer: str | None = None, offset: int = 0) -> list[dict]:
     """Results the user may see, best first among the newest RANKED matches, `limit` from `offset`: [{kind,
-    declaration, object, language, heading, snippet, title, title_language}]. For a part of a declaration,
-    language is the language whose text has the most of the query's words (prefer's on a tie: the reader's),
-    heading and snippet that language's; a comment's language is None (the commenter's own words, in whatever
-    language they wrote them). title is the declaration's, in title_language."""
+    declaration, object, language, heading, snippet}]. For a part of a declaration, language is the language
+    whose text has the most of the query's words (prefer's on a tie: the reader's), heading and snippet that
+    language's; a comment's language is None (the commenter's own words, in whatever language they wrote
+    them)."""
     query_words = words(query)[:12]
     if not query_words:
         return []
@@ -222,17 +222,9 @@ def _result(document, declarations, objects, user, query_words, prefer) -> dict 
     if document.kind == "comment" and obj.status != CommentStatus.PUBLISHED:
         return None
     language, heading, body = _found_in(document.kind, declaration, obj, query_words, prefer)
-    title_language = _title_language(declaration, language or prefer)
+    # (The declaration's title beside a result is in the reader's language: the page's declaration_title.)
     return {"kind": document.kind, "declaration": declaration, "object": obj, "language": language,
-            "heading": heading, "snippet": snippet(body, query_words), "title_language": title_language,
-            "title": declaration.title_in(title_language)}
-
-
-def _title_language(declaration: Declaration, language: str | None) -> str:
-    """The language the declaration's title is shown in beside a result: the result's, if the title has it."""
-    if language == declaration.translation_language and declaration.title_translation:
-        return language
-    return declaration.language
+            "heading": heading, "snippet": snippet(body, query_words)}
 
 
 def _texts(kind: str, declaration: Declaration, obj) -> dict:

@@ -1,9 +1,10 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event, select
+from sqlalchemy.orm import Mapped, aliased, column_property, mapped_column, relationship
 
+from app.declarations.models import Declaration
 from app.extensions import db
 from app.formatting import language_direction
 from app.markup import render_markdown
@@ -21,6 +22,14 @@ def text_languages(text: dict) -> list[str]:
     if "translation" in text:
         languages.append(text["translation"]["language"])
     return languages
+
+
+_SUBMITTED = aliased(Declaration, name="submitted_declaration")
+
+
+def _of_declaration(column, declaration_id):
+    """A column of the submission's declaration, read in the submission's own query."""
+    return select(column).where(_SUBMITTED.id == declaration_id).correlate_except(_SUBMITTED).scalar_subquery()
 
 
 class Submission(db.Model):
@@ -45,8 +54,18 @@ class Submission(db.Model):
     sections_html: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True, deferred_group="dossier")
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The declaration's languages and its title in the second one, read in the same query as the submission, so
+    # that a list shows each title in the reader's language (app/web/languages.declaration_title) at no query
+    # per row. A declaration's text, title included, cannot change once it is submitted (only drafting and
+    # revision edit it, and nothing leads back there from submission), so these are the title as submitted too.
+    # (An alias of declarations, correlated to the submission only: a query that joins Declaration itself
+    # would otherwise take these for its own.)
+    language: Mapped[str] = column_property(_of_declaration(_SUBMITTED.language, declaration_id))
+    translation_language: Mapped[str | None] = column_property(
+        _of_declaration(_SUBMITTED.translation_language, declaration_id))
+    title_translation: Mapped[str] = column_property(_of_declaration(_SUBMITTED.title_translation, declaration_id))
 
-    declaration: Mapped["Declaration"] = relationship()  # noqa: F821
+    declaration: Mapped["Declaration"] = relationship()
     recipients: Mapped[list["SubmissionRecipient"]] = relationship(order_by="SubmissionRecipient.institution_id",
                                                                   passive_deletes="all")
 

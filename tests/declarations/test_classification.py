@@ -342,7 +342,7 @@ def test_the_declarations_list_filters_by_sdg_target_and_group_in_sql(app, clien
 
     def titles(query):
         page = client.get(f"/declarations?{query}").get_data(as_text=True)
-        return set(re.findall(r'dir="auto">(Declaration on \w+)</a>', page)), page
+        return set(re.findall(r'dir="auto"><bdi lang="en" dir="auto">(Declaration on \w+)</bdi></a>', page)), page
     assert titles("sdg=8.7")[0] == {"Declaration on shelters"}
     assert titles("group=children")[0] == {"Declaration on shelters"}
     assert titles("sdg=8.7&group=women")[0] == set()

@@ -24,7 +24,7 @@ MORE = DECLARATIONS_PER_PAGE + 5
 
 
 def _listed(page: str) -> list[str]:
-    return re.findall(r'<a href="/declarations/\d+" dir="auto">([^<]+)</a>', page)
+    return re.findall(r'<a href="/declarations/\d+" dir="auto"><bdi lang="\w+" dir="auto">([^<]+)</bdi></a>', page)
 
 
 def _links(page: str) -> dict[str, str]:

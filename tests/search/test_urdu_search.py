@@ -113,8 +113,13 @@ def test_the_results_page_shows_urdu_as_urdu_and_links_to_the_urdu_text(app, cli
     page = client.get("/search?q=" + quote("منافع")).get_data(as_text=True)
     assert f'<a href="/declarations/{bilingual.id}?text=ur#s{bilingual.sections[1]}" lang="ur" dir="rtl">' \
            f"{HEADING}</a>" in page
-    assert f'<span class="meta" lang="ur" dir="rtl">{TITLE}</span>' in page
+    # The declaration beside the result is named in the reader's language (the Urdu title for an Urdu reader).
+    assert '<span class="meta"><bdi lang="en" dir="auto">Declaration on trafficking</bdi></span>' in page
     assert "منظم جرائم کے گروہ انسانی اسمگلنگ" in page  # the snippet, as written (not folded)
+    client.post("/language", data={"language": "ur"})
+    in_urdu = client.get("/search?q=" + quote("منافع")).get_data(as_text=True)
+    assert f'<span class="meta"><bdi lang="ur" dir="auto">{TITLE}</bdi></span>' in in_urdu
+    client.post("/language", data={"language": "en"})
     english = client.get("/search?q=rising").get_data(as_text=True)
     assert f'href="/declarations/{bilingual.id}?text=en#s{bilingual.sections[1]}" lang="en" dir="ltr">Context' \
         in english

@@ -21,7 +21,7 @@ MORE = SUBMISSIONS_PER_PAGE + 6
 
 
 def _listed(page: str) -> list[str]:
-    return re.findall(r'<a href="/submissions/\d+">([^<]+)</a>', page)
+    return re.findall(r'<a href="/submissions/\d+"><bdi lang="\w+" dir="auto">([^<]+)</bdi></a>', page)
 
 
 def _links(page: str) -> dict[str, str]:
