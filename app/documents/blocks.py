@@ -142,6 +142,9 @@ class _Reader(HTMLParser):
             return
         if not self.pre:
             data = " ".join(data.split("\n")) if data != "\n" else data
+            runs = self.cell if self.cell is not None else self.current.runs if self.current is not None else []
+            if runs and runs[-1].text.endswith("\n"):
+                data = data.lstrip(" ")  # the HTML's own line break after a <br>
         formats = set(self.formats)
         run = Run(data, bold=bool(formats & _BOLD), italic=bool(formats & _ITALIC),
                   code=_CODE in formats or self.pre > 0, href=self.hrefs[-1] if self.hrefs else None)

@@ -36,6 +36,7 @@ def test_markdown_becomes_paragraphs_lists_quotations_and_tables():
         ("item", 2, "•", False, "in every province"), ("item", 2, "•", False, "with trained judges"),
         ("item", 1, "3.", False, "Prevent"), ("p", 0, "", True, "A quotation."), ("table", 0, "", False, ""),
     ]
+    assert [b.text for b in html_blocks(render_markdown("One line  \nand the next"))] == ["One line\nand the next"]
 
 
 def test_the_docx_keeps_bold_italics_the_link_the_list_numbers_and_the_table():
