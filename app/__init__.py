@@ -137,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.comments.views import bp as comments
     from app.declarations import editor, translating  # noqa: F401  (register the editing and translation views)
     from app.declarations.views import bp as declarations
+    from app.documents.views import bp as documents
     from app.home.views import bp as home
     from app.lines.views import bp as lines
     from app.notifications.views import bp as notifications
@@ -150,7 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.pages import IdConverter
     app.url_map.converters["int"] = IdConverter
     for blueprint in (home, accounts, organizations, admin, declarations, comments, amendments, search,
-                      signatures, submissions, responses, scorecards, lines, notifications, opendata):
+                      signatures, submissions, documents, responses, scorecards, lines, notifications, opendata):
         app.register_blueprint(blueprint)
 
 

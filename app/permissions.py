@@ -13,9 +13,9 @@ PUBLIC_ENDPOINTS = frozenset({
     "accounts.login", "accounts.login_code", "accounts.accept_invitation", "accounts.reset_request",
     "accounts.reset_password",
     "organizations.directory", "organizations.detail",
-    # Public declarations are readable by anyone; these views check can_view_declaration themselves.
+    # Public declarations are readable by anyone; these views (documents.version too) check can_view_declaration.
     "declarations.index", "declarations.read", "declarations.history", "declarations.compare", "comments.thread",
-    "amendments.detail", "search.results", "declarations.events", "amendments.for_declaration",
+    "amendments.detail", "search.results", "declarations.events", "amendments.for_declaration", "documents.version",
     # The signatory list filters by visibility tier itself; the open sign-on form and its emailed
     # confirmation link are for organizations outside the alliance.
     "signatures.signatories", "signatures.open_form", "signatures.confirm_open",
@@ -26,9 +26,9 @@ PUBLIC_ENDPOINTS = frozenset({
     "submissions.verify",
     # A public declaration's dossier is public, as an extract that names only public signatories; these
     # views check can_read_dossier themselves (app/submissions/loading.py) and send visitors to log in
-    # for any other dossier.
+    # for any other dossier (documents.dossier: as .docx or .odt).
     "submissions.dossier", "submissions.dossier_pdf", "submissions.dossier_json", "submissions.recommendations_csv",
-    "submissions.signatories_csv", "responses.recommendation", "responses.tracker", "lines.line",
+    "submissions.signatories_csv", "documents.dossier", "responses.recommendation", "responses.tracker", "lines.line",
     "institutions.index", "institutions.scorecard", "institutions.scorecard_csv",  # they count what readers may see
     # Open data: the read-only API, its document, the page, the download and the feeds; public records only.
     "opendata.api_index", "opendata.api_list", "opendata.api_item", "opendata.api_signatories", "opendata.page",

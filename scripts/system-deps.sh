@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the site and the test stages need: Chromium for the browser journeys, a Noto font with
 # Urdu coverage so Urdu pages and dossier PDFs render, Pango for WeasyPrint (the dossier PDF), pdftotext to
-# read the PDF back in the tests, Node.js and npm to install axe-core (the accessibility checks), the PostgreSQL server binaries and Redis (the several-servers stage).
+# read the PDF back in the tests, Node.js and npm to install axe-core (the accessibility checks), the PostgreSQL server binaries and Redis (the several-servers stage),
+# LibreOffice Writer (headless) to convert exported .docx and .odt documents to PDF in the tests.
 # Installed only when missing.
 # With --check: install nothing; name each missing package and what needs it, and exit 1 if any is missing.
 set -uo pipefail
@@ -18,6 +19,7 @@ ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || need libpangoft2-1.0-0 "WeasyPri
 command -v pdftotext >/dev/null 2>&1 || need poppler-utils "pdftotext, reading the dossier PDF back in tests"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need postgresql "the PostgreSQL test stage and benchmarks"
 command -v redis-server >/dev/null 2>&1 || need redis-server "the several-servers test stage (shared rate limits)"
+command -v soffice >/dev/null 2>&1 || need libreoffice-writer "converting exported documents to PDF in the tests"
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "${1:-}" = "--check" ]; then
   printf 'system-deps: missing Debian package %s\n' "${why[@]}" >&2
