@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from sqlalchemy import String, cast, func, literal_column, null, select, union_all
 
+from app.database import counted_window
 from app.declarations.models import Declaration, Recommendation
 from app.extensions import db
 from app.lines import queries
@@ -93,13 +94,8 @@ def candidates(user, declaration_id: int, wanted: Wanted, number: int, per_page:
     found = _union(user, declaration_id, wanted)
     ordered = select(found).order_by(found.c.year.desc(), found.c.kind.desc(), found.c.title, found.c.number,
                                      found.c.id)
-    while True:
-        start = (number - 1) * per_page
-        counted = db.session.scalar(select(func.count()).select_from(
-            select(found.c.id).limit(start + count_up_to + 1).subquery()))
-        if counted > start or number == 1:
-            break
-        number = max(1, -(-counted // per_page))
+    number, counted = counted_window(select(found.c.id), number, per_page, count_up_to)
+    start = (number - 1) * per_page
     rows = [Candidate(row.kind, row.id, row.year, row.number, row.title, _snippet(row.kind, row.text), row.line_id,
                       row.language, row.title_translation, row.translation_language)
             for row in db.session.execute(ordered.limit(per_page).offset(start))]
