@@ -65,14 +65,22 @@ def _language_from_link():
 
 
 def _body_limit():
-    """The forms that take a whole file accept more than the site's usual body size: a dossier (/verify), and a
-    CSV of the years before Sanad, uploaded and then carried back from its preview (as base64, a third more)."""
+    """The forms that take a whole file accept more than the site's usual body size: a dossier (/verify), a
+    CSV of the years before Sanad, uploaded and then carried back from its preview (as base64, a third more), and
+    a declaration's Word or OpenDocument files."""
     if request.endpoint == "submissions.verify":
         from app.submissions.services import MAX_UPLOAD
         request.max_content_length = MAX_UPLOAD + 64 * 1024
     elif request.endpoint in ("lines.import_preview", "lines.import_confirm"):
         from app.lines.importing import MAX_BYTES
         request.max_content_length = MAX_BYTES * 4 // 3 + 256 * 1024
+    elif request.endpoint in ("documents.import_new", "documents.import_revision", "documents.import_new_confirm",
+                              "documents.import_revision_confirm"):
+        # A Word or OpenDocument file and its translation, or the preview of what was read from them carried back
+        # (signed, compressed) with a choice per paragraph.
+        from app.documents.uploads import MAX_REQUEST_BYTES
+        request.max_content_length = MAX_REQUEST_BYTES
+        request.max_form_memory_size = MAX_REQUEST_BYTES
 
 
 def _init_extensions(app: Flask) -> None:
@@ -137,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.comments.views import bp as comments
     from app.declarations import editor, translating  # noqa: F401  (register the editing and translation views)
     from app.declarations.views import bp as declarations
+    from app.documents import uploads  # noqa: F401  (registers the import views on the documents blueprint)
     from app.documents.views import bp as documents
     from app.home.views import bp as home
     from app.lines.views import bp as lines

@@ -20,7 +20,7 @@ TOP_PACKAGES = {"home", "cli", "demo"}
 TOP_MODULES = {"app", "app.models"}
 # Modules of an area that belong to the views layer besides views.py and forms.py: they handle requests.
 VIEW_MODULES = {"app.declarations.editor", "app.comments.posting", "app.accounts.second_factor",
-                "app.accounts.buckets", "app.declarations.translating"}
+                "app.accounts.buckets", "app.declarations.translating", "app.documents.uploads"}
 AREAS = sorted(p.name for p in APP.iterdir() if p.is_dir() and (p / "__init__.py").exists()
                and p.name not in TOP_PACKAGES | {"web"})
 MAX_LINES = 400

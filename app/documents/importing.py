@@ -1,0 +1,298 @@
+"""Importing a declaration from Word (.docx) or OpenDocument (.odt): one file, or one per language of a
+bilingual text. A file is read in memory and never kept: intake.py refuses what is not a safe document, a reader
+finds its pieces, structure.py proposes what each is. The preview carries those units, signed, to the
+confirmation; the coordinator's choice of roles decides the parts; then, in the request's one transaction, a new
+declaration is made or a draft gets new revisions of what changed — the declarations services do the writing,
+with their own checks, so an import can do nothing that editing by hand could not."""
+import re
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from app import permissions
+from app.declarations import services as declarations
+from app.declarations import translation
+from app.declarations.diff import compare, content_in
+from app.declarations.models import Declaration
+from app.documents import intake, read_docx, read_odt, structure
+from app.errors import NotAllowed, RuleError
+from app.markup import render_markdown
+
+READERS = {"docx": read_docx.read, "odt": read_odt.read}
+MAX_UNITS = 3000
+_URDU_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN_LETTERS = re.compile(r"[A-Za-z]")
+
+
+@dataclass
+class Upload:
+    """One file as the preview shows it: its name, language, units and what was left out of it."""
+
+    name: str
+    language: str
+    units: list[structure.Unit]
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "language": self.language, "units": [u.to_json() for u in self.units],
+                "dropped": self.dropped}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Upload":
+        return cls(str(data["name"]), str(data["language"]), [structure.Unit.from_json(u) for u in data["units"]],
+                   {str(k): int(v) for k, v in data["dropped"].items()})
+
+
+def read_file(filename: str, data: bytes) -> list[Upload]:
+    """The file's units with their proposed roles — two uploads for a file that holds both languages, one after
+    the other, each under its own title (as Sanad exports them) — or Refused with what is wrong with the file."""
+    package = intake.opened(filename, data)
+    reading = READERS[package.kind](package)
+    if not any(piece.text or piece.rows for piece in reading.pieces):
+        raise intake.Refused(_("The document has no text to import."))
+    if len(reading.pieces) > MAX_UNITS:
+        raise intake.Refused(_("The document has more than %(limit)d paragraphs: import it in parts.",
+                               limit=MAX_UNITS))
+    dropped = {k: v for k, v in reading.dropped.items() if v}
+    titles = [i for i, piece in enumerate(reading.pieces) if piece.kind == "title"]
+    parts = [reading.pieces]
+    if len(titles) == 2:
+        first, second = reading.pieces[:titles[1]], reading.pieces[titles[1]:]
+        if language_of(first) != language_of(second):
+            parts = [first, second]
+    return [Upload(filename, language_of(part), structure.find(part), dropped if n == 0 else {})
+            for n, part in enumerate(parts)]
+
+
+def language_of(pieces) -> str:
+    """Urdu when most of the text's letters are in Arabic script, else English."""
+    text = " ".join(piece.text for piece in pieces[:400])
+    return "ur" if len(_URDU_LETTERS.findall(text)) > len(_LATIN_LETTERS.findall(text)) else "en"
+
+
+# --- the preview, carried to the confirmation --------------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="documents.import")
+
+
+def sealed(uploads: list[Upload], declaration_id: int | None) -> str:
+    return _serializer().dumps({"uploads": [u.to_json() for u in uploads], "declaration": declaration_id})
+
+
+def opened_preview(token: str, declaration_id: int | None) -> list[Upload]:
+    """The preview's uploads, as this site made them for this declaration (or a new one); RuleError otherwise."""
+    try:
+        data = _serializer().loads(token or "")
+        if data.get("declaration") != declaration_id:
+            raise BadSignature("another declaration")
+        return [Upload.from_json(u) for u in data["uploads"]]
+    except (BadSignature, KeyError, TypeError, ValueError) as error:
+        raise RuleError(_("The preview could not be read back. Upload the file again.")) from error
+
+
+def with_roles(uploads: list[Upload], chosen: dict[str, str]) -> None:
+    """The coordinator's choices on the preview: role-<file>-<unit> and pillar-<file>-<unit>, and a pillar for
+    every recommendation that has none (pillar-<file>: a document that does not group them by pillar)."""
+    for f, upload in enumerate(uploads):
+        for i, unit in enumerate(upload.units):
+            role = chosen.get(f"role-{f}-{i}")
+            if role in structure.ROLES:
+                unit.role = role
+            pillar = chosen.get(f"pillar-{f}-{i}")
+            if pillar is not None and pillar in structure.PILLARS:
+                unit.pillar = pillar
+        everyone = chosen.get(f"pillar-{f}")
+        if everyone in structure.PILLARS:
+            for unit in upload.units:
+                if unit.role == "recommendation" and not unit.pillar:
+                    unit.pillar = everyone
+
+
+@dataclass
+class Plan:
+    """What confirming would make: each language's parts, the problems that stop it, and for a draft the
+    changes against its text as it stands."""
+
+    drafts: dict[str, structure.Draft]
+    original: str
+    problems: list[str] = field(default_factory=list)
+    changes: dict[str, dict] = field(default_factory=dict)
+
+
+def plan(uploads: list[Upload], declaration: Declaration | None = None) -> Plan:
+    pillars = [r.current.pillar for r in declarations.live_recommendations(declaration.id)] if declaration else []
+    drafts = {upload.language: structure.assemble(upload.units, pillars) for upload in uploads}
+    original = declaration.language if declaration is not None else uploads[0].language
+    result = Plan(drafts, original if original in drafts or declaration is not None else uploads[0].language)
+    if len(uploads) != len(drafts):
+        result.problems.append(_("Both files are in the same language: give one file per language."))
+    for draft in drafts.values():
+        result.problems.extend(draft.problems)
+    if len(drafts) == 2:
+        first, second = drafts.values()
+        if len(first.sections) != len(second.sections) or len(first.recommendations) != len(second.recommendations):
+            result.problems.append(_(
+                "The two files do not match: %(first)s has %(sections1)d sections and %(recommendations1)d "
+                "recommendations, %(second)s %(sections2)d and %(recommendations2)d. Their parts are paired in "
+                "order, so both need the same.", first=uploads[0].name, second=uploads[1].name,
+                sections1=len(first.sections), recommendations1=len(first.recommendations),
+                sections2=len(second.sections), recommendations2=len(second.recommendations)))
+    if declaration is not None:
+        if len(drafts) == 1 and original not in drafts and declaration.bilingual \
+                and declaration.translation_language not in drafts:
+            result.problems.append(_("This declaration is not written in the file's language."))
+        before = declarations.canonical_content(declaration)
+        for language, draft in drafts.items():
+            after = _content_after(before, draft, language, declaration)
+            result.changes[language] = compare(content_in(before, language), content_in(after, language))
+    return result
+
+
+def same_text(source: str, imported: str) -> bool:
+    """The imported Markdown says what the stored one does (the same HTML, spaces aside): a file exported and
+    imported again changes nothing, however its Markdown was first typed."""
+    def shown(text):
+        return " ".join(render_markdown(text).split())
+    return source.strip() == imported.strip() or shown(source) == shown(imported)
+
+
+def _content_after(before: dict, draft: structure.Draft, language: str, declaration: Declaration) -> dict:
+    """The declaration's content as confirming would leave it, the parts paired by their place."""
+    own = content_in(before, language) if language in declaration.languages else {}
+    sections, recommendations = own.get("sections", []), own.get("recommendations", [])
+    after_sections = []
+    for index, section in enumerate(draft.sections):
+        old = sections[index] if index < len(sections) else None
+        body = old["body"] if old and same_text(old["body"], section["body"]) else section["body"]
+        after_sections.append({"id": old["id"] if old else f"new-{index}", "heading": section["heading"], "body": body})
+    after_recommendations = []
+    for index, recommendation in enumerate(draft.recommendations):
+        old = recommendations[index] if index < len(recommendations) else None
+        text = old["text"] if old and same_text(old["text"], recommendation["text"]) else recommendation["text"]
+        entry = {**(old or {}), "id": old["id"] if old else f"new-{index}", "number": index + 1, "text": text}
+        if language == declaration.language:
+            entry["pillar"] = recommendation["pillar"]
+        after_recommendations.append(entry)
+    content = {**own, "title": draft.title or own.get("title", ""), "sections": after_sections,
+               "recommendations": after_recommendations}
+    if language != declaration.language:
+        return {"language": declaration.language, "translation": {**content, "language": language}}
+    return content
+
+
+# --- confirming --------------------------------------------------------------------------------------------
+
+def create(actor, uploads: list[Upload], *, kind: str, moderation: str, visibility: str) -> Declaration:
+    """A new declaration from the files: the first file's language is the text's, the second its translation."""
+    if not permissions.can_create_declaration(actor):
+        raise NotAllowed()
+    found = plan(uploads)
+    if found.problems:
+        raise RuleError(found.problems[0])
+    original = found.drafts[found.original]
+    declaration = declarations.create_declaration(actor, kind=kind, title=original.title, summary=original.summary,
+                                                  moderation=moderation, visibility=visibility,
+                                                  language=found.original)
+    for section in original.sections:
+        declarations.add_section(actor, declaration, heading=section["heading"], body=section["body"])
+    for recommendation in original.recommendations:
+        declarations.add_recommendation(actor, declaration, text=recommendation["text"],
+                                        pillar=recommendation["pillar"], themes=[], addressees=[])
+    for language, draft in found.drafts.items():
+        if language != found.original:
+            translation.make_bilingual(actor, declaration, language=language)
+            _write_translation(actor, declaration, draft)
+    return declaration
+
+
+def revise(actor, declaration: Declaration, uploads: list[Upload]) -> int:
+    """New revisions of what the files change in a draft; returns how many parts changed."""
+    if not permissions.can_manage_declaration(actor, declaration):
+        raise NotAllowed()
+    found = plan(uploads, declaration)
+    if found.problems:
+        raise RuleError(found.problems[0])
+    changed = 0
+    draft = found.drafts.get(declaration.language)
+    if draft is not None:
+        changed += _revise_original(actor, declaration, draft)
+    for language, other in found.drafts.items():
+        if language != declaration.language:
+            if not declaration.bilingual:
+                translation.make_bilingual(actor, declaration, language=language)
+            changed += _write_translation(actor, declaration, other)
+    return changed
+
+
+def _revise_original(actor, declaration: Declaration, draft: structure.Draft) -> int:
+    changed = 0
+    if (draft.title, draft.summary) != (declaration.title, declaration.summary):
+        declarations.update_settings(actor, declaration, base_edit_count=declaration.edit_count,
+                                     kind=declaration.kind, title=draft.title, summary=draft.summary,
+                                     moderation=declaration.moderation, visibility=declaration.visibility)
+        changed += 1
+    sections = declarations.live_sections(declaration.id)
+    for index, section in enumerate(draft.sections):
+        if index >= len(sections):
+            declarations.add_section(actor, declaration, heading=section["heading"], body=section["body"])
+            changed += 1
+        elif (section["heading"] != sections[index].current.heading
+              or not same_text(sections[index].current.body_source, section["body"])):
+            declarations.edit_section(actor, sections[index], base_revision_id=sections[index].current.id,
+                                      heading=section["heading"], body=section["body"])
+            changed += 1
+    for extra in sections[len(draft.sections):]:
+        declarations.delete_item(actor, extra)
+        changed += 1
+    recommendations = declarations.live_recommendations(declaration.id)
+    for index, recommendation in enumerate(draft.recommendations):
+        if index >= len(recommendations):
+            declarations.add_recommendation(actor, declaration, text=recommendation["text"],
+                                            pillar=recommendation["pillar"], themes=[], addressees=[])
+            changed += 1
+            continue
+        current = recommendations[index].current
+        if recommendation["pillar"] != current.pillar or not same_text(current.text_source, recommendation["text"]):
+            declarations.edit_recommendation(
+                actor, recommendations[index], base_revision_id=current.id, text=recommendation["text"],
+                pillar=recommendation["pillar"], themes=current.themes, addressees=current.addressees,
+                convention_articles=current.convention_articles)
+            changed += 1
+    for extra in recommendations[len(draft.recommendations):]:
+        declarations.delete_item(actor, extra)
+        changed += 1
+    return changed
+
+
+def _write_translation(actor, declaration: Declaration, draft: structure.Draft) -> int:
+    """The second language's title, summary and parts, paired with the original's parts in order."""
+    language = declaration.translation_language
+    sections = declarations.live_sections(declaration.id)
+    recommendations = declarations.live_recommendations(declaration.id)
+    if len(sections) != len(draft.sections) or len(recommendations) != len(draft.recommendations):
+        raise RuleError(_("The file in the second language has %(sections)d sections and %(recommendations)d "
+                          "recommendations; the text has %(own_sections)d and %(own_recommendations)d. Their parts "
+                          "are paired in order, so both need the same.", sections=len(draft.sections),
+                          recommendations=len(draft.recommendations), own_sections=len(sections),
+                          own_recommendations=len(recommendations)))
+    changed = 0
+    if (draft.title, draft.summary) != (declaration.title_translation, declaration.summary_translation):
+        translation.translate_title(actor, declaration, base_edit_count=declaration.edit_count, title=draft.title,
+                                    summary=draft.summary)
+        changed += 1
+    for section, new in zip(sections, draft.sections, strict=True):
+        old = section.translation
+        if old is None or old.heading != new["heading"] or not same_text(old.body_source, new["body"]):
+            declarations.edit_section(actor, section, base_revision_id=old.id if old else 0, heading=new["heading"],
+                                      body=new["body"], language=language)
+            changed += 1
+    for recommendation, new in zip(recommendations, draft.recommendations, strict=True):
+        old = recommendation.translation
+        if old is None or not same_text(old.text_source, new["text"]):
+            declarations.edit_recommendation(actor, recommendation, base_revision_id=old.id if old else 0,
+                                             text=new["text"], language=language)
+            changed += 1
+    return changed

@@ -1,0 +1,154 @@
+"""Importing a declaration from a Word or OpenDocument file: upload, preview (and change what each paragraph
+becomes), confirm — as a new declaration (/declarations/import) or as new revisions of a draft
+(/declarations/<id>/import). The file itself is read in memory during the upload request and not kept: the
+preview carries what was read, signed by this site, to the confirmation."""
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from app import permissions
+from app.choices import PILLARS
+from app.declarations.loading import get_declaration
+from app.declarations.services import EDITABLE_PHASES
+from app.documents import importing, intake, structure
+from app.documents.forms import NewPreviewForm, NewUploadForm, PreviewForm, UploadForm
+from app.documents.views import bp
+from app.errors import RuleError
+from app.web.pages import acting_user, answer_repeat, carry_out, render_form, require
+
+# The upload's request may be larger than the site's usual limit (SANAD_MAX_BODY_BYTES): two files of up to
+# 8 MB and the form around them (app/__init__.py _body_limit).
+MAX_REQUEST_BYTES = 2 * intake.MAX_BYTES + 64 * 1024
+
+
+def _filename(name: str) -> str:
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
+
+
+def _uploads(form: UploadForm) -> list[importing.Upload]:
+    """The files sent, read; RuleError (intake.Refused) naming the file that cannot be imported."""
+    uploads = []
+    for field in (form.document, form.translation):
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", ""):
+            continue
+        name = _filename(upload.filename)
+        try:
+            uploads.extend(importing.read_file(name, upload.read(intake.MAX_BYTES + 1)))
+        except intake.Refused as refusal:
+            raise intake.Refused(_("%(file)s: %(reason)s", file=name, reason=str(refusal))) from refusal
+        finally:
+            upload.close()
+    if not uploads:
+        raise RuleError(_("Choose the file to import."))
+    return uploads
+
+
+def _preview_page(uploads, declaration, form, error=None, status=None):
+    plan = importing.plan(uploads, declaration)
+    form.preview.data = importing.sealed(uploads, declaration.id if declaration else None)
+    return render_form("documents/import_preview.html", status=status or (422 if error else 200), uploads=uploads,
+                       plan=plan, declaration=declaration, form=form, error=error, ROLES=structure.ROLES,
+                       PILLARS=PILLARS)
+
+
+# --- a new declaration --------------------------------------------------------------------------------------
+
+@bp.route("/declarations/import", methods=["GET", "POST"])
+def import_new():
+    require(permissions.can_create_declaration(acting_user()))
+    if request.method == "GET":
+        return render_form("documents/import.html", form=NewUploadForm(formdata=None), declaration=None)
+    form = NewUploadForm()
+    if not form.validate_on_submit():
+        return render_form("documents/import.html", form=form, declaration=None,
+                           error=_("Check the choices below and choose the file again."), status=422)
+    try:
+        uploads = _uploads(form)
+    except RuleError as refusal:
+        return render_form("documents/import.html", form=form, declaration=None, error=str(refusal), status=422)
+    settings = {"kind": form.kind.data, "moderation": form.moderation.data, "visibility": form.visibility.data}
+    return _preview_page(uploads, None, NewPreviewForm(formdata=None, **settings))
+
+
+@bp.route("/declarations/import/confirm", methods=["POST"])
+def import_new_confirm():
+    """Update the preview with the roles chosen, or make the declaration from it."""
+    require(permissions.can_create_declaration(acting_user()))
+    form = NewPreviewForm()
+    uploads, error = _carried(form, None)
+    if uploads is None:
+        return render_form("documents/import.html", form=NewUploadForm(formdata=None), declaration=None,
+                           error=error, status=422)
+    if request.form.get("action") != "confirm":
+        return _preview_page(uploads, None, form)
+    outcome = carry_out(importing.create, acting_user(), uploads, kind=form.kind.data, moderation=form.moderation.data,
+                        visibility=form.visibility.data, form_key=form.form_key.data)
+    if outcome.repeat:
+        return answer_repeat(outcome.repeat)
+    if not outcome.done:
+        return _preview_page(uploads, None, form, outcome.error)
+    declaration = outcome.result
+    url = outcome.answered(url_for("declarations.edit", declaration_id=declaration.id))
+    flash(_("The declaration has been created from the document. Check each part, choose the recommendations' "
+            "themes, and open the consultation when it is ready."), "success")
+    return redirect(url, 303)
+
+
+def _carried(form, declaration) -> tuple[list | None, str | None]:
+    if not form.validate_on_submit():
+        return None, _("The preview had expired. Upload the file again.")
+    try:
+        uploads = importing.opened_preview(form.preview.data, declaration.id if declaration else None)
+    except RuleError as refusal:
+        return None, str(refusal)
+    importing.with_roles(uploads, request.form)
+    return uploads, None
+
+
+# --- new revisions of a draft -------------------------------------------------------------------------------
+
+def _draft_to_revise(declaration_id):
+    declaration = get_declaration(declaration_id)
+    require(permissions.can_manage_declaration(acting_user(), declaration))
+    return declaration
+
+
+@bp.route("/declarations/<int:declaration_id>/import", methods=["GET", "POST"])
+def import_revision(declaration_id):
+    declaration = _draft_to_revise(declaration_id)
+    if declaration.phase not in EDITABLE_PHASES:
+        return render_form("documents/import.html", form=UploadForm(formdata=None), declaration=declaration,
+                           error=_("The text can only be changed while drafting or in revision."), status=409)
+    if request.method == "GET":
+        return render_form("documents/import.html", form=UploadForm(formdata=None), declaration=declaration)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_form("documents/import.html", form=form, declaration=declaration,
+                           error=_("The form had expired. Choose the file again."), status=422)
+    try:
+        uploads = _uploads(form)
+    except RuleError as refusal:
+        return render_form("documents/import.html", form=form, declaration=declaration, error=str(refusal),
+                           status=422)
+    return _preview_page(uploads, declaration, PreviewForm(formdata=None))
+
+
+@bp.route("/declarations/<int:declaration_id>/import/confirm", methods=["POST"])
+def import_revision_confirm(declaration_id):
+    declaration = _draft_to_revise(declaration_id)
+    form = PreviewForm()
+    uploads, error = _carried(form, declaration)
+    if uploads is None:
+        return render_form("documents/import.html", form=UploadForm(formdata=None), declaration=declaration,
+                           error=error, status=422)
+    if request.form.get("action") != "confirm":
+        return _preview_page(uploads, declaration, form)
+    outcome = carry_out(importing.revise, acting_user(), declaration, uploads)
+    if not outcome.done:
+        return _preview_page(uploads, declaration, form, outcome.error)
+    flash(ngettext("Imported: %(num)d part changed; each change is a new revision.",
+                   "Imported: %(num)d parts changed; each change is a new revision.", outcome.result)
+          if outcome.result else _("Imported: the document says what the text already says; nothing changed."),
+          "success")
+    return redirect(url_for("declarations.edit", declaration_id=declaration.id), 303)

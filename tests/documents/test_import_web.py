@@ -1,0 +1,229 @@
+"""Importing a declaration from Word or OpenDocument through the site: upload, preview (with the roles a
+coordinator may change), confirm; a new revision of a draft shows its changes first; an exported version
+imported again changes nothing, in both languages."""
+import io
+import re
+
+import pytest
+from docx import Document
+from sqlalchemy import select
+
+from app.declarations import services
+from app.declarations.models import Declaration, Recommendation, RecommendationRevision, SectionRevision
+from app.extensions import db
+from tests.documents import test_bad_files as bad
+from tests.helpers import hidden_fields, login, make_bilingual
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def draft_docx() -> bytes:
+    document = Document()
+    document.add_paragraph("Karachi Declaration on Trafficking", style="Title")
+    document.add_paragraph("What the alliance asks of the government in 2026.")
+    document.add_heading("Background", 1)
+    paragraph = document.add_paragraph("Trafficking is ")
+    paragraph.add_run("rising").bold = True
+    paragraph.add_run(" in Sindh.")
+    document.add_paragraph("first point", style="List Bullet")
+    document.add_paragraph("second point", style="List Bullet")
+    document.add_heading("Recommendations", 1)
+    document.add_heading("Prevent", 2)
+    document.add_paragraph("Fund shelters in every district.", style="List Number")
+    document.add_paragraph("Train the police.", style="List Number")
+    document.add_heading("Protect", 2)
+    document.add_paragraph("Protect victims who testify.", style="List Number")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _preview_fields(html: str) -> dict:
+    """What the preview's form sends as it stands: its hidden fields and each select's chosen option."""
+    fields = {k: v for k, v in hidden_fields(html, prefix="").items() if k != "csrf_token"}
+    for select_name, value in re.findall(r'<select name="((?:role|pillar)-\d+-\d+)"[^>]*>.*?<option value="([^"]*)"'
+                                         r'[^>]* selected', html, re.S):
+        fields[select_name] = value
+    return fields
+
+
+def upload(client, url, files: dict, **fields):
+    assert client.get(url).status_code == 200
+    data = dict(fields)
+    for name, (filename, content) in files.items():
+        data[name] = (io.BytesIO(content), filename, DOCX)
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def test_a_coordinator_imports_a_word_draft_sees_the_preview_and_creates_the_declaration(app, client, people):
+    login(client, people["coordinator"].email)
+    response = upload(client, "/declarations/import", {"document": ("draft.docx", draft_docx())},
+                      kind="declaration", moderation="post", visibility="members")
+    assert response.status_code == 200, response.get_data(as_text=True)[:3000]
+    html = response.get_data(as_text=True)
+    assert "Karachi Declaration on Trafficking" in html and "3 recommendations" in html
+    with app.app_context():
+        assert db.session.scalar(select(Declaration).where(Declaration.title.like("Karachi%"))) is None
+    fields = _preview_fields(html)
+    confirmed = client.post("/declarations/import/confirm", data={**fields, "action": "confirm"})
+    assert confirmed.status_code == 303, confirmed.get_data(as_text=True)[:3000]
+    with app.app_context():
+        declaration = db.session.scalar(select(Declaration).where(Declaration.title.like("Karachi%")))
+        assert declaration.summary == "What the alliance asks of the government in 2026."
+        sections = services.live_sections(declaration.id)
+        assert [s.current.heading for s in sections] == ["Background"]
+        assert sections[0].current.body_source == "Trafficking is **rising** in Sindh.\n\n- first point\n- second point"
+        recommendations = services.live_recommendations(declaration.id)
+        assert [(r.current.text_source, r.current.pillar) for r in recommendations] == [
+            ("Fund shelters in every district.", "prevent"), ("Train the police.", "prevent"),
+            ("Protect victims who testify.", "protect")]
+
+
+def test_a_paragraph_moved_from_a_section_into_a_recommendation_on_the_preview(app, client, people):
+    login(client, people["coordinator"].email)
+    html = upload(client, "/declarations/import", {"document": ("draft.docx", draft_docx())},
+                  kind="declaration", moderation="post", visibility="members").get_data(as_text=True)
+    fields = _preview_fields(html)
+    # The second bullet of the background becomes a recommendation of its own (pillar chosen on the page).
+    unit = next(li for li in html.split('<li class="import-unit')[1:] if "second point" in li)
+    key = re.search(r'<select name="(role-\d+-\d+)"', unit).group(1)
+    fields[key] = "recommendation"
+    updated = client.post("/declarations/import/confirm", data={**fields, "action": "update"})
+    assert updated.status_code == 200
+    page = updated.get_data(as_text=True)
+    assert "4 recommendations" in page and "Choose the pillar of recommendation 1." in page
+    fields = _preview_fields(page)
+    fields[key.replace("role", "pillar")] = "promote"
+    confirmed = client.post("/declarations/import/confirm", data={**fields, "action": "confirm"})
+    assert confirmed.status_code == 303
+    with app.app_context():
+        declaration = db.session.scalar(select(Declaration).where(Declaration.title.like("Karachi%")))
+        texts = [(r.current.text_source, r.current.pillar) for r in services.live_recommendations(declaration.id)]
+        assert texts[0] == ("second point", "promote") and len(texts) == 4
+
+
+@pytest.mark.parametrize("kind", ["docx", "odt"])
+def test_an_exported_version_imported_again_changes_nothing_in_either_language(app, client, people, make_declaration,
+                                                                                kind):
+    declaration = make_declaration("drafting")
+    make_bilingual(app, people, declaration, phase="revision")
+    with app.app_context():
+        number = db.session.get(Declaration, declaration.id).latest_version.number
+        counts = (db.session.query(SectionRevision).count(), db.session.query(RecommendationRevision).count())
+    login(client, people["coordinator"].email)
+    files = {}
+    for name, language in (("document", "en"), ("translation", "ur")):
+        exported = client.get(f"/declarations/{declaration.id}/versions/{number}.{kind}?language={language}")
+        assert exported.status_code == 200
+        files[name] = (f"export-{language}.{kind}", exported.data)
+    response = upload(client, f"/declarations/{declaration.id}/import", files)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:4000]
+    assert html.count("No change: the document says what the text already says.") == 2, html
+    fields = _preview_fields(html)
+    confirmed = client.post(f"/declarations/{declaration.id}/import/confirm", data={**fields, "action": "confirm"})
+    assert confirmed.status_code == 303
+    with app.app_context():
+        assert (db.session.query(SectionRevision).count(), db.session.query(RecommendationRevision).count()) == counts
+        assert db.session.query(Recommendation).filter_by(declaration_id=declaration.id).count() == 3
+
+
+@pytest.mark.parametrize("kind", ["docx", "odt"])
+def test_one_file_with_both_languages_as_sanad_exports_it_is_read_as_two_texts(app, client, people,
+                                                                                make_declaration, kind):
+    declaration = make_declaration("drafting")
+    make_bilingual(app, people, declaration, phase="revision")
+    with app.app_context():
+        number = db.session.get(Declaration, declaration.id).latest_version.number
+    login(client, people["coordinator"].email)
+    exported = client.get(f"/declarations/{declaration.id}/versions/{number}.{kind}")
+    response = upload(client, f"/declarations/{declaration.id}/import", {"document": (f"both.{kind}", exported.data)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:3000]
+    assert html.count("No change: the document says what the text already says.") == 2
+    assert "انسانی اسمگلنگ پر اعلامیہ" in html
+
+
+def test_a_changed_recommendation_shows_in_the_preview_and_becomes_a_new_revision(app, client, people,
+                                                                                  make_declaration):
+    declaration = make_declaration("drafting")
+    with app.app_context():
+        found = db.session.get(Declaration, declaration.id)
+        before = [r.current.text_source for r in services.live_recommendations(found.id)]
+    login(client, people["coordinator"].email)
+    document = Document()
+    document.add_paragraph("Declaration on trafficking", style="Title")
+    with app.app_context():
+        found = db.session.get(Declaration, declaration.id)
+        document.add_paragraph(found.summary)
+        for section in services.live_sections(found.id):
+            document.add_heading(section.current.heading, 1)
+            document.add_paragraph(section.current.body_source.replace("**", ""))
+    document.add_heading("Recommendations", 1)
+    for n, text in enumerate(before, start=1):
+        document.add_paragraph(f"{n}. {text if n != 2 else 'Open shelters in every district of every province.'}")
+    out = io.BytesIO()
+    document.save(out)
+    response = upload(client, f"/declarations/{declaration.id}/import", {"document": ("changed.docx", out.getvalue())})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:3000]
+    assert "What would change" in html and "<ins>" in html
+    fields = _preview_fields(html)
+    confirmed = client.post(f"/declarations/{declaration.id}/import/confirm", data={**fields, "action": "confirm"})
+    assert confirmed.status_code == 303, confirmed.get_data(as_text=True)[:3000]
+    with app.app_context():
+        after = services.live_recommendations(declaration.id)
+        assert after[1].current.text_source == "Open shelters in every district of every province."
+        # Only the changed one has a new revision; the others keep theirs, and their pillars.
+        assert after[1].current.number == 2 and after[0].current.number == 1 and after[2].current.number == 1
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+@pytest.mark.parametrize("filename,make,message", [
+    *[(filename, make, message) for filename, make, message, case in bad.REFUSED
+      if case in ("empty", "docm", "docx with a password", "billion laughs", "png named docx", "30 MB of zeros",
+                  "larger than 8 MB", "pdf")],
+    ("empty.docx", lambda: _empty_document(), None)])
+def test_a_bad_file_is_refused_on_the_upload_page_in_the_readers_language_and_nothing_is_saved(
+        app, client, people, filename, make, message, language):
+    with app.app_context():
+        db.session.get(type(people["coordinator"]), people["coordinator"].id).language = language
+        db.session.commit()
+        before = db.session.query(Declaration).count()
+    login(client, people["coordinator"].email)
+    response = upload(client, "/declarations/import", {"document": (filename, make())}, kind="declaration",
+                      moderation="post", visibility="members")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'name="document"' in html  # the upload form again, with the choices kept
+    if language == "en":
+        assert f"{filename}: {message or 'The document has no text to import.'}" in html.replace("&#34;", '"')
+    else:
+        assert filename in html and "alert-error" in html and (message or "The document has no text") not in html
+    with app.app_context():
+        assert db.session.query(Declaration).count() == before
+
+
+def _empty_document() -> bytes:
+    out = io.BytesIO()
+    Document().save(out)
+    return out.getvalue()
+
+
+def test_a_preview_that_was_tampered_with_is_refused(app, client, people):
+    login(client, people["coordinator"].email)
+    html = upload(client, "/declarations/import", {"document": ("draft.docx", draft_docx())},
+                  kind="declaration", moderation="post", visibility="members").get_data(as_text=True)
+    fields = _preview_fields(html)
+    fields["preview"] = fields["preview"][:-3] + "abc"
+    response = client.post("/declarations/import/confirm", data={**fields, "action": "confirm"})
+    assert response.status_code == 422
+    assert "The preview could not be read back. Upload the file again." in response.get_data(as_text=True)
+
+
+def test_only_coordinators_import(client, people, make_declaration):
+    declaration = make_declaration("consultation")  # (a draft is a 404 to a member: it is not theirs to see)
+    login(client, people["member"].email)
+    assert client.get("/declarations/import").status_code == 403
+    assert client.get(f"/declarations/{declaration.id}/import").status_code == 403
+    assert client.post("/declarations/import/confirm", data={"preview": "x"}).status_code == 403
