@@ -64,6 +64,8 @@ def table(rows: list[list[list[Run]]]) -> str:
     width = max(len(row) for row in rows)
     lines = []
     for index, row in enumerate(rows):
+        if index == 0:  # a header row is bold anyway: its cells' own bold is not the author's emphasis
+            row = [[Run(r.text, False, r.italic, r.code, r.href) for r in cell] for cell in row]
         cells = [inline(cell).replace("  \n", " ").replace("|", "\\|") for cell in row]
         cells += [""] * (width - len(cells))
         lines.append("| " + " | ".join(cells) + " |")

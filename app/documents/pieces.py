@@ -4,6 +4,7 @@ paragraph-like pieces in order, each with its formatted runs, and what it left o
 A piece says what the document says it is (a Title paragraph, a heading of level 2, the third item of a
 numbered list); what that means for a declaration — the title, a section, a recommendation — is decided
 afterwards, by Sanad's own rules (structure.py)."""
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -25,6 +26,8 @@ class Piece:
     ordered: bool = False  # a list item of a numbered list
     bold: bool = False  # the whole paragraph is bold (a heading styled by hand, perhaps)
     rtl: bool = False
+    indent: float = 0.0  # the paragraph's indentation at its start, in cm (how a typed list item shows its depth)
+    typed: bool = False  # a list item whose number or bullet was typed by hand, not the word processor's
     rows: list[list[list[Run]]] = field(default_factory=list)  # a table's rows of cells
     notes: list[tuple[int, str]] = field(default_factory=list)  # the footnotes it calls: (number, text)
 
@@ -42,6 +45,21 @@ class Reading:
     def note(self, text: str) -> int:
         self.notes += 1
         return self.notes
+
+
+INDENT_STEP_CM = 0.9  # one level of a list typed by hand, as Sanad's export indents it (docx.py, odt.py)
+
+
+def length_cm(value: str | None) -> float:
+    """An ODF length ("0.90cm", "0.3543in", "10mm", "12pt") in cm; 0 when it is not one."""
+    found = re.fullmatch(r"\s*(-?[0-9.]+)\s*(cm|mm|in|pt|pc)?\s*", value or "")
+    if not found:
+        return 0.0
+    try:
+        number = float(found.group(1))
+    except ValueError:
+        return 0.0
+    return number * {"cm": 1, "mm": 0.1, "in": 2.54, "pt": 2.54 / 72, "pc": 2.54 / 6}.get(found.group(2) or "cm", 1)
 
 
 def whole_bold(runs: list[Run]) -> bool:

@@ -66,6 +66,13 @@ def _formats(rpr, bold: bool, italic: bool) -> tuple[bool, bool]:
     return bold or name in ("strong", "strongemphasis"), italic or name == "emphasis"
 
 
+def _indent(ppr) -> float:
+    """The paragraph's own indentation at its start (w:ind w:start, or w:left as older files write it), in cm."""
+    ind = ppr.find(f"{W}ind") if ppr is not None else None
+    value = (ind.get(f"{W}start") or ind.get(f"{W}left")) if ind is not None else None
+    return int(value) / 567 if value and value.lstrip("-").isdigit() else 0.0
+
+
 def _outline(ppr):
     level = ppr.find(f"{W}outlineLvl") if ppr is not None else None
     if level is None or not (level.get(f"{W}val") or "").isdigit():
@@ -182,7 +189,7 @@ class DocxReader:
         notes: list[tuple[int, str]] = []
         runs = self._runs(element, notes, bold=bool(self.styles.first(style_id, "bold")),
                           italic=bool(self.styles.first(style_id, "italic")))
-        piece = Piece("p", runs, notes=notes, rtl=ppr is not None and _on(ppr.find(f"{W}bidi")))
+        piece = Piece("p", runs, notes=notes, rtl=ppr is not None and _on(ppr.find(f"{W}bidi")), indent=_indent(ppr))
         outline = _outline(ppr) or self.styles.first(style_id, "outline")
         heading = next((name for name in names if name.startswith("heading ") and name[8:].isdigit()), None)
         if names and names[0] == "title":

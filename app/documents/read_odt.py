@@ -5,7 +5,7 @@ the list styles, tables, bold and italics from the automatic styles, links and f
 Left out and counted, as for Word (read_docx.py): images, text boxes and other frames, comments, and tracked
 changes not yet accepted — an insertion is left out and a deletion put back where it was."""
 from app.documents.blocks import Run
-from app.documents.pieces import Counters, Piece, Reading, formatted, whole_bold
+from app.documents.pieces import Counters, Piece, Reading, formatted, length_cm, whole_bold
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -40,7 +40,8 @@ class _Styles:
                     "list": style.get(f"{STYLE}list-style-name"),
                     "bold": _weight(text), "italic": _italic(text),
                     "rtl": (paragraph.get(f"{STYLE}writing-mode") or "").startswith("rl")
-                    if paragraph is not None and paragraph.get(f"{STYLE}writing-mode") else None}
+                    if paragraph is not None and paragraph.get(f"{STYLE}writing-mode") else None,
+                    "indent": _start_margin(paragraph)}
             for list_style in root.iter(f"{TEXT}list-style"):
                 levels = {}
                 for level in list_style:
@@ -62,6 +63,15 @@ class _Styles:
 
     def first(self, name, key):
         return next((style[key] for style in self.chain(name) if style[key] is not None), None)
+
+
+def _start_margin(paragraph) -> float | None:
+    """A paragraph style's indentation at the start of its lines, in cm (the right margin of a right-to-left one)."""
+    if paragraph is None:
+        return None
+    rtl = (paragraph.get(f"{STYLE}writing-mode") or "").startswith("rl")
+    value = paragraph.get(f"{FO}margin-right" if rtl else f"{FO}margin-left")
+    return length_cm(value) if value else None
 
 
 def _weight(properties):
@@ -177,7 +187,8 @@ class OdtReader:
         name = element.get(f"{TEXT}style-name")
         runs, notes = self._inline(element, bold=bool(self.styles.first(name, "bold")),
                                    italic=bool(self.styles.first(name, "italic")))
-        piece = Piece("p", runs, notes=notes, rtl=bool(self.styles.first(name, "rtl")))
+        piece = Piece("p", runs, notes=notes, rtl=bool(self.styles.first(name, "rtl")),
+                      indent=self.styles.first(name, "indent") or 0.0)
         outline = self.styles.first(name, "outline")
         if self._is_title(name):
             piece.kind = "title"

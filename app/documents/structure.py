@@ -23,9 +23,11 @@ from flask_babel import gettext as _
 
 from app.choices import LANGUAGES, PILLARS
 from app.documents import markdown
-from app.documents.pieces import Piece
+from app.documents.pieces import INDENT_STEP_CM, Piece
 
-ROLES = ("title", "summary", "section", "heading", "text", "recommendation", "pillar", "drop")
+# What a unit becomes. "text" belongs to the section above it, "point" to the recommendation above it (so that
+# a paragraph made a recommendation on the preview takes none of its section's text with it).
+ROLES = ("title", "summary", "section", "heading", "text", "recommendation", "point", "pillar", "drop")
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _TYPED_NUMBER = re.compile(r"^\s*\(?([0-9۰-۹٠-٩]{1,3}|[a-zA-Z]|[ivxIVX]{1,5})([.)۔:]|\s*[-–])[\s\u00a0]+")
 _TYPED_BULLET = re.compile(r"^\s*[•◦▪‣●○■□\-–*][\s\u00a0]+")
@@ -110,8 +112,23 @@ def typed(piece: Piece) -> Piece:
             continue
         runs.append(type(run)(run.text[cut:], run.bold, run.italic, run.code, run.href))
         cut = 0
-    return Piece("item", runs, level=max(1, piece.level), number=number, ordered=bool(number), rtl=piece.rtl,
-                 notes=piece.notes, bold=piece.bold)
+    return Piece("item", runs, level=1, number=number, ordered=bool(number), rtl=piece.rtl, notes=piece.notes,
+                 bold=piece.bold, indent=piece.indent, typed=True)
+
+
+def _relevel(pieces: list[Piece]) -> None:
+    """A run of list items typed by hand takes its levels from their indentation, the least indented being the
+    first level: "3. …" at the margin with "1. …" indented under it is a recommendation and its points."""
+    run: list[Piece] = []
+    for piece in [*pieces, None]:
+        if piece is not None and piece.kind == "item" and piece.typed:
+            run.append(piece)
+            continue
+        if run:
+            base = min(item.indent for item in run)
+            for item in run:
+                item.level = 1 + max(0, round((item.indent - base) / INDENT_STEP_CM))
+        run = []
 
 
 def _heading_like(piece: Piece) -> bool:
@@ -123,6 +140,7 @@ def _heading_like(piece: Piece) -> bool:
 def find(pieces: list[Piece]) -> list[Unit]:
     """Each piece's unit with its suggested role."""
     pieces = [typed(piece) for piece in pieces]
+    _relevel(pieces)
     styled = any(piece.kind in ("heading", "title") for piece in pieces)
     if not styled:  # headings set in bold by hand
         pieces = [Piece("heading", p.runs, level=1, rtl=p.rtl, notes=p.notes, bold=True) if _heading_like(p)
@@ -168,6 +186,8 @@ def _heading(piece: Piece, unit: Unit, state: dict, opens_asks: bool) -> None:
         unit.role, unit.pillar, state["pillar"] = "pillar", named, named
     elif inside:
         unit.role = "heading"
+        unit.unsure = _("A heading among the recommendations: kept in the text of the section above. Leave it out "
+                        "if it only groups them.")
     else:
         state["asks_level"], state["pillar"] = (piece.level if opens_asks else None), ""
         unit.role = "section" if piece.level <= state["top"] else "heading"
@@ -199,9 +219,11 @@ def _in_asks(piece: Piece, unit: Unit, numbered: bool, pillar: str) -> list[Unit
         if not pillar:
             unit.unsure = _("No pillar heading above it: choose its pillar.")
     elif piece.kind == "item":  # a point of the recommendation above: its list starts at the left
-        unit.markdown = _markdown(piece, 0, shift=1)
+        unit.role, unit.markdown = "point", _markdown(piece, 0, shift=1)
     elif piece.kind == "p" and _heading_like(piece) and pillar_named(piece.text):
         unit.role, unit.pillar, unit.markdown = "pillar", pillar_named(piece.text), piece.text
+    elif piece.kind == "p":
+        unit.role = "point"
     return [unit]
 
 
@@ -278,8 +300,8 @@ def assemble(units: list[Unit], pillars: list[str] = ()) -> Draft:
     not kept (a section needs text). pillars: a draft's recommendations' pillars, in order, for those the
     document does not give one."""
     draft = Draft()
-    current: dict | None = None
-    texts: list[tuple[Unit, dict]] = []
+    section: dict | None = None
+    recommendation: dict | None = None
     pillar = ""
     for unit in units:
         if unit.role == "title":
@@ -287,33 +309,51 @@ def assemble(units: list[Unit], pillars: list[str] = ()) -> Draft:
         elif unit.role == "summary":
             draft.summary = f"{draft.summary}\n\n{_plain(unit.markdown)}".strip()
         elif unit.role == "section":
-            current = {"heading": " ".join(unit.markdown.split()), "body": [], "notes": []}
-            draft.sections.append(current)
+            section = {"heading": " ".join(unit.markdown.split()), "body": [], "notes": []}
+            draft.sections.append(section)
         elif unit.role == "pillar":
             pillar = unit.pillar or pillar
         elif unit.role == "recommendation":
             first = Unit(_LIST_MARKER.sub("", unit.markdown, count=1), "text")
-            current = {"number": unit.number, "pillar": unit.pillar or pillar, "body": [first],
-                       "notes": list(unit.notes)}
-            draft.recommendations.append(current)
-        elif unit.role in ("text", "heading"):
-            if current is None:  # text before any heading
-                current = {"heading": _("Introduction"), "body": [], "notes": []}
-                draft.sections.append(current)
-            current["body"].append(unit)
-            current["notes"].extend(unit.notes)
-            texts.append((unit, current))
-    for section in draft.sections:
-        section["body"] = _joined(section.pop("body"), section.pop("notes"))
-    draft.empty_sections = sum(1 for section in draft.sections if not section["body"].strip())
-    draft.sections = [section for section in draft.sections if section["body"].strip()]
-    for index, recommendation in enumerate(draft.recommendations):
-        if not recommendation["pillar"] and index < len(pillars):
-            recommendation["pillar"] = pillars[index]
-        body = recommendation.pop("body")
-        recommendation["text"] = _joined(body, recommendation.pop("notes"))
-    _check(draft)
+            recommendation = {"number": unit.number, "pillar": unit.pillar or pillar, "body": [first],
+                              "notes": list(unit.notes)}
+            draft.recommendations.append(recommendation)
+        elif unit.role in ("text", "heading", "point"):
+            if unit.role == "point" and recommendation is not None:
+                part = recommendation
+            else:
+                if section is None:  # text before any heading
+                    section = {"heading": _("Introduction"), "body": [], "notes": []}
+                    draft.sections.append(section)
+                part = section
+            part["body"].append(unit)
+            part["notes"].extend(unit.notes)
+    _finish(draft, units, pillars)
     return draft
+
+
+def _finish(draft: Draft, units: list[Unit], pillars) -> None:
+    """Each part's Markdown; sections with no text left out (and counted); the pillars a draft already gives; the
+    problems that stop saving."""
+    for part in draft.sections:
+        part["body"] = _joined(part.pop("body"), part.pop("notes"))
+    draft.empty_sections = sum(1 for part in draft.sections if not part["body"].strip()) - _headings_of_asks(units)
+    draft.sections = [part for part in draft.sections if part["body"].strip()]
+    for index, part in enumerate(draft.recommendations):
+        if not part["pillar"] and index < len(pillars):
+            part["pillar"] = pillars[index]
+        part["text"] = _joined(part.pop("body"), part.pop("notes"))
+    _check(draft)
+
+
+def _headings_of_asks(units: list[Unit]) -> int:
+    """The section headings with nothing under them but recommendations: no loss to tell about."""
+    count = 0
+    for index, unit in enumerate(units):
+        if unit.role == "section":
+            following = next((u for u in units[index + 1:] if u.role != "drop"), None)
+            count += following is not None and following.role in ("pillar", "recommendation")
+    return count
 
 
 def _joined(units: list[Unit], notes: list[str]) -> str:
