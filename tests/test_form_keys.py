@@ -3,6 +3,7 @@ or with something that is not a key, it is refused as an expired form — 422, n
 and a fresh key to send it again with. Each create view is checked; a new one that claims a key and is
 missing from the table below fails test_every_create_view_is_checked."""
 import ast
+import io
 import re
 import threading
 from dataclasses import dataclass
@@ -156,7 +157,22 @@ def assessment(app, client, people, request):
 
 
 # Each create view, with the place in the code where it claims its key and the form it shows.
+def imported_declaration(app, client, people, request):
+    """The form key of an import goes from the upload page, through the preview, to the confirmation."""
+    from tests.documents.test_import_web import draft_docx
+    login(client, people["coordinator"].email)
+    page = client.get("/declarations/import").get_data(as_text=True)
+    preview = client.post("/declarations/import", data={
+        "document": (io.BytesIO(draft_docx()), "draft.docx"), "kind": "declaration", "moderation": "post",
+        "visibility": "members", "form_key": KEY.search(page).group(1)}, content_type="multipart/form-data")
+    token = re.search(r'name="preview" type="hidden" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    return CreatePage("/declarations/import", "/declarations/import/confirm",
+                      {"preview": token, "kind": "declaration", "moderation": "post", "visibility": "members",
+                       "action": "confirm"}, "Karachi Declaration on Trafficking", "declarations")
+
+
 CASES = {
+    imported_declaration: ("documents/uploads.py:import_new_confirm", "NewPreviewForm"),
     comment: ("comments/posting.py:post_comment", "CommentForm"),
     reply: ("comments/posting.py:post_comment", "CommentForm"),
     amendment_comment: ("comments/posting.py:post_comment", "CommentForm"),

@@ -68,7 +68,10 @@ def import_new():
     except RuleError as refusal:
         return render_form("documents/import.html", form=form, declaration=None, error=str(refusal), status=422)
     settings = {"kind": form.kind.data, "moderation": form.moderation.data, "visibility": form.visibility.data}
-    return _preview_page(uploads, None, NewPreviewForm(formdata=None, **settings))
+    # The upload page's one-time key goes with the preview to the confirmation: one key for one import, however
+    # often the preview is updated (app/form_keys).
+    return _preview_page(uploads, None, NewPreviewForm(formdata=None, form_key=request.form.get("form_key", ""),
+                                                       **settings))
 
 
 @bp.route("/declarations/import/confirm", methods=["POST"])
