@@ -16,7 +16,7 @@ from app.declarations import services as declarations
 from app.declarations import translation
 from app.declarations.diff import compare, content_in
 from app.declarations.models import Declaration
-from app.documents import intake, read_docx, read_odt, structure
+from app.documents import assembly, intake, read_docx, read_odt, structure
 from app.errors import NotAllowed, RuleError
 from app.markup import render_markdown
 
@@ -49,7 +49,10 @@ def read_file(filename: str, data: bytes) -> list[Upload]:
     """The file's units with their proposed roles — two uploads for a file that holds both languages, one after
     the other, each under its own title (as Sanad exports them) — or Refused with what is wrong with the file."""
     package = intake.opened(filename, data)
-    reading = READERS[package.kind](package)
+    try:
+        reading = READERS[package.kind](package)
+    except RecursionError:
+        raise intake.damaged() from None
     if not any(piece.text or piece.rows for piece in reading.pieces):
         raise intake.Refused(_("The document has no text to import."))
     if len(reading.pieces) > MAX_UNITS:
@@ -116,7 +119,7 @@ class Plan:
     """What confirming would make: each language's parts, the problems that stop it, and for a draft the
     changes against its text as it stands."""
 
-    drafts: dict[str, structure.Draft]
+    drafts: dict[str, assembly.Draft]
     original: str
     problems: list[str] = field(default_factory=list)
     changes: dict[str, dict] = field(default_factory=dict)
@@ -124,7 +127,7 @@ class Plan:
 
 def plan(uploads: list[Upload], declaration: Declaration | None = None) -> Plan:
     pillars = [r.current.pillar for r in declarations.live_recommendations(declaration.id)] if declaration else []
-    drafts = {upload.language: structure.assemble(upload.units, pillars) for upload in uploads}
+    drafts = {upload.language: assembly.assemble(upload.units, pillars) for upload in uploads}
     original = declaration.language if declaration is not None else uploads[0].language
     result = Plan(drafts, original if original in drafts or declaration is not None else uploads[0].language)
     if len(uploads) != len(drafts):
@@ -159,7 +162,7 @@ def same_text(source: str, imported: str) -> bool:
     return source.strip() == imported.strip() or shown(source) == shown(imported)
 
 
-def _content_after(before: dict, draft: structure.Draft, language: str, declaration: Declaration) -> dict:
+def _content_after(before: dict, draft: assembly.Draft, language: str, declaration: Declaration) -> dict:
     """The declaration's content as confirming would leave it, the parts paired by their place."""
     own = content_in(before, language) if language in declaration.languages else {}
     sections, recommendations = own.get("sections", []), own.get("recommendations", [])
@@ -227,7 +230,7 @@ def revise(actor, declaration: Declaration, uploads: list[Upload]) -> int:
     return changed
 
 
-def _revise_original(actor, declaration: Declaration, draft: structure.Draft) -> int:
+def _revise_original(actor, declaration: Declaration, draft: assembly.Draft) -> int:
     changed = 0
     if (draft.title, draft.summary) != (declaration.title, declaration.summary):
         declarations.update_settings(actor, declaration, base_edit_count=declaration.edit_count,
@@ -267,7 +270,7 @@ def _revise_original(actor, declaration: Declaration, draft: structure.Draft) ->
     return changed
 
 
-def _write_translation(actor, declaration: Declaration, draft: structure.Draft) -> int:
+def _write_translation(actor, declaration: Declaration, draft: assembly.Draft) -> int:
     """The second language's title, summary and parts, paired with the original's parts in order."""
     language = declaration.translation_language
     sections = declarations.live_sections(declaration.id)

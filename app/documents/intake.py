@@ -208,6 +208,11 @@ def _bomb() -> str:
              "again from Word or LibreOffice and upload that.")
 
 
+def damaged() -> Refused:
+    """The refusal of a file that opened but cannot be read through (nested past any document's depth)."""
+    return Refused(_damaged())
+
+
 def _damaged() -> str:
     return _("The file is damaged and cannot be read. Open it in Word or LibreOffice, save it again and upload "
              "that.")

@@ -7,13 +7,22 @@ from app.documents.blocks import Run
 
 _SPECIAL = re.compile(r"([\\`*_\[\]])")
 _NOTE_CALL = re.compile(r"\\\[(\d{1,4})\\\]")
-_LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+[.)])(?=\s)")
+_LINE_START = re.compile(r"^(\s*)(?:([#>+\-])|(\d+)([.)]))(?=\s)")
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # "&amp;" typed in a document is those five characters, not "&"
 _LINKS = ("http://", "https://", "mailto:")
 
 
 def escaped(text: str) -> str:
-    text = _NOTE_CALL.sub(r"[\1]", _SPECIAL.sub(r"\\\1", text))  # a footnote's "[3]" is no Markdown: kept as it is
-    return "\n".join(_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in text.split("\n"))
+    """Text that Markdown shows as it is: its syntax characters escaped, an entity's "&" written as "&amp;", and a
+    line that would start a list or heading ("- …", "# …", "1990. …") escaped at its mark."""
+    text = _ENTITY.sub("&amp;", _NOTE_CALL.sub(r"[\1]", _SPECIAL.sub(r"\\\1", text)))  # a note's "[3]" stays
+    return "\n".join(_LINE_START.sub(_escape_mark, line) for line in text.split("\n"))
+
+
+def _escape_mark(found) -> str:
+    if found.group(2):
+        return f"{found.group(1)}\\{found.group(2)}"
+    return f"{found.group(1)}{found.group(3)}\\{found.group(4)}"
 
 
 def _merged(runs: list[Run]) -> list[Run]:
@@ -45,10 +54,19 @@ def inline(runs: list[Run]) -> str:
             core = f"**{core}**"
         elif run.italic:
             core = f"*{core}*"
-        if run.href and run.href.startswith(_LINKS) and not any(c in run.href for c in " ()<>"):
-            core = f"[{core}]({run.href})"
+        href = _link(run.href)
+        if href:
+            core = f"[{core}]({href})"
         out.append(lead + core.replace("\n", "  \n") + trail)
     return "".join(out).strip(" ")
+
+
+def _link(href: str | None) -> str | None:
+    """A link Markdown can hold: http(s) or mailto, its spaces and brackets percent-encoded."""
+    if not href or not href.strip().startswith(_LINKS):
+        return None
+    return href.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(
+        ">", "%3E")
 
 
 def _split_space(text: str) -> tuple[str, str, str]:

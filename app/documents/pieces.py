@@ -47,6 +47,17 @@ class Reading:
         return self.notes
 
 
+MAX_LEVEL = 9  # headings and list levels, as Word and LibreOffice have them
+
+
+def whole_number(value: str | None, default: int | None = None, high: int = 10_000) -> int | None:
+    """A count or level as a file writes it ("3"), or default: not digits in ASCII ("²", "x", ""), or above high."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 6 or int(value) > high:
+        return default
+    return int(value)
+
+
 INDENT_STEP_CM = 0.9  # one level of a list typed by hand, as Sanad's export indents it (docx.py, odt.py)
 
 
@@ -59,7 +70,8 @@ def length_cm(value: str | None) -> float:
         number = float(found.group(1))
     except ValueError:
         return 0.0
-    return number * {"cm": 1, "mm": 0.1, "in": 2.54, "pt": 2.54 / 72, "pc": 2.54 / 6}.get(found.group(2) or "cm", 1)
+    cm = number * {"cm": 1, "mm": 0.1, "in": 2.54, "pt": 2.54 / 72, "pc": 2.54 / 6}.get(found.group(2) or "cm", 1)
+    return max(-100.0, min(cm, 100.0))  # no page is wider
 
 
 def whole_bold(runs: list[Run]) -> bool:

@@ -8,7 +8,7 @@ deletion not accepted is kept), which is the text everyone has agreed on so far.
 import re
 
 from app.documents.blocks import Run
-from app.documents.pieces import Counters, Piece, Reading, formatted, whole_bold
+from app.documents.pieces import MAX_LEVEL, Counters, Piece, Reading, formatted, whole_bold, whole_number
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -70,15 +70,19 @@ def _indent(ppr) -> float:
     """The paragraph's own indentation at its start (w:ind w:start, or w:left as older files write it), in cm."""
     ind = ppr.find(f"{W}ind") if ppr is not None else None
     value = (ind.get(f"{W}start") or ind.get(f"{W}left")) if ind is not None else None
-    return int(value) / 567 if value and value.lstrip("-").isdigit() else 0.0
+    return (whole_number(value, 0, 56_700) or 0) / 567
+
+
+def _table_of_contents(sdt) -> bool:
+    """A content control holding a table of contents (Sanad makes its own from the headings)."""
+    gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+    return gallery is not None and "contents" in (gallery.get(f"{W}val") or "").lower()
 
 
 def _outline(ppr):
     level = ppr.find(f"{W}outlineLvl") if ppr is not None else None
-    if level is None or not (level.get(f"{W}val") or "").isdigit():
-        return None
-    value = int(level.get(f"{W}val"))
-    return value + 1 if value < 9 else None
+    value = whole_number(level.get(f"{W}val")) if level is not None else None
+    return value + 1 if value is not None and value < MAX_LEVEL else None
 
 
 def _numbering(ppr):
@@ -87,7 +91,7 @@ def _numbering(ppr):
         return None
     num, ilvl = numpr.find(f"{W}numId"), numpr.find(f"{W}ilvl")
     return (num.get(f"{W}val") if num is not None else None,
-            int(ilvl.get(f"{W}val")) if ilvl is not None and (ilvl.get(f"{W}val") or "").isdigit() else 0)
+            whole_number(ilvl.get(f"{W}val"), 0, MAX_LEVEL - 1) if ilvl is not None else 0)
 
 
 class _Numbering:
@@ -97,16 +101,18 @@ class _Numbering:
         abstract = {}
         for element in (root.iter(f"{W}abstractNum") if root is not None else ()):
             abstract[element.get(f"{W}abstractNumId")] = {
-                int(level.get(f"{W}ilvl", "0")): _level(level) for level in element.iter(f"{W}lvl")}
+                whole_number(level.get(f"{W}ilvl"), 0, MAX_LEVEL - 1): _level(level)
+                for level in element.iter(f"{W}lvl")}
         self.lists = {}
         for element in (root.iter(f"{W}num") if root is not None else ()):
             reference = element.find(f"{W}abstractNumId")
             levels = dict(abstract.get(reference.get(f"{W}val") if reference is not None else None, {}))
             for override in element.iter(f"{W}lvlOverride"):
                 start = override.find(f"{W}startOverride")
-                level = int(override.get(f"{W}ilvl", "0"))
-                if start is not None and (start.get(f"{W}val") or "").isdigit():
-                    levels[level] = (levels.get(level, ("decimal", 1))[0], int(start.get(f"{W}val")))
+                level = whole_number(override.get(f"{W}ilvl"), 0, MAX_LEVEL - 1)
+                value = whole_number(start.get(f"{W}val")) if start is not None else None
+                if value is not None:
+                    levels[level] = (levels.get(level, ("decimal", 1))[0], value)
             self.lists[element.get(f"{W}numId")] = levels
         self.counters: dict[str, Counters] = {}
 
@@ -126,7 +132,7 @@ def _level(element):
     fmt = element.find(f"{W}numFmt")
     start = element.find(f"{W}start")
     style = NUMBER_FORMATS.get(fmt.get(f"{W}val") if fmt is not None else "decimal", "bullet")
-    return style, int(start.get(f"{W}val")) if start is not None and (start.get(f"{W}val") or "").isdigit() else 1
+    return style, whole_number(start.get(f"{W}val"), 1) if start is not None else 1
 
 
 class DocxReader:
@@ -142,6 +148,7 @@ class DocxReader:
         self.footnotes = self._notes("word/footnotes.xml", "footnote")
         self.endnotes = self._notes("word/endnotes.xml", "endnote")
         self.reading = Reading()
+        self.fields: list[dict] = []  # the fields open where the reading is (_field)
         comments = package.xml("word/comments.xml")
         if comments is not None:
             self.reading.dropped["comment"] += sum(1 for _ in comments.iter(f"{W}comment"))
@@ -171,7 +178,7 @@ class DocxReader:
                 self._paragraph(element)
             elif element.tag == f"{W}tbl":
                 self._table(element)
-            elif element.tag in (f"{W}sdt", f"{W}customXml"):
+            elif element.tag in (f"{W}sdt", f"{W}customXml") and not _table_of_contents(element):
                 content = element.find(f"{W}sdtContent")
                 self._blocks(content if content is not None else element)
             elif element.tag == f"{W}ins":  # whole paragraphs inserted and not accepted
@@ -191,11 +198,13 @@ class DocxReader:
                           italic=bool(self.styles.first(style_id, "italic")))
         piece = Piece("p", runs, notes=notes, rtl=ppr is not None and _on(ppr.find(f"{W}bidi")), indent=_indent(ppr))
         outline = _outline(ppr) or self.styles.first(style_id, "outline")
-        heading = next((name for name in names if name.startswith("heading ") and name[8:].isdigit()), None)
+        heading = next((whole_number(name[8:], None, MAX_LEVEL) for name in names if name.startswith("heading ")), None)
+        if any(name == "toc heading" or re.fullmatch(r"toc \d", name) for name in names[:1]):
+            return  # a table of contents: Sanad makes its own
         if names and names[0] == "title":
             piece.kind = "title"
         elif heading or outline:
-            piece.kind, piece.level = "heading", int(heading[8:]) if heading else outline
+            piece.kind, piece.level = "heading", heading or outline
         elif numbering is not None:
             num_id, level = numbering
             ordered, number = self.numbering.item(num_id, level)
@@ -244,12 +253,14 @@ class DocxReader:
         for child in element:  # a field's instruction (w:instrText) is not text; its result (w:t) is
             tag = child.tag
             if tag in (f"{W}t", f"{W}delText"):
-                runs.append(Run(child.text or "", bold, italic, False, href))
+                runs.append(Run(child.text or "", bold, italic, False, href or self._field_link()))
+            elif tag in (f"{W}fldChar", f"{W}instrText"):
+                self._field(child)
             elif tag == f"{W}tab":
                 runs.append(Run(" ", bold, italic, False, href))
-            elif tag in (f"{W}br", f"{W}cr"):
-                if child.get(f"{W}type") not in ("page", "column"):
-                    runs.append(Run("\n", bold, italic, False, href))
+            elif tag in (f"{W}br", f"{W}cr"):  # a page or column break inside a paragraph parts words too
+                runs.append(Run(" " if child.get(f"{W}type") in ("page", "column") else "\n", bold, italic, False,
+                                href))
             elif tag == f"{W}noBreakHyphen":
                 runs.append(Run("-", bold, italic, False, href))
             elif tag in (f"{W}footnoteReference", f"{W}endnoteReference"):
@@ -260,6 +271,28 @@ class DocxReader:
                 choice = child.find(f"{MC}Choice")
                 self._drop_drawing(choice if choice is not None else child)
         return runs
+
+    def _field(self, element) -> None:
+        """Word's fields, begun, instructed, separated from their result and ended across runs: a HYPERLINK
+        field's result is a link (a PAGE or TOC field's result is just its text)."""
+        if element.tag == f"{W}instrText":
+            if self.fields and self.fields[-1]["stage"] == "instruction":
+                self.fields[-1]["instruction"] += element.text or ""
+            return
+        kind = element.get(f"{W}fldCharType")
+        if kind == "begin" and len(self.fields) < 20:
+            self.fields.append({"stage": "instruction", "instruction": ""})
+        elif kind == "separate" and self.fields:
+            self.fields[-1]["stage"] = "result"
+        elif kind == "end" and self.fields:
+            self.fields.pop()
+
+    def _field_link(self) -> str | None:
+        for field in reversed(self.fields):
+            found = re.match(r'\s*HYPERLINK\s+"([^"]+)"', field["instruction"])
+            if field["stage"] == "result" and found:
+                return found.group(1)
+        return None
 
     def _note(self, reference, notes, bold, italic) -> list[Run]:
         """A footnote or endnote: its number where it was called, its words kept for the end of the part."""
@@ -283,21 +316,39 @@ class DocxReader:
             self.reading.dropped["object"] += 1
 
     def _table(self, element) -> None:
-        rows = []
-        for row in element.iter(f"{W}tr"):
-            cells = []
+        """A table's rows of cells: a cell merged down from the one above (w:vMerge) holds that cell's text, as a
+        person reads it; one spanning columns (w:gridSpan) is followed by empty cells, so the columns stay in
+        line. Its footnotes go with it."""
+        rows, notes, above = [], [], {}
+        for row in element.findall(f"{W}tr"):
+            cells: list[list[Run]] = []
             for cell in row.findall(f"{W}tc"):
-                runs: list[Run] = []
-                for paragraph in cell.iter(f"{W}p"):
-                    found = self._runs(paragraph, [])
-                    if found and runs:
-                        runs.append(Run("\n"))
-                    runs.extend(found)
-                cells.append(runs)
+                properties = cell.find(f"{W}tcPr")
+                span = merge = None
+                if properties is not None:
+                    span = properties.find(f"{W}gridSpan")
+                    merge = properties.find(f"{W}vMerge")
+                column = len(cells)
+                if merge is not None and merge.get(f"{W}val", "continue") == "continue":
+                    cells.append(list(above.get(column, [])))
+                else:
+                    cells.append(self._cell(cell, notes))
+                above[column] = cells[-1]
+                extra = (whole_number(span.get(f"{W}val"), 1, 64) if span is not None else 1) - 1
+                cells.extend([] for _ in range(extra))
             if any("".join(r.text for r in cell).strip() for cell in cells):
                 rows.append(cells)
         if rows:
-            self.reading.pieces.append(Piece("table", rows=rows))
+            self.reading.pieces.append(Piece("table", rows=rows, notes=notes))
+
+    def _cell(self, cell, notes) -> list[Run]:
+        runs: list[Run] = []
+        for paragraph in cell.iter(f"{W}p"):
+            found = self._runs(paragraph, notes)
+            if found and runs:
+                runs.append(Run("\n"))
+            runs.extend(found)
+        return runs
 
 
 def read(package) -> Reading:

@@ -4,8 +4,10 @@ the list styles, tables, bold and italics from the automatic styles, links and f
 
 Left out and counted, as for Word (read_docx.py): images, text boxes and other frames, comments, and tracked
 changes not yet accepted — an insertion is left out and a deletion put back where it was."""
+import re
+
 from app.documents.blocks import Run
-from app.documents.pieces import Counters, Piece, Reading, formatted, length_cm, whole_bold
+from app.documents.pieces import MAX_LEVEL, Counters, Piece, Reading, formatted, length_cm, whole_bold, whole_number
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -45,11 +47,12 @@ class _Styles:
             for list_style in root.iter(f"{TEXT}list-style"):
                 levels = {}
                 for level in list_style:
-                    depth = int(level.get(f"{TEXT}level", "1"))
+                    depth = whole_number(level.get(f"{TEXT}level", "1"), None, 10)  # ODF's ten levels
+                    if depth is None:
+                        continue
                     if level.tag == f"{TEXT}list-level-style-number":
-                        start = level.get(f"{TEXT}start-value", "1")
                         levels[depth] = (NUMBER_FORMATS.get(level.get(f"{STYLE}num-format") or "", "bullet"),
-                                         int(start) if start.isdigit() else 1)
+                                         whole_number(level.get(f"{TEXT}start-value"), 1))
                     else:
                         levels[depth] = ("bullet", 1)
                 self.lists[list_style.get(f"{STYLE}name")] = levels
@@ -113,8 +116,7 @@ class OdtReader:
                     self.reading.dropped["insertion"] += 1
                 elif region.find(f"{TEXT}deletion") is not None:
                     deleted = region.find(f"{TEXT}deletion")
-                    words = " ".join("".join(p.itertext()).strip() for p in deleted
-                                     if p.tag in (f"{TEXT}p", f"{TEXT}h"))
+                    words = " ".join("".join(p.itertext()) for p in deleted if p.tag in (f"{TEXT}p", f"{TEXT}h"))
                     self.changes[ident] = ("deletion", words)
                     self.reading.dropped["deletion"] += 1
         self._blocks(text, list_style=None, depth=0)
@@ -156,9 +158,9 @@ class OdtReader:
             for child in item:
                 if child.tag == f"{TEXT}p" and first:
                     numbered = item.tag == f"{TEXT}list-item"
-                    start = item.get(f"{TEXT}start-value")
-                    if start and start.isdigit() and style is not None:
-                        self.counters.setdefault(style, Counters()).set(depth, int(start))
+                    start = whole_number(item.get(f"{TEXT}start-value"))
+                    if start is not None and style is not None:
+                        self.counters.setdefault(style, Counters()).set(depth, start)
                     self._paragraph(child, style, depth, item=numbered)
                     first = False
                 elif child.tag == f"{TEXT}list":
@@ -172,13 +174,20 @@ class OdtReader:
     def _heading(self, element) -> None:
         level = element.get(f"{TEXT}outline-level")
         runs, notes = self._inline(element)
-        piece = Piece("heading", runs, level=int(level) if level and level.isdigit() else 1, notes=notes,
+        piece = Piece("heading", runs, level=whole_number(level, 1, MAX_LEVEL) or 1, notes=notes,
                       rtl=bool(self.styles.first(element.get(f"{TEXT}style-name"), "rtl")))
         if self._is_title(element.get(f"{TEXT}style-name")):
             piece.kind, piece.level = "title", 0
         piece.bold = whole_bold(runs)
         if piece.text:
             self.reading.pieces.append(piece)
+
+    def _heading_style(self, name) -> int | None:
+        """A paragraph in a style named "Heading 2" (as a file converted from HTML or Word may have it, without
+        an outline level) is a heading of that level."""
+        found = next((re.fullmatch(r"heading[ _]*(\d)", style["display"]) for style in self.styles.chain(name)
+                      if re.fullmatch(r"heading[ _]*(\d)", style["display"])), None)
+        return int(found.group(1)) if found and int(found.group(1)) else None
 
     def _is_title(self, name) -> bool:
         return any(style["display"] == "title" for style in self.styles.chain(name))
@@ -189,11 +198,11 @@ class OdtReader:
                                    italic=bool(self.styles.first(name, "italic")))
         piece = Piece("p", runs, notes=notes, rtl=bool(self.styles.first(name, "rtl")),
                       indent=self.styles.first(name, "indent") or 0.0)
-        outline = self.styles.first(name, "outline")
+        outline = whole_number(self.styles.first(name, "outline"), None, MAX_LEVEL) or self._heading_style(name)
         if self._is_title(name):
             piece.kind = "title"
-        elif outline and outline.isdigit():
-            piece.kind, piece.level = "heading", int(outline)
+        elif outline:
+            piece.kind, piece.level = "heading", outline
         elif depth:
             levels = self.styles.lists.get(list_style, {})
             kind, start = levels.get(depth, ("bullet", 1))
@@ -240,8 +249,7 @@ class OdtReader:
             runs.extend(inner)
             notes.extend(inner_notes)
         elif tag == f"{TEXT}s":
-            count = child.get(f"{TEXT}c", "1")
-            self._text(runs, " " * (int(count) if count.isdigit() and int(count) < 100 else 1), bold, italic, href)
+            self._text(runs, " " * whole_number(child.get(f"{TEXT}c"), 1, 100), bold, italic, href)
         elif tag in (f"{TEXT}tab", f"{TEXT}line-break"):
             self._text(runs, " " if tag == f"{TEXT}tab" else "\n", bold, italic, href)
         elif tag == f"{TEXT}note":
@@ -288,24 +296,40 @@ class OdtReader:
             self.reading.dropped["object"] += 1
 
     def _table(self, element) -> None:
-        rows = []
+        """A table's rows of cells; a cell covered by a merged one above or to its left holds the merged cell's
+        text, so that the columns stay in line (as a person reads them). Its footnotes go with it."""
+        rows, notes, above = [], [], {}
         for row in element.iter(f"{TABLE}table-row"):
-            cells = []
+            cells: list[list[Run]] = []
             for cell in row:
-                if cell.tag != f"{TABLE}table-cell":
-                    continue
-                runs: list[Run] = []
-                for paragraph in cell.iter():
-                    if paragraph.tag in (f"{TEXT}p", f"{TEXT}h"):
-                        found, _notes = self._inline(paragraph)
+                column = len(cells)
+                if cell.tag == f"{TABLE}covered-table-cell":
+                    cells.append(list(above.get(column, cells[-1] if cells else [])))
+                elif cell.tag == f"{TABLE}table-cell":
+                    runs: list[Run] = []
+                    for paragraph in _cell_paragraphs(cell):
+                        found, found_notes = self._inline(paragraph)
+                        notes.extend(found_notes)
                         if found and runs:
                             runs.append(Run("\n"))
                         runs.extend(found)
-                cells.append(runs)
+                    cells.append(runs)
+                else:
+                    continue
+                above[column] = cells[-1]
             if any("".join(r.text for r in cell).strip() for cell in cells):
                 rows.append(cells)
         if rows:
-            self.reading.pieces.append(Piece("table", rows=rows))
+            self.reading.pieces.append(Piece("table", rows=rows, notes=notes))
+
+
+def _cell_paragraphs(element, depth: int = 0):
+    """A cell's paragraphs and headings, in lists too, but not a footnote's (read with its call) or a frame's."""
+    for child in element:
+        if child.tag in (f"{TEXT}p", f"{TEXT}h"):
+            yield child
+        elif child.tag not in (f"{TEXT}note", f"{DRAW}frame", f"{OFFICE}annotation") and depth < 20:
+            yield from _cell_paragraphs(child, depth + 1)
 
 
 def read(package) -> Reading:

@@ -13,7 +13,7 @@ The rules, in order:
   (Prevent, Pursue, Protect, Promote, in English or Urdu) gives its recommendations that pillar, and so does a
   "Pillar: …" line after one (what Sanad's own export writes).
 
-Each piece becomes a unit with a role the coordinator can change on the preview page; assemble() turns units
+Each piece becomes a unit with a role the coordinator can change on the preview page; assembly.py turns units
 and roles into the declaration's parts. Nothing here reads or writes the database."""
 import re
 from dataclasses import dataclass, field
@@ -23,16 +23,21 @@ from flask_babel import gettext as _
 
 from app.choices import LANGUAGES, PILLARS
 from app.documents import markdown
-from app.documents.pieces import INDENT_STEP_CM, Piece
+from app.documents.pieces import INDENT_STEP_CM, MAX_LEVEL, Piece
 
 # What a unit becomes. "text" belongs to the section above it, "point" to the recommendation above it (so that
 # a paragraph made a recommendation on the preview takes none of its section's text with it).
 ROLES = ("title", "summary", "section", "heading", "text", "recommendation", "point", "pillar", "drop")
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_TYPED_NUMBER = re.compile(r"^\s*\(?([0-9۰-۹٠-٩]{1,3}|[a-zA-Z]|[ivxIVX]{1,5})([.)۔:]|\s*[-–])[\s\u00a0]+")
+# Numbers typed by hand. Among the recommendations: "3.", "3)", "(c)", "iv.", "۳۔", "R3.", "Recommendation 3:";
+# elsewhere only "3." or "3)" in ASCII digits — "M. Ali Jinnah", "5 - 10 children", "1990. was…" and an Urdu
+# "۱۔" stay text as written.
+_LOOSE_NUMBER = re.compile(r"^\s*(?:(?:R|Rec\.?|Recommendation|سفارش)\s*)?\(?([0-9۰-۹٠-٩]{1,3}|[a-zA-Z]|[ivxIVX]{1,5})"
+                           r"(?:[.)۔:]|\s*[-–])[\s\u00a0]+", re.I)
+_STRICT_NUMBER = re.compile(r"^\s*([0-9]{1,3})[.)][\s\u00a0]+")
 _TYPED_BULLET = re.compile(r"^\s*[•◦▪‣●○■□\-–*][\s\u00a0]+")
-_ASKS = re.compile(r"\brecommendations?\b|\bour asks\b|\bwe (call|urge|ask)\b|\bdemands\b|سفارش|مطالبات", re.I)
-_LIST_MARKER = re.compile(r"^\s*(-|\d+\.)\s+")  # a list item made a recommendation on the preview
+_ASKS = re.compile(r"\brecommendations?\b|\basks\b|\bwe (call|urge|ask)\b|\bcall (on|for)\b|\bdemands\b|سفارش|مطالبات",
+                   re.I)
 MAX_HEADING_CHARACTERS = 120
 
 
@@ -96,15 +101,17 @@ def _pillar_line(text: str) -> str:
     return ""
 
 
-def typed(piece: Piece) -> Piece:
-    """A paragraph that starts with a typed number or bullet ("3. …", "b) …", "۳۔ …", "• …") is a list item."""
+def typed(piece: Piece, loose: bool) -> Piece:
+    """A paragraph that starts with a typed number or bullet ("3. …", "• …"; among the recommendations also
+    "b) …", "۳۔ …", "R3. …") is a list item."""
     if piece.kind != "p" or not piece.runs:
         return piece
     text = "".join(run.text for run in piece.runs)
-    found = _TYPED_NUMBER.match(text) or _TYPED_BULLET.match(text)
-    if not found:
+    numbers = _LOOSE_NUMBER if loose else _STRICT_NUMBER
+    found = numbers.match(text) or _TYPED_BULLET.match(text)
+    if not found or not text[found.end():].strip():
         return piece
-    number = found.group(1).translate(DIGITS) if found.re is _TYPED_NUMBER else ""
+    number = found.group(1).translate(DIGITS) if found.re is numbers else ""
     runs, cut = [], found.end()
     for run in piece.runs:
         if cut >= len(run.text):
@@ -127,34 +134,36 @@ def _relevel(pieces: list[Piece]) -> None:
         if run:
             base = min(item.indent for item in run)
             for item in run:
-                item.level = 1 + max(0, round((item.indent - base) / INDENT_STEP_CM))
+                item.level = min(MAX_LEVEL, 1 + max(0, round((item.indent - base) / INDENT_STEP_CM)))
         run = []
 
 
 def _heading_like(piece: Piece) -> bool:
+    """A short paragraph all in bold that does not end as a sentence does, nor starts with a typed number."""
     text = piece.text
     return (piece.kind == "p" and piece.bold and len(text) <= MAX_HEADING_CHARACTERS
-            and not text.endswith((".", "۔", ":", ";", ",")))
+            and not text.endswith((".", "۔", ";", ",")) and not _LOOSE_NUMBER.match(text))
 
 
 def find(pieces: list[Piece]) -> list[Unit]:
     """Each piece's unit with its suggested role."""
-    pieces = [typed(piece) for piece in pieces]
-    _relevel(pieces)
     styled = any(piece.kind in ("heading", "title") for piece in pieces)
     if not styled:  # headings set in bold by hand
         pieces = [Piece("heading", p.runs, level=1, rtl=p.rtl, notes=p.notes, bold=True) if _heading_like(p)
                   else p for p in pieces]
-    units: list[Unit] = []
     title_at = next((i for i, p in enumerate(pieces) if p.kind == "title"), None)
-    unsure_title = ""
     if title_at is None:
         title_at = next((i for i, p in enumerate(pieces) if p.kind == "heading"), None)
-        unsure_title = _("No paragraph is styled as the title: the first heading is taken as the title.")
+    asks = _asks_plan([typed(piece, True) for piece in pieces], title_at)
+    inside = {i for start, (_numbered, end) in asks.items() for i in range(start + 1, end)}
+    pieces = [typed(piece, i in inside) for i, piece in enumerate(pieces)]
+    _relevel(pieces)
+    units: list[Unit] = []
+    unsure_title = "" if title_at is None or pieces[title_at].kind == "title" else _(
+        "No paragraph is styled as the title: the first heading is taken as the title.")
     levels = [p.level for i, p in enumerate(pieces) if p.kind == "heading" and i != title_at]
     top = min(levels) if levels else 1
     first_heading = next((i for i, p in enumerate(pieces) if p.kind == "heading" and i != title_at), len(pieces))
-    asks = _asks_plan(pieces, title_at)
     state = {"asks_level": None, "pillar": "", "top": top, "styled": styled}
     for index, piece in enumerate(pieces):
         unit = Unit(_markdown(piece, top), "text", notes=[f"[{n}] {t}" for n, t in piece.notes])
@@ -169,7 +178,7 @@ def find(pieces: list[Piece]) -> list[Unit]:
         elif piece.kind == "heading":
             _heading(piece, unit, state, opens_asks=index in asks)
         elif state["asks_level"] is not None:
-            units.extend(_in_asks(piece, unit, asks[max(i for i in asks if i < index)], state["pillar"]))
+            units.extend(_in_asks(piece, unit, asks[max(i for i in asks if i < index)][0], state["pillar"]))
             continue
         units.append(unit)
     _pillar_lines(units)
@@ -195,15 +204,20 @@ def _heading(piece: Piece, unit: Unit, state: dict, opens_asks: bool) -> None:
             unit.unsure = _("A bold line, taken as a heading.")
 
 
-def _asks_plan(pieces: list[Piece], title_at) -> dict[int, bool]:
-    """The headings that open recommendations → whether their numbered items (rather than all their outer list
-    items) start recommendations."""
-    plan = {}
+def _asks_plan(pieces: list[Piece], title_at) -> dict[int, tuple[bool, int]]:
+    """The headings that open recommendations → (whether their numbered items, rather than all their outer list
+    items, start recommendations; where the recommendations end: the next heading of the level that is not a
+    pillar's). A heading inside recommendations is not one ("Recommendations to protect victims" under
+    "Recommendations" is the Protect pillar's)."""
+    plan, end = {}, -1
     for index, piece in enumerate(pieces):
-        if piece.kind == "heading" and index != title_at and _ASKS.search(piece.text) and not pillar_named(piece.text):
-            end = next((j for j in range(index + 1, len(pieces)) if pieces[j].kind == "heading"
-                        and pieces[j].level <= piece.level and not pillar_named(pieces[j].text)), len(pieces))
-            plan[index] = any(p.kind == "item" and p.ordered and p.level == 1 for p in pieces[index + 1:end])
+        if index <= end or piece.kind != "heading" or index == title_at or not _ASKS.search(piece.text):
+            continue
+        end = next((j for j in range(index + 1, len(pieces)) if pieces[j].kind == "heading"
+                    and pieces[j].level <= piece.level and not pillar_named(pieces[j].text)), len(pieces))
+        numbered = any(p.kind == "item" and p.ordered and p.level == 1 for p in pieces[index + 1:end])
+        plan[index] = (numbered, end)
+        end -= 1
     return plan
 
 
@@ -227,28 +241,41 @@ def _in_asks(piece: Piece, unit: Unit, numbered: bool, pillar: str) -> list[Unit
     return [unit]
 
 
+_CELL_NUMBER = re.compile(r"[0-9۰-۹٠-٩]{1,3}[.)۔]?")
+HEADER_CELL_CHARACTERS = 40
+
+
 def _table_recommendations(piece: Piece, pillar: str) -> list[Unit]:
-    """Each row of a table of recommendations, its columns read by what they hold."""
+    """Each row of a table of recommendations, its columns read by what they hold: the column of numbers gives
+    the number, a column of pillar names the pillar, the longest other one the text, and any other column is
+    added to the text under its header. The first row is a header when none of its cells is a number or a pillar
+    and all are short, as column names are."""
     rows = [[markdown.inline(cell).replace("  \n", " ") for cell in row] for row in piece.rows]
+    plain = ["".join(run.text for run in cell).strip() for cell in piece.rows[0]]
     width = max(len(row) for row in rows)
     rows = [row + [""] * (width - len(row)) for row in rows]
-    header = not any(re.fullmatch(r"[0-9۰-۹٠-٩]{1,3}[.)۔]?", cell.strip()) for cell in rows[0])
-    body = rows[1:] if header and len(rows) > 1 else rows
+    plain += [""] * (width - len(plain))
+    header = len(rows) > 1 and not any(_CELL_NUMBER.fullmatch(cell) or pillar_named(cell) for cell in plain) \
+        and all(len(cell) <= HEADER_CELL_CHARACTERS for cell in plain)
+    body = rows[1:] if header else rows
+    half = max(1, len(body) // 2)
     number_column = next((c for c in range(width) if sum(
-        bool(re.fullmatch(r"[0-9۰-۹٠-٩]{1,3}[.)۔]?", row[c].strip())) for row in body) >= max(1, len(body) // 2)), None)
+        bool(_CELL_NUMBER.fullmatch(row[c].strip())) for row in body) >= half), None)
     pillar_column = next((c for c in range(width) if c != number_column and sum(
-        bool(pillar_named(row[c])) for row in body) >= max(1, len(body) // 2)), None)
+        bool(pillar_named(row[c])) for row in body) >= half), None)
     others = [c for c in range(width) if c not in (number_column, pillar_column)]
-    text_column = max(others, key=lambda c: sum(len(row[c]) for row in body)) if others else 0
+    named = [c for c in others if header and _ASKS.search(plain[c])]  # a column headed "Recommendation"
+    text_column = named[0] if named else max(others, key=lambda c: sum(len(row[c]) for row in body)) if others else 0
     units = []
     for row in body:
-        extra = [f"**{markdown.escaped(rows[0][c]) if header else ''}** {row[c]}".replace("**** ", "")
+        extra = [(f"**{markdown.escaped(plain[c])}:** " if header and plain[c] else "") + row[c]
                  for c in others if c != text_column and row[c].strip()]
         found = pillar_named(row[pillar_column]) if pillar_column is not None else ""
         units.append(Unit("\n\n".join([row[text_column], *extra]).strip(), "recommendation",
                           number=row[number_column].strip(" .)۔").translate(DIGITS) if number_column is not None
                           else "", pillar=found or pillar,
-                          unsure="" if found or pillar else _("No pillar heading above it: choose its pillar.")))
+                          unsure="" if found or pillar else _("No pillar heading above it: choose its pillar."),
+                          notes=[f"[{n}] {t}" for n, t in piece.notes] if row is body[0] else []))
     return units
 
 
@@ -273,124 +300,5 @@ def _markdown(piece: Piece, top: int, shift: int = 0) -> str:
         return text
     if piece.kind == "item":
         marker = f"{piece.number}." if piece.ordered and piece.number.isdigit() else "1." if piece.ordered else "-"
-        return "    " * max(0, piece.level - 1 - shift) + f"{marker} {text}"
+        return "    " * max(0, min(piece.level, MAX_LEVEL) - 1 - shift) + f"{marker} {text}"
     return text
-
-
-# --- from units to a declaration's parts ---------------------------------------------------------------------
-
-LIMITS = {"title": 300, "summary": 2000, "heading": 300, "body": 20000, "text": 5000}
-
-
-@dataclass
-class Draft:
-    """A declaration's parts as the units and their roles make them, and what stops them being saved."""
-
-    title: str = ""
-    summary: str = ""
-    sections: list[dict] = field(default_factory=list)  # {"heading", "body"}
-    recommendations: list[dict] = field(default_factory=list)  # {"number", "text", "pillar"}
-    problems: list[str] = field(default_factory=list)
-    empty_sections: int = 0
-
-
-def assemble(units: list[Unit], pillars: list[str] = ()) -> Draft:
-    """The parts, in the document's order: a section from each section unit with the text after it, a
-    recommendation from each recommendation unit with the text after it; headings with nothing under them are
-    not kept (a section needs text). pillars: a draft's recommendations' pillars, in order, for those the
-    document does not give one."""
-    draft = Draft()
-    section: dict | None = None
-    recommendation: dict | None = None
-    pillar = ""
-    for unit in units:
-        if unit.role == "title":
-            draft.title = " ".join(f"{draft.title} {unit.markdown}".split())
-        elif unit.role == "summary":
-            draft.summary = f"{draft.summary}\n\n{_plain(unit.markdown)}".strip()
-        elif unit.role == "section":
-            section = {"heading": " ".join(unit.markdown.split()), "body": [], "notes": []}
-            draft.sections.append(section)
-        elif unit.role == "pillar":
-            pillar = unit.pillar or pillar
-        elif unit.role == "recommendation":
-            first = Unit(_LIST_MARKER.sub("", unit.markdown, count=1), "text")
-            recommendation = {"number": unit.number, "pillar": unit.pillar or pillar, "body": [first],
-                              "notes": list(unit.notes)}
-            draft.recommendations.append(recommendation)
-        elif unit.role in ("text", "heading", "point"):
-            if unit.role == "point" and recommendation is not None:
-                part = recommendation
-            else:
-                if section is None:  # text before any heading
-                    section = {"heading": _("Introduction"), "body": [], "notes": []}
-                    draft.sections.append(section)
-                part = section
-            part["body"].append(unit)
-            part["notes"].extend(unit.notes)
-    _finish(draft, units, pillars)
-    return draft
-
-
-def _finish(draft: Draft, units: list[Unit], pillars) -> None:
-    """Each part's Markdown; sections with no text left out (and counted); the pillars a draft already gives; the
-    problems that stop saving."""
-    for part in draft.sections:
-        part["body"] = _joined(part.pop("body"), part.pop("notes"))
-    draft.empty_sections = sum(1 for part in draft.sections if not part["body"].strip()) - _headings_of_asks(units)
-    draft.sections = [part for part in draft.sections if part["body"].strip()]
-    for index, part in enumerate(draft.recommendations):
-        if not part["pillar"] and index < len(pillars):
-            part["pillar"] = pillars[index]
-        part["text"] = _joined(part.pop("body"), part.pop("notes"))
-    _check(draft)
-
-
-def _headings_of_asks(units: list[Unit]) -> int:
-    """The section headings with nothing under them but recommendations: no loss to tell about."""
-    count = 0
-    for index, unit in enumerate(units):
-        if unit.role == "section":
-            following = next((u for u in units[index + 1:] if u.role != "drop"), None)
-            count += following is not None and following.role in ("pillar", "recommendation")
-    return count
-
-
-def _joined(units: list[Unit], notes: list[str]) -> str:
-    """The units' Markdown, list items of one list on consecutive lines, then the footnotes they call."""
-    text = ""
-    for unit in units:
-        piece = "#" * (unit.level or 3) + " " + unit.markdown if unit.role == "heading" else unit.markdown
-        item = re.match(r"\s*(-|\d+\.) ", piece) is not None
-        separator = "\n" if item and text and re.search(r"(^|\n)\s*(-|\d+\.) [^\n]*$", text) else "\n\n"
-        text = f"{text}{separator}{piece}" if text else piece
-    if notes:
-        text += "\n\n" + "\n\n".join(markdown.escaped(note) for note in notes)
-    return text.strip()
-
-
-def _plain(text: str) -> str:
-    """A summary is plain text: the Markdown's emphasis and escapes taken away."""
-    return re.sub(r"\\([\\`*_\[\]#>+\-.)])", r"\1", re.sub(r"(?<!\\)\*+", "", text)).strip()
-
-
-def _check(draft: Draft) -> None:
-    problems = draft.problems
-    if not draft.title:
-        problems.append(_("No title: choose the paragraph that is the title."))
-    elif len(draft.title) > LIMITS["title"]:
-        problems.append(_("The title is longer than %(limit)d characters.", limit=LIMITS["title"]))
-    if len(draft.summary) > LIMITS["summary"]:
-        problems.append(_("The summary is longer than %(limit)d characters: make some of it text of a section.",
-                          limit=LIMITS["summary"]))
-    for section in draft.sections:
-        if len(section["heading"]) > LIMITS["heading"] or len(section["body"]) > LIMITS["body"]:
-            problems.append(_("The section “%(heading)s” is longer than a section may be (%(limit)d characters): "
-                              "make one of its headings a section.", heading=section["heading"][:80],
-                              limit=LIMITS["body"]))
-    for number, recommendation in enumerate(draft.recommendations, start=1):
-        if not recommendation["pillar"]:
-            problems.append(_("Choose the pillar of recommendation %(number)d.", number=number))
-        if len(recommendation["text"]) > LIMITS["text"]:
-            problems.append(_("Recommendation %(number)d is longer than %(limit)d characters.", number=number,
-                              limit=LIMITS["text"]))

@@ -5,7 +5,7 @@ bold by hand. Each is read as the site reads an upload (intake, reader, structur
 person sees in it."""
 import pytest
 
-from app.documents import importing, structure
+from app.documents import assembly, importing
 from tests.documents.corpus import DOCUMENTS, EXPECTED, SOFFICE
 
 NEEDS_LIBREOFFICE = {"draft-en", "draft-ur", "review"}
@@ -23,7 +23,7 @@ def _imported(app, name, kind, corpus_dir):
     data = DOCUMENTS[(name, kind)](workdir=corpus_dir)
     with app.test_request_context():
         [upload] = importing.read_file(f"{name}.{kind}", data)
-        return upload, structure.assemble(upload.units)
+        return upload, assembly.assemble(upload.units)
 
 
 def _all_text(draft) -> str:
