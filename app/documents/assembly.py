@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.documents import markdown
 from app.documents.structure import Unit
+from app.formatting import over_limit_message
 
 _LIST_MARKER = re.compile(r"^\s*(-|\d+\.)\s+")  # a list item made a recommendation on the preview
 
@@ -125,18 +126,20 @@ def _check(draft: Draft) -> None:
     if not draft.title:
         problems.append(_("No title: choose the paragraph that is the title."))
     elif len(draft.title) > LIMITS["title"]:
-        problems.append(_("The title is longer than %(limit)d characters.", limit=LIMITS["title"]))
+        problems.append(_("The title is too long: %(detail)s", detail=over_limit_message(len(draft.title),
+                                                                                         LIMITS["title"])))
     if len(draft.summary) > LIMITS["summary"]:
-        problems.append(_("The summary is longer than %(limit)d characters: make some of it text of a section.",
-                          limit=LIMITS["summary"]))
+        problems.append(_("The summary is too long: %(detail)s Make some of it text of a section.",
+                          detail=over_limit_message(len(draft.summary), LIMITS["summary"])))
     for section in draft.sections:
-        if len(section["heading"]) > LIMITS["heading"] or len(section["body"]) > LIMITS["body"]:
-            problems.append(_("The section “%(heading)s” is longer than a section may be (%(limit)d characters): "
-                              "make one of its headings a section.", heading=section["heading"][:80],
-                              limit=LIMITS["body"]))
+        for key in ("heading", "body"):
+            if len(section[key]) > LIMITS[key]:
+                problems.append(_("The section “%(heading)s” is too long: %(detail)s Make one of its headings a "
+                                  "section.", heading=section["heading"][:80],
+                                  detail=over_limit_message(len(section[key]), LIMITS[key])))
     for number, recommendation in enumerate(draft.recommendations, start=1):
         if not recommendation["pillar"]:
             problems.append(_("Choose the pillar of recommendation %(number)d.", number=number))
         if len(recommendation["text"]) > LIMITS["text"]:
-            problems.append(_("Recommendation %(number)d is longer than %(limit)d characters.", number=number,
-                              limit=LIMITS["text"]))
+            problems.append(_("Recommendation %(number)d is too long: %(detail)s", number=number,
+                              detail=over_limit_message(len(recommendation["text"]), LIMITS["text"])))

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -56,8 +57,8 @@ def read_file(filename: str, data: bytes) -> list[Upload]:
     if not any(piece.text or piece.rows for piece in reading.pieces):
         raise intake.Refused(_("The document has no text to import."))
     if len(reading.pieces) > MAX_UNITS:
-        raise intake.Refused(_("The document has more than %(limit)d paragraphs: import it in parts.",
-                               limit=MAX_UNITS))
+        raise intake.Refused(_("The document has too many paragraphs (more than %(limit)s): import it in parts.",
+                               limit=format_decimal(MAX_UNITS)))
     dropped = {k: v for k, v in reading.dropped.items() if v}
     titles = [i for i, piece in enumerate(reading.pieces) if piece.kind == "title"]
     parts = [reading.pieces]
@@ -138,11 +139,10 @@ def plan(uploads: list[Upload], declaration: Declaration | None = None) -> Plan:
         first, second = drafts.values()
         if len(first.sections) != len(second.sections) or len(first.recommendations) != len(second.recommendations):
             result.problems.append(_(
-                "The two files do not match: %(first)s has %(sections1)d sections and %(recommendations1)d "
-                "recommendations, %(second)s %(sections2)d and %(recommendations2)d. Their parts are paired in "
-                "order, so both need the same.", first=uploads[0].name, second=uploads[1].name,
-                sections1=len(first.sections), recommendations1=len(first.recommendations),
-                sections2=len(second.sections), recommendations2=len(second.recommendations)))
+                "The two files do not match: %(first)s has %(parts1)s, %(second)s %(parts2)s. Their parts are paired "
+                "in order, so both need the same.", first=uploads[0].name, second=uploads[1].name,
+                parts1=_parts(len(first.sections), len(first.recommendations)),
+                parts2=_parts(len(second.sections), len(second.recommendations))))
     if declaration is not None:
         if len(drafts) == 1 and original not in drafts and declaration.bilingual \
                 and declaration.translation_language not in drafts:
@@ -152,6 +152,13 @@ def plan(uploads: list[Upload], declaration: Declaration | None = None) -> Plan:
             after = _content_after(before, draft, language, declaration)
             result.changes[language] = compare(content_in(before, language), content_in(after, language))
     return result
+
+
+def _parts(sections: int, recommendations: int) -> str:
+    """"3 sections and 12 recommendations", each number with its own form."""
+    return _("%(sections)s and %(recommendations)s",
+             sections=ngettext("%(num)d section", "%(num)d sections", sections),
+             recommendations=ngettext("%(num)d recommendation", "%(num)d recommendations", recommendations))
 
 
 def same_text(source: str, imported: str) -> bool:
@@ -276,11 +283,10 @@ def _write_translation(actor, declaration: Declaration, draft: assembly.Draft) -
     sections = declarations.live_sections(declaration.id)
     recommendations = declarations.live_recommendations(declaration.id)
     if len(sections) != len(draft.sections) or len(recommendations) != len(draft.recommendations):
-        raise RuleError(_("The file in the second language has %(sections)d sections and %(recommendations)d "
-                          "recommendations; the text has %(own_sections)d and %(own_recommendations)d. Their parts "
-                          "are paired in order, so both need the same.", sections=len(draft.sections),
-                          recommendations=len(draft.recommendations), own_sections=len(sections),
-                          own_recommendations=len(recommendations)))
+        raise RuleError(_("The file in the second language has %(parts)s; the text has %(own)s. Their parts are paired "
+                          "in order, so both need the same.",
+                          parts=_parts(len(draft.sections), len(draft.recommendations)),
+                          own=_parts(len(sections), len(recommendations))))
     changed = 0
     if (draft.title, draft.summary) != (declaration.title_translation, declaration.summary_translation):
         translation.translate_title(actor, declaration, base_edit_count=declaration.edit_count, title=draft.title,
