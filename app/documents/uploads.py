@@ -25,8 +25,8 @@ def _filename(name: str) -> str:
     return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
 
 
-def _uploads(form: UploadForm) -> list[importing.Upload]:
-    """The files sent, read; RuleError (intake.Refused) naming the file that cannot be imported."""
+def _uploads(form: UploadForm) -> list[importing.Upload] | None:
+    """The files sent, read; None when one cannot be imported, with why beside its field (naming the file)."""
     uploads = []
     for field in (form.document, form.translation):
         upload = field.data
@@ -36,11 +36,13 @@ def _uploads(form: UploadForm) -> list[importing.Upload]:
         try:
             uploads.extend(importing.read_file(name, upload.read(intake.MAX_BYTES + 1)))
         except intake.Refused as refusal:
-            raise intake.Refused(_("%(file)s: %(reason)s", file=name, reason=str(refusal))) from refusal
+            field.errors = [_("%(file)s: %(reason)s", file=name, reason=str(refusal))]
+            return None
         finally:
             upload.close()
     if not uploads:
-        raise RuleError(_("Choose the file to import."))
+        form.document.errors = [_("Choose the file to import.")]
+        return None
     return uploads
 
 
@@ -63,10 +65,9 @@ def import_new():
     if not form.validate_on_submit():
         return render_form("documents/import.html", form=form, declaration=None,
                            error=_("Check the choices below and choose the file again."), status=422)
-    try:
-        uploads = _uploads(form)
-    except RuleError as refusal:
-        return render_form("documents/import.html", form=form, declaration=None, error=str(refusal), status=422)
+    uploads = _uploads(form)
+    if uploads is None:
+        return render_form("documents/import.html", form=form, declaration=None, status=422)
     settings = {"kind": form.kind.data, "moderation": form.moderation.data, "visibility": form.visibility.data}
     # The upload page's one-time key goes with the preview to the confirmation: one key for one import, however
     # often the preview is updated (app/form_keys).
@@ -129,11 +130,9 @@ def import_revision(declaration_id):
     if not form.validate_on_submit():
         return render_form("documents/import.html", form=form, declaration=declaration,
                            error=_("The form had expired. Choose the file again."), status=422)
-    try:
-        uploads = _uploads(form)
-    except RuleError as refusal:
-        return render_form("documents/import.html", form=form, declaration=declaration, error=str(refusal),
-                           status=422)
+    uploads = _uploads(form)
+    if uploads is None:
+        return render_form("documents/import.html", form=form, declaration=declaration, status=422)
     return _preview_page(uploads, declaration, PreviewForm(formdata=None))
 
 
