@@ -61,6 +61,8 @@ ACTION_LABELS = {
     "recommendation_edited": _l("Recommendation edited"),
     "recommendation_deleted": _l("Recommendation deleted"),
     "recommendation_moved": _l("Recommendation moved"),
+    "parts_arranged": _l("Parts put in the order of an imported document"),
+    "document_imported": _l("Text imported from a Word or OpenDocument file"),
     "phase_open_consultation": _l("Consultation opened"),
     "phase_close_consultation": _l("Consultation closed, revision started"),
     "phase_reopen_consultation": _l("Consultation reopened"),

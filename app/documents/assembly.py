@@ -113,7 +113,7 @@ def _joined(units: list[Unit], notes: list[str]) -> str:
 
 def _plain(text: str) -> str:
     """A summary is plain text: the Markdown's links, emphasis and escapes taken away."""
-    text = re.sub(r"(?<!\\)\[([^\]]*)\]\(([^)\s]*)\)", r"\1 (\2)", text)
+    text = re.sub(r"(?<!\\)\[([^\]]*)\]\(([^)\s]*)\)", r"\1 (\2)", text).replace("&amp;", "&")
     return re.sub(r"\\([\\`*_\[\]#>+\-.)&])", r"\1", re.sub(r"(?<!\\)\*+", "", text)).strip()
 
 
@@ -140,6 +140,9 @@ def _check(draft: Draft) -> None:
     for number, recommendation in enumerate(draft.recommendations, start=1):
         if not recommendation["pillar"]:
             problems.append(_("Choose the pillar of recommendation %(number)d.", number=number))
+        if not recommendation["text"].strip():
+            problems.append(_("Recommendation %(number)d has no text: leave it out, or make the paragraph that is "
+                              "its text part of it.", number=number))
         if len(recommendation["text"]) > LIMITS["text"]:
             problems.append(_("Recommendation %(number)d is too long: %(detail)s", number=number,
                               detail=over_limit_message(len(recommendation["text"]), LIMITS["text"])))

@@ -71,7 +71,9 @@ class _Reader(HTMLParser):
         return self._start("p")
 
     def handle_starttag(self, tag, attrs):
-        if self.table is None and tag in _BLOCK_TAGS:
+        if tag == "p" and self.current is not None and self.current.kind == "item" and not self.current.text.strip():
+            pass  # an item of a loose list ("- a" and "- b" a blank line apart): its paragraph is the item's text
+        elif self.table is None and tag in _BLOCK_TAGS:
             self._end()
             self._start_block(tag)
         elif tag == "table":

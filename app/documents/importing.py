@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app import permissions
+from app.audit.services import record
+from app.declarations import arranging, translation
 from app.declarations import services as declarations
-from app.declarations import translation
 from app.declarations.diff import compare, content_in
 from app.declarations.models import Declaration
-from app.documents import assembly, intake, read_docx, read_odt, structure
+from app.documents import assembly, intake, pairing, read_docx, read_odt, structure
 from app.errors import NotAllowed, RuleError
-from app.markup import render_markdown
 
 READERS = {"docx": read_docx.read, "odt": read_odt.read}
 MAX_UNITS = 3000
@@ -118,22 +118,25 @@ def with_roles(uploads: list[Upload], chosen: dict[str, str]) -> None:
 @dataclass
 class Plan:
     """What confirming would make: each language's parts, the problems that stop it, and for a draft the
-    changes against its text as it stands."""
+    changes against its text as it stands and which of its parts each imported part continues."""
 
     drafts: dict[str, assembly.Draft]
     original: str
     problems: list[str] = field(default_factory=list)
     changes: dict[str, dict] = field(default_factory=dict)
+    sections: list[int | None] = field(default_factory=list)  # per imported section: the draft's, by index
+    recommendations: list[int | None] = field(default_factory=list)
 
 
 def plan(uploads: list[Upload], declaration: Declaration | None = None) -> Plan:
-    pillars = [r.current.pillar for r in declarations.live_recommendations(declaration.id)] if declaration else []
-    drafts = {upload.language: assembly.assemble(upload.units, pillars) for upload in uploads}
     original = declaration.language if declaration is not None else uploads[0].language
-    result = Plan(drafts, original if original in drafts or declaration is not None else uploads[0].language)
+    drafts = {upload.language: assembly.assemble(upload.units) for upload in uploads}
+    result = Plan(drafts, original)
+    if declaration is not None:
+        _pair(result, declaration, uploads)
     if len(uploads) != len(drafts):
         result.problems.append(_("Both files are in the same language: give one file per language."))
-    for draft in drafts.values():
+    for draft in result.drafts.values():
         result.problems.extend(draft.problems)
     if len(drafts) == 2:
         first, second = drafts.values()
@@ -148,10 +151,32 @@ def plan(uploads: list[Upload], declaration: Declaration | None = None) -> Plan:
                 and declaration.translation_language not in drafts:
             result.problems.append(_("This declaration is not written in the file's language."))
         before = declarations.canonical_content(declaration)
-        for language, draft in drafts.items():
-            after = _content_after(before, draft, language, declaration)
+        for language, draft in result.drafts.items():
+            after = _content_after(before, draft, language, declaration, result)
             result.changes[language] = compare(content_in(before, language), content_in(after, language))
     return result
+
+
+def _pair(result: Plan, declaration: Declaration, uploads: list[Upload]) -> None:
+    """Which of the draft's parts each imported part continues (pairing.py), from the file in the draft's own
+    language; a file only in its second language pairs by place. A recommendation the document gives no pillar
+    keeps the one it has."""
+    sections = declarations.live_sections(declaration.id)
+    recommendations = declarations.live_recommendations(declaration.id)
+    draft = result.drafts.get(declaration.language)
+    if draft is None:
+        other = next(iter(result.drafts.values()))
+        result.sections = [i if i < len(sections) else None for i in range(len(other.sections))]
+        result.recommendations = [i if i < len(recommendations) else None for i in range(len(other.recommendations))]
+        return
+    result.sections = pairing.match([" ".join(s.current.heading.lower().split()) for s in sections],
+                                    [" ".join(s["heading"].lower().split()) for s in draft.sections])
+    result.recommendations = pairing.match([pairing.meaning(r.current.text_source) for r in recommendations],
+                                           [pairing.meaning(r["text"]) for r in draft.recommendations])
+    pillars = [recommendations[i].current.pillar if i is not None else "" for i in result.recommendations]
+    if any(not r["pillar"] for r in draft.recommendations):
+        upload = next(u for u in uploads if u.language == declaration.language)
+        result.drafts[declaration.language] = assembly.assemble(upload.units, pillars)
 
 
 def _parts(sections: int, recommendations: int) -> str:
@@ -161,27 +186,23 @@ def _parts(sections: int, recommendations: int) -> str:
              recommendations=ngettext("%(num)d recommendation", "%(num)d recommendations", recommendations))
 
 
-def same_text(source: str, imported: str) -> bool:
-    """The imported Markdown says what the stored one does (the same HTML, spaces aside): a file exported and
-    imported again changes nothing, however its Markdown was first typed."""
-    def shown(text):
-        return " ".join(render_markdown(text).split())
-    return source.strip() == imported.strip() or shown(source) == shown(imported)
-
-
-def _content_after(before: dict, draft: assembly.Draft, language: str, declaration: Declaration) -> dict:
-    """The declaration's content as confirming would leave it, the parts paired by their place."""
+def _content_after(before: dict, draft: assembly.Draft, language: str, declaration: Declaration,
+                   found: Plan) -> dict:
+    """The declaration's content as confirming would leave it, each imported part in the place of the part it
+    continues (or new)."""
     own = content_in(before, language) if language in declaration.languages else {}
     sections, recommendations = own.get("sections", []), own.get("recommendations", [])
     after_sections = []
     for index, section in enumerate(draft.sections):
-        old = sections[index] if index < len(sections) else None
-        body = old["body"] if old and same_text(old["body"], section["body"]) else section["body"]
+        at = found.sections[index] if index < len(found.sections) else None
+        old = sections[at] if at is not None and at < len(sections) else None
+        body = old["body"] if old and pairing.same_text(old["body"], section["body"]) else section["body"]
         after_sections.append({"id": old["id"] if old else f"new-{index}", "heading": section["heading"], "body": body})
     after_recommendations = []
     for index, recommendation in enumerate(draft.recommendations):
-        old = recommendations[index] if index < len(recommendations) else None
-        text = old["text"] if old and same_text(old["text"], recommendation["text"]) else recommendation["text"]
+        at = found.recommendations[index] if index < len(found.recommendations) else None
+        old = recommendations[at] if at is not None and at < len(recommendations) else None
+        text = old["text"] if old and pairing.same_text(old["text"], recommendation["text"]) else recommendation["text"]
         entry = {**(old or {}), "id": old["id"] if old else f"new-{index}", "number": index + 1, "text": text}
         if language == declaration.language:
             entry["pillar"] = recommendation["pillar"]
@@ -215,11 +236,14 @@ def create(actor, uploads: list[Upload], *, kind: str, moderation: str, visibili
         if language != found.original:
             translation.make_bilingual(actor, declaration, language=language)
             _write_translation(actor, declaration, draft)
+    record(actor, "document_imported", declaration, files=sorted({u.name for u in uploads}))
     return declaration
 
 
 def revise(actor, declaration: Declaration, uploads: list[Upload]) -> int:
-    """New revisions of what the files change in a draft; returns how many parts changed."""
+    """New revisions of what the files change in a draft, each imported part continuing the part it pairs with
+    (a new part added, a part the document no longer has deleted, the parts put in the document's order);
+    returns how many parts changed."""
     if not permissions.can_manage_declaration(actor, declaration):
         raise NotAllowed()
     found = plan(uploads, declaration)
@@ -228,53 +252,64 @@ def revise(actor, declaration: Declaration, uploads: list[Upload]) -> int:
     changed = 0
     draft = found.drafts.get(declaration.language)
     if draft is not None:
-        changed += _revise_original(actor, declaration, draft)
+        changed += _revise_original(actor, declaration, draft, found)
     for language, other in found.drafts.items():
         if language != declaration.language:
             if not declaration.bilingual:
                 translation.make_bilingual(actor, declaration, language=language)
             changed += _write_translation(actor, declaration, other)
+    record(actor, "document_imported", declaration, files=sorted({u.name for u in uploads}), changed=changed)
     return changed
 
 
-def _revise_original(actor, declaration: Declaration, draft: assembly.Draft) -> int:
+def _revise_original(actor, declaration: Declaration, draft: assembly.Draft, found: Plan) -> int:
     changed = 0
     if (draft.title, draft.summary) != (declaration.title, declaration.summary):
         declarations.update_settings(actor, declaration, base_edit_count=declaration.edit_count,
                                      kind=declaration.kind, title=draft.title, summary=draft.summary,
                                      moderation=declaration.moderation, visibility=declaration.visibility)
         changed += 1
-    sections = declarations.live_sections(declaration.id)
-    for index, section in enumerate(draft.sections):
-        if index >= len(sections):
-            declarations.add_section(actor, declaration, heading=section["heading"], body=section["body"])
-            changed += 1
-        elif (section["heading"] != sections[index].current.heading
-              or not same_text(sections[index].current.body_source, section["body"])):
-            declarations.edit_section(actor, sections[index], base_revision_id=sections[index].current.id,
-                                      heading=section["heading"], body=section["body"])
-            changed += 1
-    for extra in sections[len(draft.sections):]:
-        declarations.delete_item(actor, extra)
-        changed += 1
-    recommendations = declarations.live_recommendations(declaration.id)
-    for index, recommendation in enumerate(draft.recommendations):
-        if index >= len(recommendations):
-            declarations.add_recommendation(actor, declaration, text=recommendation["text"],
-                                            pillar=recommendation["pillar"], themes=[], addressees=[])
+    sections, ordered = declarations.live_sections(declaration.id), []
+    for new, at in zip(draft.sections, found.sections, strict=True):
+        if at is None:
+            ordered.append(declarations.add_section(actor, declaration, heading=new["heading"], body=new["body"]))
             changed += 1
             continue
-        current = recommendations[index].current
-        if recommendation["pillar"] != current.pillar or not same_text(current.text_source, recommendation["text"]):
-            declarations.edit_recommendation(
-                actor, recommendations[index], base_revision_id=current.id, text=recommendation["text"],
-                pillar=recommendation["pillar"], themes=current.themes, addressees=current.addressees,
-                convention_articles=current.convention_articles)
+        section = sections[at]
+        if new["heading"] != section.current.heading or not pairing.same_text(section.current.body_source,
+                                                                               new["body"]):
+            declarations.edit_section(actor, section, base_revision_id=section.current.id, heading=new["heading"],
+                                      body=new["body"])
             changed += 1
-    for extra in recommendations[len(draft.recommendations):]:
-        declarations.delete_item(actor, extra)
-        changed += 1
-    return changed
+        ordered.append(section)
+    changed += _remove_and_arrange(actor, declaration, sections, ordered)
+    recommendations, ordered = declarations.live_recommendations(declaration.id), []
+    for new, at in zip(draft.recommendations, found.recommendations, strict=True):
+        if at is None:
+            ordered.append(declarations.add_recommendation(actor, declaration, text=new["text"], pillar=new["pillar"],
+                                                           themes=[], addressees=[]))
+            changed += 1
+            continue
+        recommendation = recommendations[at]
+        current = recommendation.current
+        if new["pillar"] != current.pillar or not pairing.same_text(current.text_source, new["text"]):
+            declarations.edit_recommendation(
+                actor, recommendation, base_revision_id=current.id, text=new["text"], pillar=new["pillar"],
+                themes=current.themes, addressees=current.addressees, convention_articles=current.convention_articles)
+            changed += 1
+        ordered.append(recommendation)
+    return changed + _remove_and_arrange(actor, declaration, recommendations, ordered)
+
+
+def _remove_and_arrange(actor, declaration: Declaration, before: list, ordered: list) -> int:
+    """Delete the parts the document no longer has (their history stays) and put the rest in its order."""
+    kept = {item.id for item in ordered}
+    gone = [item for item in before if item.id not in kept]
+    for item in gone:
+        declarations.delete_item(actor, item)
+    if ordered:
+        arranging.arrange(actor, declaration, ordered)
+    return len(gone)
 
 
 def _write_translation(actor, declaration: Declaration, draft: assembly.Draft) -> int:
@@ -294,13 +329,13 @@ def _write_translation(actor, declaration: Declaration, draft: assembly.Draft) -
         changed += 1
     for section, new in zip(sections, draft.sections, strict=True):
         old = section.translation
-        if old is None or old.heading != new["heading"] or not same_text(old.body_source, new["body"]):
+        if old is None or old.heading != new["heading"] or not pairing.same_text(old.body_source, new["body"]):
             declarations.edit_section(actor, section, base_revision_id=old.id if old else 0, heading=new["heading"],
                                       body=new["body"], language=language)
             changed += 1
     for recommendation, new in zip(recommendations, draft.recommendations, strict=True):
         old = recommendation.translation
-        if old is None or not same_text(old.text_source, new["text"]):
+        if old is None or not pairing.same_text(old.text_source, new["text"]):
             declarations.edit_recommendation(actor, recommendation, base_revision_id=old.id if old else 0,
                                              text=new["text"], language=language)
             changed += 1

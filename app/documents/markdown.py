@@ -7,7 +7,7 @@ from app.documents.blocks import Run
 
 _SPECIAL = re.compile(r"([\\`*_\[\]])")
 _NOTE_CALL = re.compile(r"\\\[(\d{1,4})\\\]")
-_LINE_START = re.compile(r"^(\s*)(?:([#>+\-])|(\d+)([.)]))(?=\s)")
+_LINE_START = re.compile(r"^(\s*)(?:([#>+\-])|(\d+)([.)]))(?=\s)|^(\s*)([-*_])(?=(?:\s*[-*_]){2,}\s*$)")
 _ENTITY = re.compile(r"&(?=#?\w+;)")  # "&amp;" typed in a document is those five characters, not "&"
 _LINKS = ("http://", "https://", "mailto:")
 
@@ -20,6 +20,8 @@ def escaped(text: str) -> str:
 
 
 def _escape_mark(found) -> str:
+    if found.group(6):  # "---" alone on its line would be a rule
+        return f"{found.group(5)}\\{found.group(6)}"
     if found.group(2):
         return f"{found.group(1)}\\{found.group(2)}"
     return f"{found.group(1)}{found.group(3)}\\{found.group(4)}"
@@ -31,8 +33,9 @@ def _merged(runs: list[Run]) -> list[Run]:
     for run in runs:
         if not run.text:
             continue
-        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].href) == (run.bold, run.italic, run.href):
-            merged[-1] = Run(merged[-1].text + run.text, run.bold, run.italic, False, run.href)
+        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].code, merged[-1].href) == (
+                run.bold, run.italic, run.code, run.href):
+            merged[-1] = Run(merged[-1].text + run.text, run.bold, run.italic, run.code, run.href)
         else:
             merged.append(run)
     return merged
@@ -47,7 +50,11 @@ def inline(runs: list[Run]) -> str:
         if not core:
             out.append(text.replace("\n", "  \n"))
             continue
-        core = escaped(core) if not run.href else escaped(core).replace("\n", " ")
+        if run.code:  # code: its characters as they are, between enough backticks
+            fence = "`" * (max((len(m) for m in re.findall(r"`+", core)), default=0) + 1)
+            core = f"{fence} {core} {fence}" if core.startswith("`") or core.endswith("`") else f"{fence}{core}{fence}"
+        else:
+            core = escaped(core) if not run.href else escaped(core).replace("\n", " ")
         if run.bold and run.italic:
             core = f"***{core}***"
         elif run.bold:
@@ -65,8 +72,10 @@ def _link(href: str | None) -> str | None:
     """A link Markdown can hold: http(s) or mailto, its spaces and brackets percent-encoded."""
     if not href or not href.strip().startswith(_LINKS):
         return None
-    return href.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(
-        ">", "%3E")
+    href = href.strip().replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    if href.count("(") != href.count(")"):  # Markdown takes balanced brackets in an address as they are
+        href = href.replace("(", "%28").replace(")", "%29")
+    return href
 
 
 def _split_space(text: str) -> tuple[str, str, str]:

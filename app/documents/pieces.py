@@ -24,10 +24,11 @@ class Piece:
     level: int = 0  # a heading's level (1 is the top), a list item's depth (1 is the outer list)
     number: str = ""  # an automatically numbered item's own number as shown ("3", "b", "iv"); "" otherwise
     ordered: bool = False  # a list item of a numbered list
-    bold: bool = False  # the whole paragraph is bold (a heading styled by hand, perhaps)
+    bold: bool = False  # the whole paragraph is bold (a heading styled by hand, perhaps); a table's first row is
+    # marked as its header row
     rtl: bool = False
     indent: float = 0.0  # the paragraph's indentation at its start, in cm (how a typed list item shows its depth)
-    typed: bool = False  # a list item whose number or bullet was typed by hand, not the word processor's
+    typed: str = ""  # a list item whose number was typed by hand: its form ("digit.", "letter.", "digit-"), or "•"
     rows: list[list[list[Run]]] = field(default_factory=list)  # a table's rows of cells
     notes: list[tuple[int, str]] = field(default_factory=list)  # the footnotes it calls: (number, text)
 
@@ -47,6 +48,8 @@ class Reading:
         return self.notes
 
 
+# Fonts that set code apart (Sanad's export writes code in Courier New or Liberation Mono).
+MONOSPACE = re.compile(r"courier|mono|consolas|menlo|fixedsys|lucida console", re.I)
 MAX_LEVEL = 9  # headings and list levels, as Word and LibreOffice have them
 
 

@@ -8,7 +8,7 @@ deletion not accepted is kept), which is the text everyone has agreed on so far.
 import re
 
 from app.documents.blocks import Run
-from app.documents.pieces import MAX_LEVEL, Counters, Piece, Reading, formatted, whole_bold, whole_number
+from app.documents.pieces import MAX_LEVEL, MONOSPACE, Counters, Piece, Reading, formatted, whole_bold, whole_number
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -194,12 +194,14 @@ class DocxReader:
         names = [style["name"] for style in self.styles.chain(style_id)]
         numbering = _numbering(ppr) or self.styles.first(style_id, "numbering")
         notes: list[tuple[int, str]] = []
+        contents = self._in_contents()
         runs = self._runs(element, notes, bold=bool(self.styles.first(style_id, "bold")),
                           italic=bool(self.styles.first(style_id, "italic")))
         piece = Piece("p", runs, notes=notes, rtl=ppr is not None and _on(ppr.find(f"{W}bidi")), indent=_indent(ppr))
         outline = _outline(ppr) or self.styles.first(style_id, "outline")
         heading = next((whole_number(name[8:], None, MAX_LEVEL) for name in names if name.startswith("heading ")), None)
-        if any(name == "toc heading" or re.fullmatch(r"toc \d", name) for name in names[:1]):
+        if any(re.fullmatch(r"(toc|contents) (heading|\d)", name) for name in names[:1]) or contents \
+                or self._in_contents():
             return  # a table of contents: Sanad makes its own
         if names and names[0] == "title":
             piece.kind = "title"
@@ -243,17 +245,19 @@ class DocxReader:
                     runs.extend(self._runs(choice, notes, bold=bold, italic=italic, href=href))
         return runs
 
-    def _run(self, element, notes, bold, italic, href) -> list[Run]:
+    def _run(self, element, notes, bold, italic, href, code=False) -> list[Run]:
         rpr = element.find(f"{W}rPr")
         if rpr is not None:
             if _on(rpr.find(f"{W}vanish")):  # hidden text
                 return []
             bold, italic = _formats(rpr, bold, italic)
+            fonts = rpr.find(f"{W}rFonts")
+            code = code or (fonts is not None and bool(MONOSPACE.search(fonts.get(f"{W}ascii") or "")))
         runs = []
         for child in element:  # a field's instruction (w:instrText) is not text; its result (w:t) is
             tag = child.tag
             if tag in (f"{W}t", f"{W}delText"):
-                runs.append(Run(child.text or "", bold, italic, False, href or self._field_link()))
+                runs.append(Run(child.text or "", bold, italic, code, href or self._field_link()))
             elif tag in (f"{W}fldChar", f"{W}instrText"):
                 self._field(child)
             elif tag == f"{W}tab":
@@ -286,6 +290,11 @@ class DocxReader:
             self.fields[-1]["stage"] = "result"
         elif kind == "end" and self.fields:
             self.fields.pop()
+
+    def _in_contents(self) -> bool:
+        """Inside the result of a TOC field (a table of contents written without a content control)."""
+        return any(field["stage"] == "result" and field["instruction"].strip().upper().startswith("TOC")
+                   for field in self.fields)
 
     def _field_link(self) -> str | None:
         for field in reversed(self.fields):
@@ -339,7 +348,8 @@ class DocxReader:
             if any("".join(r.text for r in cell).strip() for cell in cells):
                 rows.append(cells)
         if rows:
-            self.reading.pieces.append(Piece("table", rows=rows, notes=notes))
+            first = element.find(f"{W}tr/{W}trPr/{W}tblHeader")
+            self.reading.pieces.append(Piece("table", rows=rows, notes=notes, bold=first is not None and _on(first)))
 
     def _cell(self, cell, notes) -> list[Run]:
         runs: list[Run] = []

@@ -7,7 +7,17 @@ changes not yet accepted — an insertion is left out and a deletion put back wh
 import re
 
 from app.documents.blocks import Run
-from app.documents.pieces import MAX_LEVEL, Counters, Piece, Reading, formatted, length_cm, whole_bold, whole_number
+from app.documents.pieces import (
+    MAX_LEVEL,
+    MONOSPACE,
+    Counters,
+    Piece,
+    Reading,
+    formatted,
+    length_cm,
+    whole_bold,
+    whole_number,
+)
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -41,6 +51,8 @@ class _Styles:
                     "outline": style.get(f"{STYLE}default-outline-level"),
                     "list": style.get(f"{STYLE}list-style-name"),
                     "bold": _weight(text), "italic": _italic(text),
+                    "code": bool(MONOSPACE.search(text.get(f"{STYLE}font-name") or text.get(f"{FO}font-family") or ""))
+                    if text is not None and (text.get(f"{STYLE}font-name") or text.get(f"{FO}font-family")) else None,
                     "rtl": (paragraph.get(f"{STYLE}writing-mode") or "").startswith("rl")
                     if paragraph is not None and paragraph.get(f"{STYLE}writing-mode") else None,
                     "indent": _start_margin(paragraph)}
@@ -102,6 +114,7 @@ class OdtReader:
         self.counters: dict[str, Counters] = {}
         self.last_list_style = None
         self.skipping: str | None = None  # inside an insertion not accepted: its change id
+        self.code = False  # the text being read is set in a monospace font
 
     def read(self) -> Reading:
         body = self.content.find(f"{OFFICE}body")
@@ -225,18 +238,20 @@ class OdtReader:
         if element.get(f"{TEXT}change-id") == self.skipping:
             self.skipping = None
 
-    def _inline(self, parent, *, bold=False, italic=False, href=None) -> tuple[list[Run], list]:
+    def _inline(self, parent, *, bold=False, italic=False, href=None, code=False) -> tuple[list[Run], list]:
         runs: list[Run] = []
         notes: list[tuple[int, str]] = []
+        self.code = code
         self._text(runs, parent.text, bold, italic, href)
         for child in parent:
             self._inline_child(child, runs, notes, bold, italic, href)
+            self.code = code
             self._text(runs, child.tail, bold, italic, href)
         return runs, notes
 
     def _text(self, runs, words, bold, italic, href) -> None:
         if words and self.skipping is None:
-            runs.append(Run(words, bold, italic, False, href))
+            runs.append(Run(words, bold, italic, self.code, href))
 
     def _inline_child(self, child, runs, notes, bold, italic, href) -> None:
         tag = child.tag
@@ -245,7 +260,8 @@ class OdtReader:
             inner, inner_notes = self._inline(
                 child, bold=self._or(self.styles.first(name, "bold"), bold),
                 italic=self._or(self.styles.first(name, "italic"), italic),
-                href=child.get(f"{XLINK}href") if tag == f"{TEXT}a" else href)
+                href=child.get(f"{XLINK}href") if tag == f"{TEXT}a" else href,
+                code=self._or(self.styles.first(name, "code"), self.code))
             runs.extend(inner)
             notes.extend(inner_notes)
         elif tag == f"{TEXT}s":
@@ -298,29 +314,38 @@ class OdtReader:
     def _table(self, element) -> None:
         """A table's rows of cells; a cell covered by a merged one above or to its left holds the merged cell's
         text, so that the columns stay in line (as a person reads them). Its footnotes go with it."""
-        rows, notes, above = [], [], {}
+        rows, notes, above, down = [], [], {}, {}  # down: column → rows a merged cell above still covers
         for row in element.iter(f"{TABLE}table-row"):
             cells: list[list[Run]] = []
+            across = 0  # cells a merged cell to the left still covers in this row
             for cell in row:
                 column = len(cells)
                 if cell.tag == f"{TABLE}covered-table-cell":
-                    cells.append(list(above.get(column, cells[-1] if cells else [])))
-                elif cell.tag == f"{TABLE}table-cell":
-                    runs: list[Run] = []
-                    for paragraph in _cell_paragraphs(cell):
-                        found, found_notes = self._inline(paragraph)
-                        notes.extend(found_notes)
-                        if found and runs:
-                            runs.append(Run("\n"))
-                        runs.extend(found)
-                    cells.append(runs)
-                else:
+                    if across:
+                        cells.append([])  # covered from the left: the merged cell's text is said once
+                        across -= 1
+                        continue
+                    cells.append(list(above.get(column, [])) if down.get(column, 0) > 0 else [])
+                    down[column] = down.get(column, 0) - 1
                     continue
-                above[column] = cells[-1]
+                if cell.tag != f"{TABLE}table-cell":
+                    continue
+                runs: list[Run] = []
+                for paragraph in _cell_paragraphs(cell):
+                    found, found_notes = self._inline(paragraph)
+                    notes.extend(found_notes)
+                    if found and runs:
+                        runs.append(Run("\n"))
+                    runs.extend(found)
+                cells.append(runs)
+                above[column] = runs
+                down[column] = (whole_number(cell.get(f"{TABLE}number-rows-spanned"), 1, 1000) or 1) - 1
+                across = (whole_number(cell.get(f"{TABLE}number-columns-spanned"), 1, 64) or 1) - 1
             if any("".join(r.text for r in cell).strip() for cell in cells):
                 rows.append(cells)
         if rows:
-            self.reading.pieces.append(Piece("table", rows=rows, notes=notes))
+            header = element.find(f"{TABLE}table-header-rows") is not None
+            self.reading.pieces.append(Piece("table", rows=rows, notes=notes, bold=header))
 
 
 def _cell_paragraphs(element, depth: int = 0):

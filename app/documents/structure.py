@@ -16,6 +16,7 @@ The rules, in order:
 Each piece becomes a unit with a role the coordinator can change on the preview page; assembly.py turns units
 and roles into the declaration's parts. Nothing here reads or writes the database."""
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale
@@ -23,7 +24,7 @@ from flask_babel import gettext as _
 
 from app.choices import LANGUAGES, PILLARS
 from app.documents import markdown
-from app.documents.pieces import INDENT_STEP_CM, MAX_LEVEL, Piece
+from app.documents.pieces import INDENT_STEP_CM, MAX_LEVEL, Piece, whole_bold
 
 # What a unit becomes. "text" belongs to the section above it, "point" to the recommendation above it (so that
 # a paragraph made a recommendation on the preview takes none of its section's text with it).
@@ -36,8 +37,8 @@ _LOOSE_NUMBER = re.compile(r"^\s*(?:(?:R|Rec\.?|Recommendation|سفارش)\s*)?\
                            r"(?:[.)۔:]|\s*[-–])[\s\u00a0]+", re.I)
 _STRICT_NUMBER = re.compile(r"^\s*([0-9]{1,3})[.)][\s\u00a0]+")
 _TYPED_BULLET = re.compile(r"^\s*[•◦▪‣●○■□\-–*][\s\u00a0]+")
-_ASKS = re.compile(r"\brecommendations?\b|\basks\b|\bwe (call|urge|ask)\b|\bcall (on|for)\b|\bdemands\b|سفارش|مطالبات",
-                   re.I)
+_ASKS = re.compile(r"\brecommendations?\b|\basks\b|\bwe (call|urge|ask)\b|\bcall (on|for)\b|\bdemands\b|سفارش(ات)?"
+                   r"|مطالبات", re.I)
 MAX_HEADING_CHARACTERS = 120
 
 
@@ -79,13 +80,13 @@ PILLAR_WORDS = {"prevent": ("prevention", "انسداد"),
                 "promote": ("promotion", "partnership", "cooperation", "شراکت داری", "تعاون")}
 
 
-def pillar_named(text: str) -> str:
+def pillar_named(text: str, longest: int = 60) -> str:
     """The pillar a short line names (in English or Urdu), or ""."""
     text = " ".join(text.lower().split())
-    if len(text) > 60:
+    if len(text) > longest:
         return ""
-    for key, name in PILLARS.items():
-        for word in (*_labels(lambda n=name: n), *PILLAR_WORDS[key]):
+    for key in PILLARS:
+        for word in _pillar_words(key):
             if re.search(rf"(^|[\s:(–-]){re.escape(word)}($|[\s:),.–-])", text):
                 return key
     return ""
@@ -112,6 +113,9 @@ def typed(piece: Piece, loose: bool) -> Piece:
     if not found or not text[found.end():].strip():
         return piece
     number = found.group(1).translate(DIGITS) if found.re is numbers else ""
+    # Its form: the kind of number, and whether a dash follows it ("5 - 10 officers" is no "5." item).
+    form = "•" if not number else ("digit" if number.isdigit() else "roman" if len(number) > 1 else "letter") + (
+        "." if found.group(0).strip()[-1:] in ".)۔:" else "-")
     runs, cut = [], found.end()
     for run in piece.runs:
         if cut >= len(run.text):
@@ -120,7 +124,7 @@ def typed(piece: Piece, loose: bool) -> Piece:
         runs.append(type(run)(run.text[cut:], run.bold, run.italic, run.code, run.href))
         cut = 0
     return Piece("item", runs, level=1, number=number, ordered=bool(number), rtl=piece.rtl, notes=piece.notes,
-                 bold=piece.bold, indent=piece.indent, typed=True)
+                 bold=piece.bold, indent=piece.indent, typed=form)
 
 
 def _relevel(pieces: list[Piece]) -> None:
@@ -147,15 +151,17 @@ def _heading_like(piece: Piece) -> bool:
 
 def find(pieces: list[Piece]) -> list[Unit]:
     """Each piece's unit with its suggested role."""
-    styled = any(piece.kind in ("heading", "title") for piece in pieces)
+    styled = any(piece.kind == "heading" for piece in pieces)
     if not styled:  # headings set in bold by hand
         pieces = [Piece("heading", p.runs, level=1, rtl=p.rtl, notes=p.notes, bold=True) if _heading_like(p)
                   else p for p in pieces]
+        _hand_levels(pieces)
+    raw = pieces
     title_at = next((i for i, p in enumerate(pieces) if p.kind == "title"), None)
     if title_at is None:
         title_at = next((i for i, p in enumerate(pieces) if p.kind == "heading"), None)
     asks = _asks_plan([typed(piece, True) for piece in pieces], title_at)
-    inside = {i for start, (_numbered, end) in asks.items() for i in range(start + 1, end)}
+    inside = {i for start, (_numbered, end, _form) in asks.items() for i in range(start + 1, end)}
     pieces = [typed(piece, i in inside) for i, piece in enumerate(pieces)]
     _relevel(pieces)
     units: list[Unit] = []
@@ -165,8 +171,10 @@ def find(pieces: list[Piece]) -> list[Unit]:
     top = min(levels) if levels else 1
     first_heading = next((i for i, p in enumerate(pieces) if p.kind == "heading" and i != title_at), len(pieces))
     state = {"asks_level": None, "pillar": "", "top": top, "styled": styled}
+    margins = Counter(round(p.indent, 1) for p in pieces if p.kind == "p")
+    margin = margins.most_common(1)[0][0] if margins else 0.0
     for index, piece in enumerate(pieces):
-        unit = Unit(_markdown(piece, top), "text", notes=[f"[{n}] {t}" for n, t in piece.notes])
+        unit = Unit(_markdown(piece, top, margin=margin), "text", notes=[f"[{n}] {t}" for n, t in piece.notes])
         if index == title_at:
             unit.role, unit.markdown, unit.unsure = "title", piece.text, unsure_title
         elif piece.kind == "title":
@@ -174,15 +182,32 @@ def find(pieces: list[Piece]) -> list[Unit]:
         elif title_at is not None and index < title_at:
             unit.role, unit.unsure = "drop", _("Before the title: left out unless you choose otherwise.")
         elif index < first_heading and piece.kind in ("p", "item"):
-            unit.role, unit.markdown = "summary", markdown.inline(piece.runs)
+            unit.role, unit.markdown = "summary", markdown.inline(raw[index].runs)
         elif piece.kind == "heading":
             _heading(piece, unit, state, opens_asks=index in asks)
         elif state["asks_level"] is not None:
-            units.extend(_in_asks(piece, unit, asks[max(i for i in asks if i < index)][0], state["pillar"]))
+            units.extend(_in_asks(piece, raw[index], unit, asks[max(i for i in asks if i < index)], state["pillar"]))
             continue
         units.append(unit)
     _pillar_lines(units)
     return units
+
+
+def _hand_levels(pieces: list[Piece]) -> None:
+    """In a document whose headings are bold lines, every one is at the first level: after one that opens the
+    recommendations, a bold line that leads into numbered items ("To the Federal Government:", "Prevent") is a
+    heading among them, one level down, until a bold line that does not."""
+    inside = False
+    for index, piece in enumerate(pieces):
+        if piece.kind != "heading":
+            continue
+        following = next((p for p in pieces[index + 1:] if p.text), None)
+        leads = following is not None and following.kind in ("p", "item") and bool(
+            _LOOSE_NUMBER.match(following.text) or following.kind == "item")
+        if inside and leads:
+            piece.level = 2
+        else:
+            inside = bool(_ASKS.search(piece.text))
 
 
 def _heading(piece: Piece, unit: Unit, state: dict, opens_asks: bool) -> None:
@@ -210,24 +235,41 @@ def _asks_plan(pieces: list[Piece], title_at) -> dict[int, tuple[bool, int]]:
     pillar's). A heading inside recommendations is not one ("Recommendations to protect victims" under
     "Recommendations" is the Protect pillar's)."""
     plan, end = {}, -1
-    for index, piece in enumerate(pieces):
-        if index <= end or piece.kind != "heading" or index == title_at or not _ASKS.search(piece.text):
+    headings = [i for i, p in enumerate(pieces) if p.kind == "heading" and i != title_at and _ASKS.search(p.text)]
+    named = [i for i in headings if _named_asks(pieces[i].text)]
+    for index in named or headings:  # a heading that is just "Recommendations" wins over one that mentions them
+        piece = pieces[index]
+        if index <= end:
             continue
         end = next((j for j in range(index + 1, len(pieces)) if pieces[j].kind == "heading"
                     and pieces[j].level <= piece.level and not pillar_named(pieces[j].text)), len(pieces))
-        numbered = any(p.kind == "item" and p.ordered and p.level == 1 for p in pieces[index + 1:end])
-        plan[index] = (numbered, end)
+        first = next((p for p in pieces[index + 1:end] if p.kind == "item" and p.ordered and p.level == 1), None)
+        plan[index] = (first is not None, end, first.typed if first is not None else "")
         end -= 1
     return plan
 
 
-def _in_asks(piece: Piece, unit: Unit, numbered: bool, pillar: str) -> list[Unit]:
+_ASK_WORDS = re.compile(r"[\s:.،۔]+|\b(our|key|main|the|policy|alliance'?s?)\b|ہماری|اہم|کلیدی", re.I)
+
+
+def _named_asks(text: str) -> bool:
+    """A heading that names the recommendations and nothing else: "Recommendations", "Our key recommendations:",
+    "سفارشات" (not "Follow-up on earlier recommendations")."""
+    return bool(_ASKS.fullmatch(_ASK_WORDS.sub("", text.lower())))
+
+
+def _in_asks(piece: Piece, raw: Piece, unit: Unit, plan: tuple, pillar: str) -> list[Unit]:
+    """A piece among the recommendations: a new one (a numbered item at the first level — typed by hand, in the
+    form the first one was: "(a)" under a "1." is a point of it), a point of the one above, or a pillar."""
+    numbered, _end, form = plan
     if piece.kind == "table":
         return _table_recommendations(piece, pillar)
     named = _pillar_line(piece.text) if piece.kind == "p" else ""
     if named:
         return [Unit(piece.text, "pillar", pillar=named)]
-    if piece.kind == "item" and piece.level == 1 and (piece.ordered or not numbered):
+    if piece.typed and piece.typed != "•" and form and piece.typed != form and piece.level == 1:
+        unit.role, unit.markdown = "point", markdown.inline(raw.runs)  # as typed, its "(a)" kept
+    elif piece.kind == "item" and piece.level == 1 and (piece.ordered or not numbered):
         unit.role, unit.number, unit.pillar = "recommendation", piece.number, pillar
         unit.markdown = markdown.inline(piece.runs)
         if not pillar:
@@ -242,41 +284,69 @@ def _in_asks(piece: Piece, unit: Unit, numbered: bool, pillar: str) -> list[Unit
 
 
 _CELL_NUMBER = re.compile(r"[0-9۰-۹٠-٩]{1,3}[.)۔]?")
-HEADER_CELL_CHARACTERS = 40
+# What a table's first row says when it names its columns.
+_HEADER_WORDS = re.compile(r"^(#|no\.?|nos?\.|number|s\.? ?no\.?|sr\.?|serial|recommendations?|asks?|actions?|pillars?|"
+                           r"themes?|responsible.*|who|by whom|ministry|institutions?|lead.*|timeline|time ?frame|"
+                           r"deadline|priority|notes?|remarks|نمبر|سفارشات?|ستون|ذمہ دار.*|ادارہ|وزارت|مدت)$", re.I)
+PILLAR_CELL_CHARACTERS = 25  # a cell that names a pillar is a name, not a sentence that mentions one
+QUOTE_INDENT_CM = 0.5  # a paragraph set in this much more than the document's usual margin is a quotation
 
 
 def _table_recommendations(piece: Piece, pillar: str) -> list[Unit]:
     """Each row of a table of recommendations, its columns read by what they hold: the column of numbers gives
-    the number, a column of pillar names the pillar, the longest other one the text, and any other column is
-    added to the text under its header. The first row is a header when none of its cells is a number or a pillar
-    and all are short, as column names are."""
+    the number, a column of pillar names the pillar, the column headed "Recommendation" (or else the longest
+    other one) the text, and any other column is added to the text under its header. The first row is a header
+    when it is marked as one or bold, or names columns ("No.", "Recommendation", "Responsible ministry") and holds
+    no number or pillar. A row with only a pillar's name gives the rows under it that pillar."""
     rows = [[markdown.inline(cell).replace("  \n", " ") for cell in row] for row in piece.rows]
-    plain = ["".join(run.text for run in cell).strip() for cell in piece.rows[0]]
+    plains = [["".join(run.text for run in cell).strip() for cell in row] for row in piece.rows]
     width = max(len(row) for row in rows)
     rows = [row + [""] * (width - len(row)) for row in rows]
-    plain += [""] * (width - len(plain))
-    header = len(rows) > 1 and not any(_CELL_NUMBER.fullmatch(cell) or pillar_named(cell) for cell in plain) \
-        and all(len(cell) <= HEADER_CELL_CHARACTERS for cell in plain)
-    body = rows[1:] if header else rows
+    plains = [row + [""] * (width - len(row)) for row in plains]
+    plain = plains[0]
+    marked = piece.bold or all(whole_bold(cell) for cell in piece.rows[0] if cell)
+    header = len(rows) > 1 and (marked or not any(
+        _CELL_NUMBER.fullmatch(c) or pillar_named(c, PILLAR_CELL_CHARACTERS) for c in plain) and any(
+        _HEADER_WORDS.match(c) for c in plain if c))
+    body = list(zip(rows[1:], plains[1:], strict=True)) if header else list(zip(rows, plains, strict=True))
     half = max(1, len(body) // 2)
-    number_column = next((c for c in range(width) if sum(
-        bool(_CELL_NUMBER.fullmatch(row[c].strip())) for row in body) >= half), None)
-    pillar_column = next((c for c in range(width) if c != number_column and sum(
-        bool(pillar_named(row[c])) for row in body) >= half), None)
+    named = [c for c in range(width) if header and (_ASKS.search(plain[c]) or plain[c].lower() in ("text", "متن"))]
+    number_column = next((c for c in range(width) if c not in named and sum(
+        bool(_CELL_NUMBER.fullmatch(row[c])) for _r, row in body) >= half), None)
+    pillar_column = next((c for c in range(width) if c not in named and c != number_column and sum(
+        bool(_pillar_only(row[c])) for _r, row in body) >= half), None)
     others = [c for c in range(width) if c not in (number_column, pillar_column)]
-    named = [c for c in others if header and _ASKS.search(plain[c])]  # a column headed "Recommendation"
-    text_column = named[0] if named else max(others, key=lambda c: sum(len(row[c]) for row in body)) if others else 0
+    text_column = named[0] if named else max(others, key=lambda c: sum(len(row[c]) for row, _p in body)) \
+        if others else 0
     units = []
-    for row in body:
+    for row, cells in body:
+        filled = {cell for cell in cells if cell}
+        if len(filled) == 1 and _pillar_only(next(iter(filled))):  # a row naming a pillar, across the table
+            name = next(iter(filled))
+            pillar = _pillar_only(name)
+            units.append(Unit(name, "pillar", level=3, pillar=pillar))
+            continue
         extra = [(f"**{markdown.escaped(plain[c])}:** " if header and plain[c] else "") + row[c]
                  for c in others if c != text_column and row[c].strip()]
-        found = pillar_named(row[pillar_column]) if pillar_column is not None else ""
+        found = _pillar_only(cells[pillar_column]) if pillar_column is not None else ""
         units.append(Unit("\n\n".join([row[text_column], *extra]).strip(), "recommendation",
-                          number=row[number_column].strip(" .)۔").translate(DIGITS) if number_column is not None
+                          number=cells[number_column].strip(" .)۔").translate(DIGITS) if number_column is not None
                           else "", pillar=found or pillar,
                           unsure="" if found or pillar else _("No pillar heading above it: choose its pillar."),
-                          notes=[f"[{n}] {t}" for n, t in piece.notes] if row is body[0] else []))
+                          notes=[f"[{n}] {t}" for n, t in piece.notes] if not units else []))
     return units
+
+
+def _pillar_only(text: str) -> str:
+    """The pillar a cell holds when it holds a pillar's name and nothing else ("Prevent", "2. Protection",
+    "Pillar: Pursue", "روک تھام")."""
+    words = " ".join(w for w in re.sub(r"[\W\d_]+", " ", text.lower()).split() if w not in ("pillar", "ستون"))
+    found = pillar_named(words, PILLAR_CELL_CHARACTERS)
+    return found if found and any(words == w for w in _pillar_words(found)) else ""
+
+
+def _pillar_words(key: str) -> list[str]:
+    return [*_labels(lambda: PILLARS[key]), *PILLAR_WORDS[key]]
 
 
 def _pillar_lines(units: list[Unit]) -> None:
@@ -292,10 +362,16 @@ def _pillar_lines(units: list[Unit]) -> None:
             current = None
 
 
-def _markdown(piece: Piece, top: int, shift: int = 0) -> str:
+def _markdown(piece: Piece, top: int, shift: int = 0, margin: float = 0.0) -> str:
+    """A piece's Markdown: a table, a heading's text, a list item at its depth, a paragraph — set in from the
+    document's usual margin, a quotation; "⁂" alone, a rule (Sanad's export writes one so)."""
     if piece.kind == "table":
         return markdown.table(piece.rows)
     text = markdown.inline(piece.runs)
+    if piece.kind == "p" and piece.text == "⁂":
+        return "---"
+    if piece.kind == "p" and piece.indent > margin + QUOTE_INDENT_CM and text:
+        return "\n".join("> " + line for line in text.split("\n"))
     if piece.kind == "heading":
         return text
     if piece.kind == "item":

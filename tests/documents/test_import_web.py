@@ -3,6 +3,7 @@ coordinator may change), confirm; a new revision of a draft shows its changes fi
 imported again changes nothing, in both languages."""
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from app.declarations import services
 from app.declarations.models import Declaration, Recommendation, RecommendationRevision, SectionRevision
 from app.extensions import db
+from app.time import utcnow
 from tests.documents import test_bad_files as bad
 from tests.helpers import hidden_fields, login, make_bilingual
 
@@ -227,3 +229,91 @@ def test_only_coordinators_import(client, people, make_declaration):
     assert client.get("/declarations/import").status_code == 403
     assert client.get(f"/declarations/{declaration.id}/import").status_code == 403
     assert client.post("/declarations/import/confirm", data={"preview": "x"}).status_code == 403
+
+
+def test_a_new_revision_pairs_parts_by_what_they_say_not_by_their_place(app, client, people, make_declaration):
+    """The draft has sections Preamble, Context and recommendations 1–3; the document inserts a section before
+    Context and leaves recommendation 2 out: one section added, one recommendation deleted, the rest unchanged
+    and in the document's order — each keeps its own history."""
+    declaration = make_declaration("drafting")
+    with app.app_context():
+        sections = services.live_sections(declaration.id)
+        recommendations = services.live_recommendations(declaration.id)
+        before = {"sections": [(s.id, s.current.heading, s.current.body_source, s.current.id) for s in sections],
+                  "recommendations": [(r.id, r.current.text_source, r.current.pillar, r.current.id)
+                                      for r in recommendations]}
+        summary = db.session.get(Declaration, declaration.id).summary
+    document = Document()
+    document.add_paragraph("Declaration on trafficking", style="Title")
+    document.add_paragraph(summary)
+    (first_id, first_heading, first_body, _r), (second_id, second_heading, second_body, _r2) = before["sections"]
+    document.add_heading(first_heading, 1)
+    document.add_paragraph(first_body.replace("**", ""))
+    document.add_heading("A new section", 1)
+    document.add_paragraph("Inserted between the two.")
+    document.add_heading(second_heading, 1)
+    document.add_paragraph(second_body.replace("**", ""))
+    document.add_heading("Recommendations", 1)
+    kept = [before["recommendations"][0], before["recommendations"][2]]
+    for n, (_id, text, _pillar, _revision) in enumerate(kept, start=1):
+        document.add_paragraph(f"{n}. {text}")
+    login(client, people["coordinator"].email)
+    response = upload(client, f"/declarations/{declaration.id}/import", {"document": ("d.docx", _saved(document))})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:3000]
+    changes = re.findall(r'<section class="diff-item (\w+)">', html)
+    # Added: the new section; removed: recommendation 2; changed: the preamble (its bold was not typed in the
+    # document) and recommendation 3, now number 2 — nothing else.
+    assert sorted(changes) == ["added", "changed", "changed", "removed"]
+    assert "Moved from number 3 to 2." in html
+    confirmed = client.post(f"/declarations/{declaration.id}/import/confirm",
+                            data={**_preview_fields(html), "action": "confirm"})
+    assert confirmed.status_code == 303
+    with app.app_context():
+        sections = services.live_sections(declaration.id)
+        assert [s.id for s in sections][0] == first_id and [s.id for s in sections][2] == second_id
+        assert sections[1].current.heading == "A new section"
+        assert sections[2].current.id == before["sections"][1][3]  # unchanged: the same revision
+        recommendations = services.live_recommendations(declaration.id)
+        assert [(r.id, r.current.id, r.current.pillar) for r in recommendations] == [
+            (k[0], k[3], k[2]) for k in kept]
+
+
+def _saved(document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+TRICKY_SECTIONS = [
+    ("Lists", "Before the list:\n\n- one\n    - two\n        - three\n- four\n\n1. first\n2. second"),
+    ("Emphasis", "*an **important** word*, `code(x)` and a [link](https://en.wikipedia.org/wiki/X_(y))."),
+    ("Quotation", "Said before:\n\n> The state shall protect victims.\n\nAnd after."),
+    ("Inner heading", "Text.\n\n### A heading inside\n\nMore text; 1990\\. was a year, \\- not a list."),
+    ("Table", "| Route | Crime |\n| --- | --- |\n| Sea | Smuggling |"),
+    ("Loose list", "- a\n\n- b"),
+    ("Literal", "AT&T &amp; co, 5 \\* 3, a_b and [1] and \\---"),
+]
+
+
+@pytest.mark.parametrize("kind", ["docx", "odt"])
+def test_tricky_markdown_exported_and_imported_again_changes_nothing(app, client, people, make_declaration, kind):
+    declaration = make_declaration("drafting")
+    with app.test_request_context():
+        coordinator = db.session.get(type(people["coordinator"]), people["coordinator"].id)
+        found = db.session.get(Declaration, declaration.id)
+        for heading, body in TRICKY_SECTIONS:
+            services.add_section(coordinator, found, heading=heading, body=body)
+        services.add_recommendation(coordinator, found, text="Train officers:\n\n1. in Karachi\n2. in Quetta",
+                                    pillar="prevent", themes=["trafficking"], addressees=[])
+        services.change_phase(coordinator, found, "consultation", deadline=utcnow() + timedelta(days=7))
+        services.change_phase(coordinator, found, "revision")
+        db.session.commit()
+        number = db.session.get(Declaration, declaration.id).latest_version.number
+    login(client, people["coordinator"].email)
+    exported = client.get(f"/declarations/{declaration.id}/versions/{number}.{kind}")
+    response = upload(client, f"/declarations/{declaration.id}/import", {"document": (f"v.{kind}", exported.data)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:3000]
+    changed = re.findall(r'<section class="diff-item \w+">\s*<h4>(.*?)</h4>', html, re.S)
+    assert "No change: the document says what the text already says." in html, changed

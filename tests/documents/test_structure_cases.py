@@ -205,3 +205,75 @@ def test_a_document_nested_past_any_real_depth_is_refused_as_damaged(app):
     data = out.getvalue()
     with app.test_request_context(), pytest.raises(intake.Refused, match="damaged"):
         importing.read_file("deep.docx", data)
+
+
+def _recommendations_table(rows, bold_header=False):
+    document = Document()
+    document.add_paragraph("Declaration", style="Title")
+    document.add_heading("Recommendations", 1)
+    _table(document, rows, bold_header)
+    return _saved(document)
+
+
+def test_a_recommendation_that_mentions_a_pillar_is_text_not_a_pillar(app):
+    _upload, draft = _draft(app, _recommendations_table([
+        ["No", "Recommendation"], ["1", "Improve protection for victims in every district."],
+        ["2", "Shelters for boys."]]))
+    assert [(r["number"], r["text"]) for r in draft.recommendations] == [
+        ("1", "Improve protection for victims in every district."), ("2", "Shelters for boys.")]
+
+
+def test_a_table_of_short_recommendations_without_a_header_keeps_every_row(app):
+    _upload, draft = _draft(app, _recommendations_table([["Fund shelters."], ["Train police."], ["Protect victims."]]))
+    assert [r["text"] for r in draft.recommendations] == ["Fund shelters.", "Train police.", "Protect victims."]
+
+
+def test_a_bold_header_that_names_a_pillar_word_is_still_the_header(app):
+    _upload, draft = _draft(app, _recommendations_table(
+        [["#", "Prevention measures"], ["1", "Fund shelters."], ["2", "Train police."]], bold_header=True))
+    assert [r["text"] for r in draft.recommendations] == ["Fund shelters.", "Train police."]
+
+
+def test_a_row_naming_a_pillar_gives_the_rows_under_it_that_pillar(app):
+    document = Document()
+    document.add_paragraph("Declaration", style="Title")
+    document.add_heading("Recommendations", 1)
+    table = _table(document, [["No.", "Recommendation", "Who"], ["Prevent", "", ""], ["1", "Fund shelters.", "MoI"],
+                              ["Protect", "", ""], ["2", "Open shelters.", "MoHR"]], bold_header=True)
+    for row in (1, 3):
+        table.cell(row, 0).merge(table.cell(row, 2))
+    _upload, draft = _draft(app, _saved(document))
+    assert [(r["number"], r["text"], r["pillar"]) for r in draft.recommendations] == [
+        ("1", "Fund shelters.\n\n**Who:** MoI", "prevent"), ("2", "Open shelters.\n\n**Who:** MoHR", "protect")]
+    assert draft.problems == []
+
+
+def test_a_titled_document_with_bold_lines_for_headings_and_addressees(app):
+    document = Document()
+    document.add_paragraph("Hyderabad Declaration", style="Title")
+    document.add_paragraph("1. End trafficking.")  # the summary, as typed
+    document.add_paragraph().add_run("Background:").bold = True
+    document.add_paragraph("Trafficking is rising.")
+    document.add_paragraph().add_run("Recommendations:").bold = True
+    document.add_paragraph().add_run("To the Federal Government:").bold = True
+    document.add_paragraph("1. Fund shelters.")
+    document.add_paragraph().add_run("To the provinces:").bold = True
+    document.add_paragraph("2. Train police.")
+    document.add_paragraph().add_run("Annex:").bold = True
+    document.add_paragraph("Who we are.")
+    _upload, draft = _draft(app, _saved(document))
+    assert draft.summary == "1. End trafficking."
+    assert [r["text"] for r in draft.recommendations] == ["Fund shelters.", "Train police."]
+    assert [s["heading"] for s in draft.sections][0] == "Background:"
+    assert "Annex:" in [s["heading"] for s in draft.sections]
+
+
+def test_a_table_of_contents_written_as_a_field_is_left_out(app):
+    data = _with_body_xml(
+        '<w:p><w:pPr><w:pStyle w:val="Contents1"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Background 1</w:t></w:r></w:p>'
+        '<w:p><w:r><w:t>Recommendations 2</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        '<w:p><w:r><w:t>The text.</w:t></w:r></w:p>')
+    _upload, draft = _draft(app, data)
+    assert draft.sections[0]["body"] == "The text."
