@@ -3,8 +3,9 @@ as a new revision has them (app/documents/importing.py); moving one part a place
 services.move_item."""
 from app import permissions
 from app.audit.services import record
-from app.declarations.services import _require_editable, _touch
+from app.declarations.services import require_editable
 from app.errors import NotAllowed
+from app.time import utcnow
 
 
 def arrange(actor, declaration, items: list) -> bool:
@@ -12,12 +13,12 @@ def arrange(actor, declaration, items: list) -> bool:
     two share one); whether any moved."""
     if not permissions.can_edit_text(actor, declaration):
         raise NotAllowed()
-    _require_editable(declaration)
+    require_editable(declaration)
     moved = False
     for item, position in zip(items, sorted(item.position for item in items), strict=True):
         if item.position != position:
             item.position, moved = position, True
     if moved:
-        _touch(declaration)
+        declaration.updated_at = utcnow()
         record(actor, "parts_arranged", declaration, kind=items[0].kind, ids=[item.id for item in items])
     return moved

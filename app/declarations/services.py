@@ -109,7 +109,7 @@ def content_hash(content: dict) -> str:
 
 # --- creating and settings ---------------------------------------------------------------
 
-def _require_editable(declaration: Declaration) -> None:
+def require_editable(declaration: Declaration) -> None:
     if declaration.phase not in EDITABLE_PHASES:
         raise RuleError(_("The text can only be changed while drafting or in revision. "
                           "It is now in the %(phase)s phase.", phase=_phase_label(declaration.phase)))
@@ -139,7 +139,7 @@ def update_settings(actor, declaration: Declaration, *, base_edit_count: int, ki
     if base_edit_count != declaration.edit_count:
         raise EditConflict(declaration)
     if (title.strip(), summary.strip()) != (declaration.title, declaration.summary):
-        _require_editable(declaration)  # the title is part of the versioned text
+        require_editable(declaration)  # the title is part of the versioned text
         if declaration.bilingual:  # the other language's title and summary now lag behind
             declaration.title_needs_translation = declaration.translation_language
     declaration.kind, declaration.title, declaration.summary = kind, title.strip(), summary.strip()
@@ -183,7 +183,7 @@ def _new_section_revision(actor, section: Section, heading: str, body: str, amen
 def add_section(actor, declaration: Declaration, *, heading: str, body: str) -> Section:
     if not permissions.can_edit_text(actor, declaration):
         raise NotAllowed()
-    _require_editable(declaration)
+    require_editable(declaration)
     section = Section(declaration_id=declaration.id, position=_next_position(Section, declaration.id))
     db.session.add(section)
     db.session.flush()
@@ -199,7 +199,7 @@ def edit_section(actor, section: Section, *, base_revision_id: int, heading: str
     language for a translation, which the declaration's translators may write too)."""
     declaration = section.declaration
     language = languages.check_text_edit(actor, declaration, language)
-    _require_editable(declaration)
+    require_editable(declaration)
     if section.deleted_at is not None:
         raise RuleError(_("This section has been deleted."))
     base = section.translation if language != declaration.language else section.current
@@ -237,7 +237,7 @@ def _new_recommendation_revision(actor, recommendation: Recommendation, fields: 
 def add_recommendation(actor, declaration: Declaration, **fields) -> Recommendation:
     if not permissions.can_edit_text(actor, declaration):
         raise NotAllowed()
-    _require_editable(declaration)
+    require_editable(declaration)
     recommendation = Recommendation(declaration_id=declaration.id,
                                     position=_next_position(Recommendation, declaration.id))
     db.session.add(recommendation)
@@ -252,7 +252,7 @@ def edit_recommendation(actor, recommendation: Recommendation, *, base_revision_
                         language: str | None = None, **fields) -> RecommendationRevision:
     declaration = recommendation.declaration
     language = languages.check_text_edit(actor, declaration, language)
-    _require_editable(declaration)
+    require_editable(declaration)
     if recommendation.deleted_at is not None:
         raise RuleError(_("This recommendation has been deleted."))
     base = recommendation.translation if language != declaration.language else recommendation.current
@@ -272,7 +272,7 @@ def delete_item(actor, item) -> None:
     declaration = item.declaration
     if not permissions.can_edit_text(actor, declaration):
         raise NotAllowed()
-    _require_editable(declaration)
+    require_editable(declaration)
     if item.deleted_at is not None:
         raise RuleError(_("This has already been deleted."))
     item.deleted_at = utcnow()
@@ -286,7 +286,7 @@ def move_item(actor, item, direction: int) -> None:
     declaration = item.declaration
     if not permissions.can_edit_text(actor, declaration):
         raise NotAllowed()
-    _require_editable(declaration)
+    require_editable(declaration)
     model = type(item)
     siblings = db.session.scalars(select(model).where(model.declaration_id == declaration.id,
                                                       model.deleted_at.is_(None)).order_by(model.position)).all()

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField
-from wtforms.validators import DataRequired
+from wtforms.validators import AnyOf, DataRequired
 
 from app.choices import DECLARATION_KINDS, MODERATION_MODES, VISIBILITIES
 from app.web.forms import CreateForm, Form, choices
@@ -32,6 +32,7 @@ class PreviewForm(Form):
 
 
 class NewPreviewForm(PreviewForm, CreateForm):
-    kind = HiddenField(validators=[DataRequired()])
-    moderation = HiddenField(validators=[DataRequired()])
-    visibility = HiddenField(validators=[DataRequired()])
+    """The new declaration's settings, chosen on the upload page, carried through the preview."""
+    kind = HiddenField(validators=[DataRequired(), AnyOf(list(DECLARATION_KINDS))])
+    moderation = HiddenField(validators=[DataRequired(), AnyOf(list(MODERATION_MODES))])
+    visibility = HiddenField(validators=[DataRequired(), AnyOf(list(VISIBILITIES))])

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import permissions
 from app.audit.services import record
+from app.choices import LANGUAGE_NAMES, label
 from app.declarations import arranging, translation
 from app.declarations import services as declarations
-from app.declarations.diff import compare, content_in
+from app.declarations.diff import compare, content_in, word_diff
 from app.declarations.models import Declaration
 from app.documents import assembly, intake, pairing, read_docx, read_odt, structure
 from app.errors import NotAllowed, RuleError
@@ -78,23 +79,47 @@ def language_of(pieces) -> str:
 
 # --- the preview, carried to the confirmation --------------------------------------------------------------
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="documents.import")
+PREVIEW_SECONDS = 24 * 3600  # a preview left open longer is read again from the file
 
 
-def sealed(uploads: list[Upload], declaration_id: int | None) -> str:
-    return _serializer().dumps({"uploads": [u.to_json() for u in uploads], "declaration": declaration_id})
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="documents.import")
 
 
-def opened_preview(token: str, declaration_id: int | None) -> list[Upload]:
-    """The preview's uploads, as this site made them for this declaration (or a new one); RuleError otherwise."""
+def text_state(declaration: Declaration | None) -> str:
+    """What a draft's text is as a preview showed it (its parts, title and summaries): confirming after someone
+    changed it would overwrite what the preview did not show."""
+    if declaration is None:
+        return ""
+    content = declarations.canonical_content(declaration)
+    content["summaries"] = [declaration.summary, declaration.summary_translation]
+    return declarations.content_hash(content)
+
+
+def sealed(actor, uploads: list[Upload], declaration: Declaration | None) -> str:
+    return _serializer().dumps({"uploads": [u.to_json() for u in uploads], "user": actor.id,
+                                "declaration": declaration.id if declaration else None,
+                                "state": text_state(declaration)})
+
+
+def opened_preview(actor, token: str, declaration: Declaration | None) -> tuple[list[Upload], str]:
+    """The preview's uploads and the state of the text it showed, as this site made them for this person and
+    this declaration (or a new one) in the last day; RuleError otherwise."""
     try:
-        data = _serializer().loads(token or "")
-        if data.get("declaration") != declaration_id:
-            raise BadSignature("another declaration")
-        return [Upload.from_json(u) for u in data["uploads"]]
+        data = _serializer().loads(token or "", max_age=PREVIEW_SECONDS)
+        if data.get("declaration") != (declaration.id if declaration else None) or data.get("user") != actor.id:
+            raise BadSignature("another declaration or person")
+        return [Upload.from_json(u) for u in data["uploads"]], str(data.get("state", ""))
     except (BadSignature, KeyError, TypeError, ValueError) as error:
         raise RuleError(_("The preview could not be read back. Upload the file again.")) from error
+
+
+class TextChanged(RuleError):
+    """The draft changed after the preview was made: the view shows the preview again, as the text now is."""
+
+    def __init__(self):
+        super().__init__(_("Someone changed the text after this preview was made. Check what would change now, then "
+                           "confirm again."))
 
 
 def with_roles(uploads: list[Upload], chosen: dict[str, str]) -> None:
@@ -106,8 +131,8 @@ def with_roles(uploads: list[Upload], chosen: dict[str, str]) -> None:
             if role in structure.ROLES:
                 unit.role = role
             pillar = chosen.get(f"pillar-{f}-{i}")
-            if pillar is not None and pillar in structure.PILLARS:
-                unit.pillar = pillar
+            if pillar is not None:  # "" is the pillar of the heading above
+                unit.pillar = pillar if pillar in structure.PILLARS else ""
         everyone = chosen.get(f"pillar-{f}")
         if everyone in structure.PILLARS:
             for unit in upload.units:
@@ -123,6 +148,7 @@ class Plan:
     drafts: dict[str, assembly.Draft]
     original: str
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     changes: dict[str, dict] = field(default_factory=dict)
     sections: list[int | None] = field(default_factory=list)  # per imported section: the draft's, by index
     recommendations: list[int | None] = field(default_factory=list)
@@ -147,14 +173,38 @@ def plan(uploads: list[Upload], declaration: Declaration | None = None) -> Plan:
                 parts1=_parts(len(first.sections), len(first.recommendations)),
                 parts2=_parts(len(second.sections), len(second.recommendations))))
     if declaration is not None:
-        if len(drafts) == 1 and original not in drafts and declaration.bilingual \
-                and declaration.translation_language not in drafts:
-            result.problems.append(_("This declaration is not written in the file's language."))
-        before = declarations.canonical_content(declaration)
-        for language, draft in result.drafts.items():
-            after = _content_after(before, draft, language, declaration, result)
-            result.changes[language] = compare(content_in(before, language), content_in(after, language))
+        _check_revision(result, declaration)
     return result
+
+
+def _check_revision(result: Plan, declaration: Declaration) -> None:
+    """What a new revision would change, and what it must not do unasked."""
+    own = result.drafts.get(declaration.language)
+    existing = len(declarations.live_recommendations(declaration.id)) if own is not None else 0
+    if own is not None and not own.recommendations and existing:
+        result.problems.append(ngettext(
+            "No recommendation was found in the document: confirming would delete the one this draft has. Make the "
+            "recommendations “A new recommendation” below.",
+            "No recommendation was found in the document: confirming would delete the %(num)d this draft has. Make "
+            "the recommendations “A new recommendation” below.", existing))
+    added = [language for language in result.drafts if language not in declaration.languages]
+    if added:
+        result.warnings.append(_("This declaration is written in %(language)s only: confirming makes it bilingual, "
+                                 "with the file's text as its %(other)s.", language=label(LANGUAGE_NAMES,
+                                                                                            declaration.language),
+                                 other=label(LANGUAGE_NAMES, added[0])))
+    before = declarations.canonical_content(declaration)
+    summaries = {declaration.language: declaration.summary}
+    if declaration.translation_language:
+        summaries[declaration.translation_language] = declaration.summary_translation
+    for language, draft in result.drafts.items():
+        after = _content_after(before, draft, language, declaration, result)
+        changes = compare(content_in(before, language), content_in(after, language))
+        old_summary = summaries.get(language, "")
+        if draft.summary and draft.summary != old_summary:
+            changes["summary"] = word_diff(old_summary, draft.summary)
+            changes["changed"] += 1
+        result.changes[language] = changes
 
 
 def _pair(result: Plan, declaration: Declaration, uploads: list[Upload]) -> None:
@@ -240,12 +290,14 @@ def create(actor, uploads: list[Upload], *, kind: str, moderation: str, visibili
     return declaration
 
 
-def revise(actor, declaration: Declaration, uploads: list[Upload]) -> int:
+def revise(actor, declaration: Declaration, uploads: list[Upload], expected_state: str) -> int:
     """New revisions of what the files change in a draft, each imported part continuing the part it pairs with
     (a new part added, a part the document no longer has deleted, the parts put in the document's order);
     returns how many parts changed."""
     if not permissions.can_manage_declaration(actor, declaration):
         raise NotAllowed()
+    if text_state(declaration) != expected_state:
+        raise TextChanged()
     found = plan(uploads, declaration)
     if found.problems:
         raise RuleError(found.problems[0])
@@ -264,9 +316,10 @@ def revise(actor, declaration: Declaration, uploads: list[Upload]) -> int:
 
 def _revise_original(actor, declaration: Declaration, draft: assembly.Draft, found: Plan) -> int:
     changed = 0
-    if (draft.title, draft.summary) != (declaration.title, declaration.summary):
+    summary = draft.summary or declaration.summary  # a document without a summary keeps the one there is
+    if (draft.title, summary) != (declaration.title, declaration.summary):
         declarations.update_settings(actor, declaration, base_edit_count=declaration.edit_count,
-                                     kind=declaration.kind, title=draft.title, summary=draft.summary,
+                                     kind=declaration.kind, title=draft.title, summary=summary,
                                      moderation=declaration.moderation, visibility=declaration.visibility)
         changed += 1
     sections, ordered = declarations.live_sections(declaration.id), []
@@ -307,9 +360,8 @@ def _remove_and_arrange(actor, declaration: Declaration, before: list, ordered: 
     gone = [item for item in before if item.id not in kept]
     for item in gone:
         declarations.delete_item(actor, item)
-    if ordered:
-        arranging.arrange(actor, declaration, ordered)
-    return len(gone)
+    moved = bool(ordered) and arranging.arrange(actor, declaration, ordered)
+    return len(gone) + int(moved)
 
 
 def _write_translation(actor, declaration: Declaration, draft: assembly.Draft) -> int:
@@ -323,9 +375,10 @@ def _write_translation(actor, declaration: Declaration, draft: assembly.Draft) -
                           parts=_parts(len(draft.sections), len(draft.recommendations)),
                           own=_parts(len(sections), len(recommendations))))
     changed = 0
-    if (draft.title, draft.summary) != (declaration.title_translation, declaration.summary_translation):
+    summary = draft.summary or declaration.summary_translation
+    if (draft.title, summary) != (declaration.title_translation, declaration.summary_translation):
         translation.translate_title(actor, declaration, base_edit_count=declaration.edit_count, title=draft.title,
-                                    summary=draft.summary)
+                                    summary=summary)
         changed += 1
     for section, new in zip(sections, draft.sections, strict=True):
         old = section.translation

@@ -7,8 +7,9 @@ few kilobytes that unpack to gigabytes), XML that expands an entity a billion ti
 told apart here, because each asks something different of the person: save without images, without macros,
 without the password, or from the program again.
 
-Nothing is written anywhere: the upload stays in memory, and no entry is ever extracted to a path, so an entry
-named "../../etc/passwd" is only a name. zipfile stops reading an entry at the size its directory declares (and
+Nothing is kept: the upload is read from the request (Werkzeug spools one over 500 KB to an unnamed temporary
+file, gone when the request ends) into memory, and no entry is ever extracted to a path, so an entry named
+"../../etc/passwd" is only a name. zipfile stops reading an entry at the size its directory declares (and
 calls a longer one damaged, by its CRC), so the caps on declared sizes below bound the memory a file can take.
 Every part is parsed with defusedxml, which refuses a DTD outright: Word and LibreOffice never write one."""
 import io

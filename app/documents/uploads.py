@@ -14,6 +14,7 @@ from app.documents import importing, intake, structure
 from app.documents.forms import NewPreviewForm, NewUploadForm, PreviewForm, UploadForm
 from app.documents.views import bp
 from app.errors import RuleError
+from app.web.forms import clean_line, clean_text
 from app.web.pages import acting_user, answer_repeat, carry_out, render_form, require
 
 # The upload's request may be larger than the site's usual limit (SANAD_MAX_BODY_BYTES): two files of up to
@@ -22,7 +23,17 @@ MAX_REQUEST_BYTES = 2 * intake.MAX_BYTES + 64 * 1024
 
 
 def _filename(name: str) -> str:
-    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
+    """The file's own name, without a folder, at most 200 characters — its extension kept."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    stem, dot, extension = name.rpartition(".")
+    return name if len(name) <= 200 else f"{stem[:190]}{dot}{extension[:9]}" if dot else name[:200]
+
+
+def _cleaned(upload: importing.Upload) -> None:
+    """Each paragraph as every form keeps text (app/web/forms.py): NFC, no invisible characters or bidi overrides."""
+    for unit in upload.units:
+        unit.markdown = clean_text(unit.markdown) or ""
+        unit.notes = [clean_line(note) for note in unit.notes]
 
 
 def _uploads(form: UploadForm) -> list[importing.Upload] | None:
@@ -34,12 +45,15 @@ def _uploads(form: UploadForm) -> list[importing.Upload] | None:
             continue
         name = _filename(upload.filename)
         try:
-            uploads.extend(importing.read_file(name, upload.read(intake.MAX_BYTES + 1)))
+            found = importing.read_file(name, upload.read(intake.MAX_BYTES + 1))
         except intake.Refused as refusal:
             field.errors = [_("%(file)s: %(reason)s", file=name, reason=str(refusal))]
             return None
         finally:
             upload.close()
+        for part in found:
+            _cleaned(part)
+        uploads.extend(found)
     if not uploads:
         form.document.errors = [_("Choose the file to import.")]
         return None
@@ -48,7 +62,7 @@ def _uploads(form: UploadForm) -> list[importing.Upload] | None:
 
 def _preview_page(uploads, declaration, form, error=None, status=None):
     plan = importing.plan(uploads, declaration)
-    form.preview.data = importing.sealed(uploads, declaration.id if declaration else None)
+    form.preview.data = importing.sealed(acting_user(), uploads, declaration)
     return render_form("documents/import_preview.html", status=status or (422 if error else 200), uploads=uploads,
                        plan=plan, declaration=declaration, form=form, error=error, ROLES=structure.ROLES,
                        PILLARS=PILLARS)
@@ -64,7 +78,7 @@ def import_new():
     form = NewUploadForm()
     if not form.validate_on_submit():
         return render_form("documents/import.html", form=form, declaration=None,
-                           error=_("Check the choices below and choose the file again."), status=422)
+                           error=_("Nothing was read: check the choices below and choose the file again."), status=422)
     uploads = _uploads(form)
     if uploads is None:
         return render_form("documents/import.html", form=form, declaration=None, status=422)
@@ -99,15 +113,16 @@ def import_new_confirm():
     return redirect(url, 303)
 
 
-def _carried(form, declaration) -> tuple[list | None, str | None]:
+def _carried(form, declaration) -> tuple[list | None, str]:
+    """The preview sent back, with the roles chosen on it, and the state of the text it showed; or None and why."""
     if not form.validate_on_submit():
         return None, _("The preview had expired. Upload the file again.")
     try:
-        uploads = importing.opened_preview(form.preview.data, declaration.id if declaration else None)
+        uploads, state = importing.opened_preview(acting_user(), form.preview.data, declaration)
     except RuleError as refusal:
         return None, str(refusal)
     importing.with_roles(uploads, request.form)
-    return uploads, None
+    return uploads, state
 
 
 # --- new revisions of a draft -------------------------------------------------------------------------------
@@ -122,7 +137,7 @@ def _draft_to_revise(declaration_id):
 def import_revision(declaration_id):
     declaration = _draft_to_revise(declaration_id)
     if declaration.phase not in EDITABLE_PHASES:
-        return render_form("documents/import.html", form=UploadForm(formdata=None), declaration=declaration,
+        return render_form("documents/import.html", form=None, declaration=declaration,
                            error=_("The text can only be changed while drafting or in revision."), status=409)
     if request.method == "GET":
         return render_form("documents/import.html", form=UploadForm(formdata=None), declaration=declaration)
@@ -140,13 +155,13 @@ def import_revision(declaration_id):
 def import_revision_confirm(declaration_id):
     declaration = _draft_to_revise(declaration_id)
     form = PreviewForm()
-    uploads, error = _carried(form, declaration)
+    uploads, state = _carried(form, declaration)
     if uploads is None:
         return render_form("documents/import.html", form=UploadForm(formdata=None), declaration=declaration,
-                           error=error, status=422)
+                           error=state, status=422)
     if request.form.get("action") != "confirm":
         return _preview_page(uploads, declaration, form)
-    outcome = carry_out(importing.revise, acting_user(), declaration, uploads)
+    outcome = carry_out(importing.revise, acting_user(), declaration, uploads, state)
     if not outcome.done:
         return _preview_page(uploads, declaration, form, outcome.error)
     flash(ngettext("Imported: %(num)d part changed; each change is a new revision.",

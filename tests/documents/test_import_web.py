@@ -317,3 +317,83 @@ def test_tricky_markdown_exported_and_imported_again_changes_nothing(app, client
     assert response.status_code == 200, html[:3000]
     changed = re.findall(r'<section class="diff-item \w+">\s*<h4>(.*?)</h4>', html, re.S)
     assert "No change: the document says what the text already says." in html, changed
+
+
+def _export_and_preview(app, client, people, declaration_id):
+    with app.app_context():
+        number = db.session.get(Declaration, declaration_id).latest_version.number
+    exported = client.get(f"/declarations/{declaration_id}/versions/{number}.docx")
+    response = upload(client, f"/declarations/{declaration_id}/import", {"document": ("v.docx", exported.data)})
+    assert response.status_code == 200
+    return _preview_fields(response.get_data(as_text=True))
+
+
+def test_an_edit_made_after_the_preview_is_not_overwritten(app, client, people, make_declaration):
+    declaration = make_declaration("revision")
+    login(client, people["coordinator"].email)
+    fields = _export_and_preview(app, client, people, declaration.id)
+    with app.test_request_context():  # a co-drafter edits a recommendation meanwhile
+        coordinator = db.session.get(type(people["coordinator"]), people["coordinator"].id)
+        recommendation = services.live_recommendations(declaration.id)[0]
+        services.edit_recommendation(coordinator, recommendation, base_revision_id=recommendation.current.id,
+                                     text="Edited meanwhile.", pillar="pursue", themes=["trafficking"], addressees=[])
+        db.session.commit()
+    refused = client.post(f"/declarations/{declaration.id}/import/confirm", data={**fields, "action": "confirm"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Someone changed the text after this preview was made" in page
+    assert "meanwhile" in page  # the preview as the text now is: the edit shows among the changes
+    with app.app_context():
+        assert services.live_recommendations(declaration.id)[0].current.text_source == "Edited meanwhile."
+
+
+def test_a_preview_serves_only_its_own_declaration_and_person(app, client, people, make_declaration, make_user):
+    first, second = make_declaration("revision"), make_declaration("revision", title="Another declaration")
+    login(client, people["coordinator"].email)
+    fields = _export_and_preview(app, client, people, first.id)
+    elsewhere = client.post(f"/declarations/{second.id}/import/confirm", data={**fields, "action": "confirm"})
+    assert elsewhere.status_code == 422
+    assert "The preview could not be read back" in elsewhere.get_data(as_text=True)
+    client.post("/logout")
+    other = make_user("coordinator", email="second-coordinator@example.org")
+    login(client, other.email)
+    by_another = client.post(f"/declarations/{first.id}/import/confirm", data={**fields, "action": "confirm"})
+    assert by_another.status_code == 422
+
+
+def test_a_document_without_summary_or_recommendations_keeps_and_deletes_nothing(app, client, people,
+                                                                                  make_declaration):
+    declaration = make_declaration("revision")
+    document = Document()
+    document.add_paragraph("Declaration on trafficking", style="Title")
+    document.add_heading("Preamble", 1)
+    document.add_paragraph("We, the organizations, demand action.")
+    login(client, people["coordinator"].email)
+    response = upload(client, f"/declarations/{declaration.id}/import", {"document": ("d.docx", _saved(document))})
+    page = response.get_data(as_text=True)
+    assert "confirming would delete the 3 this draft has" in page
+    assert 'value="confirm"' not in page
+    with app.app_context():
+        assert db.session.get(Declaration, declaration.id).summary == "A summary."
+
+
+def test_a_long_file_name_keeps_its_extension(app, client, people):
+    login(client, people["coordinator"].email)
+    name = "اعلامیہ" * 40 + ".docx"
+    response = upload(client, "/declarations/import", {"document": (name, draft_docx())}, kind="declaration",
+                      moderation="post", visibility="members")
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+
+
+def test_settings_carried_through_the_preview_are_checked(app, client, people):
+    login(client, people["coordinator"].email)
+    html = upload(client, "/declarations/import", {"document": ("draft.docx", draft_docx())},
+                  kind="declaration", moderation="post", visibility="members").get_data(as_text=True)
+    fields = {**_preview_fields(html), "visibility": "everyone-and-more", "action": "confirm"}
+    before = _count_declarations(app)
+    assert client.post("/declarations/import/confirm", data=fields).status_code == 422
+    assert _count_declarations(app) == before
+
+
+def _count_declarations(app) -> int:
+    with app.app_context():
+        return db.session.query(Declaration).count()
