@@ -1,15 +1,13 @@
 """Importing a declaration from Word (.docx) or OpenDocument (.odt): one file, or one per language of a
-bilingual text. A file is read in memory and never kept: intake.py refuses what is not a safe document, a reader
-finds its pieces, structure.py proposes what each is. The preview carries those units, signed, to the
+bilingual text, read by reading.py and never kept. The preview carries the units, signed, to the
 confirmation; the coordinator's choice of roles decides the parts; then, in the request's one transaction, a new
 declaration is made or a draft gets new revisions of what changed — the declarations services do the writing,
 with their own checks, so an import can do nothing that editing by hand could not."""
-import re
 from dataclasses import dataclass, field
 
 from flask import current_app
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app import permissions
@@ -19,63 +17,9 @@ from app.declarations import arranging, translation
 from app.declarations import services as declarations
 from app.declarations.diff import compare, content_in, word_diff
 from app.declarations.models import Declaration
-from app.documents import assembly, intake, pairing, read_docx, read_odt, structure
+from app.documents import assembly, pairing, structure
+from app.documents.reading import Upload
 from app.errors import NotAllowed, RuleError
-
-READERS = {"docx": read_docx.read, "odt": read_odt.read}
-MAX_UNITS = 3000
-_URDU_LETTERS = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
-_LATIN_LETTERS = re.compile(r"[A-Za-z]")
-
-
-@dataclass
-class Upload:
-    """One file as the preview shows it: its name, language, units and what was left out of it."""
-
-    name: str
-    language: str
-    units: list[structure.Unit]
-    dropped: dict[str, int] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        return {"name": self.name, "language": self.language, "units": [u.to_json() for u in self.units],
-                "dropped": self.dropped}
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Upload":
-        return cls(str(data["name"]), str(data["language"]), [structure.Unit.from_json(u) for u in data["units"]],
-                   {str(k): int(v) for k, v in data["dropped"].items()})
-
-
-def read_file(filename: str, data: bytes) -> list[Upload]:
-    """The file's units with their proposed roles — two uploads for a file that holds both languages, one after
-    the other, each under its own title (as Sanad exports them) — or Refused with what is wrong with the file."""
-    package = intake.opened(filename, data)
-    try:
-        reading = READERS[package.kind](package)
-    except RecursionError:
-        raise intake.damaged() from None
-    if not any(piece.text or piece.rows for piece in reading.pieces):
-        raise intake.Refused(_("The document has no text to import."))
-    if len(reading.pieces) > MAX_UNITS:
-        raise intake.Refused(_("The document has too many paragraphs (more than %(limit)s): import it in parts.",
-                               limit=format_decimal(MAX_UNITS)))
-    dropped = {k: v for k, v in reading.dropped.items() if v}
-    titles = [i for i, piece in enumerate(reading.pieces) if piece.kind == "title"]
-    parts = [reading.pieces]
-    if len(titles) == 2:
-        first, second = reading.pieces[:titles[1]], reading.pieces[titles[1]:]
-        if language_of(first) != language_of(second):
-            parts = [first, second]
-    return [Upload(filename, language_of(part), structure.find(part), dropped if n == 0 else {})
-            for n, part in enumerate(parts)]
-
-
-def language_of(pieces) -> str:
-    """Urdu when most of the text's letters are in Arabic script, else English."""
-    text = " ".join(piece.text for piece in pieces[:400])
-    return "ur" if len(_URDU_LETTERS.findall(text)) > len(_LATIN_LETTERS.findall(text)) else "en"
-
 
 # --- the preview, carried to the confirmation --------------------------------------------------------------
 
@@ -118,8 +62,8 @@ class TextChanged(RuleError):
     """The draft changed after the preview was made: the view shows the preview again, as the text now is."""
 
     def __init__(self):
-        super().__init__(_("Someone changed the text after this preview was made. Check what would change now, then "
-                           "confirm again."))
+        super().__init__(_("The text has changed since this preview was made (by someone else, or by confirming "
+                           "this preview already). Check what would change now, then confirm again."))
 
 
 def with_roles(uploads: list[Upload], chosen: dict[str, str]) -> None:
@@ -200,6 +144,11 @@ def _check_revision(result: Plan, declaration: Declaration) -> None:
     for language, draft in result.drafts.items():
         after = _content_after(before, draft, language, declaration, result)
         changes = compare(content_in(before, language), content_in(after, language))
+        for change in changes["recommendations"]:  # only renumbered: its place moved, its text and pillar did not
+            if change.status == "changed" and all(op == "equal" for op, _text in change.parts) and all(
+                    field == "number" for field, _old, _new in change.details):
+                change.status = "moved"
+                changes["changed"] -= 1
         old_summary = summaries.get(language, "")
         if draft.summary and draft.summary != old_summary:
             changes["summary"] = word_diff(old_summary, draft.summary)
@@ -219,14 +168,22 @@ def _pair(result: Plan, declaration: Declaration, uploads: list[Upload]) -> None
         result.sections = [i if i < len(sections) else None for i in range(len(other.sections))]
         result.recommendations = [i if i < len(recommendations) else None for i in range(len(other.recommendations))]
         return
-    result.sections = pairing.match([" ".join(s.current.heading.lower().split()) for s in sections],
-                                    [" ".join(s["heading"].lower().split()) for s in draft.sections])
-    result.recommendations = pairing.match([pairing.meaning(r.current.text_source) for r in recommendations],
-                                           [pairing.meaning(r["text"]) for r in draft.recommendations])
-    pillars = [recommendations[i].current.pillar if i is not None else "" for i in result.recommendations]
-    if any(not r["pillar"] for r in draft.recommendations):
+    result.sections = pairing.match(
+        [(" ".join(s.current.heading.lower().split()), pairing.meaning(s.current.body_source)) for s in sections],
+        [(" ".join(s["heading"].lower().split()), pairing.meaning(s["body"])) for s in draft.sections],
+        [f"{s.current.heading}\n{s.current.body_source}" for s in sections],
+        [f"{s['heading']}\n{s['body']}" for s in draft.sections])
+    result.recommendations = pairing.match(
+        [pairing.meaning(r.current.text_source) for r in recommendations],
+        [pairing.meaning(r["text"]) for r in draft.recommendations],
+        [r.current.text_source for r in recommendations], [r["text"] for r in draft.recommendations])
+    if any(not r["pillar"] for r in draft.recommendations):  # the draft's pillar, shown on the preview as chosen
         upload = next(u for u in uploads if u.language == declaration.language)
-        result.drafts[declaration.language] = assembly.assemble(upload.units, pillars)
+        units = [u for u in upload.units if u.role == "recommendation"]
+        for unit, at in zip(units, result.recommendations, strict=False):
+            if not unit.pillar and at is not None:
+                unit.pillar, unit.unsure = recommendations[at].current.pillar, ""
+        result.drafts[declaration.language] = assembly.assemble(upload.units)
 
 
 def _parts(sections: int, recommendations: int) -> str:

@@ -39,12 +39,40 @@ def same_text(stored: str, imported: str) -> bool:
     return stored.strip() == imported.strip() or meaning(stored) == meaning(imported)
 
 
-def match(old: list, new: list) -> list[int | None]:
-    """For each new part (by key), the index of the old part it continues, or None for a part that is new; an old
-    part no new one names is gone."""
-    paired: list[int | None] = [None] * len(new)
-    for operation, i1, i2, j1, j2 in SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if operation in ("equal", "replace"):
-            for offset in range(min(i2 - i1, j2 - j1)):
-                paired[j1 + offset] = i1 + offset
+SIMILAR = 0.5  # how alike two texts must be (difflib's ratio) for a changed part to continue the other
+MAX_COMPARED = 40_000  # pairs of leftover parts compared by likeness; beyond, leftovers pair in their order
+
+
+def match(old_keys: list, new_keys: list, old_texts: list[str], new_texts: list[str]) -> list[int | None]:
+    """For each new part, the index of the old part it continues, or None for a part that is new; an old part no
+    new one names is gone. First the parts that say the same (wherever they moved: a recommendation moved to
+    another pillar, a section moved up), then among the rest the most alike first (a part edited, a heading
+    renamed), never two to one."""
+    paired: list[int | None] = [None] * len(new_keys)
+    free: dict = {}
+    for index, key in enumerate(old_keys):
+        free.setdefault(key, []).append(index)
+    for index, key in enumerate(new_keys):
+        if free.get(key):
+            paired[index] = free[key].pop(0)
+    used = {i for i in paired if i is not None}
+    left_old = [i for i in range(len(old_keys)) if i not in used]
+    left_new = [j for j in range(len(new_keys)) if paired[j] is None]
+    if len(left_old) * len(left_new) > MAX_COMPARED:
+        for i, j in zip(left_old, left_new, strict=False):
+            paired[j] = i
+        return paired
+    candidates = []
+    for j in left_new:
+        for i in left_old:
+            matcher = SequenceMatcher(None, old_texts[i], new_texts[j], autojunk=False)
+            if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR:
+                ratio = matcher.ratio()
+                if ratio >= SIMILAR:
+                    candidates.append((-ratio, abs(i - j), j, i))
+    taken_old: set[int] = set()
+    for _ratio, _distance, j, i in sorted(candidates):
+        if paired[j] is None and i not in taken_old:
+            paired[j] = i
+            taken_old.add(i)
     return paired

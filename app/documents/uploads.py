@@ -10,7 +10,7 @@ from app import permissions
 from app.choices import PILLARS
 from app.declarations.loading import get_declaration
 from app.declarations.services import EDITABLE_PHASES
-from app.documents import importing, intake, structure
+from app.documents import importing, intake, reading, structure
 from app.documents.forms import NewPreviewForm, NewUploadForm, PreviewForm, UploadForm
 from app.documents.views import bp
 from app.errors import RuleError
@@ -29,14 +29,14 @@ def _filename(name: str) -> str:
     return name if len(name) <= 200 else f"{stem[:190]}{dot}{extension[:9]}" if dot else name[:200]
 
 
-def _cleaned(upload: importing.Upload) -> None:
+def _cleaned(upload: reading.Upload) -> None:
     """Each paragraph as every form keeps text (app/web/forms.py): NFC, no invisible characters or bidi overrides."""
     for unit in upload.units:
         unit.markdown = clean_text(unit.markdown) or ""
         unit.notes = [clean_line(note) for note in unit.notes]
 
 
-def _uploads(form: UploadForm) -> list[importing.Upload] | None:
+def _uploads(form: UploadForm) -> list[reading.Upload] | None:
     """The files sent, read; None when one cannot be imported, with why beside its field (naming the file)."""
     uploads = []
     for field in (form.document, form.translation):
@@ -45,7 +45,7 @@ def _uploads(form: UploadForm) -> list[importing.Upload] | None:
             continue
         name = _filename(upload.filename)
         try:
-            found = importing.read_file(name, upload.read(intake.MAX_BYTES + 1))
+            found = reading.read_file(name, upload.read(intake.MAX_BYTES + 1))
         except intake.Refused as refusal:
             field.errors = [_("%(file)s: %(reason)s", file=name, reason=str(refusal))]
             return None

@@ -263,8 +263,8 @@ def test_a_new_revision_pairs_parts_by_what_they_say_not_by_their_place(app, cli
     assert response.status_code == 200, html[:3000]
     changes = re.findall(r'<section class="diff-item (\w+)">', html)
     # Added: the new section; removed: recommendation 2; changed: the preamble (its bold was not typed in the
-    # document) and recommendation 3, now number 2 — nothing else.
-    assert sorted(changes) == ["added", "changed", "changed", "removed"]
+    # document); moved: recommendation 3, now number 2 — nothing else.
+    assert sorted(changes) == ["added", "changed", "moved", "removed"]
     assert "Moved from number 3 to 2." in html
     confirmed = client.post(f"/declarations/{declaration.id}/import/confirm",
                             data={**_preview_fields(html), "action": "confirm"})
@@ -340,7 +340,7 @@ def test_an_edit_made_after_the_preview_is_not_overwritten(app, client, people, 
         db.session.commit()
     refused = client.post(f"/declarations/{declaration.id}/import/confirm", data={**fields, "action": "confirm"})
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 422 and "Someone changed the text after this preview was made" in page
+    assert refused.status_code == 422 and "The text has changed since this preview was made" in page
     assert "meanwhile" in page  # the preview as the text now is: the edit shows among the changes
     with app.app_context():
         assert services.live_recommendations(declaration.id)[0].current.text_source == "Edited meanwhile."
@@ -397,3 +397,61 @@ def test_settings_carried_through_the_preview_are_checked(app, client, people):
 def _count_declarations(app) -> int:
     with app.app_context():
         return db.session.query(Declaration).count()
+
+
+def _document_of(title, summary, sections, groups) -> bytes:
+    """A Word file: the sections (heading, body), then the recommendations under their pillar headings."""
+    document = Document()
+    document.add_paragraph(title, style="Title")
+    document.add_paragraph(summary)
+    for heading, body in sections:
+        document.add_heading(heading, 1)
+        document.add_paragraph(body)
+    document.add_heading("Recommendations", 1)
+    for pillar, texts in groups:
+        document.add_heading(pillar, 2)
+        for text in texts:
+            document.add_paragraph(text, style="List Number")
+    return _saved(document)
+
+
+@pytest.mark.parametrize("case", ["moved to another pillar", "first removed and second edited", "sections reordered"])
+def test_a_part_moved_or_next_to_a_removed_one_keeps_its_own_history(app, client, people, make_declaration, case):
+    declaration = make_declaration("revision")
+    with app.app_context():
+        recommendations = services.live_recommendations(declaration.id)
+        ids = {r.current.text_source: (r.id, r.current.id) for r in recommendations}
+        sections = [(s.id, s.current.heading, s.current.body_source.replace("**", ""), s.current.id)
+                    for s in services.live_sections(declaration.id)]
+    units, shelters, assets = ("Create specialised prosecution units.", "Open shelters in every province.",
+                               "Publish asset declarations.")
+    texts = [(s[1], s[2]) for s in sections]
+    if case == "moved to another pillar":
+        groups = [("Protect", [shelters]), ("Prevent", [assets]), ("Promote", [units])]
+    elif case == "first removed and second edited":
+        groups = [("Protect", ["Open shelters for survivors in every province."]), ("Prevent", [assets])]
+    else:
+        texts = texts[::-1]
+        groups = [("Pursue", [units]), ("Protect", [shelters]), ("Prevent", [assets])]
+    data = _document_of("Declaration on trafficking", "A summary.", texts, groups)
+    login(client, people["coordinator"].email)
+    html = upload(client, f"/declarations/{declaration.id}/import", {"document": ("d.docx", data)}).get_data(
+        as_text=True)
+    confirmed = client.post(f"/declarations/{declaration.id}/import/confirm",
+                            data={**_preview_fields(html), "action": "confirm"})
+    assert confirmed.status_code == 303, html[:3000]
+    with app.app_context():
+        after = {r.id: r for r in services.live_recommendations(declaration.id)}
+        if case == "moved to another pillar":
+            assert set(after) == {i for i, _r in ids.values()}  # nothing deleted or added
+            assert after[ids[units][0]].current.pillar == "promote"
+            assert after[ids[shelters][0]].current.id == ids[shelters][1]  # untouched
+        elif case == "first removed and second edited":
+            assert set(after) == {ids[shelters][0], ids[assets][0]}
+            assert after[ids[shelters][0]].current.text_source == "Open shelters for survivors in every province."
+            assert after[ids[assets][0]].current.id == ids[assets][1]
+        else:
+            now = services.live_sections(declaration.id)
+            assert [s.id for s in now] == [s[0] for s in sections][::-1]
+            assert now[0].current.id == sections[1][3]  # Context: moved up, not rewritten (the preamble's bold
+            # was not typed in the document, so it has a new revision)

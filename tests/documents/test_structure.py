@@ -5,7 +5,7 @@ bold by hand. Each is read as the site reads an upload (intake, reader, structur
 person sees in it."""
 import pytest
 
-from app.documents import assembly, importing
+from app.documents import assembly, reading
 from tests.documents.corpus import DOCUMENTS, EXPECTED, SOFFICE
 
 NEEDS_LIBREOFFICE = {"draft-en", "draft-ur", "review"}
@@ -22,7 +22,7 @@ def _imported(app, name, kind, corpus_dir):
         pytest.skip("LibreOffice (soffice) is not installed: scripts/system-deps.sh installs libreoffice-writer")
     data = DOCUMENTS[(name, kind)](workdir=corpus_dir)
     with app.test_request_context():
-        [upload] = importing.read_file(f"{name}.{kind}", data)
+        [upload] = reading.read_file(f"{name}.{kind}", data)
         return upload, assembly.assemble(upload.units)
 
 

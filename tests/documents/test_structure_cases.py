@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 
-from app.documents import assembly, importing, intake
+from app.documents import assembly, intake, reading
 from app.markup import render_markdown
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -25,7 +25,7 @@ def _saved(document) -> bytes:
 
 def _draft(app, data: bytes, name="draft.docx"):
     with app.test_request_context():
-        [upload] = importing.read_file(name, data)
+        [upload] = reading.read_file(name, data)
         return upload, assembly.assemble(upload.units)
 
 
@@ -204,7 +204,7 @@ def test_a_document_nested_past_any_real_depth_is_refused_as_damaged(app):
             target.writestr(item, content)
     data = out.getvalue()
     with app.test_request_context(), pytest.raises(intake.Refused, match="damaged"):
-        importing.read_file("deep.docx", data)
+        reading.read_file("deep.docx", data)
 
 
 def _recommendations_table(rows, bold_header=False):
