@@ -70,10 +70,13 @@ class _Reader(HTMLParser):
             return self._start("item", level=len(self.lists), marker="")
         return self._start("p")
 
+    def _opens_item_text(self, tag: str) -> bool:
+        """The <p> of a loose list's item ("- a" and "- b" a blank line apart): it holds the item's text, so the
+        item goes on instead of a paragraph starting."""
+        return tag == "p" and self.current is not None and self.current.kind == "item" and not self.current.text.strip()
+
     def handle_starttag(self, tag, attrs):
-        if tag == "p" and self.current is not None and self.current.kind == "item" and not self.current.text.strip():
-            pass  # an item of a loose list ("- a" and "- b" a blank line apart): its paragraph is the item's text
-        elif self.table is None and tag in _BLOCK_TAGS:
+        if self.table is None and tag in _BLOCK_TAGS and not self._opens_item_text(tag):
             self._end()
             self._start_block(tag)
         elif tag == "table":
